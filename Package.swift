@@ -1,0 +1,52 @@
+// swift-tools-version:6.0
+// Layers, top to bottom. Arrows only point down; SwiftPM enforces it because a target can only
+// import what it declares:
+//   stacktop (executable: composition, CLI)
+//     -> Dashboard (app state, reducer, screens)      -> TerminalUI (cells, widgets, themes)
+//     -> NcursesTerminal (the only ncurses importer)   -> TerminalUI
+//     -> LocalBackend (libvirt + SQLite state store)   -> StacktopServices -> StacktopModel
+import PackageDescription
+
+let package = Package(
+    name: "stacktop",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "stacktop", targets: ["stacktop"]),
+    ],
+    dependencies: [],
+    targets: [
+        // System C libraries, found through pkg-config.
+        .systemLibrary(name: "CNcurses", pkgConfig: "ncursesw",
+                       providers: [.apt(["libncurses-dev"])]),
+        .systemLibrary(name: "CLibvirt", pkgConfig: "libvirt",
+                       providers: [.apt(["libvirt-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1",
+                       providers: [.apt(["libyaml-dev"])]),
+        // C helpers for what does not import into Swift: ncurses macros, locale, signal-safe restore.
+        .target(name: "CTerminalShim", dependencies: ["CNcurses"]),
+
+        // Pure Swift layers.
+        .target(name: "StacktopModel"),
+        .target(name: "StacktopServices", dependencies: ["StacktopModel"]),
+        .target(name: "YAMLKit", dependencies: ["CYAML"]),
+        .target(name: "LocalBackend",
+                dependencies: ["StacktopModel", "StacktopServices", "CLibvirt", "CSQLite"]),
+        .target(name: "TerminalUI", dependencies: ["YAMLKit"]),
+        .target(name: "Dashboard",
+                dependencies: ["StacktopModel", "StacktopServices", "TerminalUI"]),
+        .target(name: "NcursesTerminal", dependencies: ["TerminalUI", "CTerminalShim"]),
+        .executableTarget(name: "stacktop",
+                          dependencies: ["StacktopModel", "StacktopServices", "LocalBackend",
+                                         "TerminalUI", "Dashboard", "NcursesTerminal"]),
+
+        .testTarget(name: "StacktopServicesTests", dependencies: ["StacktopServices", "StacktopModel"]),
+        .testTarget(name: "LocalBackendTests", dependencies: ["LocalBackend", "StacktopServices", "StacktopModel"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "YAMLKit"]),
+        .testTarget(name: "DashboardTests",
+                    dependencies: ["Dashboard", "TerminalUI", "StacktopModel", "StacktopServices", "LocalBackend"]),
+        .testTarget(name: "EndToEndTests", dependencies: []),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,120 @@
+/// A virtual machine: a libvirt domain on the local backend, a Nova server on the remote one.
+public struct Instance: Sendable, Equatable, Codable, Identifiable {
+    public var id: String
+    public var name: String
+    public var state: InstanceState
+    public var vcpus: Int
+    public var memoryMiB: Int
+    public var disks: [InstanceDisk]
+    public var interfaces: [InstanceInterface]
+    public var graphics: [GraphicsConsole]
+    /// Name of the image the root disk was made from, when known.
+    public var image: String?
+    /// Name of the flavor, when known (the store records it at launch; otherwise matched by size).
+    public var flavor: String?
+    /// Name of the owning project, when known.
+    public var project: String?
+    public var createdAt: Date?
+    /// Total CPU time used, in nanoseconds (stats refresh).
+    public var cpuTimeNanoseconds: UInt64?
+    public var hostname: String?
+    public var keypair: String?
+    public var securityGroups: [String]
+    public var locked: Bool
+
+    public init(id: String, name: String, state: InstanceState, vcpus: Int, memoryMiB: Int,
+                disks: [InstanceDisk] = [], interfaces: [InstanceInterface] = [],
+                graphics: [GraphicsConsole] = [], image: String? = nil, flavor: String? = nil,
+                project: String? = nil, createdAt: Date? = nil, cpuTimeNanoseconds: UInt64? = nil,
+                hostname: String? = nil, keypair: String? = nil, securityGroups: [String] = [],
+                locked: Bool = false) {
+        self.id = id; self.name = name; self.state = state; self.vcpus = vcpus
+        self.memoryMiB = memoryMiB; self.disks = disks; self.interfaces = interfaces
+        self.graphics = graphics; self.image = image; self.flavor = flavor; self.project = project
+        self.createdAt = createdAt; self.cpuTimeNanoseconds = cpuTimeNanoseconds
+        self.hostname = hostname; self.keypair = keypair; self.securityGroups = securityGroups
+        self.locked = locked
+    }
+
+    /// Sum of the disks' capacities in GiB (what the Disk column shows).
+    public var diskGiB: Double {
+        disks.filter { $0.device == .disk }.reduce(0) { $0 + Double($1.capacityBytes ?? 0) } / 1_073_741_824
+    }
+
+    /// Every address known on any interface, in interface order.
+    public var addresses: [String] { interfaces.flatMap(\.addresses) }
+}
+
+/// The life-cycle state of an instance, named as Horizon and Nova name them.
+public enum InstanceState: String, Sendable, Codable, CaseIterable, Comparable {
+    case running, paused, shutdown, shutoff, crashed, suspended, building, error, unknown
+
+    /// The label Horizon shows ("Active", "Shutoff", ...).
+    public var label: String {
+        switch self {
+        case .running: "Running"
+        case .paused: "Paused"
+        case .shutdown: "Shutting down"
+        case .shutoff: "Shut off"
+        case .crashed: "Crashed"
+        case .suspended: "Suspended"
+        case .building: "Building"
+        case .error: "Error"
+        case .unknown: "Unknown"
+        }
+    }
+
+    public static func < (lhs: InstanceState, rhs: InstanceState) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+public struct InstanceDisk: Sendable, Equatable, Codable {
+    public enum Device: String, Sendable, Codable { case disk, cdrom, floppy, lun }
+    /// Guest device name, e.g. "vda".
+    public var target: String
+    /// Host path or volume the disk reads from, if any.
+    public var source: String?
+    public var device: Device
+    /// Image format from the driver element, e.g. "qcow2".
+    public var format: String?
+    public var capacityBytes: UInt64?
+    public var bus: String?
+    public var readOnly: Bool
+
+    public init(target: String, source: String? = nil, device: Device = .disk, format: String? = nil,
+                capacityBytes: UInt64? = nil, bus: String? = nil, readOnly: Bool = false) {
+        self.target = target; self.source = source; self.device = device; self.format = format
+        self.capacityBytes = capacityBytes; self.bus = bus; self.readOnly = readOnly
+    }
+}
+
+public struct InstanceInterface: Sendable, Equatable, Codable {
+    public var mac: String
+    /// Network (or bridge) name the interface is plugged into.
+    public var network: String?
+    /// "network", "bridge", "user", ...
+    public var type: String
+    public var model: String?
+    public var addresses: [String]
+    public var targetDevice: String?
+
+    public init(mac: String, network: String? = nil, type: String = "network", model: String? = nil,
+                addresses: [String] = [], targetDevice: String? = nil) {
+        self.mac = mac; self.network = network; self.type = type; self.model = model
+        self.addresses = addresses; self.targetDevice = targetDevice
+    }
+}
+
+/// A graphical console a guest offers (VNC or SPICE).
+public struct GraphicsConsole: Sendable, Equatable, Codable {
+    public var type: String
+    public var listen: String?
+    /// -1 while an autoport console is not allocated yet.
+    public var port: Int
+    public var autoport: Bool
+
+    public init(type: String, listen: String? = nil, port: Int = -1, autoport: Bool = false) {
+        self.type = type; self.listen = listen; self.port = port; self.autoport = autoport
+    }
+}
