@@ -1,1 +1,101 @@
-print("stacktop")
+import FoundationEssentials
+import Glibc
+import StacktopServices
+import TerminalUI
+import Dashboard
+import NcursesTerminal
+
+/// Composition only: parse the command line, open the backend, pick a theme, run a mode.
+func runStacktop() -> Int32 {
+    let environment = ProcessInfo.processInfo.environment
+    let options: Options
+    do {
+        options = try OptionParser.parse(Array(CommandLine.arguments.dropFirst()))
+    } catch {
+        printError(ErrorText.sentence(error))
+        return 2
+    }
+    switch options.mode {
+    case .help:
+        print(OptionParser.usage)
+        return 0
+    case .version:
+        print("stacktop \(stacktopVersion)")
+        return 0
+    case .bench(let counts):
+        return BenchCommand.run(instanceCounts: counts)
+    default:
+        break
+    }
+
+    let capabilities = TerminalCapabilities.detect(environment: environment)
+    let themeDirectories = ThemePaths.directories(environment: environment)
+    var theme: Theme
+    do {
+        theme = try ThemeLoader.load(nameOrPath: options.theme ?? "default", searchDirectories: themeDirectories)
+    } catch {
+        printError(ErrorText.sentence(error))
+        return 1
+    }
+    let glyphs: Glyphs = options.ascii || !capabilities.utf8 ? .ascii : .unicode
+    if options.noColor || environment["NO_COLOR"].map({ !$0.isEmpty }) == true {
+        theme = theme.monochrome
+    }
+
+    let opened: OpenedBackend
+    do {
+        var chosen = options
+        if case .render = options.mode, options.connect == nil, environment["LIBVIRT_DEFAULT_URI"] == nil {
+            chosen.demo = true  // screenshots come from the demo unless a URI is given
+        }
+        opened = try BackendFactory.open(chosen, environment: environment)
+    } catch {
+        printError(ErrorText.sentence(error))
+        return 1
+    }
+    defer { opened.cleanup() }
+
+    do {
+        switch options.mode {
+        case .list(let kind, let format, let columns):
+            if let notice = opened.notice { printError(notice) }
+            print(try ListCommand.run(kind: kind, format: format, columns: columns, opened: opened), terminator: "")
+        case .render(let view, let size, let format, let output):
+            let text = try RenderCommand.run(view: view, sizeText: size, format: format, output: output, theme: theme,
+                                             glyphs: glyphs, opened: opened, readOnly: options.readOnly)
+            if let output {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: output))
+            } else {
+                print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+            }
+        case .dashboard:
+            guard capabilities.isInteractive else {
+                print(try PlainOutput.run(opened: opened, reason: capabilities.reasonNotInteractive ?? "not a terminal"),
+                      terminator: "")
+                return 0
+            }
+            if capabilities.colors == 0 { theme = theme.monochrome }
+            let terminal = try NcursesTerminal(capabilities: capabilities,
+                                               crashLogPath: CrashLog.path(environment: environment))
+            let runner = DashboardRunner(opened: opened, options: options, theme: theme, glyphs: glyphs,
+                                         themeDirectories: themeDirectories, terminal: terminal)
+            runner.run()
+            terminal.shutdown()
+        default:
+            break
+        }
+    } catch {
+        printError(ErrorText.sentence(error))
+        return 1
+    }
+    return 0
+}
+
+func printError(_ message: String) {
+    var line = "stacktop: " + message + "\n"
+    line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+}
+
+let stacktopVersion = "0.1.0"
+
+exit(runStacktop())

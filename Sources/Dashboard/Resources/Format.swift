@@ -1,0 +1,73 @@
+import FoundationEssentials
+
+/// Number and time formatting shared by every table, detail view and CLI output.
+public enum Format {
+    public static func mebibytes(_ mib: Int) -> String {
+        if mib >= 1024 {
+            let gib = Double(mib) / 1024
+            return gib == gib.rounded() ? "\(Int(gib))G" : oneDecimal(gib) + "G"
+        }
+        return "\(mib)M"
+    }
+
+    public static func bytes(_ bytes: UInt64) -> String {
+        let units = ["B", "K", "M", "G", "T", "P"]
+        var value = Double(bytes)
+        var unit = 0
+        while value >= 1024, unit < units.count - 1 { value /= 1024; unit += 1 }
+        if unit == 0 { return "\(bytes)B" }
+        return (value >= 100 || value == value.rounded() ? String(Int(value.rounded())) : oneDecimal(value)) + units[unit]
+    }
+
+    public static func gibibytes(_ gib: Double) -> String {
+        gib == gib.rounded() ? "\(Int(gib))G" : oneDecimal(gib) + "G"
+    }
+
+    public static func oneDecimal(_ value: Double) -> String {
+        let tenths = Int((value * 10).rounded())
+        return "\(tenths / 10).\(abs(tenths % 10))"
+    }
+
+    /// "45s", "12m", "3h", "9d", "2y": the k9s-style age.
+    public static func age(of date: Date, now: Date) -> String {
+        let seconds = Int(now.timeIntervalSince(date))
+        if seconds < 0 { return "0s" }
+        if seconds < 120 { return "\(seconds)s" }
+        if seconds < 7200 { return "\(seconds / 60)m" }
+        if seconds < 172_800 { return "\(seconds / 3600)h" }
+        if seconds < 63_072_000 { return "\(seconds / 86400)d" }
+        return "\(seconds / 31_536_000)y"
+    }
+
+    /// UTC ISO 8601 without fractions, for exports and detail views.
+    public static func iso8601(_ date: Date) -> String {
+        let t = Int(date.timeIntervalSince1970)
+        let days = t >= 0 ? t / 86400 : (t - 86399) / 86400
+        let secs = t - days * 86400
+        let (y, m, d) = civilFromDays(days)
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(y)-\(two(m))-\(two(d))T\(two(secs / 3600)):\(two(secs % 3600 / 60)):\(two(secs % 60))Z"
+    }
+
+    /// "23:31:02" in UTC (the status line's clock for stale data).
+    public static func clock(_ date: Date) -> String {
+        String(iso8601(date).dropFirst(11).prefix(8))
+    }
+
+    // Howard Hinnant's days-to-civil algorithm: avoids Foundation's Calendar (ICU) for one date.
+    private static func civilFromDays(_ z0: Int) -> (Int, Int, Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (m <= 2 ? y + 1 : y, m, d)
+    }
+
+    /// "75%".
+    public static func percent(_ fraction: Double) -> String { "\(Int((fraction * 100).rounded()))%" }
+}

@@ -1,0 +1,66 @@
+/// The dashboard's panels, in tab order. Number keys 1-9 and 0 jump to them.
+public enum Panel: String, Sendable, CaseIterable, Hashable {
+    case overview, instances, images, volumes, networks, securityGroups, quotas, flavors, keypairs, projects
+
+    public var title: String {
+        switch self {
+        case .overview: "Overview"
+        case .securityGroups: "Security Groups"
+        default: table?.title ?? rawValue.capitalized
+        }
+    }
+
+    /// A shorter title for narrow tab bars.
+    public var shortTitle: String {
+        switch self {
+        case .overview: "Overview"
+        case .instances: "Instances"
+        case .images: "Images"
+        case .volumes: "Volumes"
+        case .networks: "Networks"
+        case .securityGroups: "SecGroups"
+        case .quotas: "Quotas"
+        case .flavors: "Flavors"
+        case .keypairs: "Keys"
+        case .projects: "Projects"
+        }
+    }
+
+    /// The table this panel lists (nil for the Overview).
+    public var table: ResourceTable? {
+        switch self {
+        case .overview: nil
+        case .instances: .instances
+        case .images: .images
+        case .volumes: .volumes
+        case .networks: .networks
+        case .securityGroups: .securityGroups
+        case .quotas: .quotas
+        case .flavors: .flavors
+        case .keypairs: .keypairs
+        case .projects: .projects
+        }
+    }
+
+    /// The digit that jumps here ("1" for Overview ... "0" for the tenth).
+    public var digit: Character {
+        let index = Panel.allCases.firstIndex(of: self)! + 1
+        return index == 10 ? "0" : Character(String(index))
+    }
+
+    /// Words that open this panel after `:`.
+    public var commandAliases: [String] {
+        switch self {
+        case .overview: ["overview", "home", "o"]
+        case .instances: ["instances", "instance", "vm", "vms", "servers", "server"]
+        case .images: ["images", "image", "img"]
+        case .volumes: ["volumes", "volume", "vol"]
+        case .networks: ["networks", "network", "net"]
+        case .securityGroups: ["secgroups", "secgroup", "sg", "security-groups"]
+        case .quotas: ["quotas", "quota"]
+        case .flavors: ["flavors", "flavor"]
+        case .keypairs: ["keypairs", "keypair", "keys"]
+        case .projects: ["projects", "project"]
+        }
+    }
+}

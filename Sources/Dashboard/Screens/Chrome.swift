@@ -1,0 +1,130 @@
+import StacktopModel
+import StacktopServices
+import TerminalUI
+
+/// The title bar, tab bar, status line and the bottom input/hint line around every panel.
+enum Chrome {
+    static func drawTitleBar(_ state: AppState, in row: Rect, into painter: inout Painter) {
+        painter.fill(row, role: .statusBar)
+        var x = painter.text(" stacktop ", x: 0, y: row.y, style: painter.theme[.title].merged(over: painter.theme[.statusBar]))
+        let kind: String
+        switch state.backend.kind {
+        case .demo: kind = "demo cloud"
+        case .local: kind = "libvirt " + state.backend.endpoint
+        case .openstack: kind = "cloud " + state.backend.endpoint
+        }
+        var where_ = kind
+        if let project = state.backend.currentProject { where_ += "  project " + project }
+        var badges: [(String, ThemeRole)] = []
+        if state.backend.kind == .demo { badges.append((" DEMO ", .badgeDemo)) }
+        if state.readOnly { badges.append((" READ-ONLY ", .badgeReadonly)) }
+        if state.origin == .cached { badges.append((" CACHED ", .badgeCached)) }
+        if state.staleSince != nil { badges.append((" STALE ", .statusStale)) }
+        let badgeWidth = badges.reduce(0) { $0 + DisplayWidth.of($1.0) + 1 }
+        x = painter.text(" " + where_, x: x, y: row.y, width: max(0, row.width - x - badgeWidth - 1), role: .statusBar)
+        var bx = row.width - badgeWidth
+        for (label, role) in badges {
+            bx = painter.text(label, x: bx, y: row.y, role: role) + 1
+        }
+    }
+
+    static func drawTabs(_ state: AppState, in row: Rect, into painter: inout Painter) {
+        painter.fill(row, role: .text)
+        func labels(_ title: (Panel) -> String) -> [String] {
+            Panel.allCases.map { " \($0.digit) \(title($0)) " }
+        }
+        var chosen = labels(\.title)
+        for candidate in [labels(\.shortTitle), labels { String($0.shortTitle.prefix(4)) }] {
+            if chosen.reduce(0, { $0 + DisplayWidth.of($1) }) <= row.width { break }
+            chosen = candidate
+        }
+        var x = 0
+        for (panel, label) in zip(Panel.allCases, chosen) {
+            let role: ThemeRole = panel == state.panel ? .tabActive : .tabInactive
+            x = painter.text(label, x: x, y: row.y, width: min(DisplayWidth.of(label), max(0, row.width - x)), role: role)
+        }
+    }
+
+    static func drawStatusLine(_ state: AppState, y: Int, into painter: inout Painter) {
+        let row = Rect(x: 0, y: y, width: state.size.width, height: 1)
+        let (text, role): (String, ThemeRole)
+        if let since = state.staleSince {
+            let age = Int(state.now.timeIntervalSince(since))
+            text = " Data is stale (last good \(Format.clock(since)), \(age)s ago): \(state.lastError ?? "refresh failed")"
+            role = .statusStale
+        } else if let notice = state.notice {
+            text = " " + notice
+            role = .statusBar
+        } else if let status = state.status {
+            text = " " + status.text
+            role = status.isError ? .statusError : .statusBar
+        } else if state.origin == .none {
+            text = " Loading \(state.backend.endpoint)…"
+            role = .statusBar
+        } else if state.origin == .cached {
+            text = " Showing the last known data while live data loads…"
+            role = .statusBar
+        } else {
+            text = " " + summary(state)
+            role = .statusBar
+        }
+        painter.fill(row, role: role)
+        painter.text(text, x: 0, y: y, width: row.width, role: role)
+    }
+
+    /// What the status line says when nothing else needs saying.
+    static func summary(_ state: AppState) -> String {
+        guard let snapshot = state.snapshot else { return "" }
+        let running = snapshot.instances.filter { $0.state == .running }.count
+        return "\(snapshot.instances.count) instances, \(running) running · \(snapshot.volumes.count) volumes · "
+            + "\(snapshot.networks.count) networks"
+    }
+
+    static func drawInputLine(_ state: AppState, y: Int, into painter: inout Painter) {
+        let row = Rect(x: 0, y: y, width: state.size.width, height: 1)
+        painter.fill(row, role: .text)
+        switch state.input {
+        case .filter(let text):
+            let x = painter.text("/" + text, x: 0, y: y, width: row.width - 1, role: .commandLine)
+            painter.text("_", x: min(x, row.width - 1), y: y, role: .accent)
+            let hint = "  Enter keep · Esc clear · !text inverts"
+            let used = DisplayWidth.of("/" + text) + 1
+            if used + DisplayWidth.of(hint) < row.width { painter.text(hint, x: used, y: y, role: .muted) }
+        case .command(let text):
+            let x = painter.text(":" + text, x: 0, y: y, width: row.width - 1, role: .commandLine)
+            painter.text("_", x: min(x, row.width - 1), y: y, role: .accent)
+        case .normal:
+            var x = 0
+            for (key, label) in hints(for: state.keyContext) {
+                let width = DisplayWidth.of(key) + DisplayWidth.of(label) + 3
+                if x + width > row.width { break }
+                x = painter.text(" " + key, x: x, y: y, role: .helpKey)
+                x = painter.text(" " + label + " ", x: x, y: y, role: .muted)
+            }
+        }
+    }
+
+    static func hints(for context: KeyContext) -> [(String, String)] {
+        switch context {
+        case .list:
+            [("Enter", "details"), ("/", "filter"), ("s", "sort"), ("y", "XML"), ("Tab", "panel"),
+             (":", "command"), ("?", "help"), ("q", "quit")]
+        case .overview:
+            [("1-0", "panels"), ("Tab", "next"), (":", "command"), ("r", "refresh"), ("?", "help"), ("q", "quit")]
+        case .details:
+            [("Esc", "back"), ("↑↓", "scroll"), ("y", "XML"), ("?", "help"), ("q", "quit")]
+        case .raw:
+            [("Esc", "back"), ("↑↓ PgUp PgDn", "scroll"), ("?", "help"), ("q", "quit")]
+        case .help:
+            [("Esc", "close help")]
+        }
+    }
+}
+
+extension Style {
+    /// This style's foreground and emphasis over `base`'s background.
+    func merged(over base: Style) -> Style {
+        Style(foreground: foreground, background: background == .default ? base.background : background,
+              bold: bold, underline: underline, reverse: reverse, dim: dim)
+    }
+}

@@ -1,0 +1,58 @@
+import StacktopModel
+import StacktopServices
+import TerminalUI
+
+/// Draws the whole screen from the state. Pure: the same state always gives the same cells, which
+/// is what makes every screen a text snapshot test.
+public enum DashboardView {
+    public static func render(_ state: AppState) -> CellBuffer {
+        var painter = Painter(size: state.size, theme: state.theme, glyphs: state.glyphs)
+        if state.isTooSmall {
+            TooSmallScreen.draw(state, into: &painter)
+            return painter.buffer
+        }
+        let full = Rect(x: 0, y: 0, width: state.size.width, height: state.size.height)
+        let (titleRow, belowTitle) = full.splitTop(1)
+        let (tabRow, belowTabs) = belowTitle.splitTop(1)
+        let (content, bottom) = belowTabs.splitBottom(2)
+        Chrome.drawTitleBar(state, in: titleRow, into: &painter)
+        Chrome.drawTabs(state, in: tabRow, into: &painter)
+        drawContent(state, in: content, into: &painter)
+        Chrome.drawStatusLine(state, y: bottom.y, into: &painter)
+        Chrome.drawInputLine(state, y: bottom.y + 1, into: &painter)
+        return painter.buffer
+    }
+
+    static func drawContent(_ state: AppState, in rect: Rect, into painter: inout Painter) {
+        switch state.topOverlay {
+        case .details(let panel, let id, let scroll):
+            DetailsScreen.draw(state, panel: panel, id: id, scroll: scroll, in: rect, into: &painter)
+        case .raw(_, let name, let text, let scroll):
+            RawScreen.draw(name: name, text: text, scroll: scroll, in: rect, into: &painter)
+        case .help(let context):
+            HelpScreen.draw(state, context: context, in: rect, into: &painter)
+        case nil:
+            if state.panel == .overview {
+                OverviewScreen.draw(state, in: rect, into: &painter)
+            } else {
+                ListScreen.draw(state, in: rect, into: &painter)
+            }
+        }
+    }
+}
+
+enum TooSmallScreen {
+    static func draw(_ state: AppState, into painter: inout Painter) {
+        let lines = [
+            "Terminal too small: \(state.size.width)x\(state.size.height).",
+            "stacktop needs at least \(AppState.minimumSize.width)x\(AppState.minimumSize.height).",
+            "Enlarge the window, or press q to quit.",
+        ]
+        let top = max(0, (state.size.height - lines.count) / 2)
+        for (offset, line) in lines.enumerated() {
+            let width = min(DisplayWidth.of(line), state.size.width)
+            painter.text(line, x: max(0, (state.size.width - width) / 2), y: top + offset, width: width,
+                         role: offset == 0 ? .statusError : .text)
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import StacktopModel
+import TerminalUI
+
+/// A resource table in a box: title with counts, filter and sort; header; rows; selection.
+enum ListScreen {
+    static func draw(_ state: AppState, in rect: Rect, into painter: inout Painter) {
+        guard let table = state.panel.table, let model = state.tables[state.panel] else { return }
+        var title = "\(table.title) (\(model.count)"
+        if model.count != model.rows.count { title += " of \(model.rows.count)" }
+        title += ")"
+        if !model.filter.isEmpty { title += " filter: \(model.filter)" }
+        if !model.marked.isEmpty { title += " · \(model.marked.count) marked" }
+        let inner = painter.box(rect, title: title)
+        guard inner.height >= 2 else { return }
+        let layout = TableLayout(specs: table.columns, width: inner.width - 2)
+        let x0 = inner.x + 1
+        // Header, with the sort arrow on the sorted column.
+        for column in layout.columns {
+            let spec = table.columns[column.index]
+            var label = spec.title
+            if column.index == model.sortColumn {
+                label += model.sortAscending ? (painter.glyphs.isASCII ? "^" : "▲") : (painter.glyphs.isASCII ? "v" : "▼")
+            }
+            painter.text(label, x: x0 + column.x, y: inner.y, width: column.width, role: .header, alignRight: spec.alignRight)
+        }
+        let bodyHeight = inner.height - 1
+        if model.rows.isEmpty || model.count == 0 {
+            let message = model.rows.isEmpty ? "No \(table.title.lowercased()) yet."
+                : "No row matches \"\(model.filter)\"; press Esc to clear the filter."
+            painter.text(message, x: x0, y: inner.y + 1, width: inner.width - 2, role: .muted)
+            return
+        }
+        let first = min(model.scroll, max(0, model.count - 1))
+        for line in 0..<bodyHeight {
+            let position = first + line
+            guard position < model.count else { break }
+            let row = model.rows[model.visible[position]]
+            let y = inner.y + 1 + line
+            let selected = position == model.cursor
+            let marked = model.marked.contains(row.id)
+            if marked { painter.text("*", x: inner.x, y: y, role: .marked) }
+            for column in layout.columns {
+                let spec = table.columns[column.index]
+                let value = column.index < row.values.count ? row.values[column.index] : .missing
+                let role = (column.index < row.roles.count ? row.roles[column.index] : nil) ?? (marked ? .marked : .text)
+                painter.text(value.display(now: state.now), x: x0 + column.x, y: y, width: column.width, role: role,
+                             alignRight: spec.alignRight)
+            }
+            if selected {
+                let selection = painter.theme[.selection]
+                painter.buffer.restyle(Rect(x: inner.x, y: y, width: inner.width, height: 1)) { _ in selection }
+            }
+        }
+        // A scroll position hint in the bottom border when not everything fits.
+        if model.count > bodyHeight {
+            let hint = " \(model.cursor + 1)/\(model.count) "
+            painter.text(hint, x: rect.maxX - DisplayWidth.of(hint) - 2, y: rect.maxY - 1, role: .muted)
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import StacktopModel
+import TerminalUI
+
+/// Horizon's Overview: the project's limit summary as gauges, instance counts by state, and totals.
+enum OverviewScreen {
+    /// The gauges Horizon's "Limit Summary" shows, in its order.
+    static let gaugeResources: [QuotaResource] = [.instances, .cores, .ramMiB, .volumes, .gigabytes, .networks, .securityGroups]
+
+    static func draw(_ state: AppState, in rect: Rect, into painter: inout Painter) {
+        guard let snapshot = state.snapshot else {
+            let inner = painter.box(rect, title: "Overview")
+            painter.text("Loading…", x: inner.x + 1, y: inner.y, width: inner.width - 2, role: .muted)
+            return
+        }
+        let project = state.backend.currentProject ?? snapshot.quotas.first?.project
+        let quotas = snapshot.quotas.first { $0.project == project }
+        let leftWidth = max(40, rect.width * 3 / 5)
+        let (left, right) = rect.splitLeft(leftWidth)
+        let limits = painter.box(left, title: "Limit Summary" + (project.map { " · project \($0)" } ?? ""))
+        drawGauges(quotas, in: limits, into: &painter)
+        let states = snapshot.instanceCountsByState
+        let stateHeight = min(right.height, max(4, states.count + 3))
+        let (top, bottom) = right.splitTop(stateHeight)
+        let stateBox = painter.box(top, title: "Instances by state")
+        drawStateCounts(states, total: snapshot.instances.count, in: stateBox, into: &painter)
+        let totals = painter.box(bottom, title: "Resources")
+        drawTotals(snapshot, in: totals, into: &painter)
+    }
+
+    static func drawGauges(_ quotas: ProjectQuotas?, in inner: Rect, into painter: inout Painter) {
+        guard let quotas else {
+            painter.text("No quotas are recorded for this project.", x: inner.x + 1, y: inner.y, width: inner.width - 2, role: .muted)
+            return
+        }
+        // Two rows per gauge when there is room (label over bar), else one.
+        let roomy = inner.height >= gaugeResources.count * 2
+        var y = inner.y
+        for resource in gaugeResources {
+            guard let usage = quotas[resource], y < inner.maxY else { continue }
+            let amount = amountText(usage)
+            let role = GaugeThresholds.role(for: usage)
+            if roomy {
+                painter.text(resource.label, x: inner.x + 1, y: y, width: inner.width - 2 - DisplayWidth.of(amount), role: .header)
+                painter.text(amount, x: inner.maxX - 1 - DisplayWidth.of(amount), y: y, role: role)
+                painter.gauge(fraction: usage.fraction, x: inner.x + 1, y: y + 1, width: inner.width - 2, role: role)
+                y += 2
+            } else {
+                let labelWidth = 16
+                let amountWidth = DisplayWidth.of(amount) + 1
+                painter.text(resource.label, x: inner.x + 1, y: y, width: labelWidth, role: .header)
+                painter.gauge(fraction: usage.fraction, x: inner.x + 1 + labelWidth, y: y,
+                              width: inner.width - 2 - labelWidth - amountWidth, role: role)
+                painter.text(amount, x: inner.maxX - 1 - DisplayWidth.of(amount), y: y, role: role)
+                y += 1
+            }
+        }
+    }
+
+    /// "9 of 10 used", "3.5G of 4G used", "2 used (no limit)".
+    static func amountText(_ usage: QuotaUsage) -> String {
+        func amount(_ n: Int) -> String {
+            switch usage.resource {
+            case .ramMiB: Format.mebibytes(n)
+            case .gigabytes: "\(n)G"
+            default: String(n)
+            }
+        }
+        if usage.isUnlimited { return "\(amount(usage.used)) used (no limit)" }
+        return "\(amount(usage.used)) of \(amount(usage.limit)) used"
+    }
+
+    static func drawStateCounts(_ states: [(state: InstanceState, count: Int)], total: Int, in inner: Rect,
+                                into painter: inout Painter) {
+        var y = inner.y
+        for (state, count) in states where y < inner.maxY {
+            painter.text(state.label, x: inner.x + 1, y: y, width: 14, role: StateColors.role(for: state))
+            painter.text(String(count), x: inner.x + 15, y: y, width: 5, alignRight: true)
+            let barWidth = inner.width - 22
+            if barWidth > 2, total > 0 {
+                painter.gauge(fraction: Double(count) / Double(total), x: inner.x + 21, y: y, width: barWidth,
+                              role: StateColors.role(for: state))
+            }
+            y += 1
+        }
+        if states.isEmpty { painter.text("No instances.", x: inner.x + 1, y: y, role: .muted) }
+    }
+
+    static func drawTotals(_ snapshot: CloudSnapshot, in inner: Rect, into painter: inout Painter) {
+        let inUse = snapshot.volumes.filter { !$0.attachedTo.isEmpty }.count
+        let lines: [(String, String)] = [
+            ("Instances", "\(snapshot.instances.count)"),
+            ("Images", "\(snapshot.images.count)"),
+            ("Volumes", "\(snapshot.volumes.count) (\(inUse) in use)"),
+            ("Networks", "\(snapshot.networks.count)"),
+            ("Security groups", "\(snapshot.securityGroups.count)"),
+            ("Flavors", "\(snapshot.flavors.count)"),
+            ("Key pairs", "\(snapshot.keypairs.count)"),
+            ("Projects", "\(snapshot.projects.count)"),
+        ] + snapshot.pools.map { pool in
+            ("Pool " + pool.name, "\(Format.bytes(pool.allocationBytes)) of \(Format.bytes(pool.capacityBytes))")
+        }
+        for (offset, line) in lines.enumerated() where inner.y + offset < inner.maxY {
+            painter.text(line.0, x: inner.x + 1, y: inner.y + offset, width: 16, role: .muted)
+            painter.text(line.1, x: inner.x + 18, y: inner.y + offset, width: max(0, inner.width - 19))
+        }
+    }
+}

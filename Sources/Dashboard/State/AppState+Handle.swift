@@ -1,0 +1,319 @@
+import StacktopModel
+import StacktopServices
+import TerminalUI
+
+extension AppState {
+    /// Applies one event and returns what the outside world must do. The only place state changes.
+    public mutating func handle(_ event: AppEvent) -> [Effect] {
+        switch event {
+        case .key(let key):
+            notice = nil
+            return handleKey(key)
+        case .resize(let newSize):
+            size = newSize
+            keepCursorsVisible()
+            return []
+        case .snapshotLoaded(let snapshot, let origin):
+            // A cached snapshot never replaces live data that already arrived.
+            if origin == .cached, self.origin == .live { return [] }
+            apply(snapshot)
+            self.origin = origin
+            if origin == .live { staleSince = nil; lastError = nil }
+            return []
+        case .loadFailed(let message):
+            lastError = message
+            if staleSince == nil { staleSince = now }
+            return []
+        case .backend(let backendEvent):
+            return handleBackendEvent(backendEvent)
+        case .rawDefinitionLoaded(let id, let text):
+            replaceRaw(id: id) { .raw(id: id, name: $0, text: text, scroll: 0) }
+            return []
+        case .rawDefinitionFailed(let id, let message):
+            if case .raw(let rawID, _, _, _)? = topOverlay, rawID == id { overlays.removeLast() }
+            status = StatusMessage(message, isError: true)
+            return []
+        case .themeLoaded(let newTheme):
+            theme = newTheme
+            status = StatusMessage("Theme \(newTheme.name) applied.")
+            return []
+        case .themeFailed(let message):
+            status = StatusMessage(message, isError: true)
+            return []
+        case .tick(let date):
+            now = date
+            return []
+        }
+    }
+
+    private mutating func apply(_ snapshot: CloudSnapshot) {
+        self.snapshot = snapshot
+        for panel in Panel.allCases {
+            guard let table = panel.table else { continue }
+            tables[panel]?.setRows(table.rows(snapshot))
+        }
+        keepCursorsVisible()
+        // Details of something that vanished cannot stay open.
+        overlays.removeAll { overlay in
+            if case .details(let panel, let id, _) = overlay {
+                return panel.table?.details(snapshot, id) == nil
+            }
+            return false
+        }
+    }
+
+    private mutating func handleBackendEvent(_ event: BackendEvent) -> [Effect] {
+        switch event {
+        case .instanceStateChanged(let id, let name, let state):
+            guard var snapshot, let index = snapshot.instances.firstIndex(where: { $0.id == id }) else {
+                return [.refresh]
+            }
+            snapshot.instances[index].state = state
+            apply(snapshot)
+            status = StatusMessage("\(name) is now \(state.label.lowercased()).")
+            return []
+        case .instancesChanged:
+            return [.refresh]
+        case .connectionLost(let message):
+            lastError = message
+            if staleSince == nil { staleSince = now }
+            return [.refresh]
+        }
+    }
+
+    private mutating func replaceRaw(id: String, _ make: (String) -> Overlay) {
+        guard let index = overlays.lastIndex(where: {
+            if case .raw(let rawID, _, _, _) = $0 { return rawID == id }
+            return false
+        }), case .raw(_, let name, _, _) = overlays[index] else { return }
+        overlays[index] = make(name)
+    }
+
+    private mutating func scrollSelectedIntoView() {
+        let height = listBodyHeight
+        tables[panel]?.scrollToCursor(height: height)
+    }
+
+    mutating func keepCursorsVisible() {
+        let height = listBodyHeight
+        for panel in Array(tables.keys) { tables[panel]?.scrollToCursor(height: height) }
+    }
+
+    // MARK: keys
+
+    private mutating func handleKey(_ key: Key) -> [Effect] {
+        switch input {
+        case .filter(let text): return handleFilterKey(key, text: text)
+        case .command(let text): return handleCommandKey(key, text: text)
+        case .normal: break
+        }
+        if key == .ctrl("c") { quitRequested = true; return [.quit] }
+        guard let command = KeyMap.command(for: key, in: keyContext) else {
+            if !isTooSmall { status = StatusMessage("\(key.label) does nothing here; press ? for the keys of this screen.") }
+            return []
+        }
+        status = nil
+        return perform(command)
+    }
+
+    public mutating func perform(_ command: Command) -> [Effect] {
+        switch command {
+        case .quit:
+            quitRequested = true
+            return [.quit]
+        case .refresh:
+            status = StatusMessage("Refreshing…")
+            return [.refresh]
+        case .redraw:
+            return [.redrawAll]
+        case .help:
+            overlays.append(.help(context: keyContext))
+        case .back:
+            goBack()
+        case .nextPanel, .previousPanel:
+            let all = Panel.allCases
+            let index = all.firstIndex(of: panel)!
+            let step = command == .nextPanel ? 1 : all.count - 1
+            switchPanel(to: all[(index + step) % all.count])
+        case .panel(let target):
+            switchPanel(to: target)
+        case .up, .down, .top, .bottom, .pageUp, .pageDown:
+            move(command)
+        case .openDetails:
+            guard let id = tables[panel]?.selectedID else { return [] }
+            overlays.append(.details(panel: panel, id: id, scroll: 0))
+        case .showRaw:
+            return showRaw()
+        case .startFilter:
+            input = .filter(tables[panel]?.filter ?? "")
+        case .startCommand:
+            input = .command("")
+        case .sortNext, .sortReverse:
+            guard var model = tables[panel], let table = panel.table else { return [] }
+            if command == .sortNext {
+                model.sort(by: (model.sortColumn + 1) % table.columns.count, ascending: true)
+            } else {
+                model.sort(by: model.sortColumn, ascending: !model.sortAscending)
+            }
+            model.scrollToCursor(height: listBodyHeight)
+            tables[panel] = model
+            let direction = model.sortAscending ? "ascending" : "descending"
+            status = StatusMessage("Sorted by \(table.columns[model.sortColumn].title), \(direction).")
+        case .mark:
+            tables[panel]?.toggleMark()
+            tables[panel]?.moveCursor(by: 1)
+            scrollSelectedIntoView()
+        }
+        return []
+    }
+
+    private mutating func switchPanel(to target: Panel) {
+        panel = target
+        overlays.removeAll()
+    }
+
+    private mutating func goBack() {
+        if !overlays.isEmpty {
+            overlays.removeLast()
+        } else if let model = tables[panel], !model.filter.isEmpty {
+            tables[panel]?.setFilter("")
+            status = StatusMessage("Filter cleared.")
+        }
+    }
+
+    private mutating func move(_ command: Command) {
+        let page = max(1, listBodyHeight - 1)
+        if let top = topOverlay {
+            let delta: Int
+            switch command {
+            case .up: delta = -1
+            case .down: delta = 1
+            case .pageUp: delta = -page
+            case .pageDown: delta = page
+            case .top: delta = Int.min / 2
+            default: delta = Int.max / 2
+            }
+            overlays[overlays.count - 1] = top.scrolled(by: delta)
+            return
+        }
+        guard var model = tables[panel] else { return }
+        switch command {
+        case .up: model.moveCursor(by: -1)
+        case .down: model.moveCursor(by: 1)
+        case .pageUp: model.moveCursor(by: -page)
+        case .pageDown: model.moveCursor(by: page)
+        case .top: model.setCursor(0)
+        default: model.setCursor(model.count - 1)
+        }
+        model.scrollToCursor(height: listBodyHeight)
+        tables[panel] = model
+    }
+
+    private mutating func showRaw() -> [Effect] {
+        let id: String?
+        if case .details(let detailPanel, let detailID, _)? = topOverlay {
+            id = detailPanel == .instances ? detailID : nil
+        } else {
+            id = panel == .instances ? tables[panel]?.selectedID : nil
+        }
+        guard let id, let instance = snapshot?.instances.first(where: { $0.id == id }) else {
+            status = StatusMessage("Raw definitions exist for instances only; select an instance and press y.", isError: true)
+            return []
+        }
+        overlays.append(.raw(id: id, name: instance.name, text: nil, scroll: 0))
+        return [.loadRawDefinition(id: id)]
+    }
+
+    // MARK: the bottom line's editors
+
+    private mutating func handleFilterKey(_ key: Key, text: String) -> [Effect] {
+        switch key {
+        case .escape:
+            input = .normal
+            tables[panel]?.setFilter("")
+        case .enter:
+            input = .normal
+            if let count = tables[panel]?.count { status = StatusMessage("\(count) rows match \"\(text)\".") }
+        case .backspace:
+            let shorter = String(text.dropLast())
+            input = .filter(shorter)
+            tables[panel]?.setFilter(shorter)
+        case .character(let c):
+            input = .filter(text + String(c))
+            tables[panel]?.setFilter(text + String(c))
+        case .ctrl("u"):
+            input = .filter("")
+            tables[panel]?.setFilter("")
+        case .ctrl("c"):
+            quitRequested = true
+            return [.quit]
+        default:
+            break
+        }
+        scrollSelectedIntoView()
+        return []
+    }
+
+    private mutating func handleCommandKey(_ key: Key, text: String) -> [Effect] {
+        switch key {
+        case .escape:
+            input = .normal
+        case .enter:
+            input = .normal
+            return runCommandLine(text)
+        case .backspace:
+            if text.isEmpty { input = .normal } else { input = .command(String(text.dropLast())) }
+        case .tab:
+            input = .command(CommandLine.complete(text))
+        case .character(let c):
+            input = .command(text + String(c))
+        case .ctrl("u"):
+            input = .command("")
+        case .ctrl("c"):
+            quitRequested = true
+            return [.quit]
+        default:
+            break
+        }
+        return []
+    }
+
+    /// Runs what was typed after `:`.
+    public mutating func runCommandLine(_ text: String) -> [Effect] {
+        switch CommandLine.parse(text) {
+        case .none:
+            return []
+        case .panel(let target):
+            switchPanel(to: target)
+        case .quit:
+            quitRequested = true
+            return [.quit]
+        case .help:
+            overlays.append(.help(context: keyContext))
+        case .refresh:
+            return perform(.refresh)
+        case .theme(let name):
+            guard let name else {
+                status = StatusMessage("Theme \(theme.name) is in use; type :theme NAME (default, light, high-contrast, mono) or a path.")
+                return []
+            }
+            return [.loadTheme(nameOrPath: name)]
+        case .filter(let text):
+            tables[panel]?.setFilter(text)
+        case .unknown(let word):
+            status = StatusMessage("Unknown command \":\(word)\"; press ? for the list of commands.", isError: true)
+        }
+        return []
+    }
+}
+
+extension Overlay {
+    func scrolled(by delta: Int) -> Overlay {
+        func clamp(_ value: Int) -> Int { max(0, value) }
+        switch self {
+        case .details(let panel, let id, let scroll): return .details(panel: panel, id: id, scroll: clamp(scroll &+ delta))
+        case .raw(let id, let name, let text, let scroll): return .raw(id: id, name: name, text: text, scroll: clamp(scroll &+ delta))
+        case .help: return self
+        }
+    }
+}

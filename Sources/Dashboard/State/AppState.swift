@@ -1,0 +1,95 @@
+import StacktopModel
+import StacktopServices
+import TerminalUI
+
+/// Where the data on screen came from.
+public enum DataOrigin: Sendable, Equatable {
+    /// Nothing loaded yet.
+    case none
+    /// The store's last-known snapshot, drawn at once while live data loads.
+    case cached
+    case live
+}
+
+/// A screen stacked over the panels; Esc pops it.
+public enum Overlay: Sendable, Equatable {
+    case details(panel: Panel, id: String, scroll: Int)
+    /// The raw definition of an instance; `text` nil while it loads.
+    case raw(id: String, name: String, text: String?, scroll: Int)
+    case help(context: KeyContext)
+}
+
+/// What the bottom line is for right now.
+public enum InputMode: Sendable, Equatable {
+    case normal
+    case filter(String)
+    case command(String)
+}
+
+/// A message on the status line.
+public struct StatusMessage: Sendable, Equatable {
+    public var text: String
+    public var isError: Bool
+    public init(_ text: String, isError: Bool = false) { self.text = text; self.isError = isError }
+}
+
+/// Everything the screen shows. Screens draw from it and nothing else; `handle` is the only place it
+/// changes.
+public struct AppState: Sendable, Equatable {
+    public var backend: BackendDescription
+    public var readOnly: Bool
+    public var snapshot: CloudSnapshot?
+    public var origin: DataOrigin = .none
+    /// Set when the last refresh failed: the data on screen is older than it should be.
+    public var staleSince: Date?
+    public var lastError: String?
+    public var panel: Panel = .overview
+    public var tables: [Panel: TableModel]
+    public var overlays: [Overlay] = []
+    public var input: InputMode = .normal
+    public var status: StatusMessage?
+    public var theme: Theme
+    public var glyphs: Glyphs
+    public var size: Size
+    public var now: Date
+    /// Why the demo opened instead of what the user asked for, shown until the first key.
+    public var notice: String?
+    public var quitRequested = false
+
+    public init(backend: BackendDescription, readOnly: Bool, theme: Theme = .builtIn, glyphs: Glyphs = .unicode,
+                size: Size = Size(width: 80, height: 24), now: Date = Date(), panel: Panel = .overview) {
+        self.backend = backend
+        self.readOnly = readOnly
+        self.theme = theme
+        self.glyphs = glyphs
+        self.size = size
+        self.now = now
+        self.panel = panel
+        var tables: [Panel: TableModel] = [:]
+        for panel in Panel.allCases {
+            if let table = panel.table {
+                tables[panel] = TableModel(table: panel.rawValue, sortColumn: table.defaultSortColumn)
+            }
+        }
+        self.tables = tables
+    }
+
+    public var topOverlay: Overlay? { overlays.last }
+
+    /// The key context of what is on top.
+    public var keyContext: KeyContext {
+        switch topOverlay {
+        case .details: .details
+        case .raw: .raw
+        case .help: .help
+        case nil: panel == .overview ? .overview : .list
+        }
+    }
+
+    /// The smallest terminal the layout is made for.
+    public static let minimumSize = Size(width: 80, height: 24)
+    public var isTooSmall: Bool { size.width < AppState.minimumSize.width || size.height < AppState.minimumSize.height }
+
+    /// Rows available to a list's body: everything but the title, tabs, box, header, status and hint lines.
+    public var listBodyHeight: Int { max(1, size.height - 7) }
+}

@@ -1,0 +1,45 @@
+/// What can be typed after `:`.
+public enum ParsedCommand: Sendable, Equatable {
+    case none
+    case panel(Panel)
+    case quit
+    case help
+    case refresh
+    /// nil: say which theme is in use.
+    case theme(String?)
+    case filter(String)
+    case unknown(String)
+}
+
+public enum CommandLine {
+    static let verbs = ["quit", "q", "q!", "exit", "help", "refresh", "theme", "filter"]
+
+    public static func parse(_ text: String) -> ParsedCommand {
+        let words = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        guard let first = words.first?.lowercased() else { return .none }
+        let rest = words.dropFirst().joined(separator: " ")
+        switch first {
+        case "q", "q!", "quit", "exit": return .quit
+        case "help", "h", "?": return .help
+        case "refresh", "reload": return .refresh
+        case "theme": return .theme(rest.isEmpty ? nil : rest)
+        case "filter": return .filter(rest)
+        default:
+            if let panel = Panel.allCases.first(where: { $0.commandAliases.contains(first) }) { return .panel(panel) }
+            return .unknown(first)
+        }
+    }
+
+    /// Completes the first word as far as every command that starts with it agrees (like a shell).
+    public static func complete(_ text: String) -> String {
+        guard !text.isEmpty, !text.contains(" ") else { return text }
+        let words = verbs + Panel.allCases.flatMap(\.commandAliases)
+        let matches = Array(Set(words.filter { $0.hasPrefix(text.lowercased()) })).sorted()
+        guard var common = matches.first else { return text }
+        for match in matches.dropFirst() {
+            while !match.hasPrefix(common) { common.removeLast() }
+        }
+        if matches.count == 1, common == "theme" { return "theme " }
+        return common.count > text.count ? common : text
+    }
+}

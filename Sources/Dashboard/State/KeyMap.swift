@@ -1,0 +1,80 @@
+import TerminalUI
+
+/// Everything a key can ask the dashboard to do. The key map binds keys to these per screen, and the
+/// help screen is generated from the same bindings, so it always lists exactly what works.
+public enum Command: Sendable, Equatable {
+    case up, down, top, bottom, pageUp, pageDown
+    case nextPanel, previousPanel, panel(Panel)
+    case openDetails, showRaw, back
+    case startFilter, startCommand, help
+    case sortNext, sortReverse
+    case mark
+    case refresh, redraw, quit
+}
+
+public struct KeyBinding: Sendable {
+    public var keys: [Key]
+    public var command: Command
+    public var help: String
+}
+
+/// The screens that have their own keys.
+public enum KeyContext: Sendable, Equatable { case list, overview, details, raw, help }
+
+public enum KeyMap {
+    static let movement: [KeyBinding] = [
+        KeyBinding(keys: [.up, .character("k")], command: .up, help: "move up"),
+        KeyBinding(keys: [.down, .character("j")], command: .down, help: "move down"),
+        KeyBinding(keys: [.home, .character("g")], command: .top, help: "go to the first row"),
+        KeyBinding(keys: [.end, .character("G")], command: .bottom, help: "go to the last row"),
+        KeyBinding(keys: [.pageUp, .ctrl("b")], command: .pageUp, help: "page up"),
+        KeyBinding(keys: [.pageDown, .ctrl("f")], command: .pageDown, help: "page down"),
+    ]
+
+    static let global: [KeyBinding] = [
+        KeyBinding(keys: [.tab, .right, .character("l")], command: .nextPanel, help: "next panel"),
+        KeyBinding(keys: [.backTab, .left, .character("h")], command: .previousPanel, help: "previous panel"),
+        KeyBinding(keys: Panel.allCases.map { .character($0.digit) }, command: .panel(.overview),
+                   help: "jump to panel 1-9, 0 (Overview ... Projects)"),
+        KeyBinding(keys: [.character(":")], command: .startCommand,
+                   help: "command: :vm :images :vol :net :sg :quota :theme NAME :q"),
+        KeyBinding(keys: [.character("r"), .ctrl("r")], command: .refresh, help: "refresh now"),
+        KeyBinding(keys: [.ctrl("l")], command: .redraw, help: "redraw the screen"),
+        KeyBinding(keys: [.character("?"), .function(1)], command: .help, help: "this help"),
+        KeyBinding(keys: [.character("q")], command: .quit, help: "quit"),
+    ]
+
+    public static func bindings(for context: KeyContext) -> [KeyBinding] {
+        switch context {
+        case .list:
+            movement + [
+                KeyBinding(keys: [.enter, .character("d")], command: .openDetails, help: "details of the selected row"),
+                KeyBinding(keys: [.character("y")], command: .showRaw, help: "raw definition (libvirt XML) of an instance"),
+                KeyBinding(keys: [.character("/")], command: .startFilter, help: "filter rows (substring; start with ! to invert)"),
+                KeyBinding(keys: [.character("s")], command: .sortNext, help: "sort by the next column"),
+                KeyBinding(keys: [.character("S")], command: .sortReverse, help: "reverse the sort order"),
+                KeyBinding(keys: [.character(" ")], command: .mark, help: "mark the row (for bulk actions)"),
+                KeyBinding(keys: [.escape], command: .back, help: "clear the filter"),
+            ] + global
+        case .overview:
+            global
+        case .details:
+            movement + [
+                KeyBinding(keys: [.character("y")], command: .showRaw, help: "raw definition (libvirt XML) of an instance"),
+                KeyBinding(keys: [.escape, .backspace], command: .back, help: "back to the list"),
+            ] + global
+        case .raw:
+            movement + [KeyBinding(keys: [.escape, .backspace], command: .back, help: "back")] + global
+        case .help:
+            [KeyBinding(keys: [.escape, .character("?"), .character("q"), .enter], command: .back, help: "close the help")]
+        }
+    }
+
+    /// The command a key means in `context`, if any.
+    public static func command(for key: Key, in context: KeyContext) -> Command? {
+        if context != .help, case .character(let c) = key, let panel = Panel.allCases.first(where: { $0.digit == c }) {
+            return .panel(panel)
+        }
+        return bindings(for: context).first { $0.keys.contains(key) }?.command
+    }
+}

@@ -1,0 +1,108 @@
+import FoundationEssentials
+import Glibc
+import StacktopModel
+import StacktopServices
+import LocalBackend
+
+/// An opened backend, with what the dashboard must know about how it was chosen.
+struct OpenedBackend {
+    var backend: any CloudBackend
+    var cache: (any SnapshotCache)?
+    /// Why the demo opened instead of what was asked for.
+    var notice: String?
+    /// Deletes temporary files (the demo's node XML and store).
+    var cleanup: @Sendable () -> Void
+}
+
+/// Picks the backend the way the README promises: --demo; else --connect URI; else
+/// $LIBVIRT_DEFAULT_URI; else the local libvirt if it answers; else the demo, saying why.
+enum BackendFactory {
+    static func open(_ options: Options, environment: [String: String]) throws -> OpenedBackend {
+        if let cloud = options.osCloud ?? environment["OS_CLOUD"].flatMap({ options.connect == nil && !options.demo ? $0 : nil }) {
+            throw UsageError(description: "The OpenStack backend (--os-cloud \(cloud)) is not available yet; use --connect URI or --demo.")
+        }
+        if options.demo { return try wrap(openDemo(notice: nil), options) }
+        if let uri = options.connect ?? environment["LIBVIRT_DEFAULT_URI"] {
+            return try wrap(openLibvirt(uri: uri, options: options, environment: environment), options)
+        }
+        for uri in localURIs() {
+            if let opened = try? openLibvirt(uri: uri, options: options, environment: environment) {
+                return wrap(opened, options)
+            }
+        }
+        let why = "No libvirt URI was given and no local libvirt answered (qemu:///system), so this is the demo cloud; "
+            + "use --connect URI for a real host."
+        return try wrap(openDemo(notice: why), options)
+    }
+
+    /// The URIs tried when none is given: the system daemon's socket must exist, so a missing
+    /// libvirtd costs nothing.
+    static func localURIs() -> [String] {
+        access("/var/run/libvirt/libvirt-sock", F_OK) == 0 || access("/run/libvirt/libvirt-sock", F_OK) == 0
+            ? ["qemu:///system"] : []
+    }
+
+    static func openLibvirt(uri: String, options: Options, environment: [String: String]) throws -> OpenedBackend {
+        let connection = try LibvirtConnection(uri: uri)
+        let storePath = options.statePath ?? StateStore.defaultPath(environment: environment)
+        let store = try StateStore(path: storePath)
+        let backend = LocalCloudBackend(connection: connection, store: store, kind: .local)
+        return OpenedBackend(backend: backend, cache: store, notice: nil, cleanup: {})
+    }
+
+    /// The demo: the shipped test-driver node XML and a freshly seeded temporary store.
+    static func openDemo(notice: String?) throws -> OpenedBackend {
+        let directory = try DemoFiles.makeDirectory()
+        let xmlPath = directory + "/node.xml"
+        try DemoFiles.write(DemoNodeXML.xml, to: xmlPath)
+        let connection = try LibvirtConnection(uri: "test://" + xmlPath)
+        let store = try StateStore(path: directory + "/state.sqlite3")
+        try DemoSeed.apply(to: store, inventory: connection.inventory())
+        let backend = LocalCloudBackend(connection: connection, store: store, kind: .demo)
+        return OpenedBackend(backend: backend, cache: nil, notice: notice, cleanup: { DemoFiles.remove(directory) })
+    }
+
+    private static func wrap(_ opened: OpenedBackend, _ options: Options) -> OpenedBackend {
+        guard options.readOnly else { return opened }
+        var wrapped = opened
+        wrapped.backend = ReadOnlyBackend(wrapping: AnyCloudBackend(opened.backend))
+        return wrapped
+    }
+}
+
+/// Lets the read-only wrapper take a backend whose concrete type was chosen at run time.
+struct AnyCloudBackend: CloudReader, CloudMutator {
+    let base: any CloudBackend
+    init(_ base: any CloudBackend) { self.base = base }
+    var description: BackendDescription { base.description }
+    func snapshot() async throws -> CloudSnapshot { try await base.snapshot() }
+    func rawDefinition(instanceID: String) async throws -> String { try await base.rawDefinition(instanceID: instanceID) }
+    func events() -> AsyncStream<BackendEvent> { base.events() }
+    var supportedActions: Set<ActionKind> { base.supportedActions }
+    func perform(_ request: ActionRequest) async throws -> ActionOutcome { try await base.perform(request) }
+}
+
+/// Temporary files of the demo cloud, removed when stacktop exits.
+enum DemoFiles {
+    static func makeDirectory() throws -> String {
+        let base = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+        var template = Array((base + "/stacktop-demo-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw BackendError.failed(what: "Creating the demo's temporary directory in \(base)",
+                                      reason: String(cString: strerror(errno)))
+        }
+        return String(cString: made)
+    }
+
+    static func write(_ text: String, to path: String) throws {
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw BackendError.failed(what: "Writing the demo cloud to \(path)", reason: "\(error)")
+        }
+    }
+
+    static func remove(_ directory: String) {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}

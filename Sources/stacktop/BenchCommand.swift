@@ -1,0 +1,203 @@
+import FoundationEssentials
+import Glibc
+import StacktopModel
+import StacktopServices
+import TerminalUI
+import Dashboard
+import LocalBackend
+
+/// `stacktop bench`: the performance budgets, measured on generated fixtures. Budgets are checked
+/// here and reported, never asserted by unit tests (timings on a shared CI machine are noise).
+enum BenchCommand {
+    struct Budget { var name: String; var limit: Double; var unit: String }
+
+    static func run(instanceCounts: [Int]) -> Int32 {
+        print("stacktop bench (\(ProcessInfo.processInfo.activeProcessorCount) cores)")
+        var failures: [String] = []
+        for count in instanceCounts {
+            print("\n== \(count) instances ==")
+            failures += benchDashboard(count: count)
+        }
+        if let count = instanceCounts.first {
+            failures += benchLibvirt(domains: count)
+        }
+        print("\npeak RSS: \(peakRSSMiB()) MiB")
+        if failures.isEmpty {
+            print("all budgets met")
+            return 0
+        }
+        print("over budget: " + failures.joined(separator: "; "))
+        return 1
+    }
+
+    // MARK: dashboard
+
+    static func benchDashboard(count: Int) -> [String] {
+        var failures: [String] = []
+        let snapshot = BenchFixtures.snapshot(instances: count)
+        let directory = (try? DemoFiles.makeDirectory()) ?? "/tmp"
+        defer { DemoFiles.remove(directory) }
+        let storePath = directory + "/bench.sqlite3"
+        do {
+            let store = try StateStore(path: storePath)
+            try store.saveSnapshot(snapshot, for: "bench")
+        } catch {
+            print("could not prepare the store: \(ErrorText.sentence(error))")
+            return ["store"]
+        }
+        let size = Size(width: 120, height: 40)
+        let description = BackendDescription(kind: .local, endpoint: "bench", currentProject: "admin")
+
+        // First frame: open the store, read the last-known snapshot, build the state, render.
+        var firstFrame = 0.0
+        var state = AppState(backend: description, readOnly: false, size: size, now: snapshot.takenAt)
+        firstFrame = measure {
+            let store = try? StateStore(path: storePath)
+            let cached = try? store?.loadSnapshot(for: "bench")
+            state = AppState(backend: description, readOnly: false, size: size, now: snapshot.takenAt, panel: .instances)
+            if let cached { _ = state.handle(.snapshotLoaded(cached, origin: .cached)) }
+            _ = DashboardView.render(state)
+        }
+        report("first frame from cache", firstFrame, budget: count <= 1000 ? 50 : nil, failures: &failures)
+
+        // Render + diff of a full frame.
+        var previous = DashboardView.render(state)
+        let frames = 200
+        let renderTime = measure {
+            for i in 0..<frames {
+                _ = state.handle(.key(i % 2 == 0 ? .down : .up))
+                let next = DashboardView.render(state)
+                _ = next.changes(since: previous)
+                previous = next
+            }
+        } / Double(frames)
+        report("render+diff per frame", renderTime, budget: nil, failures: &failures)
+
+        // Key to frame: apply a key, render, diff.
+        let keys = 1000
+        let keyTime = measure {
+            for i in 0..<keys {
+                _ = state.handle(.key(i % 50 < 25 ? .down : .up))
+                let next = DashboardView.render(state)
+                _ = next.changes(since: previous)
+                previous = next
+            }
+        } / Double(keys)
+        report("key to frame", keyTime, budget: count >= 10000 ? 2 : nil, failures: &failures)
+
+        // A filter keystroke re-filters every row: the worst key.
+        let filterTime = measure {
+            _ = state.handle(.key(.character("/")))
+            for c in "web-1" { _ = state.handle(.key(.character(c))) }
+            _ = DashboardView.render(state)
+            _ = state.handle(.key(.escape))
+        } / 6
+        report("filter keystroke", filterTime, budget: nil, failures: &failures)
+
+        // Bytes: an idle refresh (same data again) and a refresh where one row changed.
+        let encoder = ANSIDiffEncoder()
+        let before = DashboardView.render(state)
+        _ = state.handle(.snapshotLoaded(snapshot, origin: .live))
+        let idleBytes = encoder.bytes(from: before, to: DashboardView.render(state)).count
+        print(pad("bytes, idle refresh") + "\(idleBytes) B   (budget 0 B)")
+        if idleBytes != 0 { failures.append("idle refresh wrote \(idleBytes) bytes at \(count)") }
+        var changed = snapshot
+        if let row = state.tables[.instances]?.selectedRow, let index = changed.instances.firstIndex(where: { $0.id == row.id }) {
+            changed.instances[index].state = changed.instances[index].state == .running ? .paused : .running
+        }
+        let beforeChange = DashboardView.render(state)
+        _ = state.handle(.snapshotLoaded(changed, origin: .live))
+        let rowBytes = encoder.bytes(from: beforeChange, to: DashboardView.render(state)).count
+        print(pad("bytes, one-row change") + "\(rowBytes) B")
+        return failures
+    }
+
+    // MARK: libvirt
+
+    static func benchLibvirt(domains: Int) -> [String] {
+        print("\n== libvirt test driver, \(domains) domains ==")
+        var failures: [String] = []
+        guard let directory = try? DemoFiles.makeDirectory() else { return ["temp dir"] }
+        defer { DemoFiles.remove(directory) }
+        let path = directory + "/node.xml"
+        do { try DemoFiles.write(BenchFixtures.nodeXML(domains: domains), to: path) } catch { return ["fixture"] }
+        let uri = "test://" + path
+        var stacktopTime = Double.infinity
+        var openTime = 0.0
+        for _ in 0..<3 {
+            var connection: LibvirtConnection?
+            let opened = measure { connection = try? LibvirtConnection(uri: uri) }
+            guard let connection else { print("could not open \(uri)"); return ["open"] }
+            let read = measure { _ = try? connection.inventory() }
+            stacktopTime = min(stacktopTime, opened + read)
+            openTime = opened
+        }
+        report("open + inventory", stacktopTime, budget: nil, failures: &failures)
+        print(pad("  of which open") + String(format2(openTime)) + " ms")
+        if let virsh = timeCommand(["virsh", "-c", uri, "list", "--all"]) {
+            let budget = virsh * 1.1
+            print(pad("virsh list --all") + format2(virsh) + " ms   (budget for stacktop: \(format2(budget)) ms)")
+            if stacktopTime > budget { failures.append("live data \(format2(stacktopTime)) ms > virsh + 10 %") }
+        } else {
+            print(pad("virsh list --all") + "not measured (virsh not found; apt-get install libvirt-clients)")
+        }
+        return failures
+    }
+
+    /// Best of three wall times of a command, in milliseconds; nil if it cannot run.
+    static func timeCommand(_ argv: [String]) -> Double? {
+        var best = Double.infinity
+        for _ in 0..<3 {
+            var pid: pid_t = 0
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            let cArgs = argv.map { strdup($0) } + [nil]
+            defer { cArgs.forEach { free($0) } }
+            var status: Int32 = 0
+            let elapsed = measure {
+                guard posix_spawnp(&pid, argv[0], &actions, nil, cArgs, environ) == 0 else { pid = -1; return }
+                waitpid(pid, &status, 0)
+            }
+            if pid <= 0 || status != 0 { return nil }
+            best = min(best, elapsed)
+        }
+        return best
+    }
+
+    // MARK: helpers
+
+    /// Milliseconds `body` took.
+    static func measure(_ body: () -> Void) -> Double {
+        var start = timespec(), end = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &start)
+        body()
+        clock_gettime(CLOCK_MONOTONIC, &end)
+        return Double(end.tv_sec - start.tv_sec) * 1000 + Double(end.tv_nsec - start.tv_nsec) / 1e6
+    }
+
+    static func report(_ name: String, _ ms: Double, budget: Double?, failures: inout [String]) {
+        var line = pad(name) + format2(ms) + " ms"
+        if let budget {
+            line += "   (budget \(format2(budget)) ms)"
+            if ms > budget { failures.append("\(name) \(format2(ms)) ms > \(format2(budget)) ms") }
+        }
+        print(line)
+    }
+
+    static func pad(_ s: String) -> String { s + String(repeating: " ", count: max(1, 26 - s.count)) }
+
+    static func format2(_ value: Double) -> String {
+        let hundredths = Int((value * 100).rounded())
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+    }
+
+    static func peakRSSMiB() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF, &usage)
+        return usage.ru_maxrss / 1024
+    }
+}

@@ -1,0 +1,110 @@
+import FoundationEssentials
+import Glibc
+import StacktopModel
+import StacktopServices
+import TerminalUI
+import Dashboard
+
+/// Runs `body` (async) to completion from synchronous code. Used only by the one-shot commands,
+/// never inside the dashboard's loop.
+func runBlocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    let result = ResultBox<T>()
+    let semaphore = DispatchSemaphoreLite()
+    Task.detached {
+        do { result.set(.success(try await body())) } catch { result.set(.failure(error)) }
+        semaphore.signal()
+    }
+    semaphore.wait()
+    return try result.get()
+}
+
+/// `stacktop KIND list`: the dashboard's table for scripts.
+enum ListCommand {
+    static func run(kind word: String, format: Options.OutputFormat, columns: [String], opened: OpenedBackend) throws -> String {
+        guard let panel = panel(for: word), let table = panel.table else {
+            throw UsageError(description: "Unknown kind \"\(word)\"; use instance (server), image, volume, network, "
+                             + "secgroup, quota, flavor, keypair or project.")
+        }
+        let backend = opened.backend
+        let snapshot = try runBlocking { try await backend.snapshot() }
+        let exportFormat = TableExport.Format(rawValue: format.rawValue) ?? .table
+        return try TableExport.render(table, snapshot: snapshot, format: exportFormat, columns: columns, now: Date())
+    }
+
+    static func panel(for word: String) -> Panel? {
+        guard let kind = ResourceKind.named(word) else { return nil }
+        switch kind {
+        case .instance: return .instances
+        case .image: return .images
+        case .volume: return .volumes
+        case .network: return .networks
+        case .securityGroup: return .securityGroups
+        case .quota: return .quotas
+        case .flavor: return .flavors
+        case .keypair: return .keypairs
+        case .project: return .projects
+        }
+    }
+}
+
+/// `stacktop render VIEW`: a screen drawn from the cell buffer into a file (screenshots, docs).
+enum RenderCommand {
+    static func run(view: String, sizeText: String, format: String, output: String?, theme: Theme,
+                    glyphs: Glyphs, opened: OpenedBackend, readOnly: Bool) throws -> String {
+        guard let size = Size(parsing: sizeText) else {
+            throw UsageError(description: "--size takes WIDTHxHEIGHT such as 120x40, not \"\(sizeText)\".")
+        }
+        let backend = opened.backend
+        let snapshot = try runBlocking { try await backend.snapshot() }
+        var state = AppState(backend: backend.description, readOnly: readOnly, theme: theme, glyphs: glyphs,
+                             size: size, now: snapshot.takenAt)
+        _ = state.handle(.snapshotLoaded(snapshot, origin: .live))
+        switch view.lowercased() {
+        case "details":
+            state.panel = .instances
+            _ = state.perform(.openDetails)
+        case "xml", "raw":
+            state.panel = .instances
+            if case .loadRawDefinition(let id)? = state.perform(.showRaw).first {
+                let text = try runBlocking { try await backend.rawDefinition(instanceID: id) }
+                _ = state.handle(.rawDefinitionLoaded(id: id, text: text))
+            }
+        case "help":
+            state.panel = .instances
+            _ = state.perform(.help)
+        default:
+            guard let panel = Panel.allCases.first(where: { $0.commandAliases.contains(view.lowercased()) }) else {
+                throw UsageError(description: "Unknown view \"\(view)\"; use a panel name (overview, instances, images, "
+                                 + "volumes, networks, secgroups, quotas, flavors, keypairs, projects), details, xml or help.")
+            }
+            state.panel = panel
+        }
+        let buffer = DashboardView.render(state)
+        switch format.lowercased() {
+        case "txt", "text": return CellBufferExport.plainText(buffer)
+        case "ansi": return CellBufferExport.ansi(buffer)
+        case "svg": return CellBufferExport.svg(buffer, title: "stacktop \(view) \(size)")
+        default: throw UsageError(description: "Unknown render format \"\(format)\"; use txt, ansi or svg.")
+        }
+    }
+}
+
+/// What stacktop prints instead of the dashboard when there is no usable terminal (TERM=dumb, a
+/// pipe): the Overview's facts and the instance list, as plain text.
+enum PlainOutput {
+    static func run(opened: OpenedBackend, reason: String) throws -> String {
+        let backend = opened.backend
+        let snapshot = try runBlocking { try await backend.snapshot() }
+        var out = "stacktop: no full-screen terminal (\(reason)); printing a summary instead.\n"
+        if let notice = opened.notice { out += notice + "\n" }
+        out += "\nInstances by state: " + snapshot.instanceCountsByState.map { "\($0.state.label) \($0.count)" }
+            .joined(separator: ", ") + "\n"
+        if let quotas = snapshot.quotas.first(where: { $0.project == backend.description.currentProject }) ?? snapshot.quotas.first {
+            out += "Quotas of \(quotas.project): " + quotas.usages.map { usage in
+                "\(usage.resource.label) \(usage.used)/\(usage.isUnlimited ? "unlimited" : String(usage.limit))"
+            }.joined(separator: ", ") + "\n"
+        }
+        out += "\n" + (try TableExport.render(.instances, snapshot: snapshot, format: .table, now: Date()))
+        return out
+    }
+}

@@ -1,0 +1,154 @@
+import FoundationEssentials
+import StacktopModel
+import StacktopServices
+import TerminalUI
+import Dashboard
+import NcursesTerminal
+
+/// The one event loop: keys, resizes, signals, backend results and libvirt events arrive here; the
+/// state changes in `AppState.handle`; the screen is drawn from the state; only changed cells are
+/// written. Sleeps in poll(2) while nothing happens.
+@MainActor
+final class DashboardRunner {
+    private let opened: OpenedBackend
+    private let options: Options
+    private let themeDirectories: [String]
+    private let terminal: NcursesTerminal
+    private let mailbox: Mailbox
+    private var state: AppState
+    private var loading = false
+    private var loadsDone = 0
+    private var nextRefresh = Date()
+    private var eventsTask: Task<Void, Never>?
+
+    init(opened: OpenedBackend, options: Options, theme: Theme, glyphs: Glyphs, themeDirectories: [String],
+         terminal: NcursesTerminal) {
+        self.opened = opened
+        self.options = options
+        self.themeDirectories = themeDirectories
+        self.terminal = terminal
+        self.mailbox = Mailbox(wakeup: terminal.wakeup)
+        state = AppState(backend: opened.backend.description, readOnly: options.readOnly, theme: theme,
+                         glyphs: glyphs, size: terminal.size, now: Date())
+        state.notice = opened.notice
+    }
+
+    func run() {
+        // The first frame comes from the store's last-known data, before the backend answers.
+        if let cached = try? opened.cache?.loadSnapshot(for: state.backend.endpoint) {
+            _ = state.handle(.snapshotLoaded(cached, origin: .cached))
+        }
+        draw()
+        startLoad()
+        listenForEvents()
+        while !state.quitRequested {
+            let inputs = terminal.waitForInput(timeoutMilliseconds: pollTimeout())
+            var effects: [Effect] = []
+            for input in inputs {
+                switch input {
+                case .key(let key): effects += state.handle(.key(key))
+                case .resize(let size):
+                    effects += state.handle(.resize(size))
+                    terminal.invalidate()
+                case .signal: effects.append(.quit)
+                }
+            }
+            for event in mailbox.drain() {
+                switch event {
+                case .snapshotLoaded, .loadFailed: loading = false
+                default: break
+                }
+                effects += state.handle(event)
+            }
+            let now = Date()
+            if now >= nextRefresh { effects.append(.refresh) }
+            if state.staleSince != nil || now.timeIntervalSince(state.now) >= 60 { _ = state.handle(.tick(now)) }
+            for effect in effects { perform(effect) }
+            if state.quitRequested { break }
+            draw()
+        }
+        eventsTask?.cancel()
+    }
+
+    private func pollTimeout() -> Int32 {
+        let untilRefresh = max(0, nextRefresh.timeIntervalSinceNow)
+        // While stale, tick every second so the age on the status line is true.
+        let limit = state.staleSince != nil ? min(untilRefresh, 1) : untilRefresh
+        return Int32(min(limit * 1000, 60_000).rounded(.up))
+    }
+
+    private func draw() {
+        terminal.draw(DashboardView.render(state))
+    }
+
+    private func perform(_ effect: Effect) {
+        switch effect {
+        case .quit:
+            state.quitRequested = true
+        case .refresh:
+            startLoad()
+        case .redrawAll:
+            terminal.invalidate()
+        case .loadRawDefinition(let id):
+            let backend = opened.backend
+            let mailbox = self.mailbox
+            Task.detached {
+                do {
+                    mailbox.post(.rawDefinitionLoaded(id: id, text: try await backend.rawDefinition(instanceID: id)))
+                } catch {
+                    mailbox.post(.rawDefinitionFailed(id: id, message: ErrorText.sentence(error)))
+                }
+            }
+        case .loadTheme(let nameOrPath):
+            do {
+                var theme = try ThemeLoader.load(nameOrPath: nameOrPath, searchDirectories: themeDirectories)
+                if options.noColor || terminal.capabilities.colors == 0 { theme = theme.monochrome }
+                _ = state.handle(.themeLoaded(theme))
+            } catch {
+                _ = state.handle(.themeFailed(message: ErrorText.sentence(error)))
+            }
+        }
+    }
+
+    /// Loads a fresh snapshot in the background unless one is already on its way.
+    private func startLoad() {
+        nextRefresh = Date().addingTimeInterval(options.refreshSeconds)
+        guard !loading else { return }
+        loading = true
+        loadsDone += 1
+        let backend = opened.backend
+        let mailbox = self.mailbox
+        let cache = opened.cache
+        let endpoint = state.backend.endpoint
+        // Saving the snapshot costs a JSON encode; once at start and then every ~30 loads is plenty.
+        let save = loadsDone == 1 || loadsDone % 30 == 0
+        Task.detached {
+            do {
+                let snapshot = try await backend.snapshot()
+                mailbox.post(.snapshotLoaded(snapshot, origin: .live))
+                if save { try? cache?.saveSnapshot(snapshot, for: endpoint) }
+            } catch {
+                mailbox.post(.loadFailed(message: ErrorText.sentence(error)))
+            }
+        }
+    }
+
+    private func listenForEvents() {
+        let backend = opened.backend
+        let mailbox = self.mailbox
+        eventsTask = Task.detached {
+            for await event in backend.events() {
+                mailbox.post(.backend(event))
+            }
+        }
+    }
+}
+
+/// Any error as the one sentence the user reads.
+enum ErrorText {
+    static func sentence(_ error: any Error) -> String {
+        if let backend = error as? BackendError { return backend.message }
+        let text = String(describing: error)
+        return text.hasSuffix(".") ? text : text + "."
+    }
+}

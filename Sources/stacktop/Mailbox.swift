@@ -1,0 +1,24 @@
+import Synchronization
+import Dashboard
+import NcursesTerminal
+
+/// Events from background work (backend loads, libvirt events) waiting for the main loop. Posting
+/// wakes the loop through the terminal's wake-up pipe, so it sleeps in poll(2) while nothing happens.
+final class Mailbox: Sendable {
+    private let queue = Mutex<[AppEvent]>([])
+    private let wakeup: TerminalWakeup?
+
+    init(wakeup: TerminalWakeup?) { self.wakeup = wakeup }
+
+    func post(_ event: AppEvent) {
+        queue.withLock { $0.append(event) }
+        wakeup?.signal()
+    }
+
+    func drain() -> [AppEvent] {
+        queue.withLock { events in
+            defer { events.removeAll() }
+            return events
+        }
+    }
+}

@@ -1,0 +1,182 @@
+/// Everything the command line can say, parsed once. Global options come before a subcommand;
+/// after `KIND list`, `-c` means a column (as in the `openstack` CLI), so use `--connect` there.
+struct Options: Equatable {
+    enum Mode: Equatable {
+        case dashboard
+        case list(kind: String, format: OutputFormat, columns: [String])
+        case render(view: String, size: String, format: String, output: String?)
+        case bench(instanceCounts: [Int])
+        case help
+        case version
+    }
+
+    enum OutputFormat: String, Equatable { case table, json, csv, value }
+
+    var mode: Mode = .dashboard
+    var demo = false
+    var connect: String?
+    var osCloud: String?
+    var readOnly = false
+    var theme: String?
+    var refreshSeconds = 2.0
+    var statePath: String?
+    var ascii = false
+    var noColor = false
+}
+
+struct UsageError: Error, CustomStringConvertible {
+    var description: String
+}
+
+enum OptionParser {
+    static func parse(_ arguments: [String]) throws -> Options {
+        var options = Options()
+        var rest = arguments[...]
+        func value(for flag: String) throws -> String {
+            guard let next = rest.popFirst(), !next.hasPrefix("-") || next.count == 1 else {
+                throw UsageError(description: "\(flag) needs a value; see stacktop --help.")
+            }
+            return next
+        }
+        while let word = rest.first {
+            if !word.hasPrefix("-") { break }
+            rest.removeFirst()
+            let (flag, inline) = splitInline(word)
+            func take() throws -> String { try inline ?? value(for: flag) }
+            switch flag {
+            case "--demo": options.demo = true
+            case "-c", "--connect": options.connect = try take()
+            case "--os-cloud": options.osCloud = try take()
+            case "--readonly", "--read-only": options.readOnly = true
+            case "--theme": options.theme = try take()
+            case "--refresh":
+                let text = try take()
+                guard let seconds = Double(text), seconds >= 0.2, seconds <= 3600 else {
+                    throw UsageError(description: "--refresh takes seconds between 0.2 and 3600, not \"\(text)\".")
+                }
+                options.refreshSeconds = seconds
+            case "--state": options.statePath = try take()
+            case "--ascii": options.ascii = true
+            case "--no-color", "--no-colour": options.noColor = true
+            case "-h", "--help": options.mode = .help; return options
+            case "-V", "--version": options.mode = .version; return options
+            default: throw UsageError(description: "Unknown option \(flag); see stacktop --help.")
+            }
+        }
+        guard let command = rest.popFirst() else { return options }
+        switch command {
+        case "render": options.mode = try parseRender(&rest)
+        case "bench": options.mode = try parseBench(&rest)
+        case "help": options.mode = .help
+        default:
+            guard let action = rest.popFirst() else {
+                throw UsageError(description: "\"\(command)\" needs an action, for example `stacktop \(command) list`.")
+            }
+            guard action == "list" else {
+                throw UsageError(description: "\"\(command) \(action)\" is not available yet; only `list` is. See stacktop --help.")
+            }
+            options.mode = try parseList(kind: command, &rest, options: &options)
+        }
+        return options
+    }
+
+    private static func splitInline(_ word: String) -> (String, String?) {
+        guard word.hasPrefix("--"), let eq = word.firstIndex(of: "=") else { return (word, nil) }
+        return (String(word[..<eq]), String(word[word.index(after: eq)...]))
+    }
+
+    private static func parseList(kind: String, _ rest: inout ArraySlice<String>, options: inout Options) throws -> Options.Mode {
+        var format = Options.OutputFormat.table
+        var columns: [String] = []
+        while let word = rest.popFirst() {
+            let (flag, inline) = splitInline(word)
+            func take() throws -> String {
+                if let inline { return inline }
+                guard let next = rest.popFirst() else { throw UsageError(description: "\(flag) needs a value.") }
+                return next
+            }
+            switch flag {
+            case "-f", "--format":
+                let text = try take()
+                guard let parsed = Options.OutputFormat(rawValue: text) else {
+                    throw UsageError(description: "Unknown format \"\(text)\"; use table, json, csv or value.")
+                }
+                format = parsed
+            case "-c", "--column": columns.append(try take())
+            case "--connect": options.connect = try take()
+            case "--demo": options.demo = true
+            case "--state": options.statePath = try take()
+            case "--readonly": options.readOnly = true
+            default: throw UsageError(description: "Unknown option \(flag) for `\(kind) list`; use -f FORMAT and -c COLUMN.")
+            }
+        }
+        return .list(kind: kind, format: format, columns: columns)
+    }
+
+    private static func parseRender(_ rest: inout ArraySlice<String>) throws -> Options.Mode {
+        guard let view = rest.popFirst() else {
+            throw UsageError(description: "render needs a view, e.g. `stacktop render instances --size 120x40 --format svg -o shot.svg`.")
+        }
+        var size = "120x40", format = "txt", output: String?
+        while let word = rest.popFirst() {
+            let (flag, inline) = splitInline(word)
+            func take() throws -> String {
+                if let inline { return inline }
+                guard let next = rest.popFirst() else { throw UsageError(description: "\(flag) needs a value.") }
+                return next
+            }
+            switch flag {
+            case "--size": size = try take()
+            case "--format", "-f": format = try take()
+            case "-o", "--output": output = try take()
+            default: throw UsageError(description: "Unknown option \(flag) for render; use --size, --format, -o (and --theme before `render`).")
+            }
+        }
+        return .render(view: view, size: size, format: format, output: output)
+    }
+
+    private static func parseBench(_ rest: inout ArraySlice<String>) throws -> Options.Mode {
+        var counts = [1000, 10000]
+        while let word = rest.popFirst() {
+            let (flag, inline) = splitInline(word)
+            guard flag == "--instances", let text = inline ?? rest.popFirst() else {
+                throw UsageError(description: "Unknown option \(flag) for bench; use --instances 1000,10000.")
+            }
+            let parsed = text.split(separator: ",").compactMap { Int($0) }
+            guard !parsed.isEmpty, parsed.allSatisfy({ $0 > 0 }) else {
+                throw UsageError(description: "--instances takes counts like 1000,10000.")
+            }
+            counts = parsed
+        }
+        return .bench(instanceCounts: counts)
+    }
+
+    static let usage = """
+    stacktop: the OpenStack dashboard as a terminal program, for a libvirt host or a cloud.
+
+    Usage:
+      stacktop [OPTIONS]                      open the dashboard
+      stacktop [OPTIONS] KIND list [-f table|json|csv|value] [-c COLUMN]...
+      stacktop [OPTIONS] render VIEW [--size 120x40] [--format txt|ansi|svg] [-o FILE]
+      stacktop bench [--instances 1000,10000]
+
+    Options:
+      --demo                  open the built-in demo cloud
+      -c, --connect URI       libvirt URI (qemu:///system, qemu+ssh://host/system, test:///path.xml);
+                              default: $LIBVIRT_DEFAULT_URI, else the local libvirt, else the demo
+      --os-cloud NAME         an OpenStack cloud from clouds.yaml (not available yet)
+      --readonly              refuse every change; the status line says READ-ONLY
+      --theme NAME|PATH       default, light, high-contrast, mono, or a theme file
+      --refresh SECONDS       how often statistics refresh (default 2)
+      --state PATH            the state store (default $XDG_STATE_HOME/stacktop/state.sqlite3)
+      --ascii                 draw lines with ASCII characters
+      --no-color              no colours (also when NO_COLOR is set)
+      -h, --help              this help;  -V, --version
+
+    KIND: instance (server), image, volume, network, secgroup, quota, flavor, keypair, project
+    VIEW: overview, instances, images, volumes, networks, secgroups, quotas, flavors, keypairs, projects,
+          details (the first instance's details), xml, help
+
+    In the dashboard press ? for every key of the current screen.
+    """
+}

@@ -1,0 +1,40 @@
+import FoundationEssentials
+import Glibc
+import LocalBackend
+
+/// Where theme files are looked for, first match wins: $STACKTOP_THEMES, the user's config, then the
+/// themes/ folder of the checkout the binary was built in (found by walking up from the executable).
+enum ThemePaths {
+    static func directories(environment: [String: String]) -> [String] {
+        var directories: [String] = []
+        if let custom = environment["STACKTOP_THEMES"] { directories.append(custom) }
+        if let config = environment["XDG_CONFIG_HOME"] ?? environment["HOME"].map({ $0 + "/.config" }) {
+            directories.append(config + "/stacktop/themes")
+        }
+        if let shipped = shippedThemes() { directories.append(shipped) }
+        return directories
+    }
+
+    static func shippedThemes() -> String? {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard count > 0 else { return nil }
+        var directory = String(cString: buffer)
+        for _ in 0..<6 {
+            directory = String(directory[..<(directory.lastIndex(of: "/") ?? directory.startIndex)])
+            if directory.isEmpty { break }
+            if access(directory + "/themes/default.yaml", R_OK) == 0 { return directory + "/themes" }
+        }
+        return nil
+    }
+}
+
+/// Where a crash's text goes while curses owns the terminal.
+enum CrashLog {
+    static func path(environment: [String: String]) -> String {
+        let state = StateStore.defaultPath(environment: environment)
+        let directory = String(state[..<(state.lastIndex(of: "/") ?? state.endIndex)])
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        return directory + "/crash.log"
+    }
+}

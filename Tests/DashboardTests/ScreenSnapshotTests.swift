@@ -1,0 +1,114 @@
+import XCTest
+import Foundation
+import StacktopModel
+import StacktopServices
+import TerminalUI
+import LocalBackend
+@testable import Dashboard
+
+/// Every panel of the real demo cloud (libvirt test driver + seeded SQLite store) as text, at fixed
+/// sizes. Run with STACKTOP_RECORD_SNAPSHOTS=1 to rewrite the files after a deliberate change, then
+/// read the diff.
+final class ScreenSnapshotTests: XCTestCase {
+    static let snapshotDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Snapshots")
+
+    private func demoState(size: Size, glyphs: Glyphs = .unicode) throws -> AppState {
+        let demo = try DemoCloudFixture.open()
+        var state = AppState(backend: demo.description, readOnly: false, theme: .builtIn, glyphs: glyphs,
+                             size: size, now: demo.snapshot.takenAt)
+        _ = state.handle(.snapshotLoaded(demo.snapshot, origin: .live))
+        return state
+    }
+
+    private func assertSnapshot(_ state: AppState, named name: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let text = DashboardView.render(state).text + "\n"
+        let url = Self.snapshotDirectory.appendingPathComponent(name + ".txt")
+        if ProcessInfo.processInfo.environment["STACKTOP_RECORD_SNAPSHOTS"] == "1" {
+            try FileManager.default.createDirectory(at: Self.snapshotDirectory, withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            return
+        }
+        guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
+            XCTFail("No snapshot \(name).txt; record it with STACKTOP_RECORD_SNAPSHOTS=1 swift test", file: file, line: line)
+            return
+        }
+        XCTAssertEqual(text, expected, "screen \(name) differs from its snapshot:\n\(text)", file: file, line: line)
+    }
+
+    func testEveryPanelAtBothSizes() throws {
+        for size in [Size(width: 80, height: 24), Size(width: 120, height: 40)] {
+            var state = try demoState(size: size)
+            for panel in Panel.allCases {
+                state.panel = panel
+                try assertSnapshot(state, named: "\(panel.rawValue)-\(size)")
+            }
+        }
+    }
+
+    func testDetailsHelpAndFilterScreens() throws {
+        var state = try demoState(size: Size(width: 120, height: 40))
+        state.panel = .instances
+        _ = state.perform(.openDetails)
+        try assertSnapshot(state, named: "instance-details-120x40")
+        state.overlays.removeAll()
+        _ = state.perform(.help)
+        try assertSnapshot(state, named: "help-instances-120x40")
+        state.overlays.removeAll()
+        for key in "/web" { _ = state.handle(.key(.character(key))) }
+        try assertSnapshot(state, named: "instances-filtered-120x40")
+        state = try demoState(size: Size(width: 80, height: 24))
+        state.panel = .networks
+        _ = state.perform(.openDetails)
+        try assertSnapshot(state, named: "network-details-80x24")
+    }
+
+    func testASCIIFallback() throws {
+        var state = try demoState(size: Size(width: 80, height: 24), glyphs: .ascii)
+        state.panel = .instances
+        try assertSnapshot(state, named: "instances-ascii-80x24")
+        state.panel = .overview
+        try assertSnapshot(state, named: "overview-ascii-80x24")
+        let text = DashboardView.render(state).text
+        XCTAssertFalse(text.unicodeScalars.contains { $0.value >= 0x2500 && $0.value < 0x2600 }, "box drawing in ASCII mode")
+    }
+
+    func testReadOnlyAndCachedBadges() throws {
+        var state = try demoState(size: Size(width: 120, height: 40))
+        state.readOnly = true
+        state.origin = .cached
+        let firstLine = DashboardView.render(state).text.split(separator: "\n")[0]
+        XCTAssertTrue(firstLine.contains("READ-ONLY") && firstLine.contains("CACHED") && firstLine.contains("DEMO"),
+                      String(firstLine))
+    }
+}
+
+/// The demo cloud as the executable assembles it: the shipped node XML in a temp file, a fresh store
+/// seeded for it. One per test (the test driver reads a fresh copy per connection).
+enum DemoCloudFixture {
+    struct Opened { var description: BackendDescription; var snapshot: CloudSnapshot; var backend: LocalCloudBackend }
+
+    static func open() throws -> Opened {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stacktop-demo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let node = directory.appendingPathComponent("node.xml")
+        try DemoNodeXML.xml.write(to: node, atomically: true, encoding: .utf8)
+        let connection = try LibvirtConnection(uri: "test://" + node.path)
+        let store = try StateStore(path: directory.appendingPathComponent("state.sqlite3").path)
+        try DemoSeed.apply(to: store, inventory: connection.inventory())
+        let backend = LocalCloudBackend(connection: connection, store: store, kind: .demo)
+        let snapshot = try awaitResult { try await backend.snapshot() }
+        return Opened(description: backend.description, snapshot: snapshot, backend: backend)
+    }
+
+    static func awaitResult<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+        let semaphore = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var result: Result<T, any Error>?
+        Task.detached {
+            do { result = .success(try await body()) } catch { result = .failure(error) }
+            semaphore.signal()
+        }
+        semaphore.wait()
+        return try result!.get()
+    }
+}

@@ -1,0 +1,150 @@
+import XCTest
+import Foundation
+
+/// The built binary in tmux: start the demo, move, filter, open details, switch panels and themes,
+/// resize, quit; the terminal must be exactly as it was.
+final class DashboardEndToEndTests: XCTestCase {
+    func testBrowseTheDemoAndQuitCleanly() throws {
+        try TmuxHarness.require()
+        let tmux = try TmuxHarness(command: "\(TmuxHarness.binary.path) --demo")
+        var screen = tmux.waitFor(text: "Limit Summary")
+        XCTAssertTrue(screen.contains("DEMO"), screen)
+        XCTAssertTrue(screen.contains("Instances by state"), screen)
+        XCTAssertTrue(tmux.alternateScreenOn())
+
+        try tmux.send("2")
+        screen = tmux.waitFor(text: "Instances (")
+        XCTAssertTrue(screen.contains("Name"), screen)
+        XCTAssertTrue(screen.contains("Running"), screen)
+
+        // Details of the second row, then back.
+        try tmux.send("j", "Enter")
+        screen = tmux.waitFor(text: "Instance ")
+        XCTAssertTrue(screen.contains("Specs") && screen.contains("Interfaces"), screen)
+        try tmux.send("y")
+        screen = tmux.waitFor(text: "<domain")
+        XCTAssertTrue(screen.contains("libvirt XML"), screen)
+        try tmux.send("Escape")
+        try tmux.send("Escape")
+        tmux.waitFor(text: "Instances (")
+
+        // Filter, then clear it.
+        try tmux.type("/web")
+        try tmux.send("Enter")
+        screen = tmux.waitFor(text: "filter: web")
+        XCTAssertTrue(screen.contains("rows match \"web\""), screen)
+        try tmux.send("Escape")
+        tmux.waitFor("the filter to clear") { !$0.contains("filter: web") }
+
+        // Command mode and number keys switch panels.
+        try tmux.type(":net")
+        try tmux.send("Enter")
+        screen = tmux.waitFor(text: "Networks (3)")
+        try tmux.send("6")
+        tmux.waitFor(text: "Security Groups (3)")
+        try tmux.send("7")
+        tmux.waitFor(text: "Quotas (")
+
+        // Themes switch live; a bad one is refused and says why.
+        try tmux.type(":theme light")
+        try tmux.send("Enter")
+        tmux.waitFor(text: "Theme light applied.")
+        try tmux.type(":theme no-such-theme")
+        try tmux.send("Enter")
+        tmux.waitFor(text: "no-such-theme")
+
+        // Help lists the keys of the screen.
+        try tmux.send("?")
+        tmux.waitFor(text: "Keys · ")
+        try tmux.send("Escape")
+
+        // Resize: redraws at the new size, says when too small, recovers.
+        try tmux.resize(width: 100, height: 30)
+        tmux.waitFor("a 100-column frame") { screen in
+            screen.split(separator: "\n").contains { $0.hasPrefix("└") && $0.count == 100 }
+        }
+        try tmux.resize(width: 60, height: 20)
+        tmux.waitFor(text: "Terminal too small: 60x20.")
+        try tmux.resize(width: 120, height: 40)
+        tmux.waitFor(text: "Quotas (")
+
+        try tmux.send("q")
+        XCTAssertEqual(tmux.waitForExit(), "EXIT=0")
+        XCTAssertEqual(tmux.file("before.txt"), tmux.file("after.txt"), "terminal settings changed")
+        XCTAssertFalse(tmux.alternateScreenOn())
+    }
+
+    func testTerminalIsRestoredAfterSIGTERMAndCtrlC() throws {
+        try TmuxHarness.require()
+        for (name, stop) in [("SIGTERM", "term"), ("Ctrl-C", "ctrl-c"), ("SIGHUP", "hup")] {
+            let tmux = try TmuxHarness(command: "\(TmuxHarness.binary.path) --demo & echo $! > pid.txt; wait $!")
+            tmux.waitFor(text: "Limit Summary")
+            switch stop {
+            case "ctrl-c": try tmux.send("C-c")
+            default:
+                let pid = try XCTUnwrap(tmux.file("pid.txt")?.trimmingCharacters(in: .whitespacesAndNewlines))
+                kill(pid_t(pid)!, stop == "term" ? SIGTERM : SIGHUP)
+            }
+            XCTAssertNotNil(tmux.waitForExit(), name)
+            XCTAssertEqual(tmux.file("before.txt"), tmux.file("after.txt"), "terminal settings changed after \(name)")
+            XCTAssertFalse(tmux.alternateScreenOn(), name)
+        }
+    }
+
+    func testPlainTextWhenNotATerminalAndClearErrors() throws {
+        try TmuxHarness.require()
+        let piped = try run([TmuxHarness.binary.path, "--demo"], environment: ["TERM": "xterm"])
+        XCTAssertEqual(piped.status, 0)
+        XCTAssertTrue(piped.output.contains("no full-screen terminal (stdout is not a terminal)"), piped.output)
+        XCTAssertTrue(piped.output.contains("| Name"), piped.output)
+
+        let unreachable = try run([TmuxHarness.binary.path, "--connect", "test:///no/such/node.xml", "server", "list"])
+        XCTAssertEqual(unreachable.status, 1)
+        XCTAssertTrue(unreachable.output.hasPrefix("stacktop: Could not connect to test:///no/such/node.xml"), unreachable.output)
+
+        let json = try run([TmuxHarness.binary.path, "--demo", "server", "list", "-f", "json", "-c", "name", "-c", "state"])
+        XCTAssertEqual(json.status, 0)
+        let decoded = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [[String: Any]]
+        XCTAssertGreaterThanOrEqual(decoded?.count ?? 0, 12, json.output)
+        XCTAssertEqual(Set(decoded?.first?.keys.map { $0 } ?? []), ["name", "state"])
+    }
+
+    func testCorruptStoreAndBadThemeGiveSentences() throws {
+        try TmuxHarness.require()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stacktop-bad-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = directory.appendingPathComponent("state.sqlite3")
+        try Data(repeating: 0x5A, count: 4096).write(to: store)
+        let node = directory.appendingPathComponent("node.xml")
+        try "<node><domain type='test'><name>a</name><memory>1024</memory><os><type>hvm</type></os></domain></node>"
+            .write(to: node, atomically: true, encoding: .utf8)
+        let corrupt = try run([TmuxHarness.binary.path, "--connect", "test://" + node.path, "--state", store.path,
+                               "server", "list"])
+        XCTAssertEqual(corrupt.status, 1)
+        XCTAssertTrue(corrupt.output.contains(store.path) && corrupt.output.contains("--state PATH"), corrupt.output)
+
+        let theme = directory.appendingPathComponent("broken.yaml")
+        try "name: broken\nroles:\n  text: { fg: bluish }\n".write(to: theme, atomically: true, encoding: .utf8)
+        let bad = try run([TmuxHarness.binary.path, "--demo", "--theme", theme.path, "render", "overview"])
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.output.contains(theme.path) && bad.output.contains("line 3"), bad.output)
+    }
+
+    private func run(_ argv: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: argv[0])
+        process.arguments = Array(argv.dropFirst())
+        var env = ProcessInfo.processInfo.environment
+        env["XDG_STATE_HOME"] = FileManager.default.temporaryDirectory.appendingPathComponent("stacktop-e2e-state").path
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}

@@ -1,0 +1,106 @@
+import XCTest
+import Foundation
+
+/// Drives the built `stacktop` binary in a private tmux server, the way a user meets it.
+final class TmuxHarness {
+    let socket: String
+    let session = "e2e"
+    let workDirectory: URL
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    static var binary: URL { repositoryRoot.appendingPathComponent(".build/debug/stacktop") }
+
+    /// Skips unless STACKTOP_E2E=1; fails clearly when the binary or tmux is missing.
+    static func require() throws {
+        guard ProcessInfo.processInfo.environment["STACKTOP_E2E"] == "1" else {
+            throw XCTSkip("End-to-end tests run with STACKTOP_E2E=1 (after `swift build`), as .ci/run does.")
+        }
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            XCTFail("\(binary.path) is missing: run `swift build` before the end-to-end tests.")
+            throw XCTSkip("no binary")
+        }
+    }
+
+    init(width: Int = 120, height: Int = 40, command: String) throws {
+        socket = "stacktop-e2e-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        workDirectory = FileManager.default.temporaryDirectory.appendingPathComponent(socket)
+        try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true)
+        // The pane records the terminal settings before and after stacktop, then waits to be read.
+        let script = """
+        cd \(workDirectory.path) && stty -a > before.txt; \(command); echo "EXIT=$?" > exit.txt; \
+        stty -a > after.txt; sleep 300
+        """
+        try tmux(["new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)",
+                  "env LANG=C.UTF-8 TERM=xterm-256color XDG_STATE_HOME=\(workDirectory.path)/state sh -c '\(script)'"])
+    }
+
+    deinit {
+        _ = try? tmux(["kill-server"])
+        try? FileManager.default.removeItem(at: workDirectory)
+    }
+
+    @discardableResult
+    func tmux(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["tmux", "-L", socket] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    func screen() -> String { (try? tmux(["capture-pane", "-p", "-t", session])) ?? "" }
+
+    func send(_ keys: String...) throws { try tmux(["send-keys", "-t", session] + keys) }
+
+    /// Types text literally (no key-name interpretation).
+    func type(_ text: String) throws { try tmux(["send-keys", "-t", session, "-l", text]) }
+
+    func resize(width: Int, height: Int) throws {
+        try tmux(["resize-window", "-t", session, "-x", "\(width)", "-y", "\(height)"])
+    }
+
+    /// Waits until the screen satisfies `predicate`, failing with the screen shown if it never does.
+    @discardableResult
+    func waitFor(_ what: String, timeout: TimeInterval = 10, file: StaticString = #filePath, line: UInt = #line,
+                 _ predicate: (String) -> Bool) -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
+        while Date() < deadline {
+            last = screen()
+            if predicate(last) { return last }
+            usleep(50_000)
+        }
+        XCTFail("timed out waiting for \(what); the screen was:\n\(last)", file: file, line: line)
+        return last
+    }
+
+    func waitFor(text: String, timeout: TimeInterval = 10, file: StaticString = #filePath, line: UInt = #line) -> String {
+        waitFor("\"\(text)\"", timeout: timeout, file: file, line: line) { $0.contains(text) }
+    }
+
+    func file(_ name: String) -> String? {
+        try? String(contentsOf: workDirectory.appendingPathComponent(name), encoding: .utf8)
+    }
+
+    /// Waits for stacktop to exit and returns its exit line.
+    func waitForExit(timeout: TimeInterval = 10) -> String? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let after = file("after.txt"), !after.isEmpty, let exit = file("exit.txt") {
+                return exit.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            usleep(50_000)
+        }
+        return nil
+    }
+
+    func alternateScreenOn() -> Bool {
+        ((try? tmux(["display-message", "-p", "-t", session, "#{alternate_on}"])) ?? "").hasPrefix("1")
+    }
+}
