@@ -25,8 +25,21 @@ public struct CellBuffer: Sendable, Equatable {
         let y0 = max(0, rect.y), y1 = min(size.height, rect.maxY)
         guard x0 < x1, y0 < y1 else { return }
         for y in y0..<y1 {
+            breakWideCharacter(at: x0, y: y)
+            breakWideCharacter(at: x1 - 1, y: y)
             let row = y * size.width
             for x in x0..<x1 { cells[row + x] = cell }
+        }
+    }
+
+    /// Before cell (x, y) is overwritten: if it is half of a wide character, blank the other half,
+    /// so the buffer never holds half a character (which the terminal would show differently).
+    private mutating func breakWideCharacter(at x: Int, y: Int) {
+        let index = y * size.width + x
+        if cells[index].isContinuation, x > 0 {
+            cells[index - 1].character = " "
+        } else if x + 1 < size.width, cells[index + 1].isContinuation {
+            cells[index + 1].character = " "
         }
     }
 
@@ -46,8 +59,10 @@ public struct CellBuffer: Sendable, Equatable {
                 return limit
             }
             if column >= 0 {
+                breakWideCharacter(at: column, y: y)
                 cells[y * size.width + column] = Cell(character, style)
                 if width == 2, column + 1 < size.width {
+                    breakWideCharacter(at: column + 1, y: y)
                     cells[y * size.width + column + 1] = Cell(Cell.continuationCharacter, style)
                 }
             }
@@ -114,4 +129,6 @@ public struct CellRun: Sendable, Equatable {
     public var x: Int
     public var y: Int
     public var cells: [Cell]
+
+    public init(x: Int, y: Int, cells: [Cell]) { self.x = x; self.y = y; self.cells = cells }
 }

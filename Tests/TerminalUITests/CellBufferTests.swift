@@ -71,3 +71,22 @@ final class CellBufferTests: XCTestCase {
 private extension Style {
     func with(reverse: Bool) -> Style { var copy = self; copy.reverse = reverse; return copy }
 }
+
+final class WideCharacterOverwriteTests: XCTestCase {
+    func testOverwritingHalfAWideCharacterBlanksTheOtherHalf() {
+        var buffer = CellBuffer(size: Size(width: 6, height: 1))
+        buffer.write("中文", x: 0, y: 0, style: .plain)
+        buffer.write("a", x: 1, y: 0, style: .plain)
+        XCTAssertEqual(buffer.text(row: 0), " a文  ")
+        buffer.write("b", x: 2, y: 0, style: .plain)
+        XCTAssertEqual(buffer.text(row: 0), " ab   ")
+        XCTAssertFalse(buffer.cells.contains { $0.isContinuation })
+    }
+
+    func testFillBreaksWideCharactersAtItsEdges() {
+        var buffer = CellBuffer(size: Size(width: 6, height: 1))
+        buffer.write("中文中", x: 0, y: 0, style: .plain)
+        buffer.fill(Rect(x: 1, y: 0, width: 3, height: 1), with: Cell("."))
+        XCTAssertEqual(buffer.text(row: 0), " ...中")
+    }
+}
