@@ -1,0 +1,110 @@
+import StacktopModel
+
+/// Merges what libvirt reports with what the store remembers into one `CloudSnapshot`.
+/// Pure, so every rule here is tested without a hypervisor.
+public enum LocalSnapshotAssembler {
+    /// - A pool volume whose path has image metadata is an image; every other one is a volume.
+    /// - A volume is "in-use" when some instance's disk reads from its path, and bootable when that
+    ///   disk is a `vda`. Its project is the recorded owner, else the owner of the instance using it.
+    /// - Instances take project, flavor, image, keypair, security groups, lock and creation time
+    ///   from their ownership record; an unrecorded flavor is matched by vCPUs and RAM, an
+    ///   unrecorded image by a disk that reads an image's volume directly.
+    /// - Quotas are computed from the merged resources.
+    public static func assemble(inventory: HostInventory, store: LocalStoreData, hostname: String? = nil,
+                                takenAt: Date = Date()) -> CloudSnapshot {
+        let lookup = VolumeLookup(inventory.poolVolumes)
+        let instances = inventory.instances.map {
+            instance(from: $0, store: store, lookup: lookup, hostname: hostname)
+        }
+        let images = inventory.poolVolumes.compactMap { volume in
+            store.imageMetadata[volume.path].map { image(from: volume, metadata: $0) }
+        }.sorted { $0.name < $1.name }
+        let volumes = inventory.poolVolumes.filter { store.imageMetadata[$0.path] == nil }.map {
+            self.volume(from: $0, instances: instances, lookup: lookup, owners: store.volumeOwners)
+        }
+        let networks = inventory.networks.map { network(from: $0, ownership: store.networkOwnership[$0.name]) }
+        let quotas = QuotaCalculator.usage(
+            projects: store.projects.map(\.name), instances: instances, volumes: volumes, networks: networks,
+            securityGroups: store.securityGroups, keypairs: store.keypairs, limits: store.quotaLimits)
+        return CloudSnapshot(instances: instances, images: images, volumes: volumes, pools: inventory.pools,
+                             networks: networks, securityGroups: store.securityGroups, quotas: quotas,
+                             flavors: store.flavors, keypairs: store.keypairs, projects: store.projects,
+                             takenAt: takenAt)
+    }
+
+    /// The flavor with exactly these vCPUs and RAM; the smallest disk wins a tie.
+    public static func matchFlavor(vcpus: Int, memoryMiB: Int, in flavors: [Flavor]) -> Flavor? {
+        flavors.filter { $0.vcpus == vcpus && $0.ramMiB == memoryMiB }.min { $0.diskGiB < $1.diskGiB }
+    }
+
+    static func instance(from base: Instance, store: LocalStoreData, lookup: VolumeLookup,
+                         hostname: String?) -> Instance {
+        var result = base
+        let owner = store.instanceOwnership[base.id] ?? store.instanceOwnership[base.id.lowercased()]
+        result.project = owner?.project ?? base.project
+        result.flavor = owner?.flavor ?? base.flavor
+            ?? matchFlavor(vcpus: base.vcpus, memoryMiB: base.memoryMiB, in: store.flavors)?.name
+        result.image = owner?.image ?? base.image
+            ?? base.disks.lazy.compactMap { lookup.volume(for: $0).flatMap { store.imageMetadata[$0.path]?.name } }.first
+        result.keypair = owner?.keypair ?? base.keypair
+        if let groups = owner?.securityGroups, !groups.isEmpty { result.securityGroups = groups }
+        result.createdAt = owner?.createdAt ?? base.createdAt
+        result.locked = owner?.locked ?? base.locked
+        result.hostname = base.hostname ?? hostname
+        return result
+    }
+
+    static func image(from volume: PoolVolume, metadata: ImageMetadata) -> Image {
+        Image(id: volume.key, name: metadata.name, format: volume.format ?? formatFromExtension(volume.name),
+              sizeBytes: volume.capacityBytes, pool: volume.pool, path: volume.path, os: metadata.os,
+              minDiskGiB: metadata.minDiskGiB, minRamMiB: metadata.minRamMiB, visibility: metadata.visibility,
+              status: "active", project: metadata.project, createdAt: metadata.createdAt)
+    }
+
+    static func volume(from volume: PoolVolume, instances: [Instance], lookup: VolumeLookup,
+                       owners: [String: String]) -> Volume {
+        let reads = { (disk: InstanceDisk) in lookup.volume(for: disk)?.path == volume.path }
+        let users = instances.filter { $0.disks.contains(where: reads) }
+        let bootable = users.contains { $0.disks.contains { reads($0) && $0.target == "vda" } }
+        return Volume(id: volume.key, name: volume.name, sizeBytes: volume.capacityBytes,
+                      allocationBytes: volume.allocationBytes, pool: volume.pool, path: volume.path,
+                      format: volume.format, status: users.isEmpty ? "available" : "in-use",
+                      attachedTo: users.map(\.name), project: owners[volume.path] ?? users.first?.project,
+                      bootable: bootable)
+    }
+
+    static func network(from base: Network, ownership: NetworkOwnership?) -> Network {
+        guard let ownership else { return base }
+        var result = base
+        result.project = ownership.project ?? base.project
+        result.shared = ownership.shared
+        result.external = ownership.external
+        return result
+    }
+
+    /// libvirt reports no format for some pool types; the file name is the next best witness.
+    static func formatFromExtension(_ name: String) -> String {
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "raw" }
+        let ext = name[name.index(after: dot)...].lowercased()
+        return ["qcow2", "iso", "vmdk", "vdi", "vhd", "raw", "img"].contains(ext) ? (ext == "img" ? "raw" : ext) : "raw"
+    }
+
+    /// Finds the pool volume a disk reads: by host path, or by "pool/volume" for disks that name
+    /// a volume (`<source pool= volume=>`).
+    struct VolumeLookup {
+        private var byPath: [String: PoolVolume] = [:]
+        private var byPoolAndName: [String: PoolVolume] = [:]
+
+        init(_ volumes: [PoolVolume]) {
+            for volume in volumes {
+                byPath[volume.path] = volume
+                byPoolAndName[volume.pool + "/" + volume.name] = volume
+            }
+        }
+
+        func volume(for disk: InstanceDisk) -> PoolVolume? {
+            guard let source = disk.source else { return nil }
+            return byPath[source] ?? byPoolAndName[source]
+        }
+    }
+}

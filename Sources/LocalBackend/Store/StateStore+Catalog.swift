@@ -1,0 +1,82 @@
+import StacktopModel
+
+// Projects, flavors and keypairs: the catalogue a libvirt host has no notion of.
+extension StateStore {
+    public func projects() throws -> [Project] { try withDatabase(Self.fetchProjects) }
+
+    /// Inserts the project, or updates it by id (a rename follows through to everything it owns).
+    public func upsertProject(_ project: Project) throws {
+        try withDatabase { db in
+            try db.execute("""
+                INSERT INTO projects (id, name, description, enabled) VALUES (?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description,
+                    enabled = excluded.enabled
+                """, project.id, project.name, project.description, project.enabled)
+        }
+    }
+
+    /// Deletes the project with its quotas and security groups; what it owned becomes unowned.
+    public func deleteProject(named name: String) throws {
+        try withDatabase { db in try db.execute("DELETE FROM projects WHERE name = ?", name) }
+    }
+
+    public func flavors() throws -> [Flavor] { try withDatabase(Self.fetchFlavors) }
+
+    public func upsertFlavor(_ flavor: Flavor) throws {
+        try withDatabase { db in
+            try db.execute("""
+                INSERT INTO flavors (id, name, vcpus, ram_mib, disk_gib, is_public) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET name = excluded.name, vcpus = excluded.vcpus,
+                    ram_mib = excluded.ram_mib, disk_gib = excluded.disk_gib, is_public = excluded.is_public
+                """, flavor.id, flavor.name, flavor.vcpus, flavor.ramMiB, flavor.diskGiB, flavor.isPublic)
+        }
+    }
+
+    public func deleteFlavor(named name: String) throws {
+        try withDatabase { db in try db.execute("DELETE FROM flavors WHERE name = ?", name) }
+    }
+
+    public func keypairs() throws -> [Keypair] { try withDatabase(Self.fetchKeypairs) }
+
+    public func upsertKeypair(_ keypair: Keypair) throws {
+        try withDatabase { db in
+            try db.execute("""
+                INSERT INTO keypairs (name, fingerprint, public_key, type, project, created_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (name) DO UPDATE SET fingerprint = excluded.fingerprint,
+                    public_key = excluded.public_key, type = excluded.type, project = excluded.project,
+                    created_at = excluded.created_at
+                """, keypair.name, keypair.fingerprint, keypair.publicKey, keypair.type, keypair.project,
+                keypair.createdAt)
+        }
+    }
+
+    public func deleteKeypair(named name: String) throws {
+        try withDatabase { db in try db.execute("DELETE FROM keypairs WHERE name = ?", name) }
+    }
+
+    // Insertion order, so the first project seeded is the one the Overview opens on.
+    static func fetchProjects(_ db: SQLiteDatabase) throws(SQLiteError) -> [Project] {
+        try db.query("SELECT id, name, description, enabled FROM projects ORDER BY rowid").map { row in
+            Project(id: row.string(0), name: row.string(1), description: row.string(2), enabled: row.bool(3))
+        }
+    }
+
+    static func fetchFlavors(_ db: SQLiteDatabase) throws(SQLiteError) -> [Flavor] {
+        try db.query("""
+            SELECT id, name, vcpus, ram_mib, disk_gib, is_public FROM flavors ORDER BY vcpus, ram_mib, disk_gib, name
+            """).map { row in
+            Flavor(id: row.string(0), name: row.string(1), vcpus: row.int(2), ramMiB: row.int(3),
+                   diskGiB: row.int(4), isPublic: row.bool(5))
+        }
+    }
+
+    static func fetchKeypairs(_ db: SQLiteDatabase) throws(SQLiteError) -> [Keypair] {
+        try db.query("""
+            SELECT name, fingerprint, public_key, type, project, created_at FROM keypairs ORDER BY name
+            """).map { row in
+            Keypair(name: row.string(0), fingerprint: row.string(1), publicKey: row.string(2), type: row.string(3),
+                    project: row.optionalString(4), createdAt: row.optionalDate(5))
+        }
+    }
+}

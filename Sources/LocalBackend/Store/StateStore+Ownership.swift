@@ -1,0 +1,139 @@
+import FoundationEssentials
+import StacktopModel
+
+// What ties libvirt objects (volumes, domains, networks) to the cloud: metadata and owners.
+extension StateStore {
+    public func imageMetadata() throws -> [ImageMetadata] {
+        try withDatabase { db in try Self.fetchImageMetadata(db) }
+    }
+
+    public func imageMetadata(path: String) throws -> ImageMetadata? {
+        try withDatabase { db in try Self.fetchImageMetadata(db, path: path).first }
+    }
+
+    public func upsertImageMetadata(_ metadata: ImageMetadata) throws {
+        try withDatabase { db in
+            try db.execute("""
+                INSERT INTO image_metadata (path, name, os, min_disk_gib, min_ram_mib, visibility, project, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (path) DO UPDATE SET name = excluded.name, os = excluded.os,
+                    min_disk_gib = excluded.min_disk_gib, min_ram_mib = excluded.min_ram_mib,
+                    visibility = excluded.visibility, project = excluded.project, created_at = excluded.created_at
+                """, metadata.path, metadata.name, metadata.os, metadata.minDiskGiB, metadata.minRamMiB,
+                metadata.visibility.rawValue, metadata.project, metadata.createdAt)
+        }
+    }
+
+    public func deleteImageMetadata(path: String) throws {
+        try withDatabase { db in try db.execute("DELETE FROM image_metadata WHERE path = ?", path) }
+    }
+
+    public func instanceOwnerships() throws -> [InstanceOwnership] {
+        try withDatabase { db in try Self.fetchInstanceOwnership(db) }
+    }
+
+    public func instanceOwnership(uuid: String) throws -> InstanceOwnership? {
+        try withDatabase { db in try Self.fetchInstanceOwnership(db, uuid: uuid).first }
+    }
+
+    public func upsertInstanceOwnership(_ ownership: InstanceOwnership) throws {
+        let groups = Self.encodeNames(ownership.securityGroups)
+        try withDatabase { db in
+            try db.execute("""
+                INSERT INTO instance_ownership (uuid, project, flavor, image, keypair, security_groups, created_at, locked)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (uuid) DO UPDATE SET project = excluded.project, flavor = excluded.flavor,
+                    image = excluded.image, keypair = excluded.keypair, security_groups = excluded.security_groups,
+                    created_at = excluded.created_at, locked = excluded.locked
+                """, ownership.uuid, ownership.project, ownership.flavor, ownership.image, ownership.keypair,
+                groups, ownership.createdAt, ownership.locked)
+        }
+    }
+
+    public func deleteInstanceOwnership(uuid: String) throws {
+        try withDatabase { db in try db.execute("DELETE FROM instance_ownership WHERE uuid = ?", uuid) }
+    }
+
+    /// Volume path -> owning project.
+    public func volumeOwners() throws -> [String: String] { try withDatabase(Self.fetchVolumeOwners) }
+
+    /// Records (or, with nil, forgets) which project owns the volume at `path`.
+    public func setVolumeOwner(path: String, project: String?) throws {
+        try withDatabase { db in
+            guard let project else {
+                try db.execute("DELETE FROM volume_ownership WHERE path = ?", path)
+                return
+            }
+            try db.execute("""
+                INSERT INTO volume_ownership (path, project) VALUES (?, ?)
+                ON CONFLICT (path) DO UPDATE SET project = excluded.project
+                """, path, project)
+        }
+    }
+
+    public func networkOwnerships() throws -> [NetworkOwnership] {
+        try withDatabase { db in Array(try Self.fetchNetworkOwnership(db).values).sorted { $0.name < $1.name } }
+    }
+
+    public func upsertNetworkOwnership(_ ownership: NetworkOwnership) throws {
+        try withDatabase { db in
+            try db.execute("""
+                INSERT INTO network_ownership (name, project, shared, external) VALUES (?, ?, ?, ?)
+                ON CONFLICT (name) DO UPDATE SET project = excluded.project, shared = excluded.shared,
+                    external = excluded.external
+                """, ownership.name, ownership.project, ownership.shared, ownership.external)
+        }
+    }
+
+    static func fetchImageMetadata(_ db: SQLiteDatabase, path: String? = nil) throws(SQLiteError) -> [ImageMetadata] {
+        let columns = "SELECT path, name, os, min_disk_gib, min_ram_mib, visibility, project, created_at FROM image_metadata"
+        let rows = if let path { try db.query(columns + " WHERE path = ?", path) }
+                   else { try db.query(columns + " ORDER BY name") }
+        return rows.map { row in
+            ImageMetadata(path: row.string(0), name: row.string(1), os: row.optionalString(2),
+                          minDiskGiB: row.int(3), minRamMiB: row.int(4),
+                          visibility: Image.Visibility(rawValue: row.string(5)) ?? .public,
+                          project: row.optionalString(6), createdAt: row.optionalDate(7))
+        }
+    }
+
+    static func fetchInstanceOwnership(_ db: SQLiteDatabase, uuid: String? = nil) throws(SQLiteError) -> [InstanceOwnership] {
+        let columns = "SELECT uuid, project, flavor, image, keypair, security_groups, created_at, locked FROM instance_ownership"
+        let rows = if let uuid { try db.query(columns + " WHERE uuid = ?", uuid) }
+                   else { try db.query(columns + " ORDER BY rowid") }
+        return rows.map { row in
+            InstanceOwnership(uuid: row.string(0), project: row.optionalString(1), flavor: row.optionalString(2),
+                              image: row.optionalString(3), keypair: row.optionalString(4),
+                              securityGroups: decodeNames(row.bytes(5)), createdAt: row.optionalDate(6),
+                              locked: row.bool(7))
+        }
+    }
+
+    static func fetchVolumeOwners(_ db: SQLiteDatabase) throws(SQLiteError) -> [String: String] {
+        var owners: [String: String] = [:]
+        for row in try db.query("SELECT path, project FROM volume_ownership WHERE project IS NOT NULL") {
+            owners[row.string(0)] = row.string(1)
+        }
+        return owners
+    }
+
+    static func fetchNetworkOwnership(_ db: SQLiteDatabase) throws(SQLiteError) -> [String: NetworkOwnership] {
+        var result: [String: NetworkOwnership] = [:]
+        for row in try db.query("SELECT name, project, shared, external FROM network_ownership") {
+            result[row.string(0)] = NetworkOwnership(name: row.string(0), project: row.optionalString(1),
+                                                     shared: row.bool(2), external: row.bool(3))
+        }
+        return result
+    }
+
+    // Group names as a JSON array: names may contain any character, so no separator is safe.
+    // Encoding an array of strings cannot fail; "[]" only keeps the signature non-throwing.
+    private static func encodeNames(_ names: [String]) -> String {
+        (try? JSONEncoder().encode(names)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+    }
+
+    private static func decodeNames(_ bytes: [UInt8]?) -> [String] {
+        guard let bytes else { return [] }
+        return (try? JSONDecoder().decode([String].self, from: Data(bytes))) ?? []
+    }
+}

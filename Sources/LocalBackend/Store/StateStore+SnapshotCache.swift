@@ -1,0 +1,37 @@
+import FoundationEssentials
+import StacktopModel
+import StacktopServices
+
+extension StateStore: SnapshotCache {
+    /// The last snapshot saved for `endpoint`. A cached blob this build cannot decode (the model
+    /// changed since it was written) reads as no cache: it is only a head start, never the truth.
+    public func loadSnapshot(for endpoint: String) throws -> CloudSnapshot? {
+        let blob = try withDatabase { db in
+            try db.query("SELECT snapshot FROM snapshot_cache WHERE endpoint = ?", endpoint).first?.bytes(0)
+        }
+        guard let blob else { return nil }
+        return try? JSONDecoder().decode(CloudSnapshot.self, from: Data(blob))
+    }
+
+    public func saveSnapshot(_ snapshot: CloudSnapshot, for endpoint: String) throws {
+        let blob: Data
+        do {
+            blob = try JSONEncoder().encode(snapshot)
+        } catch {
+            throw BackendError.store(path: path, reason: "the snapshot of \(endpoint) could not be encoded (\(error))")
+        }
+        try withDatabase { db in
+            try db.execute("""
+                INSERT INTO snapshot_cache (endpoint, snapshot, saved_at) VALUES (?, ?, ?)
+                ON CONFLICT (endpoint) DO UPDATE SET snapshot = excluded.snapshot, saved_at = excluded.saved_at
+                """, endpoint, blob, Date())
+        }
+    }
+
+    /// When the cached snapshot of `endpoint` was saved, if there is one.
+    public func snapshotSavedAt(for endpoint: String) throws -> Date? {
+        try withDatabase { db in
+            try db.query("SELECT saved_at FROM snapshot_cache WHERE endpoint = ?", endpoint).first?.optionalDate(0)
+        }
+    }
+}
