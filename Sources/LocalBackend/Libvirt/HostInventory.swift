@@ -1,0 +1,33 @@
+import StacktopModel
+
+/// Everything one pass over a libvirt host reads.
+public struct HostInventory: Sendable, Equatable {
+    /// Project, flavor, image and keypair are nil: libvirt does not know them, the store does.
+    public var instances: [Instance]
+    public var pools: [StoragePool]
+    public var poolVolumes: [PoolVolume]
+    public var networks: [Network]
+
+    public init(instances: [Instance] = [], pools: [StoragePool] = [], poolVolumes: [PoolVolume] = [],
+                networks: [Network] = []) {
+        self.instances = instances; self.pools = pools; self.poolVolumes = poolVolumes; self.networks = networks
+    }
+}
+
+/// A storage volume as libvirt reports it; the store decides whether it is an image or a volume.
+public struct PoolVolume: Sendable, Equatable {
+    public var pool: String
+    public var name: String
+    public var path: String
+    public var key: String
+    public var capacityBytes: UInt64
+    public var allocationBytes: UInt64
+    /// From the volume XML's `<target><format type=.../>`, e.g. "qcow2" or "raw".
+    public var format: String?
+
+    public init(pool: String, name: String, path: String, key: String, capacityBytes: UInt64,
+                allocationBytes: UInt64, format: String? = nil) {
+        self.pool = pool; self.name = name; self.path = path; self.key = key
+        self.capacityBytes = capacityBytes; self.allocationBytes = allocationBytes; self.format = format
+    }
+}

@@ -1,0 +1,76 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CLibvirt
+import StacktopModel
+import StacktopServices
+
+/// One open libvirt connection.
+///
+/// `@unchecked Sendable` is safe because libvirt connections are thread-safe (libvirt locks
+/// internally and the thread-local error state is read right after each call on the same thread),
+/// and the only stored state is immutable after `init`.
+public final class LibvirtConnection: @unchecked Sendable {
+    public let uri: String
+    /// The underlying `virConnectPtr`, valid while this object lives. Exposed for the mutating side
+    /// of the backend (start, stop, ...), which calls the libvirt C API directly.
+    public let handle: OpaquePointer
+
+    /// Opens `uri`; `readOnly` opens a read-only connection (enough for everything this type reads).
+    /// Throws `BackendError.unreachable` with libvirt's reason.
+    public init(uri: String, readOnly: Bool) throws {
+        LibvirtRuntime.prepared
+        // Lifecycle events need libvirt's event loop registered before the connection opens.
+        LibvirtEventLoop.running
+        try Self.checkTestDriverFile(uri)
+        let opened = readOnly ? virConnectOpenReadOnly(uri) : virConnectOpen(uri)
+        guard let opened else {
+            throw BackendError.unreachable(endpoint: uri, reason: LibvirtRuntime.lastErrorMessage())
+        }
+        self.uri = uri
+        self.handle = opened
+    }
+
+    public convenience init(uri: String) throws {
+        try self.init(uri: uri, readOnly: false)
+    }
+
+    /// libxml2 prints "I/O warning" to stderr (onto the screen) when the test driver's file is
+    /// missing, so a test-driver file is checked before libvirt sees it.
+    private static func checkTestDriverFile(_ uri: String) throws {
+        guard uri.hasPrefix("test:///"), uri != "test:///default" else { return }
+        var path = String(uri.dropFirst("test://".count))
+        if let query = path.firstIndex(of: "?") { path = String(path[..<query]) }
+        guard access(path, R_OK) != 0 else { return }
+        let reason = String(cString: strerror(errno))
+        throw BackendError.unreachable(endpoint: uri, reason: "the test driver file \(path) cannot be read (\(reason))")
+    }
+
+    deinit {
+        virConnectClose(handle)
+    }
+
+    /// The host name of the hypervisor, or nil when libvirt cannot tell.
+    public func hostname() -> String? {
+        LibvirtRuntime.consume(virConnectGetHostname(handle))
+    }
+
+    /// The domain's XML definition as libvirt formats it (`virsh dumpxml`).
+    public func domainXML(uuid: String) throws -> String {
+        guard let domain = virDomainLookupByUUIDString(handle, uuid) else {
+            let code = LibvirtRuntime.lastErrorCode()
+            if code == Int32(VIR_ERR_NO_DOMAIN.rawValue) || code == Int32(VIR_ERR_INVALID_ARG.rawValue) {
+                throw BackendError.notFound(kind: "instance", name: uuid)
+            }
+            throw BackendError.failed(what: "Looking up instance \(uuid)", reason: LibvirtRuntime.lastErrorMessage())
+        }
+        defer { virDomainFree(domain) }
+        guard let xml = LibvirtRuntime.consume(virDomainGetXMLDesc(domain, 0)) else {
+            throw BackendError.failed(what: "Reading the definition of instance \(uuid)",
+                                      reason: LibvirtRuntime.lastErrorMessage())
+        }
+        return xml
+    }
+}

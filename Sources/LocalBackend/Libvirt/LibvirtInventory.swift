@@ -1,0 +1,55 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CLibvirt
+import StacktopModel
+import StacktopServices
+
+extension LibvirtConnection {
+    /// Reads every domain, storage pool, pool volume and network in one pass, using libvirt's
+    /// "ListAll" calls. Objects that vanish while being read are left out rather than failing the pass.
+    public func inventory() throws -> HostInventory {
+        let (pools, volumes) = try storage()
+        let networks = try networks()
+        let instances = try instances(volumes: VolumeIndex(volumes))
+        return HostInventory(instances: instances, pools: pools, poolVolumes: volumes, networks: networks)
+    }
+
+    func listFailure(_ what: String) -> BackendError {
+        .failed(what: "Listing the \(what) of \(uri)", reason: LibvirtRuntime.lastErrorMessage())
+    }
+}
+
+/// Takes ownership of a libvirt-allocated array of object pointers, freeing each object and the array.
+func consumeList<Result>(_ list: UnsafeMutablePointer<OpaquePointer?>?, count: Int32,
+                         free freeObject: (OpaquePointer) -> Int32,
+                         _ body: (OpaquePointer) throws -> Result?) rethrows -> [Result] {
+    guard let list else { return [] }
+    defer {
+        for index in 0..<Int(max(count, 0)) { if let object = list[index] { _ = freeObject(object) } }
+        free(list)
+    }
+    var results: [Result] = []
+    results.reserveCapacity(Int(max(count, 0)))
+    for index in 0..<Int(max(count, 0)) {
+        if let object = list[index], let result = try body(object) { results.append(result) }
+    }
+    return results
+}
+
+/// Reads (and frees) a libvirt XML description without copying it into a Swift String first.
+/// nil when libvirt returned none (the object vanished); `what` names the object in the error.
+func parseLibvirtXML(_ cString: UnsafeMutablePointer<CChar>?,
+                     what: @autoclosure () -> String) throws -> XMLTree.Element? {
+    guard let cString else { return nil }
+    defer { free(cString) }
+    let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(cString).assumingMemoryBound(to: UInt8.self),
+                                    count: strlen(cString))
+    do {
+        return try XMLTree.parse(bytes)
+    } catch {
+        throw BackendError.failed(what: "Reading the definition of \(what())", reason: error.description)
+    }
+}
