@@ -197,7 +197,7 @@ enum BenchCommand {
 
     static func peakRSSMiB() -> Int {
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
         return usage.ru_maxrss / 1024
     }
 }

@@ -6,11 +6,12 @@ import Dashboard
 import NcursesTerminal
 
 /// Composition only: parse the command line, open the backend, pick a theme, run a mode.
+@MainActor
 func runStacktop() -> Int32 {
     let environment = ProcessInfo.processInfo.environment
     let options: Options
     do {
-        options = try OptionParser.parse(Array(CommandLine.arguments.dropFirst()))
+        options = try OptionParser.parse(Array(Swift.CommandLine.arguments.dropFirst()))
     } catch {
         printError(ErrorText.sentence(error))
         return 2
