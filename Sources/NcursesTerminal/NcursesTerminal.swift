@@ -155,25 +155,19 @@ public final class NcursesTerminal {
     }
 
     private func readKeys(into events: inout [TerminalInput]) {
-        // ESC immediately followed by another character is an Alt combination: dropped, so that
-        // Alt-x does not act as Esc then x. A lone ESC (ncurses waited ESCDELAY) is Escape.
-        var pendingEscape = false
+        // Every ESC is Escape, even when another character follows at once: stacktop binds no Alt
+        // keys, and typed-ahead or scripted input (Esc then /) must not lose the second key.
         while true {
             var value: UInt32 = 0
             let kind = st_read_input(&value)
             if kind == Int32(ST_INPUT_NONE) { break }
             if kind == Int32(ST_INPUT_CHARACTER) {
                 if value == 0x1B {
-                    if pendingEscape { events.append(.key(.escape)) }
-                    pendingEscape = true
-                    continue
+                    events.append(.key(.escape))
+                } else if let event = InputDecoder.character(value) {
+                    events.append(event)
                 }
-                if pendingEscape { pendingEscape = false; continue }
-                if let event = InputDecoder.character(value) { events.append(event) }
-                continue
-            }
-            if pendingEscape { events.append(.key(.escape)); pendingEscape = false }
-            if kind == Int32(ST_INPUT_RESIZE) {
+            } else if kind == Int32(ST_INPUT_RESIZE) {
                 // Several resizes in one batch: only the final size matters.
                 events.removeAll { if case .resize = $0 { true } else { false } }
                 events.append(.resize(size))
@@ -181,6 +175,5 @@ public final class NcursesTerminal {
                 events.append(.key(key))
             }
         }
-        if pendingEscape { events.append(.key(.escape)) }
     }
 }

@@ -13,8 +13,8 @@ final class ScreenSnapshotTests: XCTestCase {
     static let snapshotDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Snapshots")
 
-    private func demoState(size: Size, glyphs: Glyphs = .unicode) throws -> AppState {
-        let demo = try DemoCloudFixture.open()
+    private func demoState(size: Size, glyphs: Glyphs = .unicode) async throws -> AppState {
+        let demo = try await DemoCloudFixture.open()
         var state = AppState(backend: demo.description, readOnly: false, theme: .builtIn, glyphs: glyphs,
                              size: size, now: demo.snapshot.takenAt)
         _ = state.handle(.snapshotLoaded(demo.snapshot, origin: .live))
@@ -36,9 +36,9 @@ final class ScreenSnapshotTests: XCTestCase {
         XCTAssertEqual(text, expected, "screen \(name) differs from its snapshot:\n\(text)", file: file, line: line)
     }
 
-    func testEveryPanelAtBothSizes() throws {
+    func testEveryPanelAtBothSizes() async throws {
         for size in [Size(width: 80, height: 24), Size(width: 120, height: 40)] {
-            var state = try demoState(size: size)
+            var state = try await demoState(size: size)
             for panel in Panel.allCases {
                 state.panel = panel
                 try assertSnapshot(state, named: "\(panel.rawValue)-\(size)")
@@ -46,8 +46,8 @@ final class ScreenSnapshotTests: XCTestCase {
         }
     }
 
-    func testDetailsHelpAndFilterScreens() throws {
-        var state = try demoState(size: Size(width: 120, height: 40))
+    func testDetailsHelpAndFilterScreens() async throws {
+        var state = try await demoState(size: Size(width: 120, height: 40))
         state.panel = .instances
         _ = state.perform(.openDetails)
         try assertSnapshot(state, named: "instance-details-120x40")
@@ -57,14 +57,14 @@ final class ScreenSnapshotTests: XCTestCase {
         state.overlays.removeAll()
         for key in "/web" { _ = state.handle(.key(.character(key))) }
         try assertSnapshot(state, named: "instances-filtered-120x40")
-        state = try demoState(size: Size(width: 80, height: 24))
+        state = try await demoState(size: Size(width: 80, height: 24))
         state.panel = .networks
         _ = state.perform(.openDetails)
         try assertSnapshot(state, named: "network-details-80x24")
     }
 
-    func testASCIIFallback() throws {
-        var state = try demoState(size: Size(width: 80, height: 24), glyphs: .ascii)
+    func testASCIIFallback() async throws {
+        var state = try await demoState(size: Size(width: 80, height: 24), glyphs: .ascii)
         state.panel = .instances
         try assertSnapshot(state, named: "instances-ascii-80x24")
         state.panel = .overview
@@ -73,8 +73,8 @@ final class ScreenSnapshotTests: XCTestCase {
         XCTAssertFalse(text.unicodeScalars.contains { $0.value >= 0x2500 && $0.value < 0x2600 }, "box drawing in ASCII mode")
     }
 
-    func testReadOnlyAndCachedBadges() throws {
-        var state = try demoState(size: Size(width: 120, height: 40))
+    func testReadOnlyAndCachedBadges() async throws {
+        var state = try await demoState(size: Size(width: 120, height: 40))
         state.readOnly = true
         state.origin = .cached
         let firstLine = DashboardView.render(state).text.split(separator: "\n")[0]
@@ -88,27 +88,21 @@ final class ScreenSnapshotTests: XCTestCase {
 enum DemoCloudFixture {
     struct Opened { var description: BackendDescription; var snapshot: CloudSnapshot; var backend: LocalCloudBackend }
 
-    static func open() throws -> Opened {
+    /// Screens show ages and dates; a fixed clock keeps the snapshots stable from day to day.
+    static let now = Date(timeIntervalSince1970: 1_790_000_000)
+
+    static func open() async throws -> Opened {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stacktop-demo-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let node = directory.appendingPathComponent("node.xml")
         try DemoNodeXML.xml.write(to: node, atomically: true, encoding: .utf8)
         let connection = try LibvirtConnection(uri: "test://" + node.path)
         let store = try StateStore(path: directory.appendingPathComponent("state.sqlite3").path)
-        try DemoSeed.apply(to: store, inventory: connection.inventory())
+        try DemoSeed.apply(to: store, inventory: connection.inventory(), now: now)
         let backend = LocalCloudBackend(connection: connection, store: store, kind: .demo)
-        let snapshot = try awaitResult { try await backend.snapshot() }
+        var snapshot = try await backend.snapshot()
+        snapshot.takenAt = now
         return Opened(description: backend.description, snapshot: snapshot, backend: backend)
     }
 
-    static func awaitResult<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
-        let semaphore = DispatchSemaphore(value: 0)
-        nonisolated(unsafe) var result: Result<T, any Error>?
-        Task.detached {
-            do { result = .success(try await body()) } catch { result = .failure(error) }
-            semaphore.signal()
-        }
-        semaphore.wait()
-        return try result!.get()
-    }
 }

@@ -68,6 +68,15 @@ public enum Format {
         return (m <= 2 ? y + 1 : y, m, d)
     }
 
+    /// "0.4 s", "12 min", "3.2 h", "41 d": how long, in the largest sensible unit.
+    public static func duration(nanoseconds: UInt64) -> String {
+        let seconds = Double(nanoseconds) / 1e9
+        if seconds < 60 { return oneDecimal(seconds) + " s" }
+        if seconds < 3600 { return "\(Int(seconds / 60)) min" }
+        if seconds < 172_800 { return oneDecimal(seconds / 3600) + " h" }
+        return "\(Int(seconds / 86400)) d"
+    }
+
     /// "75%".
     public static func percent(_ fraction: Double) -> String { "\(Int((fraction * 100).rounded()))%" }
 }

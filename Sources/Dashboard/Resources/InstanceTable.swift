@@ -55,13 +55,13 @@ enum InstanceDetails {
             ("Locked", i.locked ? "yes" : "no"),
             ("Project", i.project ?? "-"), ("Created", i.createdAt.map { Format.iso8601($0) } ?? "-"),
             ("Age", i.createdAt.map { Format.age(of: $0, now: now) } ?? "-"),
-            ("Host name", i.hostname ?? "-"),
+            ("Host", i.hostname ?? "-"),
         ])]
         sections.append(DetailSection("Specs", [
             ("Flavor", i.flavor ?? "-"), ("vCPUs", String(i.vcpus)), ("RAM", Format.mebibytes(i.memoryMiB)),
             ("Disk", i.disks.isEmpty ? "-" : Format.gibibytes(i.diskGiB)),
             ("Image", i.image ?? "-"),
-            ("CPU time", i.cpuTimeNanoseconds.map { Format.oneDecimal(Double($0) / 1e9) + " s" } ?? "-"),
+            ("CPU time", i.cpuTimeNanoseconds.map { Format.duration(nanoseconds: $0) } ?? "-"),
         ]))
         sections.append(DetailSection("Access", [
             ("Key pair", i.keypair ?? "-"),

@@ -28,7 +28,7 @@ enum DetailsScreen {
         }
     }
 
-    static let labelWidth = 16
+    static let labelWidth = 18
 
     enum Line: Equatable { case section(String), field(String, String), blank }
 

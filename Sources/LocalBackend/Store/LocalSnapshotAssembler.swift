@@ -26,10 +26,16 @@ public enum LocalSnapshotAssembler {
         let quotas = QuotaCalculator.usage(
             projects: store.projects.map(\.name), instances: instances, volumes: volumes, networks: networks,
             securityGroups: store.securityGroups, keypairs: store.keypairs, limits: store.quotaLimits)
-        return CloudSnapshot(instances: instances, images: images, volumes: volumes, pools: inventory.pools,
-                             networks: networks, securityGroups: store.securityGroups, quotas: quotas,
+        // libvirt lists in no stable order; a fixed order keeps lists, details and exports repeatable.
+        return CloudSnapshot(instances: instances.sorted(by: byNameThenID), images: images.sorted(by: byNameThenID),
+                             volumes: volumes.sorted(by: byNameThenID), pools: inventory.pools.sorted { $0.name < $1.name },
+                             networks: networks.sorted(by: byNameThenID), securityGroups: store.securityGroups, quotas: quotas,
                              flavors: store.flavors, keypairs: store.keypairs, projects: store.projects,
                              takenAt: takenAt)
+    }
+
+    private static func byNameThenID<T: NamedResource>(_ a: T, _ b: T) -> Bool {
+        a.name != b.name ? a.name < b.name : a.id < b.id
     }
 
     /// The flavor with exactly these vCPUs and RAM; the smallest disk wins a tie.
