@@ -119,6 +119,13 @@ public struct SecurityGroup: Sendable, Equatable, Codable, Identifiable {
     }
 }
 
+extension SecurityGroup {
+    /// Instances name their groups; names are unique only within a project, as in OpenStack.
+    public func isUsed(by instance: Instance) -> Bool {
+        instance.securityGroups.contains(name) && (project == nil || instance.project == project)
+    }
+}
+
 public struct SecurityGroupRule: Sendable, Equatable, Codable, Identifiable {
     public enum Direction: String, Sendable, Codable { case ingress, egress }
     public var id: String

@@ -41,7 +41,7 @@ final class DashboardEndToEndTests: XCTestCase {
         try tmux.send("Enter")
         screen = tmux.waitFor(text: "Networks (3)")
         try tmux.send("6")
-        tmux.waitFor(text: "Security Groups (3)")
+        tmux.waitFor(text: "Security Groups (4)")
         try tmux.send("7")
         tmux.waitFor(text: "Quotas (")
 
@@ -77,7 +77,8 @@ final class DashboardEndToEndTests: XCTestCase {
     func testTerminalIsRestoredAfterSIGTERMAndCtrlC() throws {
         try TmuxHarness.require()
         for (name, stop) in [("SIGTERM", "term"), ("Ctrl-C", "ctrl-c"), ("SIGHUP", "hup")] {
-            let tmux = try TmuxHarness(command: "\(TmuxHarness.binary.path) --demo & echo $! > pid.txt; wait $!")
+            // exec keeps the terminal as stdin (a backgrounded job would get /dev/null) and the recorded pid.
+            let tmux = try TmuxHarness(command: "sh -c \"echo \\$\\$ > pid.txt; exec \(TmuxHarness.binary.path) --demo\"")
             tmux.waitFor(text: "Limit Summary")
             switch stop {
             case "ctrl-c": try tmux.send("C-c")
@@ -132,19 +133,11 @@ final class DashboardEndToEndTests: XCTestCase {
     }
 
     private func run(_ argv: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: argv[0])
-        process.arguments = Array(argv.dropFirst())
         var env = ProcessInfo.processInfo.environment
         env["XDG_STATE_HOME"] = FileManager.default.temporaryDirectory.appendingPathComponent("stacktop-e2e-state").path
-        for (k, v) in environment { env[k] = v }
-        process.environment = env
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        for (key, value) in environment { env[key] = value }
+        let result = try ChildProcess.run(argv, environment: env, timeout: 30)
+        XCTAssertFalse(result.timedOut, "\(argv.joined(separator: " ")) did not finish within 30 s")
+        return (result.status, result.output)
     }
 }

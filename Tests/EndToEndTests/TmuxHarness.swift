@@ -40,18 +40,10 @@ final class TmuxHarness {
         try? FileManager.default.removeItem(at: workDirectory)
     }
 
+    /// Runs one tmux command against this harness's private server and returns what it printed.
     @discardableResult
     func tmux(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["tmux", "-L", socket] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try ChildProcess.run(["tmux", "-L", socket] + arguments, timeout: 20).output
     }
 
     func screen() -> String { (try? tmux(["capture-pane", "-p", "-t", session])) ?? "" }

@@ -74,7 +74,8 @@ final class LocalCloudBackendTests: XCTestCase {
         let snapshot = LocalSnapshotAssembler.assemble(inventory: inventory(), store: storeData(), hostname: "host-a",
                                                        takenAt: Date(timeIntervalSince1970: 5))
         XCTAssertEqual(snapshot.takenAt, Date(timeIntervalSince1970: 5))
-        let web1 = snapshot.instances[0]
+        XCTAssertEqual(snapshot.instances.map(\.name), ["odd", "web-01", "web-02"], "sorted by name")
+        let web1 = try XCTUnwrap(snapshot.instances.first { $0.name == "web-01" })
         XCTAssertEqual(web1.project, "web")
         XCTAssertEqual(web1.flavor, "custom.web", "a recorded flavor wins over matching")
         XCTAssertEqual(web1.image, "ubuntu-22.04")
@@ -85,13 +86,13 @@ final class LocalCloudBackendTests: XCTestCase {
         XCTAssertEqual(web1.hostname, "host-a")
         XCTAssertEqual(web1.state, .running, "libvirt's facts are kept")
 
-        let web2 = snapshot.instances[1]
+        let web2 = try XCTUnwrap(snapshot.instances.first { $0.name == "web-02" })
         XCTAssertEqual(web2.project, "admin")
         XCTAssertEqual(web2.flavor, "m1.tiny", "matched by 1 vCPU and 512 MiB")
         XCTAssertNil(web2.image)
         XCTAssertFalse(web2.locked)
 
-        let odd = snapshot.instances[2]
+        let odd = try XCTUnwrap(snapshot.instances.first { $0.name == "odd" })
         XCTAssertNil(odd.project)
         XCTAssertNil(odd.flavor, "no flavor has 3 vCPUs and 3000 MiB")
         XCTAssertEqual(odd.hostname, "elsewhere")
@@ -110,18 +111,18 @@ final class LocalCloudBackendTests: XCTestCase {
         XCTAssertEqual(snapshot.images[0].format, "iso", "format from the extension when libvirt gives none")
         XCTAssertEqual(snapshot.images[0].visibility, .private)
 
-        XCTAssertEqual(snapshot.volumes.map(\.name), ["web-01.qcow2", "shared.raw", "spare.qcow2"])
-        let root = snapshot.volumes[0]
+        XCTAssertEqual(snapshot.volumes.map(\.name), ["shared.raw", "spare.qcow2", "web-01.qcow2"], "sorted by name")
+        let root = snapshot.volumes[2]
         XCTAssertEqual(root.status, "in-use")
         XCTAssertEqual(root.attachedTo, ["web-01"])
         XCTAssertTrue(root.bootable)
         XCTAssertEqual(root.project, "web", "an unrecorded volume belongs to the instance using it")
         XCTAssertEqual(root.id, "k-web-01")
         XCTAssertEqual(root.allocationBytes, 3 * gib)
-        let shared = snapshot.volumes[1]
+        let shared = snapshot.volumes[0]
         XCTAssertEqual(shared.attachedTo, ["web-01", "web-02"])
         XCTAssertFalse(shared.bootable, "attached as vdb only")
-        let spare = snapshot.volumes[2]
+        let spare = snapshot.volumes[1]
         XCTAssertEqual(spare.status, "available")
         XCTAssertEqual(spare.attachedTo, [])
         XCTAssertEqual(spare.project, "admin")

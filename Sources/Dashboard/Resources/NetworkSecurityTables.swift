@@ -63,7 +63,7 @@ extension ResourceTable {
         rows: { snapshot in
             snapshot.securityGroups.map { group in
                 let ingress = group.rules.filter { $0.direction == .ingress }.map(RuleFormat.short)
-                let users = snapshot.instances.filter { $0.securityGroups.contains(group.name) }.count
+                let users = snapshot.instances.filter(group.isUsed(by:)).count
                 return TableRow.make(id: group.id, [
                     .text(group.name), .text(group.description), .integer(group.rules.count), .list(ingress),
                     group.project.map(FieldValue.text) ?? .missing, .integer(users),
@@ -72,7 +72,7 @@ extension ResourceTable {
         },
         details: { snapshot, id in
             guard let group = snapshot.securityGroups.first(where: { $0.id == id }) else { return nil }
-            let users = snapshot.instances.filter { $0.securityGroups.contains(group.name) }.map(\.name)
+            let users = snapshot.instances.filter(group.isUsed(by:)).map(\.name)
             return [
                 DetailSection("Security group", [
                     ("Name", group.name), ("ID", group.id), ("Description", group.description.isEmpty ? "-" : group.description),

@@ -1,0 +1,74 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs a command to completion with posix_spawn and waitpid, collecting stdout and stderr through a file.
+///
+/// Why not Foundation's `Process`: `tmux new-session` forks a server that outlives the client and inherits
+/// whatever the client was given. With `Process`, reading a pipe to its end then never returns, and here
+/// `waitUntilExit` was seen to hang on a client that had already exited (it stayed a zombie). waitpid on the
+/// direct child cannot be confused by grandchildren, and a file has no reader to block.
+enum ChildProcess {
+    struct Result {
+        let status: Int32
+        let output: String
+        let timedOut: Bool
+    }
+
+    enum Failure: Error, CustomStringConvertible {
+        case spawn(command: String, errno: Int32)
+        var description: String {
+            switch self {
+            case .spawn(let command, let code): "could not start \(command): \(String(cString: strerror(code)))"
+            }
+        }
+    }
+
+    /// `argv[0]` is looked up in PATH. The child is killed (SIGKILL) once `timeout` seconds have passed.
+    static func run(_ argv: [String], environment: [String: String]? = nil, timeout: TimeInterval = 30) throws -> Result {
+        let outputPath = FileManager.default.temporaryDirectory
+            .appendingPathComponent("stacktop-child-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).out").path
+        defer { unlink(outputPath) }
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+
+        let environmentStrings = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
+        var cArguments = argv.map { strdup($0) } + [nil]
+        var cEnvironment = environmentStrings.map { strdup($0) } + [nil]
+        defer {
+            cArguments.forEach { free($0) }
+            cEnvironment.forEach { free($0) }
+        }
+
+        var pid: pid_t = 0
+        let spawned = posix_spawnp(&pid, argv[0], &actions, nil, &cArguments, &cEnvironment)
+        guard spawned == 0 else { throw Failure.spawn(command: argv[0], errno: spawned) }
+
+        let deadline = Date().addingTimeInterval(timeout)
+        var status: Int32 = 0
+        var timedOut = false
+        while waitpid(pid, &status, WNOHANG) == 0 {
+            if Date() >= deadline {
+                kill(pid, SIGKILL)
+                waitpid(pid, &status, 0)
+                timedOut = true
+                break
+            }
+            usleep(10_000)
+        }
+        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        return Result(status: exitCode(fromWaitStatus: status), output: output, timedOut: timedOut)
+    }
+
+    /// The shell's view of a wait status: the exit code, or 128 + signal number.
+    private static func exitCode(fromWaitStatus status: Int32) -> Int32 {
+        let signal = status & 0x7f
+        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+    }
+}
