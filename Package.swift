@@ -4,7 +4,7 @@
 //   stacktop (executable: composition, CLI)
 //     -> Dashboard (app state, reducer, screens)      -> TerminalUI (cells, widgets, themes)
 //     -> NcursesTerminal (the only ncurses importer)   -> TerminalUI
-//     -> LocalBackend (libvirt + SQLite state store)   -> StacktopServices -> StacktopModel
+//     -> LocalBackend (libvirt)  -> StacktopStore (SQLite state store) -> StacktopServices -> StacktopModel
 import PackageDescription
 
 let package = Package(
@@ -31,21 +31,25 @@ let package = Package(
         .target(name: "StacktopModel"),
         .target(name: "StacktopServices", dependencies: ["StacktopModel"]),
         .target(name: "YAMLKit", dependencies: ["CYAML"]),
+        .target(name: "StacktopStore", dependencies: ["StacktopModel", "StacktopServices", "CSQLite"]),
         .target(name: "LocalBackend",
-                dependencies: ["StacktopModel", "StacktopServices", "CLibvirt", "CSQLite"]),
+                dependencies: ["StacktopModel", "StacktopServices", "StacktopStore", "CLibvirt"]),
         .target(name: "TerminalUI", dependencies: ["YAMLKit"]),
         .target(name: "Dashboard",
                 dependencies: ["StacktopModel", "StacktopServices", "TerminalUI"]),
         .target(name: "NcursesTerminal", dependencies: ["TerminalUI", "CTerminalShim"]),
         .executableTarget(name: "stacktop",
-                          dependencies: ["StacktopModel", "StacktopServices", "LocalBackend",
+                          dependencies: ["StacktopModel", "StacktopServices", "StacktopStore", "LocalBackend",
                                          "TerminalUI", "Dashboard", "NcursesTerminal"]),
 
         .testTarget(name: "StacktopServicesTests", dependencies: ["StacktopServices", "StacktopModel"]),
-        .testTarget(name: "LocalBackendTests", dependencies: ["LocalBackend", "StacktopServices", "StacktopModel"]),
+        .testTarget(name: "LocalBackendTests",
+                    dependencies: ["LocalBackend", "StacktopStore", "StacktopServices", "StacktopModel"]),
+        .testTarget(name: "StacktopStoreTests", dependencies: ["StacktopStore", "StacktopServices", "StacktopModel"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "YAMLKit"]),
         .testTarget(name: "DashboardTests",
-                    dependencies: ["Dashboard", "TerminalUI", "StacktopModel", "StacktopServices", "LocalBackend"]),
+                    dependencies: ["Dashboard", "TerminalUI", "StacktopModel", "StacktopServices", "StacktopStore",
+                                   "LocalBackend"]),
         .testTarget(name: "EndToEndTests", dependencies: []),
     ],
     swiftLanguageModes: [.v6]

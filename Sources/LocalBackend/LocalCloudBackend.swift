@@ -1,5 +1,6 @@
 import StacktopModel
 import StacktopServices
+import StacktopStore
 
 /// A libvirt host presented as a cloud: libvirt says what exists, the state store says who owns
 /// it and what it means (see `LocalSnapshotAssembler` for the merge rules).

@@ -2,6 +2,7 @@ import FoundationEssentials
 import Glibc
 import StacktopModel
 import StacktopServices
+import StacktopStore
 import LocalBackend
 
 /// An opened backend, with what the dashboard must know about how it was chosen.

@@ -2,6 +2,7 @@ import FoundationEssentials
 import Glibc
 import StacktopModel
 import StacktopServices
+import StacktopStore
 import TerminalUI
 import Dashboard
 import LocalBackend

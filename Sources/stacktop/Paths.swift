@@ -1,6 +1,7 @@
 import FoundationEssentials
 import Glibc
 import LocalBackend
+import StacktopStore
 
 /// Where theme files are looked for, first match wins: $STACKTOP_THEMES, the user's config, then the
 /// themes/ folder of the checkout the binary was built in (found by walking up from the executable).

@@ -2,6 +2,7 @@ import XCTest
 import Foundation
 import StacktopModel
 import StacktopServices
+import StacktopStore
 import TerminalUI
 import LocalBackend
 @testable import Dashboard

@@ -2,6 +2,7 @@ import Foundation
 import LocalBackend
 import StacktopModel
 import StacktopServices
+import StacktopStore
 import XCTest
 
 /// The merge rules, on hand-made inventories (no hypervisor), and the backend on libvirt's test driver.

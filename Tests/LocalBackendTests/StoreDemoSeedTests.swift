@@ -1,5 +1,6 @@
 import Foundation
 import LocalBackend
+import StacktopStore
 import StacktopModel
 import XCTest
 

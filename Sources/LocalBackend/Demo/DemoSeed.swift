@@ -1,4 +1,6 @@
 import StacktopModel
+import StacktopServices
+import StacktopStore
 
 /// Fills a fresh store so the demo host looks like a small, lived-in cloud: two projects, the
 /// classic m1 flavors, keypairs, security groups, one project close to its quota, image metadata

@@ -1,4 +1,4 @@
-import LocalBackend
+import StacktopServices
 import StacktopModel
 import XCTest
 

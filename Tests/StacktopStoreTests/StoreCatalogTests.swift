@@ -1,5 +1,5 @@
 import Foundation
-@testable import LocalBackend
+@testable import StacktopStore
 import StacktopModel
 import StacktopServices
 import XCTest

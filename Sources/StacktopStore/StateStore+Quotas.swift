@@ -1,4 +1,5 @@
 import StacktopModel
+import StacktopServices
 
 // Limits only: what is used is computed from what exists (QuotaCalculator), never stored.
 extension StateStore {

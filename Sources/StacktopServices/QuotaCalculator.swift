@@ -45,7 +45,7 @@ public enum QuotaCalculator {
         }
     }
 
-    static func wholeGiB(_ bytes: UInt64) -> Int {
+    public static func wholeGiB(_ bytes: UInt64) -> Int {
         Int((bytes + bytesPerGiB - 1) / bytesPerGiB)
     }
 }

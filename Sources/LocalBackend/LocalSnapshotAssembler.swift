@@ -1,4 +1,6 @@
 import StacktopModel
+import StacktopServices
+import StacktopStore
 
 /// Merges what libvirt reports with what the store remembers into one `CloudSnapshot`.
 /// Pure, so every rule here is tested without a hypervisor.
