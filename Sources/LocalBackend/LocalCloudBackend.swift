@@ -51,11 +51,13 @@ public struct LocalCloudBackend: CloudReader, CloudMutator {
         return stream
     }
 
-    /// Mutations arrive with the action issues; until then nothing is offered.
-    public var supportedActions: Set<ActionKind> { [] }
+    public var capabilities: Capabilities { LocalCapabilities.all }
 
     public func perform(_ request: ActionRequest) async throws -> ActionOutcome {
-        throw BackendError.unsupported(action: "\(request.action.traits.title) \(request.kind.rawValue)")
+        if let refusal = capabilities.refusal(request.action, on: request.kind) {
+            throw BackendError.refused(reason: refusal)
+        }
+        throw BackendError.unsupported(action: "\(request.action.traits.title) \(request.kind.noun)")
     }
 
     /// Keeps `BackendError`s as they are and gives anything else a readable sentence.

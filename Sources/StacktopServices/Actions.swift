@@ -2,7 +2,9 @@ import StacktopModel
 
 /// A resource kind, as the command grammar names it (`stacktop KIND ACTION NAME`).
 public enum ResourceKind: String, Sendable, Codable, CaseIterable {
-    case instance, image, volume, network, securityGroup = "secgroup", quota, flavor, keypair, project
+    case instance, image, volume, network, subnet, router, port, floatingIP = "floating-ip"
+    case securityGroup = "secgroup", securityGroupRule = "secgroup-rule"
+    case quota, flavor, keypair, project, hypervisor
 
     /// Names accepted on the command line and after `:` (the `openstack` CLI's words included).
     public var aliases: [String] {
@@ -11,11 +13,28 @@ public enum ResourceKind: String, Sendable, Codable, CaseIterable {
         case .image: ["image", "images", "img"]
         case .volume: ["volume", "volumes", "vol"]
         case .network: ["network", "networks", "net"]
-        case .securityGroup: ["secgroup", "secgroups", "security-group", "sg"]
+        case .subnet: ["subnet", "subnets"]
+        case .router: ["router", "routers"]
+        case .port: ["port", "ports"]
+        case .floatingIP: ["floating-ip", "floating-ips", "floatingip", "fip"]
+        case .securityGroup: ["secgroup", "secgroups", "security-group", "security-groups", "sg"]
+        case .securityGroupRule: ["secgroup-rule", "security-group-rule", "rule", "sgr"]
         case .quota: ["quota", "quotas"]
         case .flavor: ["flavor", "flavors"]
         case .keypair: ["keypair", "keypairs", "key"]
         case .project: ["project", "projects"]
+        case .hypervisor: ["hypervisor", "hypervisors", "host"]
+        }
+    }
+
+    /// The word the CLI and the audit log use for this kind.
+    public var noun: String {
+        switch self {
+        case .instance: "server"
+        case .floatingIP: "floating IP"
+        case .securityGroup: "security group"
+        case .securityGroupRule: "security group rule"
+        default: rawValue
         }
     }
 
@@ -25,41 +44,156 @@ public enum ResourceKind: String, Sendable, Codable, CaseIterable {
     }
 }
 
-/// Every mutation stacktop knows, as one value in one place: its name, its key, and how careful
-/// the UI must be. The action issues fill this in; the read-only guarantee already covers them all.
+/// Every mutation stacktop knows, as one value in one place: its command word, its key in the
+/// dashboard, and how careful the UI must be. `ConfirmationPolicy` turns the traits into prompts;
+/// `ReadOnlyBackend` refuses every one of them.
 public enum ActionKind: String, Sendable, Codable, CaseIterable {
-    case start, stop, reboot, delete, create
+    // Any kind.
+    case create, delete, update
+    // Instance lifecycle (the `openstack server` verbs).
+    case start, stop, powerOff = "poweroff", reboot, hardReboot = "hard-reboot"
+    case pause, unpause, suspend, resume, lock, unlock, rename
+    case resize, confirmResize = "confirm-resize", revertResize = "revert-resize", snapshot
+    case attachVolume = "attach-volume", detachVolume = "detach-volume"
+    case attachInterface = "attach-interface", detachInterface = "detach-interface"
+    case addSecurityGroup = "add-security-group", removeSecurityGroup = "remove-security-group"
+    // Volumes and images.
+    case extend, upload
+    // Floating IPs.
+    case associate, disassociate
 
     public struct Traits: Sendable, Equatable {
+        /// What the UI shows ("Shut off", "Hard reboot").
         public var title: String
+        /// The key that runs it on the selected rows, if it has one.
+        public var key: Character?
+        /// Disrupts something that works (a running guest, an attachment): asks `y` first.
         public var destructive: Bool
-        public var needsConfirmation: Bool
+        /// Destroys data that cannot be brought back: asks the user to type the name (or the count).
+        public var destroysData: Bool
+
+        public init(_ title: String, key: Character? = nil, destructive: Bool = false, destroysData: Bool = false) {
+            self.title = title; self.key = key; self.destructive = destructive || destroysData
+            self.destroysData = destroysData
+        }
     }
 
     public var traits: Traits {
         switch self {
-        case .start: Traits(title: "Start", destructive: false, needsConfirmation: false)
-        case .stop: Traits(title: "Shut off", destructive: false, needsConfirmation: true)
-        case .reboot: Traits(title: "Reboot", destructive: false, needsConfirmation: true)
-        case .delete: Traits(title: "Delete", destructive: true, needsConfirmation: true)
-        case .create: Traits(title: "Create", destructive: false, needsConfirmation: false)
+        case .create: Traits("Create", key: "c")
+        case .delete: Traits("Delete", key: "D", destroysData: true)
+        case .update: Traits("Edit", key: "e")
+        case .start: Traits("Start", key: "S")
+        case .stop: Traits("Shut off", key: "O", destructive: true)
+        case .powerOff: Traits("Power off", key: "P", destructive: true)
+        case .reboot: Traits("Reboot", key: "R", destructive: true)
+        case .hardReboot: Traits("Hard reboot", key: "H", destructive: true)
+        case .pause: Traits("Pause", key: "p")
+        case .unpause: Traits("Unpause", key: "u")
+        case .suspend: Traits("Suspend", key: "z")
+        case .resume: Traits("Resume", key: "Z")
+        case .lock: Traits("Lock", key: "L")
+        case .unlock: Traits("Unlock", key: "U")
+        case .rename: Traits("Rename", key: "n")
+        case .resize: Traits("Resize", key: "F")
+        case .confirmResize: Traits("Confirm resize")
+        case .revertResize: Traits("Revert resize", destructive: true)
+        case .snapshot: Traits("Snapshot", key: "N")
+        case .attachVolume: Traits("Attach volume", key: "a")
+        case .detachVolume: Traits("Detach volume", key: "d", destructive: true)
+        case .attachInterface: Traits("Attach interface")
+        case .detachInterface: Traits("Detach interface", destructive: true)
+        case .addSecurityGroup: Traits("Add security group")
+        case .removeSecurityGroup: Traits("Remove security group", destructive: true)
+        case .extend: Traits("Extend", key: "x")
+        case .upload: Traits("Upload", key: "c")
+        case .associate: Traits("Associate", key: "a")
+        case .disassociate: Traits("Disassociate", key: "d", destructive: true)
+        }
+    }
+
+    /// The word after KIND on the command line, e.g. `stacktop server hard-reboot web-01`.
+    public var word: String { rawValue }
+
+    public static func named(_ word: String) -> ActionKind? {
+        let lower = word.lowercased()
+        if let exact = ActionKind(rawValue: lower) { return exact }
+        switch lower {
+        case "launch", "new", "import": return .create
+        case "rm", "remove", "destroy": return .delete
+        case "set", "edit": return .update
+        case "shutdown", "shutoff": return .stop
+        default: return nil
         }
     }
 }
 
-/// One mutation asked for: an action on named targets of one kind, with options.
+/// One action on one kind: the unit a backend declares it supports.
+public struct Capability: Sendable, Hashable {
+    public var kind: ResourceKind
+    public var action: ActionKind
+    public init(_ kind: ResourceKind, _ action: ActionKind) { self.kind = kind; self.action = action }
+}
+
+/// What a backend can do, and for the kinds it cannot touch at all, why not (said to the user as is).
+public struct Capabilities: Sendable, Equatable {
+    public var supported: Set<Capability>
+    /// e.g. `.floatingIP: "libvirt has no floating IPs: guests on a NAT network reach out through the host."`
+    public var unsupportedKinds: [ResourceKind: String]
+
+    public init(supported: Set<Capability> = [], unsupportedKinds: [ResourceKind: String] = [:]) {
+        self.supported = supported; self.unsupportedKinds = unsupportedKinds
+    }
+
+    public static let none = Capabilities()
+
+    public func supports(_ action: ActionKind, on kind: ResourceKind) -> Bool {
+        supported.contains(Capability(kind, action))
+    }
+
+    /// The actions offered for `kind`, in declaration order.
+    public func actions(for kind: ResourceKind) -> [ActionKind] {
+        ActionKind.allCases.filter { supports($0, on: kind) }
+    }
+
+    /// nil when supported; else the sentence to show.
+    public func refusal(_ action: ActionKind, on kind: ResourceKind) -> String? {
+        if supports(action, on: kind) { return nil }
+        if let reason = unsupportedKinds[kind] { return reason }
+        return "\(action.traits.title) \(kind.noun) is not supported by this backend."
+    }
+}
+
+/// One mutation asked for: an action on named targets of one kind, with options
+/// (`--flavor m1.small` arrives as `["flavor": "m1.small"]`).
 public struct ActionRequest: Sendable, Equatable {
     public var action: ActionKind
     public var kind: ResourceKind
     public var targets: [String]
     public var options: [String: String]
+    /// The project the user is working in, for quota checks and the audit log.
+    public var project: String?
 
-    public init(action: ActionKind, kind: ResourceKind, targets: [String], options: [String: String] = [:]) {
+    public init(action: ActionKind, kind: ResourceKind, targets: [String], options: [String: String] = [:],
+                project: String? = nil) {
         self.action = action; self.kind = kind; self.targets = targets; self.options = options
+        self.project = project
+    }
+
+    /// "reboot server web-01, web-02": how logs and errors name the request.
+    public var summary: String {
+        "\(action.word) \(kind.noun)" + (targets.isEmpty ? "" : " " + targets.joined(separator: ", "))
     }
 }
 
+/// How a performed action ended.
 public struct ActionOutcome: Sendable, Equatable {
+    /// One sentence for the status line ("Shut off web-01.").
     public var message: String
-    public init(message: String) { self.message = message }
+    /// Request ids the remote side gave (OpenStack `x-openstack-request-id`), for the audit log.
+    public var requestIDs: [String]
+
+    public init(message: String, requestIDs: [String] = []) {
+        self.message = message; self.requestIDs = requestIDs
+    }
 }

@@ -12,6 +12,14 @@ public enum BackendError: Error, Sendable, Equatable, CustomStringConvertible {
     case store(path: String, reason: String)
     /// Anything else the backend reported.
     case failed(what: String, reason: String)
+    /// Refused before anything changed; `reason` is the whole sentence (in use, wrong state…).
+    case refused(reason: String)
+    /// A create, resize or attach would go over a quota.
+    case quotaExceeded(project: String, resource: String, limit: Int, inUse: Int, requested: Int)
+    /// The instance is locked: every action but unlock is refused.
+    case locked(name: String)
+    /// The cloud answered with an error; `reason` is its message made readable.
+    case remote(what: String, status: Int, reason: String, requestID: String?)
 
     public var message: String {
         switch self {
@@ -27,7 +35,31 @@ public enum BackendError: Error, Sendable, Equatable, CustomStringConvertible {
             "The state store \(path) could not be used: \(reason). Move it aside or pass --state PATH to use another file."
         case .failed(let what, let reason):
             "\(what) failed: \(reason)."
+        case .refused(let reason):
+            reason
+        case .quotaExceeded(let project, let resource, let limit, let inUse, let requested):
+            "Quota exceeded for \(resource) in project \(project): \(inUse) of \(limit) in use and \(requested) more "
+                + "requested. Free some up or ask an admin to raise the quota."
+        case .locked(let name):
+            "\(name) is locked: unlock it first (`stacktop server unlock \(name)`)."
+        case .remote(let what, let status, let reason, let requestID):
+            "\(what) failed (HTTP \(status)): \(reason)" + (reason.hasSuffix(".") ? "" : ".")
+                + (requestID.map { " Request id \($0)." } ?? "")
         }
+    }
+
+    /// Refusals change nothing; the audit log records them as refused rather than failed.
+    public var isRefusal: Bool {
+        switch self {
+        case .readOnly, .unsupported, .refused, .quotaExceeded, .locked: true
+        default: false
+        }
+    }
+
+    /// The request id the cloud gave, for the audit log.
+    public var requestIDs: [String] {
+        if case .remote(_, _, _, let id?) = self { return [id] }
+        return []
     }
 
     public var description: String { message }

@@ -47,8 +47,8 @@ public protocol CloudReader: Sendable {
 /// The write side: every mutation of any kind goes through this one entry point, so one wrapper
 /// (`ReadOnlyBackend`) can refuse them all.
 public protocol CloudMutator: Sendable {
-    /// The actions this backend can perform; the UI offers only these.
-    var supportedActions: Set<ActionKind> { get }
+    /// The actions this backend can perform; the UI offers only these, and says why for the rest.
+    var capabilities: Capabilities { get }
     func perform(_ request: ActionRequest) async throws -> ActionOutcome
 }
 

@@ -15,11 +15,13 @@ public struct ReadOnlyBackend<Base: CloudReader & CloudMutator>: CloudReader, Cl
     }
     public func events() -> AsyncStream<BackendEvent> { base.events() }
 
-    /// Nothing can be performed in read-only mode.
-    public var supportedActions: Set<ActionKind> { [] }
+    /// Nothing can be performed in read-only mode; the UI greys out what the base could do.
+    public var capabilities: Capabilities { .none }
+
+    /// What the base backend could do outside read-only mode (for greyed-out hints only).
+    public var capabilitiesWhenWritable: Capabilities { base.capabilities }
 
     public func perform(_ request: ActionRequest) async throws -> ActionOutcome {
-        throw BackendError.readOnly(action: "\(request.action.rawValue) \(request.kind.rawValue) "
-            + request.targets.joined(separator: ", "))
+        throw BackendError.readOnly(action: request.summary)
     }
 }

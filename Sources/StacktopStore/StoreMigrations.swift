@@ -11,6 +11,7 @@ enum StoreMigrations {
     static let steps: [Step] = [
         Step(version: 1, sql: version1),
         Step(version: 2, sql: version2),
+        Step(version: 3, sql: version3),
     ]
 
     /// The first schema: catalogue, quotas, image metadata, instance ownership, audit log.
@@ -120,5 +121,10 @@ enum StoreMigrations {
             snapshot BLOB NOT NULL,
             saved_at REAL NOT NULL
         );
+        """
+
+    /// Version 3: the request ids a remote cloud gave for each audited mutation (JSON array).
+    static let version3 = """
+        ALTER TABLE audit_log ADD COLUMN request_ids TEXT NOT NULL DEFAULT '[]';
         """
 }

@@ -1,4 +1,5 @@
 import StacktopModel
+import StacktopServices
 
 /// What the store knows about an image that libvirt does not: a pool volume becomes an image
 /// when its path has one of these.
@@ -54,13 +55,6 @@ public struct NetworkOwnership: Sendable, Equatable, Codable {
     }
 }
 
-/// How an audited action ended.
-public enum AuditResult: String, Sendable, Codable, CaseIterable {
-    case succeeded, failed
-    /// Refused before it reached the backend (read-only mode, quota, confirmation declined).
-    case refused
-}
-
 /// One line of the audit log: who asked for what, and how it ended.
 public struct AuditEntry: Sendable, Equatable {
     /// Row id; increases with every append, so it orders entries even within one second.
@@ -71,11 +65,17 @@ public struct AuditEntry: Sendable, Equatable {
     public var target: String
     public var result: AuditResult
     public var error: String?
+    public var requestIDs: [String]
 
     public init(id: Int64, time: Date, project: String?, action: String, target: String,
-                result: AuditResult, error: String? = nil) {
+                result: AuditResult, error: String? = nil, requestIDs: [String] = []) {
         self.id = id; self.time = time; self.project = project; self.action = action
-        self.target = target; self.result = result; self.error = error
+        self.target = target; self.result = result; self.error = error; self.requestIDs = requestIDs
+    }
+
+    public var record: AuditRecord {
+        AuditRecord(time: time, project: project, action: action, target: target, result: result, error: error,
+                    requestIDs: requestIDs)
     }
 }
 

@@ -9,6 +9,8 @@ import LocalBackend
 struct OpenedBackend {
     var backend: any CloudBackend
     var cache: (any SnapshotCache)?
+    /// Where every mutation is recorded (`:audit` reads it back).
+    var auditLog: (any AuditLog)?
     /// Why the demo opened instead of what was asked for.
     var notice: String?
     /// Deletes temporary files (the demo's node XML and store).
@@ -48,7 +50,7 @@ enum BackendFactory {
         let storePath = options.statePath ?? StateStore.defaultPath(environment: environment)
         let store = try StateStore(path: storePath)
         let backend = LocalCloudBackend(connection: connection, store: store, kind: .local)
-        return OpenedBackend(backend: backend, cache: store, notice: nil, cleanup: {})
+        return OpenedBackend(backend: backend, cache: store, auditLog: store, notice: nil, cleanup: {})
     }
 
     /// The demo: the shipped test-driver node XML and a freshly seeded temporary store.
@@ -60,13 +62,19 @@ enum BackendFactory {
         let store = try StateStore(path: directory + "/state.sqlite3")
         try DemoSeed.apply(to: store, inventory: connection.inventory())
         let backend = LocalCloudBackend(connection: connection, store: store, kind: .demo)
-        return OpenedBackend(backend: backend, cache: nil, notice: notice, cleanup: { DemoFiles.remove(directory) })
+        return OpenedBackend(backend: backend, cache: nil, auditLog: store, notice: notice,
+                             cleanup: { DemoFiles.remove(directory) })
     }
 
+    /// Audit inside, read-only outside: a read-only refusal never reaches the backend nor the store.
     private static func wrap(_ opened: OpenedBackend, _ options: Options) -> OpenedBackend {
-        guard options.readOnly else { return opened }
         var wrapped = opened
-        wrapped.backend = ReadOnlyBackend(wrapping: AnyCloudBackend(opened.backend))
+        if let log = opened.auditLog {
+            wrapped.backend = AuditingBackend(wrapping: AnyCloudBackend(wrapped.backend), log: log)
+        }
+        if options.readOnly {
+            wrapped.backend = ReadOnlyBackend(wrapping: AnyCloudBackend(wrapped.backend))
+        }
         return wrapped
     }
 }
@@ -79,7 +87,7 @@ struct AnyCloudBackend: CloudReader, CloudMutator {
     func snapshot() async throws -> CloudSnapshot { try await base.snapshot() }
     func rawDefinition(instanceID: String) async throws -> String { try await base.rawDefinition(instanceID: instanceID) }
     func events() -> AsyncStream<BackendEvent> { base.events() }
-    var supportedActions: Set<ActionKind> { base.supportedActions }
+    var capabilities: Capabilities { base.capabilities }
     func perform(_ request: ActionRequest) async throws -> ActionOutcome { try await base.perform(request) }
 }
 

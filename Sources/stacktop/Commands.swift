@@ -43,6 +43,9 @@ enum ListCommand {
         case .flavor: return .flavors
         case .keypair: return .keypairs
         case .project: return .projects
+        case .subnet, .port, .router: return .networks
+        case .securityGroupRule: return .securityGroups
+        case .floatingIP, .hypervisor: return nil
         }
     }
 }

@@ -145,10 +145,3 @@ final class DashboardRunner {
 }
 
 /// Any error as the one sentence the user reads.
-enum ErrorText {
-    static func sentence(_ error: any Error) -> String {
-        if let backend = error as? BackendError { return backend.message }
-        let text = String(describing: error)
-        return text.hasSuffix(".") ? text : text + "."
-    }
-}

@@ -203,16 +203,17 @@ final class LocalCloudBackendTests: XCTestCase {
         XCTAssertTrue(xml.contains("<name>web-01</name>"), xml)
     }
 
-    func testBackendOffersNoMutationsYet() async throws {
+    func testKindsLibvirtLacksAreRefusedWithTheReason() async throws {
         let backend = LocalCloudBackend(connection: try openTestHost(), store: try makeStore(self))
-        XCTAssertEqual(backend.supportedActions, [])
         XCTAssertNil(backend.description.currentProject)
         XCTAssertEqual(backend.description.kind, .local)
+        XCTAssertTrue(backend.capabilities.actions(for: .floatingIP).isEmpty)
         do {
-            _ = try await backend.perform(ActionRequest(action: .start, kind: .instance, targets: ["web-01"]))
+            _ = try await backend.perform(ActionRequest(action: .create, kind: .floatingIP, targets: []))
             XCTFail("perform must throw")
         } catch let error as BackendError {
-            guard case .unsupported = error else { return XCTFail("expected .unsupported, got \(error)") }
+            guard case .refused(let reason) = error else { return XCTFail("expected .refused, got \(error)") }
+            XCTAssertTrue(reason.contains("no floating IPs"), reason)
         }
     }
 

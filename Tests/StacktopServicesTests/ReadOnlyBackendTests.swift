@@ -15,10 +15,18 @@ final class CountingBackend: CloudReader, CloudMutator {
     }
     func rawDefinition(instanceID: String) async throws -> String { "<domain/>" }
     func events() -> AsyncStream<BackendEvent> { AsyncStream { $0.finish() } }
-    var supportedActions: Set<ActionKind> { Set(ActionKind.allCases) }
+    var capabilities: Capabilities {
+        Capabilities(supported: Set(ActionKind.allCases.flatMap { action in
+            ResourceKind.allCases.map { Capability($0, action) }
+        }))
+    }
+    /// Requests whose first target is "broken" fail, as a real backend would.
     func perform(_ request: ActionRequest) async throws -> ActionOutcome {
         performed.withLock { $0.append(request) }
-        return ActionOutcome(message: "done")
+        if request.targets.first == "broken" {
+            throw BackendError.remote(what: "Deleting broken", status: 409, reason: "it is in use", requestID: "req-9")
+        }
+        return ActionOutcome(message: "done", requestIDs: ["req-1"])
     }
 }
 
@@ -33,7 +41,7 @@ final class ReadOnlyBackendTests: XCTestCase {
                     XCTFail("\(action) \(kind) was not refused")
                 } catch let error as BackendError {
                     guard case .readOnly = error else { return XCTFail("unexpected \(error)") }
-                    XCTAssertTrue(error.message.hasPrefix("Refused to \(action.rawValue) \(kind.rawValue) web-01"), error.message)
+                    XCTAssertTrue(error.message.hasPrefix("Refused to \(action.word) \(kind.noun) web-01"), error.message)
                     XCTAssertTrue(error.message.contains("without --readonly"))
                 }
             }
@@ -47,8 +55,9 @@ final class ReadOnlyBackendTests: XCTestCase {
     func testReadOnlyOffersNoActionsButReadsPassThrough() async throws {
         let base = CountingBackend()
         let readOnly = ReadOnlyBackend(wrapping: base)
-        XCTAssertTrue(readOnly.supportedActions.isEmpty)
-        XCTAssertFalse(base.supportedActions.isEmpty)
+        XCTAssertTrue(readOnly.capabilities.supported.isEmpty)
+        XCTAssertEqual(readOnly.capabilitiesWhenWritable, base.capabilities)
+        XCTAssertFalse(base.capabilities.supported.isEmpty)
         let snapshot = try await readOnly.snapshot()
         XCTAssertEqual(snapshot.instances.map(\.name), ["vm"])
         XCTAssertEqual(base.reads.withLock { $0 }, 1)
@@ -60,7 +69,11 @@ final class ReadOnlyBackendTests: XCTestCase {
         XCTAssertEqual(ResourceKind.named("server"), .instance)
         XCTAssertEqual(ResourceKind.named("VM"), .instance)
         XCTAssertEqual(ResourceKind.named("sg"), .securityGroup)
-        XCTAssertNil(ResourceKind.named("router"))
+        XCTAssertEqual(ResourceKind.named("fip"), .floatingIP)
+        XCTAssertNil(ResourceKind.named("toaster"))
+        XCTAssertEqual(ActionKind.named("shutdown"), .stop)
+        XCTAssertEqual(ActionKind.named("hard-reboot"), .hardReboot)
+        XCTAssertNil(ActionKind.named("explode"))
     }
 
     func testQuotaUsageFractions() {

@@ -31,8 +31,8 @@ final class StoreMigrationTests: XCTestCase {
         let path = directory + "/nested/deeper/state.sqlite3"
         let store = try StateStore(path: path)
         XCTAssertTrue(FileManager.default.fileExists(atPath: path), "parent folders and file are created")
-        XCTAssertEqual(try store.storedSchemaVersion(), 2)
-        XCTAssertEqual(StateStore.schemaVersion, 2)
+        XCTAssertEqual(try store.storedSchemaVersion(), 3)
+        XCTAssertEqual(StateStore.schemaVersion, 3)
         XCTAssertEqual(try store.journalMode(), "wal")
         try store.upsertProject(.init(id: "p1", name: "admin"))
         XCTAssertTrue(FileManager.default.fileExists(atPath: path + "-wal"), "WAL writes go to the -wal file")
@@ -53,7 +53,7 @@ final class StoreMigrationTests: XCTestCase {
         try StateStore(path: path).upsertProject(.init(id: "p1", name: "admin"))
         let reopened = try StateStore(path: path)
         XCTAssertEqual(try reopened.projects().map(\.name), ["admin"])
-        XCTAssertEqual(try reopened.storedSchemaVersion(), 2)
+        XCTAssertEqual(try reopened.storedSchemaVersion(), 3)
     }
 
     func testVersion1StoreIsUpgraded() throws {
@@ -61,7 +61,7 @@ final class StoreMigrationTests: XCTestCase {
         try writeVersion1Store(at: path)
 
         let store = try StateStore(path: path)
-        XCTAssertEqual(try store.storedSchemaVersion(), 2)
+        XCTAssertEqual(try store.storedSchemaVersion(), 3)
         // Old rows survive, with the new columns at their defaults.
         XCTAssertEqual(try store.projects().map(\.name), ["admin", "web"])
         let owner = try XCTUnwrap(try store.instanceOwnership(uuid: "11111111-2222-3333-4444-555555555555"))
@@ -73,14 +73,17 @@ final class StoreMigrationTests: XCTestCase {
         XCTAssertEqual(audit.map(\.action), ["delete"])
         XCTAssertEqual(audit.first?.result, .failed)
         XCTAssertNil(audit.first?.error)
+        XCTAssertEqual(audit.first?.requestIDs, [], "version 3's column defaults to no request ids")
         XCTAssertEqual(try store.quotaLimits(project: "web")[.instances], 3)
         // The tables version 2 added work.
         try store.setVolumeOwner(path: "/var/lib/libvirt/images/web.qcow2", project: "web")
         XCTAssertEqual(try store.volumeOwners(), ["/var/lib/libvirt/images/web.qcow2": "web"])
         try store.saveSnapshot(.init(takenAt: Date(timeIntervalSince1970: 0)), for: "test:///x")
         XCTAssertNotNil(try store.loadSnapshot(for: "test:///x"))
-        try store.appendAudit(action: "start", target: "web-01", result: .failed, error: "boom")
+        try store.appendAudit(action: "start", target: "web-01", result: .failed, error: "boom",
+                              requestIDs: ["req-1", "req-2"])
         XCTAssertEqual(try store.auditLog(limit: 1).first?.error, "boom")
+        XCTAssertEqual(try store.recent(limit: 1).first?.requestIDs, ["req-1", "req-2"])
     }
 
     func testNewerStoreIsRefusedAndLeftAlone() throws {

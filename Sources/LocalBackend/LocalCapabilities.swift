@@ -1,0 +1,13 @@
+import StacktopServices
+
+/// What a libvirt host can do through stacktop, and why some OpenStack things have no equivalent.
+public enum LocalCapabilities {
+    public static let all = Capabilities(
+        supported: [],
+        unsupportedKinds: [
+            .floatingIP: "A libvirt host has no floating IPs: guests on a NAT network reach out through the host, "
+                + "and a forwarded port (or a routed network) is how they are reached from outside.",
+            .router: "A libvirt host has no routers: each NAT network is routed by the host itself.",
+            .hypervisor: "A libvirt host is its own single hypervisor; its CPU and memory are on the Overview.",
+        ])
+}

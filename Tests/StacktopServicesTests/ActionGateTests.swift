@@ -1,0 +1,79 @@
+import XCTest
+import Synchronization
+import StacktopModel
+@testable import StacktopServices
+
+/// An audit log in memory, to see exactly what the auditing wrapper writes.
+final class MemoryAuditLog: AuditLog {
+    let records = Mutex<[AuditRecord]>([])
+    func append(_ record: AuditRecord) throws { records.withLock { $0.append(record) } }
+    func recent(limit: Int) throws -> [AuditRecord] { records.withLock { Array($0.reversed().prefix(limit)) } }
+}
+
+final class ActionGateTests: XCTestCase {
+    func testConfirmationFollowsTheTraits() {
+        XCTAssertEqual(ConfirmationPolicy.requirement(for: ActionRequest(action: .start, kind: .instance, targets: ["a"])),
+                       .none, "starting harms nothing")
+        let stop = ConfirmationPolicy.requirement(for: ActionRequest(action: .stop, kind: .instance, targets: ["web-01"]))
+        XCTAssertEqual(stop, .yes(question: "Shut off server web-01? (y/N)"))
+        XCTAssertTrue(stop.accepts("y") && stop.accepts(" YES "))
+        XCTAssertFalse(stop.accepts("") || stop.accepts("n") || stop.accepts("yep"))
+
+        let delete = ConfirmationPolicy.requirement(for: ActionRequest(action: .delete, kind: .volume, targets: ["db data"]))
+        guard case .typeText(let question, let expected) = delete else { return XCTFail("\(delete)") }
+        XCTAssertEqual(expected, "db data")
+        XCTAssertTrue(question.contains("Type its name"), question)
+        XCTAssertTrue(delete.accepts("db data"))
+        XCTAssertFalse(delete.accepts("y"), "y is not enough to destroy data")
+
+        let bulk = ConfirmationPolicy.requirement(for: ActionRequest(action: .reboot, kind: .instance,
+                                                                     targets: ["a", "b", "c"]))
+        XCTAssertEqual(bulk.question?.contains("on 3 items"), true)
+        XCTAssertTrue(bulk.accepts("3"))
+        XCTAssertFalse(bulk.accepts("y"))
+    }
+
+    func testEveryActionHasATitleAndKeysAreUniqueWithinInstances() {
+        let instanceKeys = ActionKind.allCases.filter { $0 != .upload && $0 != .associate && $0 != .disassociate }
+            .compactMap(\.traits.key)
+        XCTAssertEqual(instanceKeys.count, Set(instanceKeys).count, "two actions share a key: \(instanceKeys)")
+        for action in ActionKind.allCases { XCTAssertFalse(action.traits.title.isEmpty) }
+        XCTAssertTrue(ActionKind.delete.traits.destructive, "destroying data is destructive")
+    }
+
+    func testCapabilitiesExplainWhatIsMissing() {
+        let capabilities = Capabilities(supported: [Capability(.instance, .start)],
+                                        unsupportedKinds: [.floatingIP: "libvirt has no floating IPs."])
+        XCTAssertNil(capabilities.refusal(.start, on: .instance))
+        XCTAssertEqual(capabilities.refusal(.stop, on: .instance), "Shut off server is not supported by this backend.")
+        XCTAssertEqual(capabilities.refusal(.create, on: .floatingIP), "libvirt has no floating IPs.")
+        XCTAssertEqual(capabilities.actions(for: .instance), [.start])
+    }
+
+    func testAuditingRecordsSuccessFailureAndRefusalButReadOnlyNeverReachesTheLog() async throws {
+        let base = CountingBackend()
+        let log = MemoryAuditLog()
+        let audited = AuditingBackend(wrapping: base, log: log, clock: { Date(timeIntervalSince1970: 100) })
+        _ = try await audited.perform(ActionRequest(action: .reboot, kind: .instance, targets: ["web-01"], project: "web"))
+        do {
+            _ = try await audited.perform(ActionRequest(action: .delete, kind: .volume, targets: ["broken"]))
+            XCTFail("the failure must reach the caller")
+        } catch {}
+        let records = log.records.withLock { $0 }
+        XCTAssertEqual(records.count, 2)
+        XCTAssertEqual(records[0], AuditRecord(time: Date(timeIntervalSince1970: 100), project: "web",
+                                               action: "reboot server", target: "web-01", result: .succeeded,
+                                               requestIDs: ["req-1"]))
+        XCTAssertEqual(records[1].result, .failed)
+        XCTAssertEqual(records[1].requestIDs, ["req-9"])
+        XCTAssertEqual(records[1].error?.contains("it is in use"), true)
+
+        let readOnly = ReadOnlyBackend(wrapping: audited)
+        do {
+            _ = try await readOnly.perform(ActionRequest(action: .delete, kind: .instance, targets: ["web-01"]))
+            XCTFail("read-only must refuse")
+        } catch {}
+        XCTAssertEqual(log.records.withLock { $0.count }, 2, "a read-only refusal writes nothing, not even the log")
+        XCTAssertEqual(base.performed.withLock { $0.count }, 2)
+    }
+}
