@@ -5,6 +5,7 @@
 //     -> Dashboard (app state, reducer, screens)      -> TerminalUI (cells, widgets, themes)
 //     -> NcursesTerminal (the only ncurses importer)   -> TerminalUI
 //     -> LocalBackend (libvirt)  -> StacktopStore (SQLite state store) -> StacktopServices -> StacktopModel
+//     -> OpenStackBackend (HTTP) -> StacktopStore, YAMLKit (clouds.yaml) -> StacktopServices -> StacktopModel
 import PackageDescription
 
 let package = Package(
@@ -34,6 +35,8 @@ let package = Package(
         .target(name: "StacktopStore", dependencies: ["StacktopModel", "StacktopServices", "CSQLite"]),
         .target(name: "LocalBackend",
                 dependencies: ["StacktopModel", "StacktopServices", "StacktopStore", "CLibvirt"]),
+        .target(name: "OpenStackBackend",
+                dependencies: ["StacktopModel", "StacktopServices", "StacktopStore", "YAMLKit"]),
         .target(name: "TerminalUI", dependencies: ["YAMLKit"]),
         .target(name: "Dashboard",
                 dependencies: ["StacktopModel", "StacktopServices", "TerminalUI"]),
@@ -46,6 +49,8 @@ let package = Package(
         .testTarget(name: "LocalBackendTests",
                     dependencies: ["LocalBackend", "StacktopStore", "StacktopServices", "StacktopModel"]),
         .testTarget(name: "StacktopStoreTests", dependencies: ["StacktopStore", "StacktopServices", "StacktopModel"]),
+        .testTarget(name: "OpenStackBackendTests",
+                    dependencies: ["OpenStackBackend", "StacktopServices", "StacktopModel", "YAMLKit"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "YAMLKit"]),
         .testTarget(name: "DashboardTests",
                     dependencies: ["Dashboard", "TerminalUI", "StacktopModel", "StacktopServices", "StacktopStore",
