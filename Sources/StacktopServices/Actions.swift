@@ -48,8 +48,8 @@ public enum ResourceKind: String, Sendable, Codable, CaseIterable {
 /// dashboard, and how careful the UI must be. `ConfirmationPolicy` turns the traits into prompts;
 /// `ReadOnlyBackend` refuses every one of them.
 public enum ActionKind: String, Sendable, Codable, CaseIterable {
-    // Any kind.
-    case create, delete, update
+    // Any kind (delete is declared last, so menus and help list it last).
+    case create, update
     // Instance lifecycle (the `openstack server` verbs).
     case start, stop, powerOff = "poweroff", reboot, hardReboot = "hard-reboot"
     case pause, unpause, suspend, resume, lock, unlock, rename
@@ -61,6 +61,7 @@ public enum ActionKind: String, Sendable, Codable, CaseIterable {
     case extend, upload
     // Floating IPs.
     case associate, disassociate
+    case delete
 
     public struct Traits: Sendable, Equatable {
         /// What the UI shows ("Shut off", "Hard reboot").
@@ -99,16 +100,16 @@ public enum ActionKind: String, Sendable, Codable, CaseIterable {
         case .confirmResize: Traits("Confirm resize")
         case .revertResize: Traits("Revert resize", destructive: true)
         case .snapshot: Traits("Snapshot", key: "N")
-        case .attachVolume: Traits("Attach volume", key: "a")
-        case .detachVolume: Traits("Detach volume", key: "d", destructive: true)
+        case .attachVolume: Traits("Attach volume", key: "A")
+        case .detachVolume: Traits("Detach volume", key: "X", destructive: true)
         case .attachInterface: Traits("Attach interface")
         case .detachInterface: Traits("Detach interface", destructive: true)
         case .addSecurityGroup: Traits("Add security group")
         case .removeSecurityGroup: Traits("Remove security group", destructive: true)
         case .extend: Traits("Extend", key: "x")
         case .upload: Traits("Upload", key: "c")
-        case .associate: Traits("Associate", key: "a")
-        case .disassociate: Traits("Disassociate", key: "d", destructive: true)
+        case .associate: Traits("Associate", key: "A")
+        case .disassociate: Traits("Disassociate", key: "X", destructive: true)
         }
     }
 

@@ -11,6 +11,8 @@ struct OpenedBackend {
     var cache: (any SnapshotCache)?
     /// Where every mutation is recorded (`:audit` reads it back).
     var auditLog: (any AuditLog)?
+    /// What the backend could do without --readonly (the UI greys these out when read-only).
+    var writableCapabilities: Capabilities = .none
     /// Why the demo opened instead of what was asked for.
     var notice: String?
     /// Deletes temporary files (the demo's node XML and store).
@@ -69,6 +71,7 @@ enum BackendFactory {
     /// Audit inside, read-only outside: a read-only refusal never reaches the backend nor the store.
     private static func wrap(_ opened: OpenedBackend, _ options: Options) -> OpenedBackend {
         var wrapped = opened
+        wrapped.writableCapabilities = opened.backend.capabilities
         if let log = opened.auditLog {
             wrapped.backend = AuditingBackend(wrapping: AnyCloudBackend(wrapped.backend), log: log)
         }

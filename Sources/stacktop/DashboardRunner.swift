@@ -17,6 +17,9 @@ final class DashboardRunner {
     private let mailbox: Mailbox
     private var state: AppState
     private var loading = false
+    /// A refresh was asked for while a load was on its way (e.g. an action finished): that load may
+    /// predate the change, so one more follows it.
+    private var reloadWhenDone = false
     private var loadsDone = 0
     private var nextRefresh = Date()
     private var eventsTask: Task<Void, Never>?
@@ -28,7 +31,9 @@ final class DashboardRunner {
         self.themeDirectories = themeDirectories
         self.terminal = terminal
         self.mailbox = Mailbox(wakeup: terminal.wakeup)
-        state = AppState(backend: opened.backend.description, readOnly: options.readOnly, theme: theme,
+        state = AppState(backend: opened.backend.description, readOnly: options.readOnly,
+                         capabilities: opened.backend.capabilities,
+                         capabilitiesWhenWritable: opened.writableCapabilities, theme: theme,
                          glyphs: glyphs, size: terminal.size, now: Date())
         state.notice = opened.notice
     }
@@ -55,13 +60,15 @@ final class DashboardRunner {
             }
             for event in mailbox.drain() {
                 switch event {
-                case .snapshotLoaded, .loadFailed: loading = false
+                case .snapshotLoaded, .loadFailed:
+                    loading = false
+                    if reloadWhenDone { reloadWhenDone = false; effects.append(.refresh) }
                 default: break
                 }
                 effects += state.handle(event)
             }
             let now = Date()
-            if now >= nextRefresh { effects.append(.refresh) }
+            if now >= nextRefresh { startLoad(queueIfBusy: false) }
             if state.staleSince != nil || now.timeIntervalSince(state.now) >= 60 { _ = state.handle(.tick(now)) }
             for effect in effects { perform(effect) }
             if state.quitRequested { break }
@@ -99,6 +106,27 @@ final class DashboardRunner {
                     mailbox.post(.rawDefinitionFailed(id: id, message: ErrorText.sentence(error)))
                 }
             }
+        case .perform(let request):
+            let backend = opened.backend
+            let mailbox = self.mailbox
+            Task.detached {
+                do {
+                    let outcome = try await backend.perform(request)
+                    mailbox.post(.actionFinished(request, message: outcome.message, failed: false))
+                } catch {
+                    mailbox.post(.actionFinished(request, message: ErrorText.sentence(error), failed: true))
+                }
+            }
+        case .loadAudit:
+            guard let log = opened.auditLog else {
+                _ = state.handle(.auditFailed(message: "This backend keeps no audit log."))
+                return
+            }
+            do {
+                _ = state.handle(.auditLoaded(try log.recent(limit: 500)))
+            } catch {
+                _ = state.handle(.auditFailed(message: "The audit log could not be read: \(ErrorText.sentence(error))"))
+            }
         case .loadTheme(let nameOrPath):
             do {
                 var theme = try ThemeLoader.load(nameOrPath: nameOrPath, searchDirectories: themeDirectories)
@@ -110,10 +138,14 @@ final class DashboardRunner {
         }
     }
 
-    /// Loads a fresh snapshot in the background unless one is already on its way.
-    private func startLoad() {
+    /// Loads a fresh snapshot in the background unless one is already on its way. An explicit refresh
+    /// (a key, a finished action) queues one more load; the timer does not pile up behind a slow backend.
+    private func startLoad(queueIfBusy: Bool = true) {
         nextRefresh = Date().addingTimeInterval(options.refreshSeconds)
-        guard !loading else { return }
+        guard !loading else {
+            if queueIfBusy { reloadWhenDone = true }
+            return
+        }
         loading = true
         loadsDone += 1
         let backend = opened.backend
@@ -143,5 +175,3 @@ final class DashboardRunner {
         }
     }
 }
-
-/// Any error as the one sentence the user reads.

@@ -1,3 +1,4 @@
+import StacktopServices
 /// Everything the command line can say, parsed once. Global options come before a subcommand;
 /// after `KIND list`, `-c` means a column (as in the `openstack` CLI), so use `--connect` there.
 struct Options: Equatable {
@@ -6,6 +7,8 @@ struct Options: Equatable {
         case list(kind: String, format: OutputFormat, columns: [String])
         case render(view: String, size: String, format: String, output: String?)
         case bench(instanceCounts: [Int])
+        /// `KIND ACTION NAME… [--option value] [--yes]`, parsed by the grammar the dashboard's `:` shares.
+        case action(ActionCommand)
         case help
         case version
     }
@@ -73,7 +76,8 @@ enum OptionParser {
                 throw UsageError(description: "\"\(command)\" needs an action, for example `stacktop \(command) list`.")
             }
             guard action == "list" else {
-                throw UsageError(description: "\"\(command) \(action)\" is not available yet; only `list` is. See stacktop --help.")
+                options.mode = try parseAction(words: [command, action] + Array(rest), options: &options)
+                return options
             }
             options.mode = try parseList(kind: command, &rest, options: &options)
         }
@@ -111,6 +115,36 @@ enum OptionParser {
             }
         }
         return .list(kind: kind, format: format, columns: columns)
+    }
+
+    /// Global options may also follow the action (`stacktop server stop web-01 --connect URI`); they are
+    /// taken out here and the rest goes to the shared grammar.
+    private static func parseAction(words: [String], options: inout Options) throws -> Options.Mode {
+        var remaining: [String] = []
+        var index = 0
+        while index < words.count {
+            let (flag, inline) = splitInline(words[index])
+            index += 1
+            func take() throws -> String {
+                if let inline { return inline }
+                guard index < words.count else { throw UsageError(description: "\(flag) needs a value.") }
+                index += 1
+                return words[index - 1]
+            }
+            switch flag {
+            case "--connect": options.connect = try take()
+            case "--os-cloud": options.osCloud = try take()
+            case "--demo": options.demo = true
+            case "--state": options.statePath = try take()
+            case "--readonly", "--read-only": options.readOnly = true
+            default: remaining.append(words[index - 1])
+            }
+        }
+        do {
+            return .action(try ActionCommand.parse(remaining))
+        } catch {
+            throw UsageError(description: error.description)
+        }
     }
 
     private static func parseRender(_ rest: inout ArraySlice<String>) throws -> Options.Mode {
@@ -157,6 +191,9 @@ enum OptionParser {
     Usage:
       stacktop [OPTIONS]                      open the dashboard
       stacktop [OPTIONS] KIND list [-f table|json|csv|value] [-c COLUMN]...
+      stacktop [OPTIONS] KIND ACTION NAME... [--option VALUE]... [--yes]
+                                              e.g. server stop web-01, server reboot web-01 --hard;
+                                              destructive actions ask first, --yes skips the question
       stacktop [OPTIONS] render VIEW [--size 120x40] [--format txt|ansi|svg] [-o FILE]
       stacktop bench [--instances 1000,10000]
 
@@ -174,6 +211,8 @@ enum OptionParser {
       -h, --help              this help;  -V, --version
 
     KIND: instance (server), image, volume, network, secgroup, quota, flavor, keypair, project
+    ACTION: start, stop, poweroff, reboot, hard-reboot, pause, unpause, suspend, resume, lock, unlock,
+            rename --name NEW, delete (what a backend offers: see ? in the dashboard)
     VIEW: overview, instances, images, volumes, networks, secgroups, quotas, flavors, keypairs, projects,
           details (the first instance's details), xml, help
 

@@ -58,6 +58,9 @@ func runStacktop() -> Int32 {
 
     do {
         switch options.mode {
+        case .action(let command):
+            if let notice = opened.notice { printError(notice) }
+            return ActionCommandRunner.run(command, opened: opened, readOnly: options.readOnly)
         case .list(let kind, let format, let columns):
             if let notice = opened.notice { printError(notice) }
             print(try ListCommand.run(kind: kind, format: format, columns: columns, opened: opened), terminator: "")
@@ -92,8 +95,8 @@ func runStacktop() -> Int32 {
     return 0
 }
 
-func printError(_ message: String) {
-    var line = "stacktop: " + message + "\n"
+func printError(_ message: String, terminator: String = "\n") {
+    var line = "stacktop: " + message + terminator
     line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
 }
 

@@ -25,7 +25,7 @@ final class AppStateTests: XCTestCase {
         _ = state.handle(.key(.character("2")))
         XCTAssertEqual(state.panel, .instances)
         XCTAssertEqual(names(state), ["db primary", "web-01", "web-2", "web-10", "Ünïcødé-büild"])
-        _ = state.handle(.key(.character("S")))
+        _ = state.handle(.key(.character("I")))
         XCTAssertEqual(names(state).first, "Ünïcødé-büild")
     }
 
@@ -138,7 +138,7 @@ final class AppStateTests: XCTestCase {
         XCTAssertEqual(state.topOverlay, .help(context: .list))
         let text = DashboardView.render(state).text
         XCTAssertTrue(text.contains("filter rows"), text)
-        XCTAssertTrue(text.contains("reverse the sort order"))
+        XCTAssertTrue(text.contains("invert the sort order"))
     }
 
     func testFailedRefreshKeepsDataAndMarksItStale() {

@@ -64,6 +64,32 @@ final class ScreenSnapshotTests: XCTestCase {
         try assertSnapshot(state, named: "network-details-80x24")
     }
 
+    func testConfirmationDialogsAndAuditLog() async throws {
+        let capabilities = Capabilities(supported: [Capability(.instance, .stop), Capability(.instance, .delete),
+                                                    Capability(.instance, .reboot)])
+        for size in [Size(width: 80, height: 24), Size(width: 120, height: 40)] {
+            var state = try await demoState(size: size)
+            state.capabilities = capabilities
+            state.panel = .instances
+            _ = state.handle(.key(.character("O")))
+            try assertSnapshot(state, named: "confirm-stop-\(size)")
+            _ = state.handle(.key(.escape))
+            _ = state.handle(.key(.character("D")))
+            for key in "backup" { _ = state.handle(.key(.character(key))) }
+            try assertSnapshot(state, named: "confirm-delete-\(size)")
+        }
+        var state = try await demoState(size: Size(width: 120, height: 40))
+        _ = state.runCommandLine("audit")
+        let time = state.now
+        _ = state.handle(.auditLoaded([
+            AuditRecord(time: time, project: "engineering", action: "delete server", target: "tiny-test",
+                        result: .failed, error: "tiny-test is locked: unlock it first."),
+            AuditRecord(time: time.addingTimeInterval(-60), project: "engineering", action: "reboot server",
+                        target: "web-01, web-02", result: .succeeded, requestIDs: ["req-7f3a"]),
+        ]))
+        try assertSnapshot(state, named: "audit-120x40")
+    }
+
     func testASCIIFallback() async throws {
         var state = try await demoState(size: Size(width: 80, height: 24), glyphs: .ascii)
         state.panel = .instances

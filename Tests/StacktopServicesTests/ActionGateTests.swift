@@ -77,3 +77,34 @@ final class ActionGateTests: XCTestCase {
         XCTAssertEqual(base.performed.withLock { $0.count }, 2)
     }
 }
+
+final class ActionCommandTests: XCTestCase {
+    func testTheOpenStackCLISpellingsParse() throws {
+        let hard = try ActionCommand.parse(["server", "reboot", "web-01", "--hard"])
+        XCTAssertEqual(hard.request, ActionRequest(action: .hardReboot, kind: .instance, targets: ["web-01"]))
+        let rename = try ActionCommand.parse(["vm", "rename", "web 01", "--name=web-02", "--yes"])
+        XCTAssertEqual(rename.request.options, ["name": "web-02"])
+        XCTAssertEqual(rename.request.targets, ["web 01"])
+        XCTAssertTrue(rename.confirmed)
+        let create = try ActionCommand.parse(["volume", "create", "--size", "10", "data"])
+        XCTAssertEqual(create.request.options, ["size": "10"])
+        XCTAssertEqual(create.request.targets, ["data"])
+    }
+
+    func testMistakesAreSentences() {
+        func message(_ words: [String]) -> String {
+            do { _ = try ActionCommand.parse(words); return "parsed" } catch { return error.description }
+        }
+        XCTAssertTrue(message(["toaster", "stop", "x"]).hasPrefix("Unknown kind \"toaster\""))
+        XCTAssertTrue(message(["server"]).contains("needs an action"))
+        XCTAssertTrue(message(["server", "explode", "x"]).hasPrefix("Unknown action \"explode\" for server"))
+        XCTAssertEqual(message(["server", "stop"]), "Shut off server needs a name, for example `instance stop NAME`.")
+        XCTAssertEqual(message(["server", "rename", "a", "--name"]), "--name needs a value, for example --name VALUE.")
+    }
+
+    func testQuotedWordsAfterTheColon() {
+        XCTAssertEqual(ActionCommand.words(of: "server stop \"db primary\" 'x y' z"),
+                       ["server", "stop", "db primary", "x y", "z"])
+        XCTAssertEqual(ActionCommand.words(of: "  a   \"\" b "), ["a", "", "b"])
+    }
+}

@@ -1,3 +1,4 @@
+import StacktopServices
 /// The dashboard's panels, in tab order. Number keys 1-9 and 0 jump to them.
 public enum Panel: String, Sendable, CaseIterable, Hashable {
     case overview, instances, images, volumes, networks, securityGroups, quotas, flavors, keypairs, projects
@@ -39,6 +40,22 @@ public enum Panel: String, Sendable, CaseIterable, Hashable {
         case .flavors: .flavors
         case .keypairs: .keypairs
         case .projects: .projects
+        }
+    }
+
+    /// The kind of thing this panel lists, which is what its actions act on.
+    public var resourceKind: ResourceKind? {
+        switch self {
+        case .overview: nil
+        case .instances: .instance
+        case .images: .image
+        case .volumes: .volume
+        case .networks: .network
+        case .securityGroups: .securityGroup
+        case .quotas: .quota
+        case .flavors: .flavor
+        case .keypairs: .keypair
+        case .projects: .project
         }
     }
 

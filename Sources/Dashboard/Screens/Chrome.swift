@@ -95,7 +95,7 @@ enum Chrome {
             painter.text("_", x: min(x, row.width - 1), y: y, role: .accent)
         case .normal:
             var x = 0
-            for (key, label) in hints(for: state.keyContext) {
+            for (key, label) in hints(for: state) {
                 let width = DisplayWidth.of(key) + DisplayWidth.of(label) + 3
                 if x + width > row.width { break }
                 x = painter.text(" " + key, x: x, y: y, role: .helpKey)
@@ -104,8 +104,11 @@ enum Chrome {
         }
     }
 
-    static func hints(for context: KeyContext) -> [(String, String)] {
-        switch context {
+    static func hints(for state: AppState) -> [(String, String)] {
+        if case .confirm(let pending)? = state.topOverlay, case .typeText = pending.confirmation {
+            return [("Enter", "confirm what is typed"), ("Esc", "cancel")]
+        }
+        return switch state.keyContext {
         case .list:
             [("Enter", "details"), ("/", "filter"), ("s", "sort"), ("y", "XML"), ("Tab", "panel"),
              (":", "command"), ("?", "help"), ("q", "quit")]
@@ -117,6 +120,10 @@ enum Chrome {
             [("Esc", "back"), ("↑↓ PgUp PgDn", "scroll"), ("?", "help"), ("q", "quit")]
         case .help:
             [("Esc", "close help")]
+        case .confirm:
+            [("y", "confirm"), ("any other key", "cancel")]
+        case .audit:
+            [("Esc", "back"), ("↑↓ PgUp PgDn", "scroll"), ("q", "back")]
         }
     }
 }

@@ -31,6 +31,14 @@ public enum DashboardView {
             RawScreen.draw(name: name, text: text, scroll: scroll, in: rect, into: &painter)
         case .help(let context):
             HelpScreen.draw(state, context: context, in: rect, into: &painter)
+        case .confirm(let pending):
+            // The dialog sits over what it is about, so the user still sees the rows it will touch.
+            var underneath = state
+            underneath.overlays.removeLast()
+            drawContent(underneath, in: rect, into: &painter)
+            ConfirmDialog.draw(pending, over: rect, into: &painter)
+        case .audit(let records, let scroll):
+            AuditScreen.draw(records, scroll: scroll, in: rect, into: &painter)
         case nil:
             if state.panel == .overview {
                 OverviewScreen.draw(state, in: rect, into: &painter)

@@ -104,23 +104,34 @@ enum HelpScreen {
         case .details: screen = "Details"
         case .raw: screen = "Raw definition"
         case .help: screen = "Help"
+        case .confirm: screen = "Confirmation"
+        case .audit: screen = "Audit log"
         }
         let inner = painter.box(rect, title: "Keys · \(screen)")
         var y = inner.y
-        for binding in KeyMap.bindings(for: context) where y < inner.maxY {
+        let kind = state.panel.resourceKind
+        for binding in KeyMap.bindings(for: context, actions: state.offeredActions, kind: kind) where y < inner.maxY {
             let keys: String
             if case .panel = binding.command {
                 keys = "1-9 0"
             } else {
                 keys = binding.keys.map(\.label).joined(separator: " ")
             }
-            painter.text(keys, x: inner.x + 2, y: y, width: 18, role: .helpKey)
-            painter.text(binding.help, x: inner.x + 21, y: y, width: max(0, inner.width - 22))
+            // Read-only: mutating keys are listed greyed, so the wall screen still documents them honestly.
+            let greyed: Bool
+            if case .action = binding.command { greyed = state.readOnly } else { greyed = false }
+            painter.text(keys, x: inner.x + 2, y: y, width: 18, role: greyed ? .muted : .helpKey)
+            painter.text(binding.help + (greyed ? " (not in read-only mode)" : ""), x: inner.x + 21, y: y,
+                         width: max(0, inner.width - 22), role: greyed ? .muted : .text)
             y += 1
         }
         if y + 1 < inner.maxY {
             painter.text("Commands: :instances :vm :images :vol :net :sg :quota :flavors :keypairs :projects "
-                         + ":theme NAME :refresh :q", x: inner.x + 2, y: y + 1, width: inner.width - 4, role: .muted)
+                         + ":audit :theme NAME :refresh :q", x: inner.x + 2, y: y + 1, width: inner.width - 4, role: .muted)
+            if y + 2 < inner.maxY {
+                painter.text("Actions:  :KIND ACTION NAME [--option value], e.g. :server stop web-01, "
+                             + ":server reboot web-01 --hard", x: inner.x + 2, y: y + 2, width: inner.width - 4, role: .muted)
+            }
         }
     }
 }

@@ -15,6 +15,10 @@ public enum AppEvent: Sendable, Equatable {
     case themeFailed(message: String)
     /// Time passed (ages, stale counters).
     case tick(Date)
+    /// A mutation finished; `message` is the backend's sentence (success or why it failed).
+    case actionFinished(ActionRequest, message: String, failed: Bool)
+    case auditLoaded([AuditRecord])
+    case auditFailed(message: String)
 }
 
 /// Work the state asks the outside world to do; results come back as events.
@@ -25,4 +29,7 @@ public enum Effect: Sendable, Equatable {
     case loadTheme(nameOrPath: String)
     /// Repaint every cell (Ctrl-L).
     case redrawAll
+    /// Run a mutation that has passed the confirmation gate.
+    case perform(ActionRequest)
+    case loadAudit
 }

@@ -43,6 +43,15 @@ extension AppState {
         case .tick(let date):
             now = date
             return []
+        case .actionFinished(let request, let message, let failed):
+            return actionFinished(request, message: message, failed: failed)
+        case .auditLoaded(let records):
+            auditLoaded(records)
+            return []
+        case .auditFailed(let message):
+            if case .audit? = topOverlay { overlays.removeLast() }
+            status = StatusMessage(message, isError: true)
+            return []
         }
     }
 
@@ -107,8 +116,10 @@ extension AppState {
         case .command(let text): return handleCommandKey(key, text: text)
         case .normal: break
         }
+        if case .confirm(let pending)? = topOverlay { return handleConfirmKey(key, pending: pending) }
         if key == .ctrl("c") { quitRequested = true; return [.quit] }
-        guard let command = KeyMap.command(for: key, in: keyContext) else {
+        let kind = (topOverlay?.detailsPanel ?? panel).resourceKind
+        guard let command = KeyMap.command(for: key, in: keyContext, actions: offeredActions, kind: kind) else {
             if !isTooSmall { status = StatusMessage("\(key.label) does nothing here; press ? for the keys of this screen.") }
             return []
         }
@@ -163,6 +174,12 @@ extension AppState {
             tables[panel]?.toggleMark()
             tables[panel]?.moveCursor(by: 1)
             scrollSelectedIntoView()
+        case .action(let action):
+            return actionFromKey(action)
+        case .showAudit:
+            return showAudit()
+        case .confirmYes:
+            break
         }
         return []
     }
@@ -300,6 +317,12 @@ extension AppState {
             return [.loadTheme(nameOrPath: name)]
         case .filter(let text):
             tables[panel]?.setFilter(text)
+        case .audit:
+            return showAudit()
+        case .action(let command):
+            return request(command)
+        case .invalid(let sentence):
+            status = StatusMessage(sentence, isError: true)
         case .unknown(let word):
             status = StatusMessage("Unknown command \":\(word)\"; press ? for the list of commands.", isError: true)
         }
@@ -313,7 +336,14 @@ extension Overlay {
         switch self {
         case .details(let panel, let id, let scroll): return .details(panel: panel, id: id, scroll: clamp(scroll &+ delta))
         case .raw(let id, let name, let text, let scroll): return .raw(id: id, name: name, text: text, scroll: clamp(scroll &+ delta))
-        case .help: return self
+        case .audit(let records, let scroll): return .audit(records: records, scroll: clamp(scroll &+ delta))
+        case .help, .confirm: return self
         }
+    }
+
+    /// The panel whose item the overlay shows in detail, if it is a details view.
+    var detailsPanel: Panel? {
+        if case .details(let panel, _, _) = self { return panel }
+        return nil
     }
 }

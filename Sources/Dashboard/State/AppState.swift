@@ -17,6 +17,22 @@ public enum Overlay: Sendable, Equatable {
     /// The raw definition of an instance; `text` nil while it loads.
     case raw(id: String, name: String, text: String?, scroll: Int)
     case help(context: KeyContext)
+    /// A mutation waiting for the user's confirmation (`y`, or the typed name or count).
+    case confirm(PendingAction)
+    /// The audit log, newest first; nil while it loads.
+    case audit(records: [AuditRecord]?, scroll: Int)
+}
+
+/// An action that passed the capability check and now waits at the confirmation gate.
+public struct PendingAction: Sendable, Equatable {
+    public var request: ActionRequest
+    public var confirmation: Confirmation
+    /// What the user has typed so far (for `.typeText`).
+    public var typed: String
+
+    public init(request: ActionRequest, confirmation: Confirmation, typed: String = "") {
+        self.request = request; self.confirmation = confirmation; self.typed = typed
+    }
 }
 
 /// What the bottom line is for right now.
@@ -38,6 +54,12 @@ public struct StatusMessage: Sendable, Equatable {
 public struct AppState: Sendable, Equatable {
     public var backend: BackendDescription
     public var readOnly: Bool
+    /// What the backend can do now (empty when read-only).
+    public var capabilities: Capabilities
+    /// What it could do if stacktop were not read-only: shown greyed out, never offered.
+    public var capabilitiesWhenWritable: Capabilities
+    /// Mutations sent and not yet answered, so the status line can say what is in flight.
+    public var actionsInFlight: [ActionRequest] = []
     public var snapshot: CloudSnapshot?
     public var origin: DataOrigin = .none
     /// Set when the last refresh failed: the data on screen is older than it should be.
@@ -56,10 +78,14 @@ public struct AppState: Sendable, Equatable {
     public var notice: String?
     public var quitRequested = false
 
-    public init(backend: BackendDescription, readOnly: Bool, theme: Theme = .builtIn, glyphs: Glyphs = .unicode,
+    public init(backend: BackendDescription, readOnly: Bool, capabilities: Capabilities = .none,
+                capabilitiesWhenWritable: Capabilities? = nil, theme: Theme = .builtIn, glyphs: Glyphs = .unicode,
                 size: Size = Size(width: 80, height: 24), now: Date = Date(), panel: Panel = .overview) {
         self.backend = backend
         self.readOnly = readOnly
+        // Read-only is enforced below the UI too; here it only decides what is offered.
+        self.capabilities = readOnly ? .none : capabilities
+        self.capabilitiesWhenWritable = capabilitiesWhenWritable ?? capabilities
         self.theme = theme
         self.glyphs = glyphs
         self.size = size
@@ -76,12 +102,20 @@ public struct AppState: Sendable, Equatable {
 
     public var topOverlay: Overlay? { overlays.last }
 
+    /// The actions the current list offers, in declaration order; greyed ones when read-only.
+    public var offeredActions: [ActionKind] {
+        guard let kind = panel.resourceKind else { return [] }
+        return (readOnly ? capabilitiesWhenWritable : capabilities).actions(for: kind).filter { $0.traits.key != nil }
+    }
+
     /// The key context of what is on top.
     public var keyContext: KeyContext {
         switch topOverlay {
         case .details: .details
         case .raw: .raw
         case .help: .help
+        case .confirm: .confirm
+        case .audit: .audit
         case nil: panel == .overview ? .overview : .list
         }
     }

@@ -1,3 +1,5 @@
+import StacktopServices
+
 /// What can be typed after `:`.
 public enum ParsedCommand: Sendable, Equatable {
     case none
@@ -8,15 +10,29 @@ public enum ParsedCommand: Sendable, Equatable {
     /// nil: say which theme is in use.
     case theme(String?)
     case filter(String)
+    /// `:audit`: the audit log of every mutation.
+    case audit
+    /// `:KIND ACTION NAME… [--option value]`: the shell's action grammar.
+    case action(ActionCommand)
+    /// Typed like an action but not valid; the sentence says why.
+    case invalid(String)
     case unknown(String)
 }
 
 public enum CommandLine {
-    static let verbs = ["quit", "q", "q!", "exit", "help", "refresh", "theme", "filter"]
+    static let verbs = ["quit", "q", "q!", "exit", "help", "refresh", "theme", "filter", "audit"]
 
     public static func parse(_ text: String) -> ParsedCommand {
         let words = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         guard let first = words.first?.lowercased() else { return .none }
+        let quotedWords = ActionCommand.words(of: text)
+        if quotedWords.count >= 2, ResourceKind.named(first) != nil, quotedWords[1].lowercased() != "list" {
+            do {
+                return .action(try ActionCommand.parse(quotedWords))
+            } catch {
+                return .invalid(error.description)
+            }
+        }
         let rest = words.dropFirst().joined(separator: " ")
         switch first {
         case "q", "q!", "quit", "exit": return .quit
@@ -24,7 +40,12 @@ public enum CommandLine {
         case "refresh", "reload": return .refresh
         case "theme": return .theme(rest.isEmpty ? nil : rest)
         case "filter": return .filter(rest)
+        case "audit", "log": return .audit
         default:
+            if words.count == 2, words[1].lowercased() == "list", let kind = ResourceKind.named(first),
+               let panel = Panel.allCases.first(where: { $0.resourceKind == kind }) {
+                return .panel(panel)
+            }
             if let panel = Panel.allCases.first(where: { $0.commandAliases.contains(first) }) { return .panel(panel) }
             return .unknown(first)
         }

@@ -1,3 +1,4 @@
+import StacktopServices
 import TerminalUI
 
 /// Everything a key can ask the dashboard to do. The key map binds keys to these per screen, and the
@@ -10,6 +11,11 @@ public enum Command: Sendable, Equatable {
     case sortNext, sortReverse
     case mark
     case refresh, redraw, quit
+    /// A mutation on the marked rows, or the selected one.
+    case action(ActionKind)
+    case showAudit
+    /// At the confirmation gate: `y` on a yes/no question.
+    case confirmYes
 }
 
 public struct KeyBinding: Sendable {
@@ -19,7 +25,7 @@ public struct KeyBinding: Sendable {
 }
 
 /// The screens that have their own keys.
-public enum KeyContext: Sendable, Equatable { case list, overview, details, raw, help }
+public enum KeyContext: Sendable, Equatable { case list, overview, details, raw, help, confirm, audit }
 
 public enum KeyMap {
     static let movement: [KeyBinding] = [
@@ -37,29 +43,41 @@ public enum KeyMap {
         KeyBinding(keys: Panel.allCases.map { .character($0.digit) }, command: .panel(.overview),
                    help: "jump to panel 1-9, 0 (Overview ... Projects)"),
         KeyBinding(keys: [.character(":")], command: .startCommand,
-                   help: "command: :vm :images :vol :net :sg :quota :theme NAME :q"),
+                   help: "command: :vm :images :vol :net :sg :quota :audit :theme NAME :q; :KIND ACTION NAME"),
         KeyBinding(keys: [.character("r"), .ctrl("r")], command: .refresh, help: "refresh now"),
         KeyBinding(keys: [.ctrl("l")], command: .redraw, help: "redraw the screen"),
         KeyBinding(keys: [.character("?"), .function(1)], command: .help, help: "this help"),
         KeyBinding(keys: [.character("q")], command: .quit, help: "quit"),
     ]
 
-    public static func bindings(for context: KeyContext) -> [KeyBinding] {
+    /// Bindings for the actions a list offers, generated from `ActionKind.traits` so keys, help and
+    /// behaviour cannot drift apart.
+    public static func actionBindings(_ actions: [ActionKind], kind: ResourceKind?) -> [KeyBinding] {
+        actions.compactMap { action in
+            guard let key = action.traits.key else { return nil }
+            let noun = kind?.noun ?? "item"
+            let care = action.traits.destroysData ? " (type the name to confirm)" : action.traits.destructive ? " (asks y)" : ""
+            return KeyBinding(keys: [.character(key)], command: .action(action),
+                              help: "\(action.traits.title.lowercased()) the marked or selected \(noun)\(care)")
+        }
+    }
+
+    public static func bindings(for context: KeyContext, actions: [ActionKind] = [], kind: ResourceKind? = nil) -> [KeyBinding] {
         switch context {
         case .list:
-            movement + [
+            actionBindings(actions, kind: kind) + movement + [
                 KeyBinding(keys: [.enter, .character("d")], command: .openDetails, help: "details of the selected row"),
                 KeyBinding(keys: [.character("y")], command: .showRaw, help: "raw definition (libvirt XML) of an instance"),
                 KeyBinding(keys: [.character("/")], command: .startFilter, help: "filter rows (substring; start with ! to invert)"),
                 KeyBinding(keys: [.character("s")], command: .sortNext, help: "sort by the next column"),
-                KeyBinding(keys: [.character("S")], command: .sortReverse, help: "reverse the sort order"),
+                KeyBinding(keys: [.character("I")], command: .sortReverse, help: "invert the sort order"),
                 KeyBinding(keys: [.character(" ")], command: .mark, help: "mark the row (for bulk actions)"),
                 KeyBinding(keys: [.escape], command: .back, help: "clear the filter"),
             ] + global
         case .overview:
             global
         case .details:
-            movement + [
+            actionBindings(actions, kind: kind) + movement + [
                 KeyBinding(keys: [.character("y")], command: .showRaw, help: "raw definition (libvirt XML) of an instance"),
                 KeyBinding(keys: [.escape, .backspace], command: .back, help: "back to the list"),
             ] + global
@@ -67,14 +85,21 @@ public enum KeyMap {
             movement + [KeyBinding(keys: [.escape, .backspace], command: .back, help: "back")] + global
         case .help:
             [KeyBinding(keys: [.escape, .character("?"), .character("q"), .enter], command: .back, help: "close the help")]
+        case .confirm:
+            [KeyBinding(keys: [.character("y"), .character("Y")], command: .confirmYes, help: "confirm (yes/no questions)"),
+             KeyBinding(keys: [.escape, .character("n"), .character("N")], command: .back, help: "cancel")]
+        case .audit:
+            movement + [KeyBinding(keys: [.escape, .backspace, .character("q")], command: .back, help: "close the audit log")]
         }
     }
 
     /// The command a key means in `context`, if any.
-    public static func command(for key: Key, in context: KeyContext) -> Command? {
-        if context != .help, case .character(let c) = key, let panel = Panel.allCases.first(where: { $0.digit == c }) {
+    public static func command(for key: Key, in context: KeyContext, actions: [ActionKind] = [],
+                               kind: ResourceKind? = nil) -> Command? {
+        if ![.help, .confirm].contains(context), case .character(let c) = key,
+           let panel = Panel.allCases.first(where: { $0.digit == c }) {
             return .panel(panel)
         }
-        return bindings(for: context).first { $0.keys.contains(key) }?.command
+        return bindings(for: context, actions: actions, kind: kind).first { $0.keys.contains(key) }?.command
     }
 }

@@ -61,6 +61,13 @@ public struct TableModel: Sendable, Equatable {
         if marked.contains(id) { marked.remove(id) } else { marked.insert(id) }
     }
 
+    public mutating func clearMarks() { marked = [] }
+
+    /// Marked row ids in the order the rows are shown, so bulk actions and prompts read top to bottom.
+    public var markedInDisplayOrder: [String] {
+        visible.map { rows[$0].id }.filter { marked.contains($0) }
+    }
+
     /// Keeps the cursor on screen in a viewport of `height` rows.
     public mutating func scrollToCursor(height: Int) {
         guard height > 0 else { return }

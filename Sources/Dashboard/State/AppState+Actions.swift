@@ -1,0 +1,110 @@
+import StacktopModel
+import StacktopServices
+import TerminalUI
+
+/// Mutations from the dashboard: one path from a key or a `:` command, through the capability check
+/// and the confirmation gate, to a `.perform` effect.
+extension AppState {
+    /// The rows an action applies to: the marked ones, else the selected one (or the open details).
+    func actionTargets() -> (panel: Panel, names: [String])? {
+        if case .details(let detailPanel, let id, _)? = topOverlay {
+            return ResourceNames.name(of: id, in: detailPanel, snapshot: snapshot).map { (detailPanel, [$0]) }
+        }
+        guard let model = tables[panel] else { return nil }
+        let ids = model.marked.isEmpty ? model.selectedID.map { [$0] } ?? [] : model.markedInDisplayOrder
+        let names = ids.compactMap { ResourceNames.name(of: $0, in: panel, snapshot: snapshot) }
+        return names.isEmpty ? nil : (panel, names)
+    }
+
+    mutating func actionFromKey(_ action: ActionKind) -> [Effect] {
+        guard let (targetPanel, names) = actionTargets(), let kind = targetPanel.resourceKind else {
+            status = StatusMessage("Select a row first; \(action.traits.title.lowercased()) acts on the selected or marked rows.",
+                                   isError: true)
+            return []
+        }
+        let targets = action == .create || action == .upload ? [] : names
+        return request(ActionCommand(request: ActionRequest(action: action, kind: kind, targets: targets)))
+    }
+
+    /// The gate every mutation passes: read-only, capability, then confirmation.
+    mutating func request(_ command: ActionCommand) -> [Effect] {
+        var request = command.request
+        if request.project == nil { request.project = backend.currentProject }
+        if readOnly {
+            status = StatusMessage(BackendError.readOnly(action: request.summary).message, isError: true)
+            return []
+        }
+        if let refusal = capabilities.refusal(request.action, on: request.kind) {
+            status = StatusMessage(refusal, isError: true)
+            return []
+        }
+        let confirmation = command.confirmed ? .none : ConfirmationPolicy.requirement(for: request)
+        if confirmation == .none { return start(request) }
+        overlays.append(.confirm(PendingAction(request: request, confirmation: confirmation)))
+        return []
+    }
+
+    private mutating func start(_ request: ActionRequest) -> [Effect] {
+        actionsInFlight.append(request)
+        status = StatusMessage("\(request.action.traits.title) \(request.kind.noun) "
+                               + request.targets.joined(separator: ", ") + "…")
+        return [.perform(request)]
+    }
+
+    /// Keys while the confirmation dialog is up. Nothing but the answer gets through.
+    mutating func handleConfirmKey(_ key: Key, pending: PendingAction) -> [Effect] {
+        switch pending.confirmation {
+        case .none:
+            overlays.removeLast()
+            return start(pending.request)
+        case .yes:
+            overlays.removeLast()
+            if key == .character("y") || key == .character("Y") { return start(pending.request) }
+            status = StatusMessage("Cancelled: nothing was changed.")
+            return []
+        case .typeText:
+            var updated = pending
+            switch key {
+            case .escape, .ctrl("c"):
+                overlays.removeLast()
+                status = StatusMessage("Cancelled: nothing was changed.")
+                return []
+            case .enter:
+                overlays.removeLast()
+                if pending.confirmation.accepts(pending.typed) { return start(pending.request) }
+                status = StatusMessage("Cancelled: what was typed did not match, so nothing was changed.", isError: true)
+                return []
+            case .backspace:
+                updated.typed = String(updated.typed.dropLast())
+            case .ctrl("u"):
+                updated.typed = ""
+            case .character(let character):
+                updated.typed.append(character)
+            default:
+                return []
+            }
+            overlays[overlays.count - 1] = .confirm(updated)
+            return []
+        }
+    }
+
+    mutating func actionFinished(_ request: ActionRequest, message: String, failed: Bool) -> [Effect] {
+        if let index = actionsInFlight.firstIndex(of: request) { actionsInFlight.remove(at: index) }
+        status = StatusMessage(message, isError: failed)
+        if !failed, let panel = Panel.allCases.first(where: { $0.resourceKind == request.kind }) {
+            tables[panel]?.clearMarks()
+        }
+        return [.refresh]
+    }
+
+    mutating func showAudit() -> [Effect] {
+        overlays.append(.audit(records: nil, scroll: 0))
+        return [.loadAudit]
+    }
+
+    mutating func auditLoaded(_ records: [AuditRecord]) {
+        guard let index = overlays.lastIndex(where: { if case .audit = $0 { true } else { false } }),
+              case .audit(_, let scroll) = overlays[index] else { return }
+        overlays[index] = .audit(records: records, scroll: scroll)
+    }
+}

@@ -1,0 +1,45 @@
+import FoundationEssentials
+import Glibc
+import StacktopServices
+
+/// `stacktop KIND ACTION NAME…`: the same gate as the dashboard (capability, then confirmation), asked
+/// on the terminal; a script must say `--yes`, because a pipe cannot answer a question.
+enum ActionCommandRunner {
+    static func run(_ command: ActionCommand, opened: OpenedBackend, readOnly: Bool) -> Int32 {
+        var request = command.request
+        if request.project == nil { request.project = opened.backend.description.currentProject }
+        // Read-only refuses in the backend wrapper too; saying so here avoids asking a pointless question.
+        if readOnly {
+            printError(BackendError.readOnly(action: request.summary).message)
+            return 1
+        }
+        if let refusal = opened.backend.capabilities.refusal(request.action, on: request.kind) {
+            printError(refusal)
+            return 1
+        }
+        let confirmation = command.confirmed ? .none : ConfirmationPolicy.requirement(for: request)
+        if let question = confirmation.question {
+            guard isatty(STDIN_FILENO) == 1 else {
+                printError("Refusing to \(request.summary) without confirmation: stdin is not a terminal. "
+                           + "Add --yes to confirm in a script.")
+                return 1
+            }
+            printError(question + " ", terminator: "")
+            let answer = readLine() ?? ""
+            guard confirmation.accepts(answer) else {
+                printError("Cancelled: nothing was changed.")
+                return 1
+            }
+        }
+        let backend = opened.backend
+        let finalRequest = request
+        do {
+            let outcome = try runBlocking { try await backend.perform(finalRequest) }
+            print(outcome.message)
+            return 0
+        } catch {
+            printError(ErrorText.sentence(error))
+            return 1
+        }
+    }
+}
