@@ -120,6 +120,17 @@ final class ActionGateStateTests: XCTestCase {
         XCTAssertEqual(records?.count, 1)
     }
 
+    func testProjectSwitchChangesWhereActionsAndQuotasPoint() {
+        var state = state()
+        XCTAssertEqual(state.runCommandLine("project nope"), [])
+        XCTAssertEqual(state.backend.currentProject, "admin")
+        XCTAssertTrue(state.status?.text.hasPrefix("No project named \"nope\"; projects are") ?? false)
+        _ = state.runCommandLine("project DEMO")
+        XCTAssertEqual(state.backend.currentProject, "demo", "matched without case")
+        XCTAssertEqual(state.runCommandLine("server stop web-01 --yes"),
+                       [.perform(ActionRequest(action: .stop, kind: .instance, targets: ["web-01"], project: "demo"))])
+    }
+
     func testHelpListsTheActionKeysOfThisBackend() {
         let bindings = KeyMap.bindings(for: .list, actions: state().offeredActions, kind: .instance)
         let helps = bindings.map(\.help)

@@ -28,6 +28,6 @@ enum SampleCloud {
             QuotaUsage(resource: .instances, used: 9, limit: 10),
             QuotaUsage(resource: .cores, used: 10, limit: 20),
         ])],
-        projects: [Project(id: "p1", name: "admin")],
+        projects: [Project(id: "p1", name: "admin"), Project(id: "p2", name: "demo")],
         takenAt: now)
 }

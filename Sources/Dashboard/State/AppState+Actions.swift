@@ -97,6 +97,23 @@ extension AppState {
         return [.refresh]
     }
 
+    /// `:project NAME`. Without a name, says which project is current and which exist.
+    mutating func switchProject(to name: String?) {
+        let known = snapshot?.projects.map(\.name) ?? []
+        guard let name else {
+            status = StatusMessage("Project \(backend.currentProject ?? "none") is current; projects: "
+                                   + (known.isEmpty ? "none yet" : known.joined(separator: ", ")) + ".")
+            return
+        }
+        guard let match = known.first(where: { $0 == name }) ?? known.first(where: { $0.lowercased() == name.lowercased() }) else {
+            status = StatusMessage("No project named \"\(name)\"; projects are "
+                                   + (known.isEmpty ? "not loaded yet" : known.joined(separator: ", ")) + ".", isError: true)
+            return
+        }
+        backend.currentProject = match
+        status = StatusMessage("Working in project \(match): the Overview shows its quotas, and what you create belongs to it.")
+    }
+
     mutating func showAudit() -> [Effect] {
         overlays.append(.audit(records: nil, scroll: 0))
         return [.loadAudit]

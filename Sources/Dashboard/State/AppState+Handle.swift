@@ -319,6 +319,8 @@ extension AppState {
             tables[panel]?.setFilter(text)
         case .audit:
             return showAudit()
+        case .project(let name):
+            switchProject(to: name)
         case .action(let command):
             return request(command)
         case .invalid(let sentence):

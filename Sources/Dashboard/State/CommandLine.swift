@@ -12,6 +12,8 @@ public enum ParsedCommand: Sendable, Equatable {
     case filter(String)
     /// `:audit`: the audit log of every mutation.
     case audit
+    /// `:project NAME`: work in another project (quotas on the Overview, owner of what is created).
+    case project(String?)
     /// `:KIND ACTION NAME… [--option value]`: the shell's action grammar.
     case action(ActionCommand)
     /// Typed like an action but not valid; the sentence says why.
@@ -20,12 +22,17 @@ public enum ParsedCommand: Sendable, Equatable {
 }
 
 public enum CommandLine {
-    static let verbs = ["quit", "q", "q!", "exit", "help", "refresh", "theme", "filter", "audit"]
+    static let verbs = ["quit", "q", "q!", "exit", "help", "refresh", "theme", "filter", "audit", "project"]
 
     public static func parse(_ text: String) -> ParsedCommand {
         let words = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         guard let first = words.first?.lowercased() else { return .none }
         let quotedWords = ActionCommand.words(of: text)
+        // `:project NAME` switches project; `:project delete NAME` is an action like any other.
+        if first == "project", quotedWords.count == 2, ActionKind.named(quotedWords[1]) == nil,
+           quotedWords[1].lowercased() != "list" {
+            return .project(quotedWords[1])
+        }
         if quotedWords.count >= 2, ResourceKind.named(first) != nil, quotedWords[1].lowercased() != "list" {
             do {
                 return .action(try ActionCommand.parse(quotedWords))
@@ -41,6 +48,7 @@ public enum CommandLine {
         case "theme": return .theme(rest.isEmpty ? nil : rest)
         case "filter": return .filter(rest)
         case "audit", "log": return .audit
+        case "project" where words.count == 1: return .project(nil)
         default:
             if words.count == 2, words[1].lowercased() == "list", let kind = ResourceKind.named(first),
                let panel = Panel.allCases.first(where: { $0.resourceKind == kind }) {
