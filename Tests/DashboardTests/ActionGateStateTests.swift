@@ -139,3 +139,70 @@ final class ActionGateStateTests: XCTestCase {
         XCTAssertFalse(helps.contains { $0.hasPrefix("hard reboot") })
     }
 }
+
+/// Forms: what an action needs besides a name, ending in the same gate.
+final class ActionFormTests: XCTestCase {
+    private func state() -> AppState {
+        let capabilities = Capabilities(supported: [Capability(.instance, .create), Capability(.instance, .rename),
+                                                    Capability(.volume, .create)])
+        var state = AppState(backend: BackendDescription(kind: .local, endpoint: "test", currentProject: "admin"),
+                             readOnly: false, capabilities: capabilities, size: Size(width: 120, height: 40),
+                             now: SampleCloud.now, panel: .instances)
+        var snapshot = SampleCloud.snapshot
+        snapshot.flavors = [Flavor(id: "1", name: "m1.small", vcpus: 1, ramMiB: 2048, diskGiB: 20)]
+        _ = state.handle(.snapshotLoaded(snapshot, origin: .live))
+        return state
+    }
+
+    func testLaunchWizardShowsQuotaAndBuildsTheRequest() {
+        var state = state()
+        XCTAssertEqual(state.handle(.key(.character("c"))), [])
+        guard case .form(let form)? = state.topOverlay else { return XCTFail("no wizard") }
+        XCTAssertEqual(form.title, "Launch instance")
+        XCTAssertEqual(form.notes, ["Quota left in admin: Instances 1 of 10, vCPUs 10 of 20."])
+        // Submitting without a name is refused inside the form.
+        XCTAssertEqual(state.handle(.key(.enter)), [])
+        guard case .form(let refused)? = state.topOverlay else { return XCTFail("form closed") }
+        XCTAssertEqual(refused.error, "Name is required.")
+        for character in "web-03" { _ = state.handle(.key(.character(character))) }
+        let effects = state.handle(.key(.enter))
+        guard case .perform(let request)? = effects.first else {
+            return XCTFail("\(effects) \(String(describing: state.topOverlay)) \(String(describing: state.status))")
+        }
+        XCTAssertEqual(request.action, .create)
+        XCTAssertEqual(request.targets, ["web-03"])
+        XCTAssertEqual(request.options["networks"], "default")
+        XCTAssertEqual(request.options["count"], "1")
+        XCTAssertEqual(request.options["flavor"], "m1.small")
+        XCTAssertNil(request.options["keypair"], "(none) is no option at all")
+        XCTAssertEqual(request.project, "admin")
+    }
+
+    func testRenameFormStartsFromTheCurrentNameAndEscCancels() {
+        var state = state()
+        _ = state.handle(.key(.character("n")))
+        guard case .form(let form)? = state.topOverlay else { return XCTFail("no form") }
+        XCTAssertEqual(form.fields.first?.value, .text("db primary"))
+        _ = state.handle(.key(.escape))
+        XCTAssertNil(state.topOverlay)
+        // With the option given, `:` skips the form.
+        let effects = state.runCommandLine("server rename web-01 --name web-001")
+        XCTAssertEqual(effects, [.perform(ActionRequest(action: .rename, kind: .instance, targets: ["web-01"],
+                                                        options: ["name": "web-001"], project: "admin"))])
+    }
+
+    func testChoicesCycleAndDigitsToggleLists() {
+        var form = FormState(title: "t", request: ActionRequest(action: .create, kind: .instance, targets: []), fields: [
+            FormField(option: "flavor", label: "Flavor", value: .choice(options: ["a", "b", "c"], selected: 0)),
+            FormField(option: "networks", label: "Networks", value: .multiChoice(options: ["x", "y"], selected: [0])),
+        ])
+        _ = form.handle(.left)
+        XCTAssertEqual(form.fields[0].optionValue, "c")
+        _ = form.handle(.tab)
+        _ = form.handle(.character("2"))
+        _ = form.handle(.character("1"))
+        XCTAssertEqual(form.fields[1].optionValue, "y")
+        _ = form.handle(.character("9"))
+        XCTAssertEqual(form.fields[1].optionValue, "y", "a digit past the list does nothing")
+    }
+}

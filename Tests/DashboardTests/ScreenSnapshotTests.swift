@@ -78,6 +78,16 @@ final class ScreenSnapshotTests: XCTestCase {
             for key in "backup" { _ = state.handle(.key(.character(key))) }
             try assertSnapshot(state, named: "confirm-delete-\(size)")
         }
+        var wizard = try await demoState(size: Size(width: 120, height: 40))
+        wizard.capabilities = Capabilities(supported: [Capability(.instance, .create)])
+        wizard.panel = .instances
+        _ = wizard.handle(.key(.character("c")))
+        for key in "web-04" { _ = wizard.handle(.key(.character(key))) }
+        try assertSnapshot(wizard, named: "launch-wizard-120x40")
+        var small = wizard
+        small.size = Size(width: 80, height: 24)
+        try assertSnapshot(small, named: "launch-wizard-80x24")
+
         var state = try await demoState(size: Size(width: 120, height: 40))
         _ = state.runCommandLine("audit")
         let time = state.now

@@ -39,6 +39,11 @@ public enum DashboardView {
             ConfirmDialog.draw(pending, over: rect, into: &painter)
         case .audit(let records, let scroll):
             AuditScreen.draw(records, scroll: scroll, in: rect, into: &painter)
+        case .form(let form):
+            var underneath = state
+            underneath.overlays.removeLast()
+            drawContent(underneath, in: rect, into: &painter)
+            FormScreen.draw(form, over: rect, into: &painter)
         case nil:
             if state.panel == .overview {
                 OverviewScreen.draw(state, in: rect, into: &painter)

@@ -106,6 +106,7 @@ enum HelpScreen {
         case .help: screen = "Help"
         case .confirm: screen = "Confirmation"
         case .audit: screen = "Audit log"
+        case .form: screen = "Form"
         }
         let inner = painter.box(rect, title: "Keys · \(screen)")
         var y = inner.y

@@ -17,17 +17,43 @@ extension AppState {
     }
 
     mutating func actionFromKey(_ action: ActionKind) -> [Effect] {
+        if action == .create || action == .upload, let kind = (topOverlay?.detailsPanel ?? panel).resourceKind {
+            return request(ActionCommand(request: ActionRequest(action: action, kind: kind, targets: [])))
+        }
         guard let (targetPanel, names) = actionTargets(), let kind = targetPanel.resourceKind else {
             status = StatusMessage("Select a row first; \(action.traits.title.lowercased()) acts on the selected or marked rows.",
                                    isError: true)
             return []
         }
-        let targets = action == .create || action == .upload ? [] : names
-        return request(ActionCommand(request: ActionRequest(action: action, kind: kind, targets: targets)))
+        return request(ActionCommand(request: ActionRequest(action: action, kind: kind, targets: names)))
     }
 
-    /// The gate every mutation passes: read-only, capability, then confirmation.
-    mutating func request(_ command: ActionCommand) -> [Effect] {
+    /// Keys while a form is open: they edit it; Enter sends its request to the gate.
+    mutating func handleFormKey(_ key: Key, form: FormState) -> [Effect] {
+        var form = form
+        switch form.handle(key) {
+        case .cancelled:
+            overlays.removeLast()
+            status = StatusMessage("Cancelled: nothing was changed.")
+            return []
+        case .editing:
+            overlays[overlays.count - 1] = .form(form)
+            return []
+        case .submitted:
+            switch form.completedRequest() {
+            case .failure(let error):
+                form.error = error.message
+                overlays[overlays.count - 1] = .form(form)
+                return []
+            case .success(let request):
+                overlays.removeLast()
+                return self.request(ActionCommand(request: request), skipForm: true)
+            }
+        }
+    }
+
+    /// The gate every mutation passes: read-only, capability, the form for what is missing, then confirmation.
+    mutating func request(_ command: ActionCommand, skipForm: Bool = false) -> [Effect] {
         var request = command.request
         if request.project == nil { request.project = backend.currentProject }
         if readOnly {
@@ -36,6 +62,13 @@ extension AppState {
         }
         if let refusal = capabilities.refusal(request.action, on: request.kind) {
             status = StatusMessage(refusal, isError: true)
+            return []
+        }
+        // An action that needs more than a name, asked for without options, opens its form first.
+        if !skipForm, request.options.isEmpty,
+           let form = ActionForms.form(for: request.action, kind: request.kind, targets: request.targets,
+                                       snapshot: snapshot, project: request.project) {
+            overlays.append(.form(form))
             return []
         }
         let confirmation = command.confirmed ? .none : ConfirmationPolicy.requirement(for: request)

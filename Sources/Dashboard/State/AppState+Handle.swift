@@ -117,6 +117,7 @@ extension AppState {
         case .normal: break
         }
         if case .confirm(let pending)? = topOverlay { return handleConfirmKey(key, pending: pending) }
+        if case .form(let form)? = topOverlay { return handleFormKey(key, form: form) }
         if key == .ctrl("c") { quitRequested = true; return [.quit] }
         let kind = (topOverlay?.detailsPanel ?? panel).resourceKind
         guard let command = KeyMap.command(for: key, in: keyContext, actions: offeredActions, kind: kind) else {
@@ -339,7 +340,7 @@ extension Overlay {
         case .details(let panel, let id, let scroll): return .details(panel: panel, id: id, scroll: clamp(scroll &+ delta))
         case .raw(let id, let name, let text, let scroll): return .raw(id: id, name: name, text: text, scroll: clamp(scroll &+ delta))
         case .audit(let records, let scroll): return .audit(records: records, scroll: clamp(scroll &+ delta))
-        case .help, .confirm: return self
+        case .help, .confirm, .form: return self
         }
     }
 

@@ -21,6 +21,8 @@ public enum Overlay: Sendable, Equatable {
     case confirm(PendingAction)
     /// The audit log, newest first; nil while it loads.
     case audit(records: [AuditRecord]?, scroll: Int)
+    /// What an action needs besides a name (launch wizard, rename, resize…).
+    case form(FormState)
 }
 
 /// An action that passed the capability check and now waits at the confirmation gate.
@@ -116,6 +118,7 @@ public struct AppState: Sendable, Equatable {
         case .help: .help
         case .confirm: .confirm
         case .audit: .audit
+        case .form: .form
         case nil: panel == .overview ? .overview : .list
         }
     }

@@ -25,7 +25,7 @@ public struct KeyBinding: Sendable {
 }
 
 /// The screens that have their own keys.
-public enum KeyContext: Sendable, Equatable { case list, overview, details, raw, help, confirm, audit }
+public enum KeyContext: Sendable, Equatable { case list, overview, details, raw, help, confirm, audit, form }
 
 public enum KeyMap {
     static let movement: [KeyBinding] = [
@@ -90,13 +90,20 @@ public enum KeyMap {
              KeyBinding(keys: [.escape, .character("n"), .character("N")], command: .back, help: "cancel")]
         case .audit:
             movement + [KeyBinding(keys: [.escape, .backspace, .character("q")], command: .back, help: "close the audit log")]
+        case .form:
+            [KeyBinding(keys: [.tab, .down], command: .down, help: "next field"),
+             KeyBinding(keys: [.backTab, .up], command: .up, help: "previous field"),
+             KeyBinding(keys: [.left, .right], command: .nextPanel, help: "change a choice (also Space)"),
+             KeyBinding(keys: [.character("1")], command: .mark, help: "digits toggle entries of a list"),
+             KeyBinding(keys: [.enter], command: .confirmYes, help: "submit (then the usual confirmation)"),
+             KeyBinding(keys: [.escape], command: .back, help: "cancel")]
         }
     }
 
     /// The command a key means in `context`, if any.
     public static func command(for key: Key, in context: KeyContext, actions: [ActionKind] = [],
                                kind: ResourceKind? = nil) -> Command? {
-        if ![.help, .confirm].contains(context), case .character(let c) = key,
+        if ![.help, .confirm, .form].contains(context), case .character(let c) = key,
            let panel = Panel.allCases.first(where: { $0.digit == c }) {
             return .panel(panel)
         }
