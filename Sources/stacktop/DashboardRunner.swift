@@ -127,6 +127,13 @@ final class DashboardRunner {
             } catch {
                 _ = state.handle(.auditFailed(message: "The audit log could not be read: \(ErrorText.sentence(error))"))
             }
+        case .openConsole(_, let name, _):
+            _ = state.handle(.consoleClosed(message: "The serial console of \(name) is not available in this build.",
+                                            failed: true))
+        case .loadConsoleLog(let id):
+            _ = state.handle(.consoleLogFailed(instanceID: id, message: "Console logs are not available in this build."))
+        case .openVNC(_, let name):
+            _ = state.handle(.vncResult(instanceName: name, lines: ["VNC is not available in this build."], failed: true))
         case .loadTheme(let nameOrPath):
             do {
                 var theme = try ThemeLoader.load(nameOrPath: nameOrPath, searchDirectories: themeDirectories)

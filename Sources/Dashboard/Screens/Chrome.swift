@@ -124,6 +124,8 @@ enum Chrome {
             [("y", "confirm"), ("any other key", "cancel")]
         case .audit:
             [("Esc", "back"), ("↑↓ PgUp PgDn", "scroll"), ("q", "back")]
+        case .consoleLog:
+            [("Esc", "back"), ("↑↓ PgUp PgDn", "scroll"), ("G", "follow"), ("/", "search"), ("?", "help")]
         case .form:
             [("Tab", "next field"), ("←→", "choose"), ("Enter", "submit"), ("Esc", "cancel")]
         }

@@ -39,6 +39,10 @@ public enum DashboardView {
             ConfirmDialog.draw(pending, over: rect, into: &painter)
         case .audit(let records, let scroll):
             AuditScreen.draw(records, scroll: scroll, in: rect, into: &painter)
+        case .consoleLog(let pane):
+            ConsoleLogScreen.draw(pane, in: rect, into: &painter)
+        case .vnc(let name, let lines):
+            RawScreen.draw(name: "VNC · \(name)", text: lines.joined(separator: "\n"), scroll: 0, in: rect, into: &painter)
         case .form(let form):
             var underneath = state
             underneath.overlays.removeLast()

@@ -107,6 +107,7 @@ enum HelpScreen {
         case .confirm: screen = "Confirmation"
         case .audit: screen = "Audit log"
         case .form: screen = "Form"
+        case .consoleLog: screen = "Console log"
         }
         let inner = painter.box(rect, title: "Keys · \(screen)")
         var y = inner.y

@@ -19,6 +19,13 @@ public enum AppEvent: Sendable, Equatable {
     case actionFinished(ActionRequest, message: String, failed: Bool)
     case auditLoaded([AuditRecord])
     case auditFailed(message: String)
+    /// The serial console was handed back (Ctrl-]); `message` says how it ended, or why it could not open.
+    case consoleClosed(message: String, failed: Bool)
+    /// The guest's recent serial output for the console-log pane (the whole tail, replacing what was shown).
+    case consoleLogLoaded(instanceID: String, text: String)
+    case consoleLogFailed(instanceID: String, message: String)
+    /// How to reach an instance's graphical display: a viewer was started, or what to type (SSH case).
+    case vncResult(instanceName: String, lines: [String], failed: Bool)
 }
 
 /// Work the state asks the outside world to do; results come back as events.
@@ -32,4 +39,10 @@ public enum Effect: Sendable, Equatable {
     /// Run a mutation that has passed the confirmation gate.
     case perform(ActionRequest)
     case loadAudit
+    /// Hand the terminal to the instance's serial console until the escape key (Ctrl-]).
+    case openConsole(instanceID: String, name: String, force: Bool)
+    /// Read (and while the pane is open, keep reading) the instance's serial output.
+    case loadConsoleLog(instanceID: String)
+    /// Find the instance's VNC display and open a viewer, or explain how to reach it over SSH.
+    case openVNC(instanceID: String, name: String)
 }

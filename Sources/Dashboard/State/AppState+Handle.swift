@@ -52,6 +52,20 @@ extension AppState {
             if case .audit? = topOverlay { overlays.removeLast() }
             status = StatusMessage(message, isError: true)
             return []
+        case .consoleClosed(let message, let failed):
+            status = StatusMessage(message, isError: failed)
+            return [.redrawAll, .refresh]
+        case .consoleLogLoaded(let id, let text):
+            consoleLogLoaded(instanceID: id, text: text)
+            return []
+        case .consoleLogFailed(let id, let message):
+            if case .consoleLog(let pane)? = topOverlay, pane.instanceID == id { overlays.removeLast() }
+            status = StatusMessage(message, isError: true)
+            return []
+        case .vncResult(let name, let lines, let failed):
+            status = failed ? StatusMessage(lines.first ?? "The VNC display of \(name) could not be opened.", isError: true) : nil
+            if !failed || lines.count > 1 { overlays.append(.vnc(name: name, lines: lines)) }
+            return []
         }
     }
 
@@ -118,6 +132,7 @@ extension AppState {
         }
         if case .confirm(let pending)? = topOverlay { return handleConfirmKey(key, pending: pending) }
         if case .form(let form)? = topOverlay { return handleFormKey(key, form: form) }
+        if case .consoleLog(let pane)? = topOverlay, let effects = handleConsoleLogKey(key, pane: pane) { return effects }
         if key == .ctrl("c") { quitRequested = true; return [.quit] }
         let kind = (topOverlay?.detailsPanel ?? panel).resourceKind
         guard let command = KeyMap.command(for: key, in: keyContext, actions: offeredActions, kind: kind) else {
@@ -181,6 +196,12 @@ extension AppState {
             return showAudit()
         case .confirmYes:
             break
+        case .console:
+            return openConsole(named: nil)
+        case .consoleLog:
+            return openConsoleLog(named: nil)
+        case .vnc:
+            return openVNC(named: nil)
         }
         return []
     }
@@ -322,6 +343,12 @@ extension AppState {
             return showAudit()
         case .project(let name):
             switchProject(to: name)
+        case .console(let name):
+            return openConsole(named: name)
+        case .consoleLog(let name):
+            return openConsoleLog(named: name)
+        case .vnc(let name):
+            return openVNC(named: name)
         case .action(let command):
             return request(command)
         case .invalid(let sentence):
@@ -340,7 +367,8 @@ extension Overlay {
         case .details(let panel, let id, let scroll): return .details(panel: panel, id: id, scroll: clamp(scroll &+ delta))
         case .raw(let id, let name, let text, let scroll): return .raw(id: id, name: name, text: text, scroll: clamp(scroll &+ delta))
         case .audit(let records, let scroll): return .audit(records: records, scroll: clamp(scroll &+ delta))
-        case .help, .confirm, .form: return self
+        case .help, .confirm, .form, .consoleLog: return self
+        case .vnc: return self
         }
     }
 

@@ -23,6 +23,27 @@ public enum Overlay: Sendable, Equatable {
     case audit(records: [AuditRecord]?, scroll: Int)
     /// What an action needs besides a name (launch wizard, rename, resize…).
     case form(FormState)
+    /// The last lines of an instance's serial output, following new output while open; `search` is `/`.
+    case consoleLog(ConsoleLogPane)
+    /// How to reach an instance's VNC display (the viewer started, or the ssh -L command to use).
+    case vnc(name: String, lines: [String])
+}
+
+/// The console-log pane: text nil while it loads.
+public struct ConsoleLogPane: Sendable, Equatable {
+    public var instanceID: String
+    public var name: String
+    public var text: String?
+    /// Lines from the end (0 = following the newest output).
+    public var scrollFromEnd: Int
+    public var search: String
+    public var searching: Bool
+
+    public init(instanceID: String, name: String, text: String? = nil, scrollFromEnd: Int = 0, search: String = "",
+                searching: Bool = false) {
+        self.instanceID = instanceID; self.name = name; self.text = text; self.scrollFromEnd = scrollFromEnd
+        self.search = search; self.searching = searching
+    }
 }
 
 /// An action that passed the capability check and now waits at the confirmation gate.
@@ -119,6 +140,8 @@ public struct AppState: Sendable, Equatable {
         case .confirm: .confirm
         case .audit: .audit
         case .form: .form
+        case .consoleLog: .consoleLog
+        case .vnc: .raw
         case nil: panel == .overview ? .overview : .list
         }
     }

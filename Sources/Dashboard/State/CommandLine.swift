@@ -12,6 +12,8 @@ public enum ParsedCommand: Sendable, Equatable {
     case filter(String)
     /// `:audit`: the audit log of every mutation.
     case audit
+    /// `:console [NAME]`, `:log [NAME]`, `:vnc [NAME]`: the selected instance when no name is given.
+    case console(String?), consoleLog(String?), vnc(String?)
     /// `:project NAME`: work in another project (quotas on the Overview, owner of what is created).
     case project(String?)
     /// `:KIND ACTION NAME… [--option value]`: the shell's action grammar.
@@ -22,7 +24,7 @@ public enum ParsedCommand: Sendable, Equatable {
 }
 
 public enum CommandLine {
-    static let verbs = ["quit", "q", "q!", "exit", "help", "refresh", "theme", "filter", "audit", "project"]
+    static let verbs = ["quit", "q", "q!", "exit", "help", "refresh", "theme", "filter", "audit", "project", "console", "log", "vnc"]
 
     public static func parse(_ text: String) -> ParsedCommand {
         let words = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
@@ -47,7 +49,10 @@ public enum CommandLine {
         case "refresh", "reload": return .refresh
         case "theme": return .theme(rest.isEmpty ? nil : rest)
         case "filter": return .filter(rest)
-        case "audit", "log": return .audit
+        case "audit": return .audit
+        case "console": return .console(rest.isEmpty ? nil : rest)
+        case "log", "consolelog", "console-log": return .consoleLog(rest.isEmpty ? nil : rest)
+        case "vnc": return .vnc(rest.isEmpty ? nil : rest)
         case "project" where words.count == 1: return .project(nil)
         default:
             if words.count == 2, words[1].lowercased() == "list", let kind = ResourceKind.named(first),

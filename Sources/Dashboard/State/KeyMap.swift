@@ -16,6 +16,10 @@ public enum Command: Sendable, Equatable {
     case showAudit
     /// At the confirmation gate: `y` on a yes/no question.
     case confirmYes
+    /// The selected instance's serial console (`stacktop console NAME` from the shell).
+    case console
+    case consoleLog
+    case vnc
 }
 
 public struct KeyBinding: Sendable {
@@ -25,7 +29,7 @@ public struct KeyBinding: Sendable {
 }
 
 /// The screens that have their own keys.
-public enum KeyContext: Sendable, Equatable { case list, overview, details, raw, help, confirm, audit, form }
+public enum KeyContext: Sendable, Equatable { case list, overview, details, raw, help, confirm, audit, form, consoleLog }
 
 public enum KeyMap {
     static let movement: [KeyBinding] = [
@@ -62,10 +66,20 @@ public enum KeyMap {
         }
     }
 
+    /// Console, console log and VNC: instances only.
+    static func consoleBindings(kind: ResourceKind?) -> [KeyBinding] {
+        guard kind == .instance else { return [] }
+        return [
+            KeyBinding(keys: [.character("C")], command: .console, help: "serial console of the instance (Ctrl-] comes back)"),
+            KeyBinding(keys: [.character("T")], command: .consoleLog, help: "console log: the guest's recent serial output"),
+            KeyBinding(keys: [.character("V")], command: .vnc, help: "VNC display: open a viewer, or how to reach it over SSH"),
+        ]
+    }
+
     public static func bindings(for context: KeyContext, actions: [ActionKind] = [], kind: ResourceKind? = nil) -> [KeyBinding] {
         switch context {
         case .list:
-            actionBindings(actions, kind: kind) + movement + [
+            actionBindings(actions, kind: kind) + consoleBindings(kind: kind) + movement + [
                 KeyBinding(keys: [.enter, .character("d")], command: .openDetails, help: "details of the selected row"),
                 KeyBinding(keys: [.character("y")], command: .showRaw, help: "raw definition (libvirt XML) of an instance"),
                 KeyBinding(keys: [.character("/")], command: .startFilter, help: "filter rows (substring; start with ! to invert)"),
@@ -77,7 +91,7 @@ public enum KeyMap {
         case .overview:
             global
         case .details:
-            actionBindings(actions, kind: kind) + movement + [
+            actionBindings(actions, kind: kind) + consoleBindings(kind: kind) + movement + [
                 KeyBinding(keys: [.character("y")], command: .showRaw, help: "raw definition (libvirt XML) of an instance"),
                 KeyBinding(keys: [.escape, .backspace], command: .back, help: "back to the list"),
             ] + global
@@ -90,6 +104,9 @@ public enum KeyMap {
              KeyBinding(keys: [.escape, .character("n"), .character("N")], command: .back, help: "cancel")]
         case .audit:
             movement + [KeyBinding(keys: [.escape, .backspace, .character("q")], command: .back, help: "close the audit log")]
+        case .consoleLog:
+            movement + [KeyBinding(keys: [.character("/")], command: .startFilter, help: "search the log"),
+                        KeyBinding(keys: [.escape, .backspace, .character("q")], command: .back, help: "close the log")]
         case .form:
             [KeyBinding(keys: [.tab, .down], command: .down, help: "next field"),
              KeyBinding(keys: [.backTab, .up], command: .up, help: "previous field"),
