@@ -28,6 +28,26 @@ final class DecodingNetworkTests: XCTestCase {
         XCTAssertEqual(net2.project, "26a7980765d0414dbc1fc1f88cdb7e6e")
     }
 
+    func testSharedNetworkShow() throws {
+        let subnets = try NeutronDecoder.subnets(try Samples.data("neutron/subnets/subnets-list-response.json")).items
+        let network = try NeutronDecoder.network(try Samples.data("neutron/networks/network-show-response.json"),
+                                                 subnets: subnets,
+                                                 projectNamesByID: ["4fd44f30292945e481c7b8a0c8908869": "demo"])
+        XCTAssertEqual(network.name, "private-network")
+        XCTAssertTrue(network.shared)
+        XCTAssertEqual(network.project, "demo")
+        XCTAssertEqual(network.subnets, [Subnet(cidr: "192.0.0.0/8", gateway: "192.0.0.1",
+                                                dhcpStart: "192.0.0.2", dhcpEnd: "192.255.255.254")])
+        let external = #"{"network": {"id": "e", "name": "public", "status": "ACTIVE", "router:external": true}}"#
+        let decoded = try NeutronDecoder.network(Data(external.utf8))
+        XCTAssertTrue(decoded.external)
+        XCTAssertEqual(decoded.forwardMode, "external")
+        let provider = #"{"network": {"id": "v", "name": "vlan", "status": "DOWN", "provider:network_type": "vlan"}}"#
+        let vlan = try NeutronDecoder.network(Data(provider.utf8))
+        XCTAssertEqual(vlan.forwardMode, "vlan")
+        XCTAssertFalse(vlan.active)
+    }
+
     func testDisabledDHCPHasNoRangeAndLinksPaginate() throws {
         let json = """
         {"subnets": [{"id": "s", "network_id": "n", "cidr": "10.1.0.0/24", "gateway_ip": null, "enable_dhcp": false,

@@ -91,6 +91,9 @@ final class DecodingSamplesTests: XCTestCase {
 
     func testNeutronSamplesDecode() throws {
         try walk("neutron", ["networks-list-response.json"], atLeast: 1) { try NeutronDecoder.networks($0).items.count }
+        try walk("neutron", ["network-show-response.json", "network-create-response.json"], atLeast: 2) {
+            try NeutronDecoder.network($0).id.count
+        }
         try walk("neutron", ["subnets-list-response.json"], atLeast: 1) { try NeutronDecoder.subnets($0).items.count }
         try walk("neutron", ["ports-list-response.json"], atLeast: 1) { try NeutronDecoder.ports($0).items.count }
         try walk("neutron", ["routers-list-response.json"], atLeast: 1) { try NeutronDecoder.routers($0).items.count }

@@ -12,14 +12,14 @@ public enum CinderDecoder {
     /// `GET /v3/{project}/volumes/detail`. `serverNamesByID` turns attachment server ids into names.
     public static func volumes(_ data: Data, serverNamesByID: [String: String] = [:],
                                projectNamesByID: [String: String] = [:],
-                               path: String = "/volumes/detail") throws(DecodingFailure) -> Page<Volume> {
+                               path: String = "/volumes/detail") throws(DecodingFailure) -> OpenStackPage<Volume> {
         struct Body: Decodable {
             var volumes: [WireVolume]
             var volumes_links: [WireLink]?
         }
         let body = try WireDecoder.decode(Body.self, from: data, service: service, path: path)
         let items = body.volumes.map { $0.volume(serverNamesByID, projectNamesByID) }
-        return Page(items: items, next: body.volumes_links?.next)
+        return OpenStackPage(items: items, next: body.volumes_links?.next)
     }
 
     /// `GET /v3/{project}/volumes/{id}`.
@@ -33,7 +33,7 @@ public enum CinderDecoder {
 
     /// `GET /v3/{project}/snapshots` or `/snapshots/detail`.
     public static func snapshots(_ data: Data,
-                                 path: String = "/snapshots/detail") throws(DecodingFailure) -> Page<VolumeSnapshot> {
+                                 path: String = "/snapshots/detail") throws(DecodingFailure) -> OpenStackPage<VolumeSnapshot> {
         struct Wire: Decodable {
             var id: String
             var name: String?
@@ -56,7 +56,7 @@ public enum CinderDecoder {
             VolumeSnapshot(id: $0.id, name: $0.name ?? "", volumeID: $0.volume_id, sizeGiB: $0.size,
                            status: $0.status, project: $0.project, createdAt: $0.created_at.flatMap(OpenStackDate.parse))
         }
-        return Page(items: items, next: body.snapshots_links?.next)
+        return OpenStackPage(items: items, next: body.snapshots_links?.next)
     }
 
     /// `GET /v3/{project}/limits`.
@@ -119,7 +119,7 @@ private struct WireVolume: Decodable {
     func volume(_ serverNames: [String: String], _ projectNames: [String: String]) -> Volume {
         let servers = (attachments ?? []).compactMap(\.server_id).map { serverNames[$0] ?? $0 }
         // Horizon shows an unnamed volume by its id; so does stacktop.
-        let shownName = (name ?? "").isEmpty ? id : name!
+        let shownName = name.flatMap { $0.isEmpty ? nil : $0 } ?? id
         // "host@backend#pool": the part after '#' is the storage pool, when an admin can see it.
         let pool = host.flatMap { $0.split(separator: "#", maxSplits: 1).dropFirst().first.map(String.init) }
         return Volume(id: id, name: shownName, sizeBytes: size * 1_073_741_824, pool: pool, status: status,

@@ -25,7 +25,7 @@ public struct DecodingFailure: Error, Equatable, Sendable, CustomStringConvertib
 }
 
 /// One page of a list and the link to the next one, when the service says there is more.
-public struct Page<Item> {
+public struct OpenStackPage<Item> {
     public var items: [Item]
     /// Absolute URL for Nova, Cinder, Neutron and Keystone; a path ("/v2/images?marker=...") for Glance,
     /// which the caller resolves against the endpoint.
@@ -34,8 +34,8 @@ public struct Page<Item> {
     public init(items: [Item], next: String? = nil) { self.items = items; self.next = next }
 }
 
-extension Page: Sendable where Item: Sendable {}
-extension Page: Equatable where Item: Equatable {}
+extension OpenStackPage: Sendable where Item: Sendable {}
+extension OpenStackPage: Equatable where Item: Equatable {}
 
 /// `links` entries as Nova, Cinder and Neutron write them.
 struct WireLink: Decodable {

@@ -11,13 +11,13 @@ public enum GlanceDecoder {
 
     /// `GET /v2/images`. `next` is a path such as "/v2/images?marker=...".
     public static func images(_ data: Data, projectNamesByID: [String: String] = [:],
-                              path: String = "/v2/images") throws(DecodingFailure) -> Page<Image> {
+                              path: String = "/v2/images") throws(DecodingFailure) -> OpenStackPage<Image> {
         struct Body: Decodable {
             var images: [WireImage]
             var next: String?
         }
         let body = try WireDecoder.decode(Body.self, from: data, service: service, path: path)
-        return Page(items: body.images.map { $0.image(projectNamesByID) }, next: body.next)
+        return OpenStackPage(items: body.images.map { $0.image(projectNamesByID) }, next: body.next)
     }
 
     /// `GET /v2/images/{id}`: the image object itself, unwrapped.

@@ -10,14 +10,14 @@ public enum KeystoneDecoder {
     static let service = "Keystone"
 
     /// `GET /v3/projects` or `/v3/auth/projects`.
-    public static func projects(_ data: Data, path: String = "/v3/projects") throws(DecodingFailure) -> Page<Project> {
+    public static func projects(_ data: Data, path: String = "/v3/projects") throws(DecodingFailure) -> OpenStackPage<Project> {
         struct Links: Decodable { var next: String? }
         struct Body: Decodable {
             var projects: [WireProject]
             var links: Links?
         }
         let body = try WireDecoder.decode(Body.self, from: data, service: service, path: path)
-        return Page(items: body.projects.map(\.project), next: body.links?.next)
+        return OpenStackPage(items: body.projects.map(\.project), next: body.links?.next)
     }
 
     /// `GET /v3/projects/{id}`.

@@ -12,45 +12,29 @@ public enum NeutronDecoder {
     /// `GET /v2.0/networks`. Subnets are listed separately; pass them to fill each network's `subnets`.
     public static func networks(_ data: Data, subnets: [NeutronSubnet] = [],
                                 projectNamesByID: [String: String] = [:],
-                                path: String = "/v2.0/networks") throws(DecodingFailure) -> Page<Network> {
-        struct Wire: Decodable {
-            var id: String
-            var name: String?
-            var status: String?
-            var admin_state_up: Bool?
-            var shared: Bool?
-            var external: Bool?
-            var networkType: String?
-            var subnets: [String]?
-            var project_id: String?
-            var tenant_id: String?
-            enum CodingKeys: String, CodingKey {
-                case id, name, status, admin_state_up, shared, subnets, project_id, tenant_id
-                case external = "router:external", networkType = "provider:network_type"
-            }
-        }
+                                path: String = "/v2.0/networks") throws(DecodingFailure) -> OpenStackPage<Network> {
         struct Body: Decodable {
-            var networks: [Wire]
+            var networks: [WireNetwork]
             var networks_links: [WireLink]?
         }
         let body = try WireDecoder.decode(Body.self, from: data, service: service, path: path)
         let subnetsByID = Dictionary(subnets.map { ($0.id, $0.subnet) }, uniquingKeysWith: { first, _ in first })
-        let items = body.networks.map { wire -> Network in
-            let external = wire.external ?? false
-            let project = wire.project_id ?? wire.tenant_id
-            // The Type column: the provider type when an admin sees it, otherwise what a user can tell.
-            let type = wire.networkType ?? (external ? "external" : "internal")
-            return Network(id: wire.id, name: wire.name ?? "", forwardMode: type,
-                           active: wire.status == "ACTIVE" && (wire.admin_state_up ?? true),
-                           subnets: (wire.subnets ?? []).compactMap { subnetsByID[$0] },
-                           project: project.flatMap { $0.isEmpty ? nil : projectNamesByID[$0] ?? $0 },
-                           shared: wire.shared ?? false, external: external)
-        }
-        return Page(items: items, next: body.networks_links?.next)
+        let items = body.networks.map { $0.network(subnetsByID, projectNamesByID) }
+        return OpenStackPage(items: items, next: body.networks_links?.next)
+    }
+
+    /// `GET /v2.0/networks/{id}` or the `POST /v2.0/networks` reply.
+    public static func network(_ data: Data, subnets: [NeutronSubnet] = [],
+                               projectNamesByID: [String: String] = [:],
+                               path: String = "/v2.0/networks/{id}") throws(DecodingFailure) -> Network {
+        struct Body: Decodable { var network: WireNetwork }
+        let subnetsByID = Dictionary(subnets.map { ($0.id, $0.subnet) }, uniquingKeysWith: { first, _ in first })
+        return try WireDecoder.decode(Body.self, from: data, service: service, path: path)
+            .network.network(subnetsByID, projectNamesByID)
     }
 
     /// `GET /v2.0/subnets`.
-    public static func subnets(_ data: Data, path: String = "/v2.0/subnets") throws(DecodingFailure) -> Page<NeutronSubnet> {
+    public static func subnets(_ data: Data, path: String = "/v2.0/subnets") throws(DecodingFailure) -> OpenStackPage<NeutronSubnet> {
         struct Pool: Decodable {
             var start: String
             var end: String
@@ -81,7 +65,7 @@ public enum NeutronDecoder {
                                  dhcpEnabled: dhcp, ipVersion: wire.ip_version ?? 4,
                                  allocationPools: pools.map { AllocationPool(start: $0.start, end: $0.end) })
         }
-        return Page(items: items, next: body.subnets_links?.next)
+        return OpenStackPage(items: items, next: body.subnets_links?.next)
     }
 
     /// `GET /v2.0/quotas/{project}` (limits only) or `/quotas/{project}/details` (used and limit).
@@ -115,5 +99,34 @@ public struct NeutronSubnet: Sendable, Equatable, Identifiable {
                 ipVersion: Int = 4, allocationPools: [AllocationPool] = []) {
         self.id = id; self.name = name; self.networkID = networkID; self.subnet = subnet
         self.dhcpEnabled = dhcpEnabled; self.ipVersion = ipVersion; self.allocationPools = allocationPools
+    }
+}
+
+private struct WireNetwork: Decodable {
+    var id: String
+    var name: String?
+    var status: String?
+    var admin_state_up: Bool?
+    var shared: Bool?
+    var external: Bool?
+    var networkType: String?
+    var subnets: [String]?
+    var project_id: String?
+    var tenant_id: String?
+    enum CodingKeys: String, CodingKey {
+        case id, name, status, admin_state_up, shared, subnets, project_id, tenant_id
+        case external = "router:external", networkType = "provider:network_type"
+    }
+
+    func network(_ subnetsByID: [String: Subnet], _ projectNames: [String: String]) -> Network {
+        let external = self.external ?? false
+        let project = project_id ?? tenant_id
+        // The Type column: the provider type when an admin sees it, otherwise what a user can tell.
+        let type = networkType ?? (external ? "external" : "internal")
+        return Network(id: id, name: name ?? "", forwardMode: type,
+                       active: status == "ACTIVE" && (admin_state_up ?? true),
+                       subnets: (subnets ?? []).compactMap { subnetsByID[$0] },
+                       project: project.flatMap { $0.isEmpty ? nil : projectNames[$0] ?? $0 },
+                       shared: shared ?? false, external: external)
     }
 }

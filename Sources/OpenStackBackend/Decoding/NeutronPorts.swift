@@ -69,7 +69,7 @@ private func project(_ id: String?, _ tenant: String?) -> String? {
 
 extension NeutronDecoder {
     /// `GET /v2.0/ports`.
-    public static func ports(_ data: Data, path: String = "/v2.0/ports") throws(DecodingFailure) -> Page<NeutronPort> {
+    public static func ports(_ data: Data, path: String = "/v2.0/ports") throws(DecodingFailure) -> OpenStackPage<NeutronPort> {
         struct Wire: Decodable {
             var id: String
             var name: String?
@@ -94,11 +94,11 @@ extension NeutronDecoder {
                         deviceOwner: $0.device_owner ?? "", status: $0.status,
                         securityGroupIDs: $0.security_groups ?? [], project: project($0.project_id, $0.tenant_id))
         }
-        return Page(items: items, next: body.ports_links?.next)
+        return OpenStackPage(items: items, next: body.ports_links?.next)
     }
 
     /// `GET /v2.0/routers`.
-    public static func routers(_ data: Data, path: String = "/v2.0/routers") throws(DecodingFailure) -> Page<NeutronRouter> {
+    public static func routers(_ data: Data, path: String = "/v2.0/routers") throws(DecodingFailure) -> OpenStackPage<NeutronRouter> {
         struct Gateway: Decodable {
             var network_id: String?
             var external_fixed_ips: [WireFixedIP]?
@@ -122,12 +122,12 @@ extension NeutronDecoder {
                           externalIPs: ($0.external_gateway_info?.external_fixed_ips ?? []).map(\.ip_address),
                           project: project($0.project_id, $0.tenant_id))
         }
-        return Page(items: items, next: body.routers_links?.next)
+        return OpenStackPage(items: items, next: body.routers_links?.next)
     }
 
     /// `GET /v2.0/floatingips`.
     public static func floatingIPs(_ data: Data,
-                                   path: String = "/v2.0/floatingips") throws(DecodingFailure) -> Page<FloatingIP> {
+                                   path: String = "/v2.0/floatingips") throws(DecodingFailure) -> OpenStackPage<FloatingIP> {
         struct Wire: Decodable {
             var id: String
             var floating_ip_address: String
@@ -148,6 +148,6 @@ extension NeutronDecoder {
                        portID: $0.port_id, networkID: $0.floating_network_id, status: $0.status,
                        project: project($0.project_id, $0.tenant_id))
         }
-        return Page(items: items, next: body.floatingips_links?.next)
+        return OpenStackPage(items: items, next: body.floatingips_links?.next)
     }
 }

@@ -39,7 +39,7 @@ private struct WireRule: Decodable {
 extension NeutronDecoder {
     /// `GET /v2.0/security-groups`, rules included. A remote group in the same page is named; others keep their id.
     public static func securityGroups(_ data: Data, projectNamesByID: [String: String] = [:],
-                                      path: String = "/v2.0/security-groups") throws(DecodingFailure) -> Page<SecurityGroup> {
+                                      path: String = "/v2.0/security-groups") throws(DecodingFailure) -> OpenStackPage<SecurityGroup> {
         struct Wire: Decodable {
             var id: String
             var name: String
@@ -68,13 +68,13 @@ extension NeutronDecoder {
             items.append(SecurityGroup(id: wire.id, name: wire.name, description: wire.description ?? "",
                                        project: project.map { projectNamesByID[$0] ?? $0 }, rules: rules))
         }
-        return Page(items: items, next: body.security_groups_links?.next)
+        return OpenStackPage(items: items, next: body.security_groups_links?.next)
     }
 
     /// `GET /v2.0/security-group-rules`; `groupNamesByID` names remote groups.
     public static func securityGroupRules(_ data: Data, groupNamesByID: [String: String] = [:],
                                           path: String = "/v2.0/security-group-rules")
-        throws(DecodingFailure) -> Page<NeutronSecurityGroupRule> {
+        throws(DecodingFailure) -> OpenStackPage<NeutronSecurityGroupRule> {
         struct Body: Decodable {
             var security_group_rules: [WireRule]
             var security_group_rules_links: [WireLink]?
@@ -89,7 +89,7 @@ extension NeutronDecoder {
                                       reason: error.reason)
             }
         }
-        return Page(items: items, next: body.security_group_rules_links?.next)
+        return OpenStackPage(items: items, next: body.security_group_rules_links?.next)
     }
 
     /// `POST /v2.0/security-group-rules` or `GET /v2.0/security-group-rules/{id}`.

@@ -38,7 +38,7 @@ public struct Hypervisor: Sendable, Equatable, Identifiable {
 extension NovaDecoder {
     /// `GET /os-hypervisors` or `/os-hypervisors/detail`; ids are numbers before 2.53 and UUIDs after.
     public static func hypervisors(_ data: Data,
-                                   path: String = "/os-hypervisors/detail") throws(DecodingFailure) -> Page<Hypervisor> {
+                                   path: String = "/os-hypervisors/detail") throws(DecodingFailure) -> OpenStackPage<Hypervisor> {
         struct Wire: Decodable {
             var id: FlexibleID
             var hypervisor_hostname: String
@@ -65,6 +65,6 @@ extension NovaDecoder {
                        vcpusUsed: $0.vcpus_used, memoryMiB: $0.memory_mb, memoryUsedMiB: $0.memory_mb_used,
                        localDiskGiB: $0.local_gb, localDiskUsedGiB: $0.local_gb_used, runningVMs: $0.running_vms)
         }
-        return Page(items: items, next: body.hypervisors_links?.next)
+        return OpenStackPage(items: items, next: body.hypervisors_links?.next)
     }
 }

@@ -7,7 +7,7 @@ import StacktopModel
 
 extension NovaDecoder {
     /// `GET /flavors/detail`.
-    public static func flavors(_ data: Data, path: String = "/flavors/detail") throws(DecodingFailure) -> Page<Flavor> {
+    public static func flavors(_ data: Data, path: String = "/flavors/detail") throws(DecodingFailure) -> OpenStackPage<Flavor> {
         struct WireFlavor: Decodable {
             var id: String
             var name: String
@@ -28,12 +28,12 @@ extension NovaDecoder {
             Flavor(id: $0.id, name: $0.name, vcpus: $0.vcpus, ramMiB: $0.ram, diskGiB: $0.disk,
                    isPublic: $0.isPublic ?? true)
         }
-        return Page(items: items, next: body.flavors_links?.next)
+        return OpenStackPage(items: items, next: body.flavors_links?.next)
     }
 
     /// `GET /os-keypairs`: each entry is wrapped in `{"keypair": {...}}`; `type` appears from 2.2.
     public static func keypairs(_ data: Data, project: String? = nil,
-                                path: String = "/os-keypairs") throws(DecodingFailure) -> Page<Keypair> {
+                                path: String = "/os-keypairs") throws(DecodingFailure) -> OpenStackPage<Keypair> {
         struct WireKeypair: Decodable {
             var name: String
             var fingerprint: String?
@@ -51,7 +51,7 @@ extension NovaDecoder {
             Keypair(name: $0.name, fingerprint: $0.fingerprint ?? "", publicKey: $0.public_key ?? "",
                     type: $0.type ?? "ssh", project: project, createdAt: $0.created_at.flatMap(OpenStackDate.parse))
         }
-        return Page(items: items, next: body.keypairs_links?.next)
+        return OpenStackPage(items: items, next: body.keypairs_links?.next)
     }
 
     /// `GET /limits`: absolute limits and what is in use. Keys dropped by later microversions
