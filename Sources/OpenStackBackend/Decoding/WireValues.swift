@@ -1,3 +1,5 @@
+import StacktopModel
+
 /// Small wire types for fields whose JSON type differs between services, releases and microversions.
 
 /// An id written as a number (Nova hypervisors before 2.53) or a string (everything else).
@@ -63,8 +65,6 @@ enum WireQuotaValue: Decodable {
         }
     }
 }
-
-import StacktopModel
 
 enum QuotaMapping {
     /// Maps a service's quota keys onto stacktop's resources, in the model's order.
