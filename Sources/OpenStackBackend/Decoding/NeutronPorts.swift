@@ -1,0 +1,153 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// A Neutron port: what ties an instance (device) to a network, with its MAC and fixed IPs.
+public struct NeutronPort: Sendable, Equatable, Identifiable {
+    public var id: String
+    public var name: String
+    public var networkID: String
+    public var macAddress: String
+    public var fixedIPs: [String]
+    /// Server id for "compute:*" owners, router id for "network:router_*".
+    public var deviceID: String
+    public var deviceOwner: String
+    public var status: String
+    public var securityGroupIDs: [String]
+    public var project: String?
+
+    public init(id: String, name: String, networkID: String, macAddress: String, fixedIPs: [String],
+                deviceID: String, deviceOwner: String, status: String, securityGroupIDs: [String] = [],
+                project: String? = nil) {
+        self.id = id; self.name = name; self.networkID = networkID; self.macAddress = macAddress
+        self.fixedIPs = fixedIPs; self.deviceID = deviceID; self.deviceOwner = deviceOwner; self.status = status
+        self.securityGroupIDs = securityGroupIDs; self.project = project
+    }
+}
+
+public struct NeutronRouter: Sendable, Equatable, Identifiable {
+    public var id: String
+    public var name: String
+    public var status: String
+    /// The external network the gateway is on, if any.
+    public var externalNetworkID: String?
+    public var externalIPs: [String]
+    public var project: String?
+
+    public init(id: String, name: String, status: String, externalNetworkID: String? = nil,
+                externalIPs: [String] = [], project: String? = nil) {
+        self.id = id; self.name = name; self.status = status; self.externalNetworkID = externalNetworkID
+        self.externalIPs = externalIPs; self.project = project
+    }
+}
+
+public struct FloatingIP: Sendable, Equatable, Identifiable {
+    public var id: String
+    public var address: String
+    public var fixedAddress: String?
+    public var portID: String?
+    public var networkID: String
+    public var status: String
+    public var project: String?
+
+    public init(id: String, address: String, fixedAddress: String? = nil, portID: String? = nil,
+                networkID: String, status: String, project: String? = nil) {
+        self.id = id; self.address = address; self.fixedAddress = fixedAddress; self.portID = portID
+        self.networkID = networkID; self.status = status; self.project = project
+    }
+}
+
+private struct WireFixedIP: Decodable { var ip_address: String }
+
+/// Neutron writes an empty string for "no project" on system-owned ports.
+private func project(_ id: String?, _ tenant: String?) -> String? {
+    let value = id ?? tenant
+    return value?.isEmpty == true ? nil : value
+}
+
+extension NeutronDecoder {
+    /// `GET /v2.0/ports`.
+    public static func ports(_ data: Data, path: String = "/v2.0/ports") throws(DecodingFailure) -> OpenStackPage<NeutronPort> {
+        struct Wire: Decodable {
+            var id: String
+            var name: String?
+            var network_id: String
+            var mac_address: String
+            var fixed_ips: [WireFixedIP]?
+            var device_id: String?
+            var device_owner: String?
+            var status: String
+            var security_groups: [String]?
+            var project_id: String?
+            var tenant_id: String?
+        }
+        struct Body: Decodable {
+            var ports: [Wire]
+            var ports_links: [WireLink]?
+        }
+        let body = try WireDecoder.decode(Body.self, from: data, service: service, path: path)
+        let items = body.ports.map {
+            NeutronPort(id: $0.id, name: $0.name ?? "", networkID: $0.network_id, macAddress: $0.mac_address,
+                        fixedIPs: ($0.fixed_ips ?? []).map(\.ip_address), deviceID: $0.device_id ?? "",
+                        deviceOwner: $0.device_owner ?? "", status: $0.status,
+                        securityGroupIDs: $0.security_groups ?? [], project: project($0.project_id, $0.tenant_id))
+        }
+        return OpenStackPage(items: items, next: body.ports_links?.next)
+    }
+
+    /// `GET /v2.0/routers`.
+    public static func routers(_ data: Data, path: String = "/v2.0/routers") throws(DecodingFailure) -> OpenStackPage<NeutronRouter> {
+        struct Gateway: Decodable {
+            var network_id: String?
+            var external_fixed_ips: [WireFixedIP]?
+        }
+        struct Wire: Decodable {
+            var id: String
+            var name: String?
+            var status: String
+            var external_gateway_info: Gateway?
+            var project_id: String?
+            var tenant_id: String?
+        }
+        struct Body: Decodable {
+            var routers: [Wire]
+            var routers_links: [WireLink]?
+        }
+        let body = try WireDecoder.decode(Body.self, from: data, service: service, path: path)
+        let items = body.routers.map {
+            NeutronRouter(id: $0.id, name: $0.name ?? "", status: $0.status,
+                          externalNetworkID: $0.external_gateway_info?.network_id,
+                          externalIPs: ($0.external_gateway_info?.external_fixed_ips ?? []).map(\.ip_address),
+                          project: project($0.project_id, $0.tenant_id))
+        }
+        return OpenStackPage(items: items, next: body.routers_links?.next)
+    }
+
+    /// `GET /v2.0/floatingips`.
+    public static func floatingIPs(_ data: Data,
+                                   path: String = "/v2.0/floatingips") throws(DecodingFailure) -> OpenStackPage<FloatingIP> {
+        struct Wire: Decodable {
+            var id: String
+            var floating_ip_address: String
+            var fixed_ip_address: String?
+            var port_id: String?
+            var floating_network_id: String
+            var status: String
+            var project_id: String?
+            var tenant_id: String?
+        }
+        struct Body: Decodable {
+            var floatingips: [Wire]
+            var floatingips_links: [WireLink]?
+        }
+        let body = try WireDecoder.decode(Body.self, from: data, service: service, path: path)
+        let items = body.floatingips.map {
+            FloatingIP(id: $0.id, address: $0.floating_ip_address, fixedAddress: $0.fixed_ip_address,
+                       portID: $0.port_id, networkID: $0.floating_network_id, status: $0.status,
+                       project: project($0.project_id, $0.tenant_id))
+        }
+        return OpenStackPage(items: items, next: body.floatingips_links?.next)
+    }
+}

@@ -1,0 +1,70 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// A compute host as `GET /os-hypervisors/detail` reports it. Capacity fields are gone from 2.88 on
+/// (Placement has them), so they are optional.
+public struct Hypervisor: Sendable, Equatable, Identifiable {
+    public var id: String
+    public var hostname: String
+    /// "QEMU", "fake", ...
+    public var type: String?
+    /// "up" or "down".
+    public var state: String
+    /// "enabled" or "disabled".
+    public var status: String
+    public var hostIP: String?
+    public var vcpus: Int?
+    public var vcpusUsed: Int?
+    public var memoryMiB: Int?
+    public var memoryUsedMiB: Int?
+    public var localDiskGiB: Int?
+    public var localDiskUsedGiB: Int?
+    public var runningVMs: Int?
+
+    public init(id: String, hostname: String, type: String? = nil, state: String, status: String,
+                hostIP: String? = nil, vcpus: Int? = nil, vcpusUsed: Int? = nil, memoryMiB: Int? = nil,
+                memoryUsedMiB: Int? = nil, localDiskGiB: Int? = nil, localDiskUsedGiB: Int? = nil,
+                runningVMs: Int? = nil) {
+        self.id = id; self.hostname = hostname; self.type = type; self.state = state; self.status = status
+        self.hostIP = hostIP; self.vcpus = vcpus; self.vcpusUsed = vcpusUsed; self.memoryMiB = memoryMiB
+        self.memoryUsedMiB = memoryUsedMiB; self.localDiskGiB = localDiskGiB
+        self.localDiskUsedGiB = localDiskUsedGiB; self.runningVMs = runningVMs
+    }
+}
+
+extension NovaDecoder {
+    /// `GET /os-hypervisors` or `/os-hypervisors/detail`; ids are numbers before 2.53 and UUIDs after.
+    public static func hypervisors(_ data: Data,
+                                   path: String = "/os-hypervisors/detail") throws(DecodingFailure) -> OpenStackPage<Hypervisor> {
+        struct Wire: Decodable {
+            var id: FlexibleID
+            var hypervisor_hostname: String
+            var hypervisor_type: String?
+            var state: String
+            var status: String
+            var host_ip: String?
+            var vcpus: Int?
+            var vcpus_used: Int?
+            var memory_mb: Int?
+            var memory_mb_used: Int?
+            var local_gb: Int?
+            var local_gb_used: Int?
+            var running_vms: Int?
+        }
+        struct Body: Decodable {
+            var hypervisors: [Wire]
+            var hypervisors_links: [WireLink]?
+        }
+        let body = try WireDecoder.decode(Body.self, from: data, service: service, path: path)
+        let items = body.hypervisors.map {
+            Hypervisor(id: $0.id.value, hostname: $0.hypervisor_hostname, type: $0.hypervisor_type,
+                       state: $0.state, status: $0.status, hostIP: $0.host_ip, vcpus: $0.vcpus,
+                       vcpusUsed: $0.vcpus_used, memoryMiB: $0.memory_mb, memoryUsedMiB: $0.memory_mb_used,
+                       localDiskGiB: $0.local_gb, localDiskUsedGiB: $0.local_gb_used, runningVMs: $0.running_vms)
+        }
+        return OpenStackPage(items: items, next: body.hypervisors_links?.next)
+    }
+}

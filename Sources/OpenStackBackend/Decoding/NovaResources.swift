@@ -1,0 +1,149 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import StacktopModel
+
+extension NovaDecoder {
+    /// `GET /flavors/detail`.
+    public static func flavors(_ data: Data, path: String = "/flavors/detail") throws(DecodingFailure) -> OpenStackPage<Flavor> {
+        struct WireFlavor: Decodable {
+            var id: String
+            var name: String
+            var vcpus: Int
+            var ram: Int
+            var disk: Int
+            var isPublic: Bool?
+            enum CodingKeys: String, CodingKey {
+                case id, name, vcpus, ram, disk, isPublic = "os-flavor-access:is_public"
+            }
+        }
+        struct Body: Decodable {
+            var flavors: [WireFlavor]
+            var flavors_links: [WireLink]?
+        }
+        let body = try WireDecoder.decode(Body.self, from: data, service: service, path: path)
+        let items = body.flavors.map {
+            Flavor(id: $0.id, name: $0.name, vcpus: $0.vcpus, ramMiB: $0.ram, diskGiB: $0.disk,
+                   isPublic: $0.isPublic ?? true)
+        }
+        return OpenStackPage(items: items, next: body.flavors_links?.next)
+    }
+
+    /// `GET /os-keypairs`: each entry is wrapped in `{"keypair": {...}}`; `type` appears from 2.2.
+    public static func keypairs(_ data: Data, project: String? = nil,
+                                path: String = "/os-keypairs") throws(DecodingFailure) -> OpenStackPage<Keypair> {
+        struct WireKeypair: Decodable {
+            var name: String
+            var fingerprint: String?
+            var public_key: String?
+            var type: String?
+            var created_at: String?
+        }
+        struct Entry: Decodable { var keypair: WireKeypair }
+        struct Body: Decodable {
+            var keypairs: [Entry]
+            var keypairs_links: [WireLink]?
+        }
+        let body = try WireDecoder.decode(Body.self, from: data, service: service, path: path)
+        let items = body.keypairs.map(\.keypair).map {
+            Keypair(name: $0.name, fingerprint: $0.fingerprint ?? "", publicKey: $0.public_key ?? "",
+                    type: $0.type ?? "ssh", project: project, createdAt: $0.created_at.flatMap(OpenStackDate.parse))
+        }
+        return OpenStackPage(items: items, next: body.keypairs_links?.next)
+    }
+
+    /// `GET /limits`: absolute limits and what is in use. Keys dropped by later microversions
+    /// (security groups from 2.36) are simply absent from the result.
+    public static func limits(_ data: Data, project: String,
+                              path: String = "/limits") throws(DecodingFailure) -> ProjectQuotas {
+        try AbsoluteLimits.decode(data, service: service, path: path, project: project, keys: [
+            .instances: ("maxTotalInstances", "totalInstancesUsed"),
+            .cores: ("maxTotalCores", "totalCoresUsed"),
+            .ramMiB: ("maxTotalRAMSize", "totalRAMUsed"),
+            .keypairs: ("maxTotalKeypairs", nil),
+            .securityGroups: ("maxSecurityGroups", "totalSecurityGroupsUsed"),
+            .securityGroupRules: ("maxSecurityGroupRules", nil),
+        ])
+    }
+
+    /// `GET /os-quota-sets/{project}` (limits only, used 0) or `.../detail` (with `in_use`).
+    public static func quotaSet(_ data: Data, project: String,
+                                path: String = "/os-quota-sets/{project}/detail") throws(DecodingFailure) -> ProjectQuotas {
+        struct Body: Decodable { var quota_set: [String: WireQuotaValue] }
+        let body = try WireDecoder.decode(Body.self, from: data, service: service, path: path)
+        return ProjectQuotas(project: project, usages: QuotaMapping.usages(body.quota_set, keys: [
+            .instances: "instances", .cores: "cores", .ramMiB: "ram", .keypairs: "key_pairs",
+            .securityGroups: "security_groups", .securityGroupRules: "security_group_rules",
+        ]))
+    }
+
+    /// `POST /servers/{id}/action` with `os-getConsoleOutput`.
+    public static func consoleOutput(_ data: Data,
+                                     path: String = "/servers/{id}/action") throws(DecodingFailure) -> String {
+        struct Body: Decodable { var output: String }
+        return try WireDecoder.decode(Body.self, from: data, service: service, path: path).output
+    }
+
+    /// `POST /servers/{id}/remote-consoles` (2.6+, `remote_console`) or the older
+    /// `os-getVNCConsole`/`os-getSerialConsole` actions (`console`).
+    public static func remoteConsole(_ data: Data,
+                                     path: String = "/servers/{id}/remote-consoles") throws(DecodingFailure) -> RemoteConsole {
+        struct Wire: Decodable {
+            var type: String
+            var url: String
+            var `protocol`: String?
+        }
+        struct Body: Decodable {
+            var remote_console: Wire?
+            var console: Wire?
+        }
+        let body = try WireDecoder.decode(Body.self, from: data, service: service, path: path)
+        guard let wire = body.remote_console ?? body.console else {
+            throw DecodingFailure(service: service, path: path, key: "remote_console",
+                                  reason: "the key \"remote_console\" is missing")
+        }
+        return RemoteConsole(protocol: wire.protocol ?? RemoteConsole.protocolOf(type: wire.type),
+                             type: wire.type, url: wire.url)
+    }
+}
+
+/// A console URL Nova hands out for a server.
+public struct RemoteConsole: Sendable, Equatable {
+    /// "vnc", "spice", "serial", "rdp", "mks".
+    public var `protocol`: String
+    /// "novnc", "spice-html5", "serial", ...
+    public var type: String
+    public var url: String
+
+    public init(protocol: String, type: String, url: String) {
+        self.protocol = `protocol`; self.type = type; self.url = url
+    }
+
+    static func protocolOf(type: String) -> String {
+        switch type {
+        case "novnc", "xvpvnc": "vnc"
+        case "spice-html5", "spice-direct": "spice"
+        default: type
+        }
+    }
+}
+
+/// `{"limits": {"absolute": {...}}}` as both Nova and Cinder write it.
+enum AbsoluteLimits {
+    static func decode(_ data: Data, service: String, path: String, project: String,
+                       keys: [QuotaResource: (max: String, used: String?)]) throws(DecodingFailure) -> ProjectQuotas {
+        struct Body: Decodable {
+            struct Limits: Decodable { var absolute: [String: FlexibleInt] }
+            var limits: Limits
+        }
+        let absolute = try WireDecoder.decode(Body.self, from: data, service: service, path: path).limits.absolute
+        let usages = QuotaResource.allCases.compactMap { resource -> QuotaUsage? in
+            guard let names = keys[resource], let limit = absolute[names.max]?.value else { return nil }
+            let used = names.used.flatMap { absolute[$0]?.value } ?? 0
+            return QuotaUsage(resource: resource, used: used, limit: limit)
+        }
+        return ProjectQuotas(project: project, usages: usages)
+    }
+}
