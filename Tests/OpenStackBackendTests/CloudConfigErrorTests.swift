@@ -121,6 +121,22 @@ final class CloudConfigErrorTests: XCTestCase {
             + "\(cloudsPath)); add auth_url: under its auth: section, or pass --os-auth-url.")
     }
 
+    func testMissingAuthURLWithAVendorProfileSaysProfilesAreNotSupported() throws {
+        try fx.write(cloudsPath, "clouds:\n  v:\n    profile: vexxhost\n    auth:\n      username: u\n      password: p\n")
+        let error = fx.error(cloud: "v")
+        XCTAssertEqual(error?.key, "auth_url")
+        XCTAssertTrue(error?.message.contains("the vendor profile \"vexxhost\" is not supported here") == true)
+        assertOneSentence(error)
+    }
+
+    func testOversizedFileIsRefused() throws {
+        try fx.write(cloudsPath, "# " + String(repeating: "x", count: 4 << 20) + "\n")
+        let error = fx.error()
+        XCTAssertEqual(error?.kind, .malformedFile)
+        XCTAssertEqual(error?.file, cloudsPath)
+        assertOneSentence(error)
+    }
+
     func testMissingCredentialsFromEnvironment() {
         let noPassword = fx.error(env: ["OS_AUTH_URL": "https://k/v3", "OS_USERNAME": "u"])
         XCTAssertEqual(noPassword?.key, "password")

@@ -100,8 +100,7 @@ extension CloudConfig: CustomStringConvertible, CustomDebugStringConvertible, Cu
             ("cacert", cacert), ("identityAPIVersion", identityAPIVersion), ("sourceFile", sourceFile),
         ]
         var fields = optional.compactMap { key, value in value.map { (key, $0) } }
-        for key in serviceOverrides.keys.sorted() {
-            let override = serviceOverrides[key]!
+        for (key, override) in serviceOverrides.sorted(by: { $0.key < $1.key }) {
             if let version = override.apiVersion { fields.append(("\(key)_api_version", version)) }
             if let endpoint = override.endpointOverride { fields.append(("\(key)_endpoint_override", endpoint)) }
         }

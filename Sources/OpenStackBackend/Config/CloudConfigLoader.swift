@@ -14,6 +14,14 @@ public enum ConfigCompatibility: Sendable, Equatable {
 /// Precedence, highest first: flags; then (CLI mode) `OS_*` variables; then the cloud's entry in
 /// secure.yaml deep-merged over clouds.yaml; then defaults (interface public, identity API 3,
 /// TLS verification on, domain "default").
+///
+/// Followed from openstacksdk `openstack/config/loader.py` (search path, secure.yaml merge,
+/// envvars cloud, cloud choice, regions, domain fan-out) and osc-lib `shell.py`,
+/// `cli/client_config.py` (OS_* as option defaults, default auth type and domain). Not followed:
+/// vendor profiles and clouds-public.yaml, /etc/xdg and macOS/Windows directories, a region's
+/// `values:`, password prompting; a malformed file is an error rather than skipped; `--verify`
+/// beats `insecure: true` (openstacksdk lets insecure win); a token given only under `auth:` with
+/// no auth_type selects token auth (osc-lib would pick password and then fail).
 public enum CloudConfigLoader {
     public static func load(cloud: String?, flags: ConfigFlags = ConfigFlags(), environment: [String: String],
                             homeDirectory: String, currentDirectory: String,

@@ -134,7 +134,11 @@ struct CloudConfigResolver {
     }
 
     private func checkCredentials(_ values: [String: ConfigValue], authType: AuthType) throws {
-        try require("auth_url", in: values, what: " (the Keystone URL)")
+        // openstacksdk fills auth_url from a vendor profile; stacktop ships none, so say so.
+        let profile = (values["profile"] ?? values["cloud"]).map {
+            "; the vendor profile \"\($0.text)\" is not supported here, so write the URL out"
+        } ?? ""
+        try require("auth_url", in: values, what: " (the Keystone URL\(profile))")
         switch authType {
         case .password:
             if values["username"] == nil && values["user_id"] == nil {

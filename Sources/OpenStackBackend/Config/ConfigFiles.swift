@@ -40,10 +40,20 @@ enum ConfigFiles {
     }
 
     /// The first candidate that exists and can be read; unreadable files are skipped, as
-    /// openstacksdk does on EACCES. JSON is read by the YAML parser (JSON is YAML flow syntax).
+    /// openstacksdk does on EACCES. Unlike openstacksdk, which logs a warning and skips a file that
+    /// is not valid YAML, this stops with the file and line: a silently ignored clouds.yaml is
+    /// harder to debug than a clear error. JSON is read by the YAML parser (JSON is YAML flow syntax).
     static func loadFirst(of candidates: [String]) throws -> LoadedConfigFile? {
         for path in candidates where isFile(path) {
-            guard let text = read(path) else { continue }
+            guard let data = try? Data(contentsOf: URL(fileURLWithPath: path)) else { continue }
+            guard data.count <= sizeLimit else {
+                throw CloudConfigError(
+                    kind: .malformedFile,
+                    message: "\(path) is larger than 4 MB, which no cloud configuration file is; check that "
+                        + "OS_CLIENT_CONFIG_FILE or the file at that path is the right one.",
+                    file: path)
+            }
+            let text = String(decoding: data, as: UTF8.self)
             let node: YAMLNode?
             do {
                 node = try YAML.parse(text)
@@ -68,13 +78,6 @@ enum ConfigFiles {
         var isDirectory: ObjCBool = false
         return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
         #endif
-    }
-
-    private static func read(_ path: String) -> String? {
-        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path)), data.count <= sizeLimit else {
-            return nil
-        }
-        return String(decoding: data, as: UTF8.self)
     }
 
     static func join(_ directory: String, _ name: String) -> String {

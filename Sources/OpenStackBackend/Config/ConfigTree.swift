@@ -2,24 +2,12 @@ import YAMLKit
 
 /// A parsed clouds.yaml / secure.yaml, every node tagged with its file and line, so that after
 /// secure.yaml is merged in each value still points at the file it came from.
-indirect enum ConfigTree: Sendable, Equatable {
+indirect enum ConfigTree: Sendable {
     case scalar(ConfigValue)
     /// Keys in file order (names of clouds are listed in that order in error messages).
     case mapping([(key: String, line: Int, value: ConfigTree)], origin: ConfigOrigin)
     case list([ConfigTree], origin: ConfigOrigin)
     case null(origin: ConfigOrigin)
-
-    static func == (lhs: ConfigTree, rhs: ConfigTree) -> Bool {
-        switch (lhs, rhs) {
-        case (.scalar(let a), .scalar(let b)): a == b
-        case (.mapping(let a, let oa), .mapping(let b, let ob)):
-            oa == ob && a.count == b.count
-                && zip(a, b).allSatisfy { $0.key == $1.key && $0.line == $1.line && $0.value == $1.value }
-        case (.list(let a, let oa), .list(let b, let ob)): a == b && oa == ob
-        case (.null(let a), .null(let b)): a == b
-        default: false
-        }
-    }
 
     init(_ node: YAMLNode, file: String) {
         let origin = ConfigOrigin.file(path: file, line: node.line)

@@ -16,7 +16,7 @@ enum EnvironmentCloud {
         var values: [String: ConfigValue] = [:]
         // Old spellings first so that OS_PROJECT_NAME beats OS_TENANT_NAME, OS_INTERFACE beats
         // OS_ENDPOINT_TYPE; sorting keeps the result independent of dictionary order.
-        let ordered = names.sorted().sorted { isAlias($0) && !isAlias($1) }
+        let ordered = names.filter(isAlias).sorted() + names.filter { !isAlias($0) }.sorted()
         for name in ordered {
             guard let text = environment[name], !text.isEmpty else { continue }
             values[ConfigKeys.normalize(key(of: name))] = ConfigValue(text, origin: .environment(name))

@@ -1,5 +1,5 @@
 /// One cloud's settings as flat keys (auth keys beside the others) plus the regions it lists.
-struct FlatCloud: Sendable, Equatable {
+struct FlatCloud: Sendable {
     var values: [String: ConfigValue] = [:]
     /// From `regions:` or a comma-separated `region_name:`; the first is the default region.
     var regions: [String] = []
