@@ -54,7 +54,8 @@ let package = Package(
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "YAMLKit"]),
         .testTarget(name: "DashboardTests",
                     dependencies: ["Dashboard", "TerminalUI", "StacktopModel", "StacktopServices", "StacktopStore",
-                                   "LocalBackend"]),
+                                   "LocalBackend"],
+                    exclude: ["Snapshots"]),
         .testTarget(name: "EndToEndTests", dependencies: []),
     ],
     swiftLanguageModes: [.v6]

@@ -25,6 +25,9 @@ public enum BackendError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .readOnly(let action):
             "Refused to \(action): stacktop is read-only; restart it without --readonly to make changes."
+        case .unreachable(let endpoint, let reason) where endpoint.hasPrefix("http://") || endpoint.hasPrefix("https://"):
+            "Could not reach \(endpoint): \(reason). Check the address (auth_url in clouds.yaml or OS_AUTH_URL) and "
+                + "that the cloud answers from this machine."
         case .unreachable(let endpoint, let reason):
             "Could not connect to \(endpoint): \(reason). Check the URI and that libvirtd is running, or use --demo."
         case .unsupported(let action):

@@ -1,10 +1,10 @@
 import Foundation
 import XCTest
 
-/// Upstream OpenStack api-ref samples, copied byte for byte from /work/shared/openstack-api-samples
+/// Upstream OpenStack api-ref samples, copied byte for byte from ../shared/openstack-api-samples
 /// so the tests run anywhere; `KeystoneSamplesTests` checks the copies against the originals when present.
 enum KeystoneSamples {
-    static let sharedRoot = "/work/shared/openstack-api-samples/"
+    static let sharedRoot = Samples.root.path + "/"
 
     /// keystone/auth/responses/project-scoped-password.json
     static let projectScopedPassword = #"""
