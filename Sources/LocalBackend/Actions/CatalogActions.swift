@@ -1,0 +1,199 @@
+import Foundation
+import StacktopModel
+import StacktopServices
+import StacktopStore
+
+/// Actions that live only in the state store on a libvirt host: flavors, key pairs, security groups
+/// and their rules, quotas. (Security groups also become nwfilters; see `NWFilterXML`.)
+struct CatalogActions {
+    let store: StateStore
+    /// Quota checks count what exists now.
+    let snapshot: @Sendable () throws -> CloudSnapshot
+    let keys: KeyTool
+
+    static let capabilities: Set<Capability> = [
+        Capability(.flavor, .create), Capability(.flavor, .delete),
+        Capability(.keypair, .create), Capability(.keypair, .delete),
+        Capability(.securityGroup, .create), Capability(.securityGroup, .delete),
+        Capability(.securityGroupRule, .create), Capability(.securityGroupRule, .delete),
+        Capability(.quota, .update),
+    ]
+
+    /// nil when the request is not one of these.
+    func perform(_ request: ActionRequest) throws -> ActionOutcome? {
+        switch (request.kind, request.action) {
+        case (.flavor, .create): return try createFlavor(request)
+        case (.flavor, .delete): return try deleteFlavors(request)
+        case (.keypair, .create): return try createKeypair(request)
+        case (.keypair, .delete): return try deleteKeypairs(request)
+        case (.securityGroup, .create): return try createGroup(request)
+        case (.securityGroup, .delete): return try deleteGroups(request)
+        case (.securityGroupRule, .create): return try createRule(request)
+        case (.securityGroupRule, .delete): return try deleteRules(request)
+        case (.quota, .update): return try updateQuota(request)
+        default: return nil
+        }
+    }
+
+    // MARK: flavors
+
+    private func createFlavor(_ request: ActionRequest) throws -> ActionOutcome {
+        let name = try ActionOptions.name(request)
+        guard try store.flavors().allSatisfy({ $0.name != name }) else {
+            throw BackendError.refused(reason: "A flavor named \(name) already exists; pick another name.")
+        }
+        let vcpus = try ActionOptions.positiveInt(request, "vcpus")
+        let ram = try ActionOptions.positiveInt(request, "ram")
+        let disk = try ActionOptions.positiveInt(request, "disk", allowZero: true)
+        try store.upsertFlavor(Flavor(id: UUID().uuidString.lowercased(), name: name, vcpus: vcpus, ramMiB: ram, diskGiB: disk))
+        return ActionOutcome(message: "Created flavor \(name) (\(vcpus) vCPUs, \(ram) MiB RAM, \(disk) GiB disk).")
+    }
+
+    private func deleteFlavors(_ request: ActionRequest) throws -> ActionOutcome {
+        let known = Set(try store.flavors().map(\.name))
+        for name in request.targets where !known.contains(name) { throw BackendError.notFound(kind: "flavor", name: name) }
+        for name in request.targets { try store.deleteFlavor(named: name) }
+        return ActionOutcome(message: "Deleted flavor \(request.targets.joined(separator: ", ")); "
+                             + "instances already using it keep their size.")
+    }
+
+    // MARK: key pairs
+
+    private func createKeypair(_ request: ActionRequest) throws -> ActionOutcome {
+        let name = try ActionOptions.name(request)
+        let project = request.project
+        guard try store.keypairs().allSatisfy({ $0.name != name }) else {
+            throw BackendError.refused(reason: "A key pair named \(name) already exists; pick another name.")
+        }
+        try QuotaCheck.require(.keypairs, adding: 1, project: project, snapshot: try snapshot())
+        if let publicKeyPath = request.options["public-key"] {
+            let publicKey = try keys.readPublicKey(at: publicKeyPath)
+            let fingerprint = try keys.fingerprint(of: publicKey)
+            try store.upsertKeypair(Keypair(name: name, fingerprint: fingerprint, publicKey: publicKey, project: project,
+                                            createdAt: Date()))
+            return ActionOutcome(message: "Imported key pair \(name) (\(fingerprint)).")
+        }
+        guard let privatePath = request.options["private-key"] else {
+            throw BackendError.refused(reason: "Say where to save the new private key with --private-key PATH "
+                                       + "(it is shown nowhere else), or import one with --public-key FILE.")
+        }
+        let generated = try keys.generate(comment: name, savingPrivateKeyTo: privatePath)
+        try store.upsertKeypair(Keypair(name: name, fingerprint: generated.fingerprint, publicKey: generated.publicKey,
+                                        project: project, createdAt: Date()))
+        return ActionOutcome(message: "Created key pair \(name); its private key is in \(privatePath) (mode 0600), "
+                             + "and nowhere else.")
+    }
+
+    private func deleteKeypairs(_ request: ActionRequest) throws -> ActionOutcome {
+        let known = Set(try store.keypairs().map(\.name))
+        for name in request.targets where !known.contains(name) { throw BackendError.notFound(kind: "keypair", name: name) }
+        for name in request.targets { try store.deleteKeypair(named: name) }
+        return ActionOutcome(message: "Deleted key pair \(request.targets.joined(separator: ", ")).")
+    }
+
+    // MARK: security groups
+
+    private func group(named name: String, project: String?) throws -> SecurityGroup {
+        let groups = try store.securityGroups().filter { $0.name == name || $0.id == name }
+        let mine = groups.filter { $0.project == project || $0.project == nil }
+        if let only = (mine.count == 1 ? mine : groups.count == 1 ? groups : []).first { return only }
+        if groups.isEmpty { throw BackendError.notFound(kind: "secgroup", name: name) }
+        throw BackendError.refused(reason: "Several security groups are named \(name) (projects "
+            + groups.map { $0.project ?? "none" }.joined(separator: ", ") + "); switch project with :project NAME first.")
+    }
+
+    private func createGroup(_ request: ActionRequest) throws -> ActionOutcome {
+        let name = try ActionOptions.name(request)
+        let existing = try store.securityGroups()
+        guard !existing.contains(where: { $0.name == name && $0.project == request.project }) else {
+            throw BackendError.refused(reason: "Project \(request.project ?? "none") already has a security group named \(name).")
+        }
+        try QuotaCheck.require(.securityGroups, adding: 1, project: request.project, snapshot: try snapshot())
+        // As in Neutron, a new group lets everything out and nothing in until rules say otherwise.
+        let group = SecurityGroup(id: UUID().uuidString.lowercased(), name: name,
+                                  description: request.options["description"] ?? "", project: request.project,
+                                  rules: [SecurityGroupRule(id: UUID().uuidString.lowercased(), direction: .egress)])
+        try store.upsertSecurityGroup(group)
+        return ActionOutcome(message: "Created security group \(name) (all egress allowed, no ingress yet).")
+    }
+
+    private func deleteGroups(_ request: ActionRequest) throws -> ActionOutcome {
+        let instances = try snapshot().instances
+        var groups: [SecurityGroup] = []
+        for name in request.targets {
+            let group = try group(named: name, project: request.project)
+            let users = instances.filter(group.isUsed(by:)).map(\.name)
+            guard users.isEmpty else {
+                throw BackendError.refused(reason: "Security group \(name) is used by \(users.joined(separator: ", ")); "
+                                           + "remove it from those instances first.")
+            }
+            groups.append(group)
+        }
+        for group in groups { try store.deleteSecurityGroup(id: group.id) }
+        return ActionOutcome(message: "Deleted security group \(request.targets.joined(separator: ", ")).")
+    }
+
+    private func createRule(_ request: ActionRequest) throws -> ActionOutcome {
+        guard let groupName = request.options["group"] ?? request.targets.first else {
+            throw BackendError.refused(reason: "Say which security group gets the rule with --group NAME.")
+        }
+        let group = try group(named: groupName, project: request.project)
+        try QuotaCheck.require(.securityGroupRules, adding: 1, project: group.project, snapshot: try snapshot())
+        let rule = try RuleOptions.rule(from: request.options)
+        try store.addSecurityGroupRule(rule, toGroup: group.id)
+        return ActionOutcome(message: "Added \(RuleOptions.describe(rule)) to security group \(group.name).")
+    }
+
+    private func deleteRules(_ request: ActionRequest) throws -> ActionOutcome {
+        let rules = try store.securityGroups().flatMap { group in group.rules.map { (group, $0) } }
+        for id in request.targets where !rules.contains(where: { $0.1.id == id }) {
+            throw BackendError.notFound(kind: "secgroup-rule", name: id)
+        }
+        for id in request.targets { try store.deleteSecurityGroupRule(id: id) }
+        return ActionOutcome(message: "Deleted \(request.targets.count == 1 ? "rule" : "\(request.targets.count) rules") "
+                             + request.targets.joined(separator: ", ") + ".")
+    }
+
+    // MARK: quotas
+
+    /// `quota update PROJECT --instances 20 --cores 40`; the project `default` sets the defaults.
+    private func updateQuota(_ request: ActionRequest) throws -> ActionOutcome {
+        guard let project = request.targets.first else {
+            throw BackendError.refused(reason: "Name the project (or `default`), e.g. `quota update engineering --instances 20`.")
+        }
+        let known = Set(try store.projects().map(\.name))
+        guard project == "default" || known.contains(project) else { throw BackendError.notFound(kind: "project", name: project) }
+        var changed: [String] = []
+        for (key, value) in request.options.sorted(by: { $0.key < $1.key }) {
+            guard let resource = QuotaResource.named(key) else {
+                throw BackendError.refused(reason: "Unknown quota \"\(key)\"; quotas are "
+                    + QuotaResource.allCases.map { "--" + $0.optionName }.joined(separator: ", ") + ".")
+            }
+            guard let limit = Int(value), limit >= -1 else {
+                throw BackendError.refused(reason: "The \(resource.label) quota must be a whole number, or -1 for unlimited, not \"\(value)\".")
+            }
+            if project == "default" {
+                try store.setQuotaDefault(limit, for: resource)
+            } else {
+                try store.setQuotaLimit(limit, for: resource, project: project)
+            }
+            changed.append("\(resource.label) \(limit == -1 ? "unlimited" : String(limit))")
+        }
+        guard !changed.isEmpty else {
+            throw BackendError.refused(reason: "Say which quota to change, e.g. --instances 20.")
+        }
+        let whose = project == "default" ? "the default quotas" : "the quotas of \(project)"
+        return ActionOutcome(message: "Set \(whose): " + changed.joined(separator: ", ") + ".")
+    }
+}
+
+extension QuotaResource {
+    /// The command line's spelling: --instances, --cores, --ram, --security-groups…
+    public var optionName: String { rawValue.replacingOccurrences(of: "_", with: "-") }
+
+    public static func named(_ word: String) -> QuotaResource? {
+        let normal = word.lowercased().replacingOccurrences(of: "_", with: "-")
+        if normal == "vcpus" { return .cores }
+        return allCases.first { $0.optionName == normal }
+    }
+}

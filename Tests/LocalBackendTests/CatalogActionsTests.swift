@@ -1,0 +1,156 @@
+import Foundation
+import XCTest
+@testable import LocalBackend
+import StacktopModel
+import StacktopServices
+import StacktopStore
+
+/// Flavors, key pairs, security groups and rules, quotas: store-only actions on a real SQLite store.
+final class CatalogActionsTests: XCTestCase {
+    private func actions(store: StateStore, quotas: [QuotaUsage] = [],
+                         instances: [Instance] = []) -> CatalogActions {
+        let snapshot = CloudSnapshot(instances: instances, quotas: [ProjectQuotas(project: "web", usages: quotas)])
+        return CatalogActions(store: store, snapshot: { snapshot }, keys: KeyTool())
+    }
+
+    private func refusal(_ body: () throws -> Any?) -> String {
+        do { _ = try body(); return "no error" } catch { return ErrorText.sentence(error) }
+    }
+
+    func testFlavorsAreCreatedCheckedAndDeleted() throws {
+        let store = try makeStore(self)
+        let catalog = actions(store: store)
+        let created = try catalog.perform(ActionRequest(action: .create, kind: .flavor, targets: ["m1.tiny"],
+                                                        options: ["vcpus": "1", "ram": "512", "disk": "1"]))
+        XCTAssertEqual(created?.message, "Created flavor m1.tiny (1 vCPUs, 512 MiB RAM, 1 GiB disk).")
+        XCTAssertEqual(try store.flavors().map(\.name), ["m1.tiny"])
+        XCTAssertEqual(refusal { try catalog.perform(ActionRequest(action: .create, kind: .flavor, targets: ["m1.tiny"],
+                                                                   options: ["vcpus": "1", "ram": "512", "disk": "1"])) },
+                       "A flavor named m1.tiny already exists; pick another name.")
+        XCTAssertEqual(refusal { try catalog.perform(ActionRequest(action: .create, kind: .flavor, targets: ["x"],
+                                                                   options: ["vcpus": "two", "ram": "1", "disk": "1"])) },
+                       "--vcpus must be a whole number above zero, not \"two\".")
+        _ = try catalog.perform(ActionRequest(action: .delete, kind: .flavor, targets: ["m1.tiny"]))
+        XCTAssertEqual(try store.flavors(), [])
+        XCTAssertTrue(refusal { try catalog.perform(ActionRequest(action: .delete, kind: .flavor, targets: ["nope"])) }
+            .hasPrefix("No flavor named \"nope\""))
+        XCTAssertNil(try catalog.perform(ActionRequest(action: .start, kind: .instance, targets: ["x"])),
+                     "not a catalog action")
+    }
+
+    func testKeypairsImportGenerateAndRespectTheQuota() throws {
+        let store = try makeStore(self)
+        try store.upsertProject(Project(id: "p", name: "web"))
+        let directory = try makeTemporaryDirectory(self)
+        let catalog = actions(store: store, quotas: [QuotaUsage(resource: .keypairs, used: 1, limit: 3)])
+
+        let privatePath = directory + "/id_stacktop"
+        let generated = try catalog.perform(ActionRequest(action: .create, kind: .keypair, targets: ["laptop"],
+                                                          options: ["private-key": privatePath], project: "web"))
+        XCTAssertEqual(generated?.message.hasPrefix("Created key pair laptop; its private key is in \(privatePath)"), true)
+        let attributes = try FileManager.default.attributesOfItem(atPath: privatePath)
+        XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600)
+        let privateText = try String(contentsOfFile: privatePath, encoding: .utf8)
+        XCTAssertTrue(privateText.contains("OPENSSH PRIVATE KEY"))
+        let stored = try XCTUnwrap(try store.keypairs().first)
+        XCTAssertTrue(stored.publicKey.hasPrefix("ssh-ed25519 "))
+        XCTAssertTrue(stored.fingerprint.hasPrefix("SHA256:"))
+        XCTAssertFalse(stored.publicKey.contains("PRIVATE"), "the store never holds the private key")
+
+        // Importing: the .pub of the key just made, under another name.
+        let publicPath = directory + "/id.pub"
+        try (stored.publicKey + "\n").write(toFile: publicPath, atomically: true, encoding: .utf8)
+        let imported = try catalog.perform(ActionRequest(action: .create, kind: .keypair, targets: ["laptop-2"],
+                                                         options: ["public-key": publicPath], project: "web"))
+        XCTAssertEqual(imported?.message, "Imported key pair laptop-2 (\(stored.fingerprint)).")
+        XCTAssertTrue(refusal { try catalog.perform(ActionRequest(action: .create, kind: .keypair, targets: ["bad"],
+                                                                  options: ["public-key": privatePath], project: "web")) }
+            .contains("is not an OpenSSH public key"), "a private key is refused as a public one")
+        XCTAssertTrue(refusal { try catalog.perform(ActionRequest(action: .create, kind: .keypair, targets: ["again"],
+                                                                  options: ["private-key": privatePath], project: "web")) }
+            .contains("already exists; stacktop never overwrites a key"))
+
+        let full = actions(store: store, quotas: [QuotaUsage(resource: .keypairs, used: 3, limit: 3)])
+        XCTAssertEqual(refusal { try full.perform(ActionRequest(action: .create, kind: .keypair, targets: ["more"],
+                                                                options: ["public-key": publicPath], project: "web")) },
+                       "Quota exceeded for Key Pairs in project web: 3 of 3 in use and 1 more requested. "
+                       + "Free some up or ask an admin to raise the quota.")
+    }
+
+    func testSecurityGroupsRulesAndTheirChecks() throws {
+        let store = try makeStore(self)
+        try store.upsertProject(Project(id: "p", name: "web"))
+        let catalog = actions(store: store, quotas: [QuotaUsage(resource: .securityGroups, used: 0, limit: 5)])
+        _ = try catalog.perform(ActionRequest(action: .create, kind: .securityGroup, targets: ["api"],
+                                              options: ["description": "API servers"], project: "web"))
+        let added = try catalog.perform(ActionRequest(action: .create, kind: .securityGroupRule, targets: [],
+                                                      options: ["group": "api", "protocol": "tcp", "port": "8000-8080",
+                                                                "remote-ip": "10.0.0.0/8"], project: "web"))
+        XCTAssertEqual(added?.message, "Added ingress tcp port 8000-8080 from 10.0.0.0/8 to security group api.")
+        let group = try XCTUnwrap(try store.securityGroups().first { $0.name == "api" })
+        XCTAssertEqual(group.rules.map(\.direction), [.egress, .ingress], "new groups allow egress, as in Neutron")
+        XCTAssertEqual(group.rules.last?.portMin, 8000)
+
+        for (options, expected) in [
+            (["group": "api", "protocol": "tcp", "port": "70000"], "--port is a port (22) or a range (8000-8080) within 1-65535, not \"70000\"."),
+            (["group": "api", "protocol": "icmp", "port": "22"], "Ports need --protocol tcp or udp."),
+            (["group": "api", "protocol": "gre"], "--protocol is tcp, udp, icmp or any, not \"gre\"."),
+            (["group": "api", "remote-ip": "10.0.0/8"], "--remote-ip must be a network such as 10.0.0.0/8 or 0.0.0.0/0, not \"10.0.0/8\"."),
+        ] {
+            XCTAssertEqual(refusal { try catalog.perform(ActionRequest(action: .create, kind: .securityGroupRule,
+                                                                       targets: [], options: options, project: "web")) },
+                           expected)
+        }
+
+        // In use: refused, and nothing is deleted.
+        let user = Instance(id: "i1", name: "api-01", state: .running, vcpus: 1, memoryMiB: 512, project: "web",
+                            securityGroups: ["api"])
+        let busy = actions(store: store, instances: [user])
+        XCTAssertEqual(refusal { try busy.perform(ActionRequest(action: .delete, kind: .securityGroup, targets: ["api"],
+                                                                project: "web")) },
+                       "Security group api is used by api-01; remove it from those instances first.")
+        let rule = try XCTUnwrap(group.rules.last)
+        _ = try catalog.perform(ActionRequest(action: .delete, kind: .securityGroupRule, targets: [rule.id]))
+        XCTAssertEqual(try store.securityGroups().first?.rules.count, 1)
+        _ = try catalog.perform(ActionRequest(action: .delete, kind: .securityGroup, targets: ["api"], project: "web"))
+        XCTAssertEqual(try store.securityGroups(), [])
+    }
+
+    func testQuotaUpdatesForAProjectAndTheDefaults() throws {
+        let store = try makeStore(self)
+        try store.upsertProject(Project(id: "p", name: "web"))
+        let catalog = actions(store: store)
+        let outcome = try catalog.perform(ActionRequest(action: .update, kind: .quota, targets: ["web"],
+                                                        options: ["instances": "20", "vcpus": "-1"]))
+        XCTAssertEqual(outcome?.message, "Set the quotas of web: Instances 20, vCPUs unlimited.")
+        XCTAssertEqual(try store.quotaLimits(project: "web")[.instances], 20)
+        XCTAssertEqual(try store.quotaLimits(project: "web")[.cores], -1)
+        _ = try catalog.perform(ActionRequest(action: .update, kind: .quota, targets: ["default"],
+                                              options: ["security-groups": "4"]))
+        XCTAssertEqual(try store.quotaDefaults()[.securityGroups], 4)
+        XCTAssertTrue(refusal { try catalog.perform(ActionRequest(action: .update, kind: .quota, targets: ["web"],
+                                                                  options: ["toasters": "1"])) }
+            .hasPrefix("Unknown quota \"toasters\"; quotas are --instances, --cores"))
+        XCTAssertEqual(refusal { try catalog.perform(ActionRequest(action: .update, kind: .quota, targets: ["web"],
+                                                                   options: ["instances": "lots"])) },
+                       "The Instances quota must be a whole number, or -1 for unlimited, not \"lots\".")
+    }
+
+    func testNWFilterXMLFromAGroup() {
+        let group = SecurityGroup(id: "g1", name: "web", project: "p", rules: [
+            SecurityGroupRule(id: "r1", direction: .ingress, protocol: "tcp", portMin: 80, portMax: 443, remoteCIDR: "0.0.0.0/0"),
+            SecurityGroupRule(id: "r2", direction: .egress),
+            SecurityGroupRule(id: "r3", direction: .ingress, ethertype: "IPv6", protocol: "icmp", remoteCIDR: "::/0"),
+        ])
+        let xml = NWFilterXML.group(group)
+        XCTAssertTrue(xml.hasPrefix("<filter name='stacktop-sg-g1' chain='root'>"))
+        XCTAssertTrue(xml.contains("<rule action='accept' direction='in' priority='500'>\n    <tcp state='NEW' dstportstart='80' dstportend='443' srcipaddr='0.0.0.0' srcipmask='0'/>"), xml)
+        XCTAssertTrue(xml.contains("<rule action='accept' direction='out' priority='500'>\n    <all state='NEW'/>"), xml)
+        XCTAssertTrue(xml.contains("<icmpv6 state='NEW' srcipaddr='::' srcipmask='0'/>"), xml)
+        let instance = NWFilterXML.instance(uuid: "u1", groups: [group])
+        XCTAssertTrue(instance.contains("<filterref filter='stacktop-sg-g1'/>"))
+        XCTAssertTrue(instance.contains("<rule action='drop' direction='in' priority='1000'><all/></rule>"))
+        XCTAssertFalse(instance.contains("direction='out' priority='1000'"), "a group with egress rules lets traffic out")
+        XCTAssertTrue(NWFilterXML.instance(uuid: "u2", groups: []).contains("<rule action='drop' direction='out' priority='1000'>"))
+    }
+}
