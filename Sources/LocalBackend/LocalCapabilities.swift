@@ -3,11 +3,17 @@ import StacktopServices
 /// What a libvirt host can do through stacktop, and why some OpenStack things have no equivalent.
 public enum LocalCapabilities {
     public static let all = Capabilities(
-        supported: [],
+        supported: Set(instanceActions.map { Capability(.instance, $0) }),
         unsupportedKinds: [
             .floatingIP: "A libvirt host has no floating IPs: guests on a NAT network reach out through the host, "
                 + "and a forwarded port (or a routed network) is how they are reached from outside.",
             .router: "A libvirt host has no routers: each NAT network is routed by the host itself.",
             .hypervisor: "A libvirt host is its own single hypervisor; its CPU and memory are on the Overview.",
         ])
+
+    /// What `InstanceActions` carries out; everything else on an instance is refused by name.
+    static let instanceActions: [ActionKind] = [
+        .start, .stop, .powerOff, .reboot, .hardReboot, .pause, .unpause, .suspend, .resume,
+        .lock, .unlock, .rename, .delete,
+    ]
 }

@@ -53,11 +53,18 @@ public struct LocalCloudBackend: CloudReader, CloudMutator {
 
     public var capabilities: Capabilities { LocalCapabilities.all }
 
+    // @concurrent: the libvirt calls block (a managed save writes the guest's whole memory).
+    @concurrent
     public func perform(_ request: ActionRequest) async throws -> ActionOutcome {
         if let refusal = capabilities.refusal(request.action, on: request.kind) {
             throw BackendError.refused(reason: refusal)
         }
-        throw BackendError.unsupported(action: "\(request.action.traits.title) \(request.kind.noun)")
+        switch request.kind {
+        case .instance:
+            return try InstanceActions(connection: connection, store: store).perform(request)
+        default:
+            throw BackendError.unsupported(action: "\(request.action.traits.title) \(request.kind.noun)")
+        }
     }
 
     /// Keeps `BackendError`s as they are and gives anything else a readable sentence.

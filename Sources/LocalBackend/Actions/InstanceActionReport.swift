@@ -1,0 +1,61 @@
+import StacktopServices
+
+/// Turns what happened to each target into the one sentence (or the one error) the user sees.
+enum InstanceActionReport {
+    /// One finished target: its name now, and for rename and delete the extra that the sentence needs.
+    struct Done: Equatable {
+        var name: String
+        var renamedTo: String? = nil
+        var deletedDisks: [String] = []
+    }
+
+    /// "Powered off web-01 and web-02": what was done, in the past tense, without the full stop.
+    static func done(_ action: ActionKind, _ done: [Done]) -> String {
+        let names = list(done.map(\.name))
+        switch action {
+        case .start: return "Started \(names)"
+        // Shutdown and reboot only ask the guest; the guest decides when it is done.
+        case .stop: return "Asked \(names) to shut down"
+        case .powerOff: return "Powered off \(names)"
+        case .reboot: return "Asked \(names) to reboot"
+        case .hardReboot: return "Hard rebooted \(names)"
+        case .pause: return "Paused \(names)"
+        case .unpause: return "Unpaused \(names)"
+        case .suspend: return "Suspended \(names)"
+        case .resume: return "Resumed \(names)"
+        case .lock: return "Locked \(names)"
+        case .unlock: return "Unlocked \(names)"
+        case .rename:
+            return list(done.map { "Renamed \($0.name) to \($0.renamedTo ?? $0.name)" })
+        case .delete:
+            let disks = done.flatMap(\.deletedDisks)
+            if disks.isEmpty { return "Deleted \(names)" }
+            let what = disks.count == 1 ? "disk" : "disks"
+            return "Deleted \(names) with \(done.count == 1 ? "its" : "their") \(what) \(list(disks))"
+        default: return "\(action.traits.title) done for \(names)"
+        }
+    }
+
+    /// The outcome when nothing failed; else the one error naming what succeeded and what failed, and why.
+    /// A single target's error is passed on unchanged, so a locked instance still reads as `.locked`.
+    static func outcome(_ action: ActionKind, done: [Done],
+                        failed: [(target: String, error: BackendError)]) throws(BackendError) -> ActionOutcome {
+        if failed.isEmpty { return ActionOutcome(message: self.done(action, done) + ".") }
+        if done.isEmpty, failed.count == 1 { throw failed[0].error }
+        let reasons = failed.map { $0.error.message.droppingFinalStop }.joined(separator: "; ")
+        let failedNames = list(failed.map(\.target))
+        if done.isEmpty {
+            let sentence = "\(action.traits.title) failed for \(failedNames): \(reasons)."
+            // Nothing changed when every failure was a refusal, and the audit log should say refused.
+            if failed.allSatisfy({ $0.error.isRefusal }) { throw .refused(reason: sentence) }
+            throw .failed(what: "\(action.traits.title) \(failedNames)", reason: reasons)
+        }
+        throw .failed(what: "\(self.done(action, done)), but \(failedNames)", reason: reasons)
+    }
+
+    /// "a", "a and b", "a, b and c".
+    static func list(_ items: [String]) -> String {
+        guard items.count > 1 else { return items.first ?? "" }
+        return items.dropLast().joined(separator: ", ") + " and " + items[items.count - 1]
+    }
+}

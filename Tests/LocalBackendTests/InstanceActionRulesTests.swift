@@ -1,0 +1,127 @@
+@testable import LocalBackend
+import StacktopModel
+import StacktopServices
+import XCTest
+
+/// The decisions that need no hypervisor: states the test driver cannot produce, the sentences of a
+/// bulk report, which disks count as an instance's own, and libvirt's errors made into sentences.
+final class InstanceActionRulesTests: XCTestCase {
+    private func status(_ state: DomainRunState, active: Bool) -> DomainStatus {
+        DomainStatus(uuid: "u-1", name: "web-01", state: state, active: active)
+    }
+
+    private func refusal(_ action: ActionKind, _ status: DomainStatus, locked: Bool = false,
+                         options: [String: String] = [:]) -> String? {
+        do {
+            let plan = try InstanceActionRules.plan(action, status: status, locked: locked, options: options)
+            XCTFail("expected a refusal, got \(plan)")
+            return nil
+        } catch {
+            return error.message
+        }
+    }
+
+    func testStatesTheTestDriverCannotReach() throws {
+        let stopping = status(.shuttingDown, active: true)
+        XCTAssertEqual(refusal(.stop, stopping), "web-01 is already shutting down; power it off if it does not finish.")
+        XCTAssertEqual(try InstanceActionRules.plan(.powerOff, status: stopping, locked: false), .libvirt(.destroy))
+        XCTAssertEqual(refusal(.reboot, stopping),
+                       "Reboot needs web-01 running, but it is shutting down; hard reboot it instead.")
+        XCTAssertEqual(refusal(.start, stopping),
+                       "Start needs web-01 shut off, but it is shutting down; power it off first.")
+
+        let crashedButActive = status(.crashed, active: true)
+        XCTAssertEqual(try InstanceActionRules.plan(.hardReboot, status: crashedButActive, locked: false),
+                       .libvirt(.reset))
+        XCTAssertEqual(try InstanceActionRules.plan(.start, status: status(.crashed, active: false), locked: false),
+                       .libvirt(.create))
+        XCTAssertEqual(refusal(.pause, status(.guestSuspended, active: true)),
+                       "Pause needs web-01 running, but it is suspended by its guest OS.")
+        XCTAssertEqual(refusal(.stop, status(.paused, active: true)),
+                       "web-01 is paused, so its guest cannot shut down; unpause it first, or power it off.")
+        XCTAssertEqual(refusal(.rename, status(.saved, active: false), options: ["name": "b"]),
+                       "Rename needs web-01 shut off, but it is suspended; resume it, shut it off and try again.")
+        XCTAssertEqual(refusal(.rename, status(.shutOff, active: false), options: ["name": "web-01"]),
+                       "web-01 already has that name; give a different one.")
+    }
+
+    func testLockIsCheckedBeforeTheState() throws {
+        let off = status(.shutOff, active: false)
+        XCTAssertEqual(refusal(.stop, off, locked: true), BackendError.locked(name: "web-01").message,
+                       "a locked instance says locked, not 'already shut off'")
+        XCTAssertEqual(try InstanceActionRules.plan(.unlock, status: off, locked: true), .setLocked(false))
+        XCTAssertEqual(try InstanceActionRules.plan(.delete, status: off, locked: false), .delete)
+    }
+
+    func testReportSentences() {
+        typealias Done = InstanceActionReport.Done
+        XCTAssertEqual(InstanceActionReport.list(["a", "b", "c"]), "a, b and c")
+        XCTAssertEqual(try? InstanceActionReport.outcome(.delete, done: [
+            Done(name: "a", deletedDisks: ["a.qcow2"]), Done(name: "b", deletedDisks: ["b.qcow2"])], failed: []),
+            ActionOutcome(message: "Deleted a and b with their disks a.qcow2 and b.qcow2."))
+
+        let failure = BackendError.failed(what: "Powering off b", reason: "internal error: boom; check the log")
+        XCTAssertThrowsError(try InstanceActionReport.outcome(.powerOff, done: [], failed: [("b", failure)])) {
+            XCTAssertEqual($0 as? BackendError, failure, "one target's error is passed on as it is")
+        }
+        let refused = BackendError.refused(reason: "c is already shut off.")
+        XCTAssertThrowsError(try InstanceActionReport.outcome(.powerOff, done: [],
+                                                              failed: [("b", failure), ("c", refused)])) {
+            XCTAssertEqual(($0 as? BackendError)?.message, "Power off b and c failed: Powering off b failed: "
+                           + "internal error: boom; check the log; c is already shut off.")
+            XCTAssertEqual(($0 as? BackendError)?.isRefusal, false, "a real failure is not recorded as refused")
+        }
+    }
+
+    func testOwnedVolumesSkipImagesSharedDisksAndMedia() {
+        func volume(_ name: String, pool: String = "default") -> PoolVolume {
+            PoolVolume(pool: pool, name: name, path: "/p/\(pool)/\(name)", key: name, capacityBytes: 1,
+                       allocationBytes: 1)
+        }
+        let inventory = HostInventory(
+            instances: [
+                Instance(id: "u-1", name: "a", state: .shutoff, vcpus: 1, memoryMiB: 1, disks: [
+                    InstanceDisk(target: "vda", source: "/p/default/a.qcow2"),
+                    InstanceDisk(target: "vdb", source: "default/data.raw"),
+                    InstanceDisk(target: "vdc", source: "/p/default/shared.raw"),
+                    InstanceDisk(target: "vdd", source: "/p/images/base.qcow2"),
+                    InstanceDisk(target: "vde", source: "/p/default/seed.raw", readOnly: true),
+                    InstanceDisk(target: "sda", source: "/p/default/tools.iso", device: .cdrom),
+                ]),
+                Instance(id: "u-2", name: "b", state: .shutoff, vcpus: 1, memoryMiB: 1, disks: [
+                    InstanceDisk(target: "vda", source: "default/shared.raw"),
+                ]),
+            ],
+            poolVolumes: [volume("a.qcow2"), volume("data.raw"), volume("shared.raw"),
+                          volume("base.qcow2", pool: "images"), volume("seed.raw"), volume("tools.iso"),
+                          volume("other.raw")])
+        let owned = InstanceDeletion.ownedVolumes(of: "u-1", in: inventory, images: ["/p/images/base.qcow2"])
+        XCTAssertEqual(owned.map(\.name), ["a.qcow2", "data.raw"],
+                       "shared (named by pool/volume elsewhere), image, read-only and CD-ROM disks stay")
+    }
+
+    func testLibvirtErrorsBecomeSentencesWithWhatToDo() throws {
+        let xml = try makeTemporaryDirectory(self) + "/node.xml"
+        try """
+            <node><domain type='test'><name>web-01</name><memory>1024</memory>
+              <os><type>hvm</type></os></domain></node>
+            """.write(toFile: xml, atomically: true, encoding: .utf8)
+        let connection = try LibvirtConnection(uri: "test://" + xml)
+        let domain = try connection.domainStatus("web-01")
+        XCTAssertThrowsError(try connection.call(.resume, uuid: domain.uuid, name: "web-01")) {
+            XCTAssertEqual(($0 as? BackendError)?.message, "Unpausing web-01 failed: internal error: domain 'web-01' "
+                           + "not paused; check the libvirt log of test://\(xml) for details.")
+        }
+        try connection.call(.destroy, uuid: domain.uuid, name: "web-01")
+        XCTAssertThrowsError(try connection.call(.reboot, uuid: domain.uuid, name: "web-01")) {
+            XCTAssertEqual(($0 as? BackendError)?.message, "Rebooting web-01 failed: Requested operation is not "
+                           + "valid: domain is not running; its state changed meanwhile, "
+                           + "so refresh the list and try again.")
+        }
+        XCTAssertThrowsError(try connection.deleteVolume(pool: "nope", name: "x.qcow2")) {
+            XCTAssertEqual(($0 as? BackendError)?.message, "Deleting volume x.qcow2 in storage pool nope failed: "
+                           + "Storage pool not found: no storage pool with matching name 'nope'; "
+                           + "it is gone, so refresh the list.")
+        }
+    }
+}

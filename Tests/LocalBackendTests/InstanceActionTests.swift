@@ -1,0 +1,323 @@
+import Foundation
+@testable import LocalBackend
+import StacktopModel
+import StacktopServices
+import StacktopStore
+import XCTest
+
+/// Instance actions end to end on libvirt's test driver: each effect is checked by reading the host again.
+final class InstanceActionTests: XCTestCase {
+    private static let webUUID = "6695eb01-f6a4-8304-79aa-97f2502e1931"
+    private static let dbUUID = "6695eb01-f6a4-8304-79aa-97f2502e1932"
+    private static let cirrosPath = "/var/lib/stacktop-test/images/cirros-0.6.2.qcow2"
+
+    private var connection: LibvirtConnection!
+    private var store: StateStore!
+    private var backend: LocalCloudBackend!
+
+    override func setUpWithError() throws {
+        let xml = try makeTemporaryDirectory(self) + "/node.xml"
+        try Self.nodeXML.write(toFile: xml, atomically: true, encoding: .utf8)
+        connection = try LibvirtConnection(uri: "test://" + xml)
+        store = try makeStore(self)
+        try store.upsertProject(Project(id: "p-web", name: "web"))
+        backend = LocalCloudBackend(connection: connection, store: store)
+    }
+
+    override func tearDown() {
+        backend = nil; store = nil; connection = nil
+    }
+
+    // MARK: - Helpers
+
+    @discardableResult
+    private func perform(_ action: ActionKind, _ targets: String..., options: [String: String] = [:])
+        async throws -> String {
+        try await backend.perform(ActionRequest(action: action, kind: .instance, targets: targets, options: options))
+            .message
+    }
+
+    /// The error `perform` throws; fails the test when it succeeds or throws something else.
+    private func error(_ action: ActionKind, _ targets: String..., options: [String: String] = [:],
+                       file: StaticString = #filePath, line: UInt = #line) async -> BackendError? {
+        do {
+            let message = try await backend.perform(
+                ActionRequest(action: action, kind: .instance, targets: targets, options: options)).message
+            XCTFail("expected an error, got \"\(message)\"", file: file, line: line)
+        } catch let error as BackendError {
+            return error
+        } catch {
+            XCTFail("expected a BackendError, got \(error)", file: file, line: line)
+        }
+        return nil
+    }
+
+    private func assertDone(_ action: ActionKind, _ targets: String..., options: [String: String] = [:],
+                            gives expected: String, file: StaticString = #filePath, line: UInt = #line) async throws {
+        let message = try await backend.perform(
+            ActionRequest(action: action, kind: .instance, targets: targets, options: options)).message
+        XCTAssertEqual(message, expected, file: file, line: line)
+    }
+
+    private func assertError(_ action: ActionKind, _ targets: String..., options: [String: String] = [:],
+                             fails expected: BackendError, file: StaticString = #filePath, line: UInt = #line) async {
+        let request = ActionRequest(action: action, kind: .instance, targets: targets, options: options)
+        do {
+            let message = try await backend.perform(request).message
+            XCTFail("expected \(expected), got \"\(message)\"", file: file, line: line)
+        } catch {
+            XCTAssertEqual(error as? BackendError, expected, file: file, line: line)
+        }
+    }
+
+    /// A fresh read of the host (what the dashboard would show next).
+    private func state(_ name: String) throws -> InstanceState? {
+        try connection.inventory().instances.first { $0.name == name }?.state
+    }
+
+    private func runState(_ name: String) throws -> DomainRunState {
+        try connection.domainStatus(name).state
+    }
+
+    // MARK: - Lifecycle
+
+    func testLifecycleActionsChangeTheStateOnTheHost() async throws {
+        try await assertDone(.pause, "web-01", gives: "Paused web-01.")
+        XCTAssertEqual(try state("web-01"), .paused)
+        try await assertDone(.unpause, "web-01", gives: "Unpaused web-01.")
+        XCTAssertEqual(try state("web-01"), .running)
+        try await assertDone(.stop, "web-01", gives: "Asked web-01 to shut down.")
+        XCTAssertEqual(try state("web-01"), .shutoff, "the test driver's guest shuts down at once")
+        try await assertDone(.start, "web-01", gives: "Started web-01.")
+        XCTAssertEqual(try state("web-01"), .running)
+        try await assertDone(.powerOff, "web-01", gives: "Powered off web-01.")
+        XCTAssertEqual(try state("web-01"), .shutoff)
+        let snapshot = try await backend.snapshot()
+        XCTAssertEqual(snapshot.instances.first { $0.name == "web-01" }?.state, .shutoff)
+    }
+
+    func testRebootAndHardRebootKeepItRunning() async throws {
+        try await assertDone(.reboot, "web-01", gives: "Asked web-01 to reboot.")
+        XCTAssertEqual(try state("web-01"), .running)
+        try await assertDone(.hardReboot, "web-01", gives: "Hard rebooted web-01.")
+        XCTAssertEqual(try state("web-01"), .running)
+        let refused = await error(.reboot, "db-01")
+        XCTAssertEqual(refused, .refused(reason: "Reboot needs db-01 running, but it is shut off; start it instead."))
+    }
+
+    func testSuspendIsAManagedSaveThatResumeAndStartBringBack() async throws {
+        try await assertDone(.suspend, "web-01", gives: "Suspended web-01.")
+        XCTAssertEqual(try runState("web-01"), .saved)
+        await assertError(.suspend, "web-01", fails: .refused(reason: "web-01 is already suspended."))
+        await assertError(.stop, "web-01",
+                          fails: .refused(reason: "web-01 is suspended, so it is already off; "
+                                          + "resume it first to shut it down cleanly."))
+        try await assertDone(.resume, "web-01", gives: "Resumed web-01.")
+        XCTAssertEqual(try runState("web-01"), .running)
+
+        // A paused guest can be suspended too; start also restores the saved state.
+        try await perform(.suspend, "app-01")
+        XCTAssertEqual(try runState("app-01"), .saved)
+        try await assertDone(.start, "app-01", gives: "Started app-01.")
+        XCTAssertEqual(try runState("app-01"), .running)
+
+        await assertError(.resume, "db-01",
+                          fails: .refused(reason: "db-01 has no suspended state to resume; start it instead."))
+    }
+
+    func testWrongStateIsRefusedBeforeLibvirtAndChangesNothing() async throws {
+        await assertError(.stop, "db-01", fails: .refused(reason: "db-01 is already shut off."))
+        await assertError(.powerOff, "db-01", fails: .refused(reason: "db-01 is already shut off."))
+        await assertError(.start, "web-01", fails: .refused(reason: "web-01 is already running."))
+        await assertError(.pause, "app-01", fails: .refused(reason: "app-01 is already paused."))
+        await assertError(.unpause, "web-01", fails: .refused(reason: "web-01 is not paused; it is already running."))
+        await assertError(.start, "app-01", fails: .refused(reason: "app-01 is paused; unpause it instead."))
+        await assertError(.hardReboot, "db-01",
+                          fails: .refused(reason: "Hard reboot needs db-01 running, but it is shut off; "
+                                          + "start it instead."))
+        XCTAssertEqual(try state("web-01"), .running)
+        XCTAssertEqual(try state("db-01"), .shutoff)
+        XCTAssertEqual(try state("app-01"), .paused)
+    }
+
+    func testTargetsByUUIDAndUnknownNames() async throws {
+        try await assertDone(.pause, Self.webUUID, gives: "Paused web-01.")
+        XCTAssertEqual(try state("web-01"), .paused)
+        let missing = await error(.start, "nope")
+        XCTAssertEqual(missing, .notFound(kind: "server", name: "nope"))
+        XCTAssertEqual(missing?.message, "No server named \"nope\" exists; check the name with `stacktop server list`.")
+        await assertError(.start, fails: .refused(reason: "Start needs a server; select one or name it."))
+    }
+
+    // MARK: - Lock
+
+    func testLockedInstanceRefusesEverythingButUnlock() async throws {
+        XCTAssertNil(try store.instanceOwnership(uuid: Self.webUUID))
+        try await assertDone(.lock, "web-01", gives: "Locked web-01.")
+        XCTAssertEqual(try store.instanceOwnership(uuid: Self.webUUID)?.locked, true, "the row is created")
+        for action in [ActionKind.powerOff, .stop, .reboot, .hardReboot, .pause, .suspend, .delete, .lock] {
+            let refused = await error(action, "web-01")
+            XCTAssertEqual(refused, .locked(name: "web-01"), "\(action)")
+            XCTAssertEqual(refused?.isRefusal, true)
+        }
+        await assertError(.rename, "web-01", options: ["name": "x"], fails: .locked(name: "web-01"))
+        XCTAssertEqual(try state("web-01"), .running, "libvirt was not asked")
+        let snapshot = try await backend.snapshot()
+        XCTAssertEqual(snapshot.instances.first { $0.name == "web-01" }?.locked, true)
+
+        try await assertDone(.unlock, "web-01", gives: "Unlocked web-01.")
+        await assertError(.unlock, "web-01", fails: .refused(reason: "web-01 is not locked."))
+        try await perform(.powerOff, "web-01")
+        XCTAssertEqual(try state("web-01"), .shutoff)
+    }
+
+    func testLockKeepsTheRestOfAnExistingOwnershipRow() async throws {
+        try store.upsertInstanceOwnership(InstanceOwnership(uuid: Self.dbUUID, project: "web", flavor: "m1.small"))
+        try await perform(.lock, "db-01")
+        XCTAssertEqual(try store.instanceOwnership(uuid: Self.dbUUID),
+                       InstanceOwnership(uuid: Self.dbUUID, project: "web", flavor: "m1.small", locked: true))
+    }
+
+    // MARK: - Rename
+
+    func testRenameOnlyWhileShutOff() async throws {
+        await assertError(.rename, "web-01", options: ["name": "web-09"],
+                          fails: .refused(reason: "Rename needs web-01 shut off first; "
+                                          + "shut it off and try again."))
+        await assertError(.rename, "db-01", options: ["name": "web-01"],
+                          fails: .refused(reason: "A server named web-01 already exists; choose another name."))
+        await assertError(.rename, "db-01",
+                          fails: .refused(reason: "Rename needs a new name for db-01; give it with --name NEW."))
+        try await assertDone(.rename, Self.dbUUID, options: ["name": " db-02 "], gives: "Renamed db-01 to db-02.")
+        let renamed = try connection.inventory().instances.first { $0.id == Self.dbUUID }
+        XCTAssertEqual(renamed?.name, "db-02")
+        XCTAssertNil(try state("db-01"))
+        await assertError(.rename, "db-02", "web-01", options: ["name": "x"],
+                          fails: .refused(reason: "Rename one server at a time; each needs its own new name."))
+    }
+
+    // MARK: - Delete
+
+    func testDeleteRemovesTheDomainAndOnlyTheDisksItOwns() async throws {
+        try store.upsertImageMetadata(ImageMetadata(path: Self.cirrosPath, name: "cirros"))
+        try store.upsertInstanceOwnership(InstanceOwnership(uuid: Self.webUUID, project: "web"))
+        try store.setVolumeOwner(path: "/var/lib/stacktop-test/default/web-01.qcow2", project: "web")
+        try store.setVolumeOwner(path: "/var/lib/stacktop-test/default/shared.raw", project: "web")
+        let message = try await perform(.delete, "web-01")
+        XCTAssertEqual(message, "Deleted web-01 with its disks web-01.qcow2 and data-01.raw.")
+
+        let host = try connection.inventory()
+        XCTAssertFalse(host.instances.contains { $0.name == "web-01" })
+        XCTAssertEqual(Set(host.poolVolumes.map(\.name)),
+                       ["cirros-0.6.2.qcow2", "shared.raw", "db-01.qcow2", "scratch.raw"],
+                       "the image, the disk db-01 shares and the unattached volume stay")
+        XCTAssertNil(try store.instanceOwnership(uuid: Self.webUUID))
+        XCTAssertEqual(try store.volumeOwners(), ["/var/lib/stacktop-test/default/shared.raw": "web"],
+                       "the deleted disk's owner is forgotten, the shared one's kept")
+        XCTAssertEqual(try state("db-01"), .shutoff)
+    }
+
+    func testDeleteUndefinesASuspendedInstance() async throws {
+        try await perform(.suspend, "app-01")
+        try await assertDone(.delete, "app-01", gives: "Deleted app-01.")
+        XCTAssertNil(try state("app-01"))
+    }
+
+    // MARK: - Several targets
+
+    func testSeveralTargetsReportWhatSucceededAndWhatFailed() async throws {
+        try await perform(.lock, "app-01")
+        let partial = await error(.powerOff, "web-01", "db-01", "app-01")
+        XCTAssertEqual(partial?.message,
+                       "Powered off web-01, but db-01 and app-01 failed: db-01 is already shut off; "
+                       + "app-01 is locked: unlock it first (`stacktop server unlock app-01`).")
+        XCTAssertEqual(partial?.isRefusal, false, "something changed")
+        XCTAssertEqual(try state("web-01"), .shutoff)
+        XCTAssertEqual(try state("app-01"), .paused)
+
+        let refused = await error(.stop, "web-01", "db-01")
+        XCTAssertEqual(refused, .refused(reason: "Shut off failed for web-01 and db-01: web-01 is already shut off; "
+                                         + "db-01 is already shut off."))
+
+        try await assertDone(.start, "web-01", "db-01", "web-01", Self.dbUUID, gives: "Started web-01 and db-01.")
+        XCTAssertEqual(try state("db-01"), .running)
+    }
+
+    // MARK: - Capabilities
+
+    func testCapabilitiesListExactlyTheInstanceActionsThatWork() async throws {
+        XCTAssertEqual(backend.capabilities.actions(for: .instance),
+                       [.delete, .start, .stop, .powerOff, .reboot, .hardReboot, .pause, .unpause, .suspend, .resume,
+                        .lock, .unlock, .rename])
+        await assertError(.resize, "web-01", options: ["flavor": "m1.small"],
+                          fails: .refused(reason: "Resize server is not supported by this backend."))
+        XCTAssertEqual(try state("web-01"), .running)
+    }
+
+    private static let nodeXML = """
+        <node xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>
+          <domain type='test'>
+            <name>web-01</name>
+            <uuid>\(webUUID)</uuid>
+            <memory unit='MiB'>1024</memory>
+            <vcpu>1</vcpu>
+            <os><type arch='x86_64'>hvm</type></os>
+            <devices>
+              <disk type='file' device='disk'>
+                <source file='/var/lib/stacktop-test/default/web-01.qcow2'/><target dev='vda' bus='virtio'/>
+              </disk>
+              <disk type='volume' device='disk'>
+                <source pool='default' volume='data-01.raw'/><target dev='vdb' bus='virtio'/>
+              </disk>
+              <disk type='file' device='disk'>
+                <source file='/var/lib/stacktop-test/default/shared.raw'/><target dev='vdc' bus='virtio'/>
+              </disk>
+              <disk type='file' device='disk'>
+                <source file='\(cirrosPath)'/><target dev='vdd' bus='virtio'/>
+              </disk>
+            </devices>
+          </domain>
+          <domain type='test'>
+            <name>db-01</name>
+            <uuid>\(dbUUID)</uuid>
+            <memory unit='MiB'>1024</memory>
+            <vcpu>1</vcpu>
+            <os><type arch='x86_64'>hvm</type></os>
+            <devices>
+              <disk type='file' device='disk'>
+                <source file='/var/lib/stacktop-test/default/db-01.qcow2'/><target dev='vda' bus='virtio'/>
+              </disk>
+              <disk type='file' device='disk'>
+                <source file='/var/lib/stacktop-test/default/shared.raw'/><target dev='vdb' bus='virtio'/>
+              </disk>
+            </devices>
+            <test:runstate>5</test:runstate>
+          </domain>
+          <domain type='test'>
+            <name>app-01</name>
+            <memory unit='MiB'>512</memory>
+            <vcpu>1</vcpu>
+            <os><type arch='x86_64'>hvm</type></os>
+            <test:runstate>3</test:runstate>
+          </domain>
+          <pool type='dir'>
+            <name>images</name>
+            <capacity unit='GiB'>100</capacity><allocation unit='GiB'>1</allocation><available unit='GiB'>99</available>
+            <target><path>/var/lib/stacktop-test/images</path></target>
+            <volume type='file'>
+              <name>cirros-0.6.2.qcow2</name><capacity unit='MiB'>112</capacity><allocation unit='MiB'>21</allocation>
+            </volume>
+          </pool>
+          <pool type='dir'>
+            <name>default</name>
+            <capacity unit='GiB'>100</capacity><allocation unit='GiB'>1</allocation><available unit='GiB'>99</available>
+            <target><path>/var/lib/stacktop-test/default</path></target>
+            <volume type='file'><name>web-01.qcow2</name><capacity unit='GiB'>20</capacity></volume>
+            <volume type='file'><name>data-01.raw</name><capacity unit='GiB'>2</capacity></volume>
+            <volume type='file'><name>shared.raw</name><capacity unit='GiB'>5</capacity></volume>
+            <volume type='file'><name>db-01.qcow2</name><capacity unit='GiB'>10</capacity></volume>
+            <volume type='file'><name>scratch.raw</name><capacity unit='GiB'>1</capacity></volume>
+          </pool>
+        </node>
+        """
+}
