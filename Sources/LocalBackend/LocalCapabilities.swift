@@ -3,7 +3,8 @@ import StacktopServices
 /// What a libvirt host can do through stacktop, and why some OpenStack things have no equivalent.
 public enum LocalCapabilities {
     public static let all = Capabilities(
-        supported: Set(instanceActions.map { Capability(.instance, $0) }),
+        supported: Set(instanceActions.map { Capability(.instance, $0) })
+            .union(StorageActions.capabilities).union(CatalogActions.capabilities),
         unsupportedKinds: [
             .floatingIP: "A libvirt host has no floating IPs: guests on a NAT network reach out through the host, "
                 + "and a forwarded port (or a routed network) is how they are reached from outside.",

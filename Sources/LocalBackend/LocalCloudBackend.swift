@@ -59,12 +59,22 @@ public struct LocalCloudBackend: CloudReader, CloudMutator {
         if let refusal = capabilities.refusal(request.action, on: request.kind) {
             throw BackendError.refused(reason: refusal)
         }
-        switch request.kind {
-        case .instance:
+        if request.kind == .instance {
             return try InstanceActions(connection: connection, store: store).perform(request)
-        default:
-            throw BackendError.unsupported(action: "\(request.action.traits.title) \(request.kind.noun)")
         }
+        let connection = self.connection, store = self.store
+        // Quota checks and in-use checks need what exists right now, read fresh.
+        let current: @Sendable () throws -> CloudSnapshot = {
+            LocalSnapshotAssembler.assemble(inventory: try connection.inventory(), store: try store.localData(),
+                                            hostname: connection.hostname())
+        }
+        if let outcome = try StorageActions(connection: connection, store: store, snapshot: current).perform(request) {
+            return outcome
+        }
+        if let outcome = try CatalogActions(store: store, snapshot: current, keys: KeyTool()).perform(request) {
+            return outcome
+        }
+        throw BackendError.unsupported(action: "\(request.action.traits.title) \(request.kind.noun)")
     }
 
     /// Keeps `BackendError`s as they are and gives anything else a readable sentence.
