@@ -74,6 +74,60 @@ final class DashboardEndToEndTests: XCTestCase {
         XCTAssertFalse(tmux.alternateScreenOn())
     }
 
+    /// Actions as a user meets them: a key, the confirmation, the row changing, the audit log.
+    func testActionsGoThroughTheGateAndTheAuditLog() throws {
+        try TmuxHarness.require()
+        let tmux = try TmuxHarness(command: "\(TmuxHarness.binary.path) --demo")
+        tmux.waitFor(text: "Limit Summary")
+        try tmux.send("2")
+        tmux.waitFor(text: "Instances (16)")
+        try tmux.send("j", "O")  // the second row, bastion, is running
+        tmux.waitFor(text: "Shut off server bastion? (y/N)")
+        try tmux.send("n")
+        tmux.waitFor(text: "Cancelled: nothing was changed.")
+        try tmux.send("O")
+        tmux.waitFor(text: "Shut off server bastion? (y/N)")
+        try tmux.send("y")
+        tmux.waitFor("bastion to be shut off") { screen in
+            screen.split(separator: "\n").contains { $0.contains("bastion") && $0.contains("Shut off") }
+        }
+        try tmux.send("D")
+        tmux.waitFor(text: "Confirm · Delete")
+        try tmux.type("bastion")
+        try tmux.send("Enter")
+        tmux.waitFor(text: "Instances (15)")
+        try tmux.type(":audit")
+        try tmux.send("Enter")
+        let audit = tmux.waitFor(text: "Audit log (2)")
+        XCTAssertTrue(audit.contains("delete server") && audit.contains("stop server"), audit)
+        try tmux.send("Escape", "q")
+        XCTAssertEqual(tmux.waitForExit(), "EXIT=0")
+    }
+
+    func testReadOnlyAndScriptsCannotSlipAMutationThrough() throws {
+        try TmuxHarness.require()
+        let noTerminal = try run([TmuxHarness.binary.path, "--demo", "server", "stop", "web-01"])
+        XCTAssertEqual(noTerminal.status, 1)
+        XCTAssertTrue(noTerminal.output.contains("Refusing to stop server web-01 without confirmation: stdin is not a terminal. "
+                                                 + "Add --yes to confirm in a script."), noTerminal.output)
+        let confirmed = try run([TmuxHarness.binary.path, "--demo", "server", "stop", "web-01", "--yes"])
+        XCTAssertEqual(confirmed.status, 0, confirmed.output)
+        XCTAssertTrue(confirmed.output.contains("web-01"), confirmed.output)
+        let readOnly = try run([TmuxHarness.binary.path, "--demo", "--readonly", "server", "delete", "web-01", "--yes"])
+        XCTAssertEqual(readOnly.status, 1)
+        XCTAssertTrue(readOnly.output.contains("Refused to delete server web-01: stacktop is read-only"), readOnly.output)
+
+        let tmux = try TmuxHarness(command: "\(TmuxHarness.binary.path) --demo --readonly")
+        tmux.waitFor(text: "READ-ONLY")
+        try tmux.send("2")
+        tmux.waitFor(text: "Instances (16)")
+        try tmux.send("D")
+        tmux.waitFor(text: "stacktop is read-only")
+        XCTAssertFalse(tmux.screen().contains("Type its name"), "no confirmation for what cannot run")
+        try tmux.send("q")
+        XCTAssertEqual(tmux.waitForExit(), "EXIT=0")
+    }
+
     func testTerminalIsRestoredAfterSIGTERMAndCtrlC() throws {
         try TmuxHarness.require()
         for (name, stop) in [("SIGTERM", "term"), ("Ctrl-C", "ctrl-c"), ("SIGHUP", "hup")] {
