@@ -4,7 +4,8 @@ import StacktopServices
 public enum LocalCapabilities {
     public static let all = Capabilities(
         supported: Set(instanceActions.map { Capability(.instance, $0) })
-            .union(StorageActions.capabilities).union(CatalogActions.capabilities),
+            .union(StorageActions.capabilities).union(CatalogActions.capabilities)
+            .union([Capability(.instance, .create)]),
         unsupportedKinds: [
             .floatingIP: "A libvirt host has no floating IPs: guests on a NAT network reach out through the host, "
                 + "and a forwarded port (or a routed network) is how they are reached from outside.",

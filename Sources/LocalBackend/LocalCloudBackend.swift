@@ -59,14 +59,17 @@ public struct LocalCloudBackend: CloudReader, CloudMutator {
         if let refusal = capabilities.refusal(request.action, on: request.kind) {
             throw BackendError.refused(reason: refusal)
         }
-        if request.kind == .instance {
-            return try InstanceActions(connection: connection, store: store).perform(request)
-        }
         let connection = self.connection, store = self.store
         // Quota checks and in-use checks need what exists right now, read fresh.
         let current: @Sendable () throws -> CloudSnapshot = {
             LocalSnapshotAssembler.assemble(inventory: try connection.inventory(), store: try store.localData(),
                                             hostname: connection.hostname())
+        }
+        if request.kind == .instance, request.action == .create {
+            return try InstanceLaunch(connection: connection, store: store, snapshot: current).perform(request)
+        }
+        if request.kind == .instance {
+            return try InstanceActions(connection: connection, store: store).perform(request)
         }
         if let outcome = try StorageActions(connection: connection, store: store, snapshot: current).perform(request) {
             return outcome

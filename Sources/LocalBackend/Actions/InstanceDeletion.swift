@@ -45,7 +45,9 @@ struct InstanceDeletion {
         guard let instance = inventory.instances.first(where: { $0.id == uuid }) else { return [] }
         let usedElsewhere = Set(inventory.instances.filter { $0.id != uuid }.flatMap(\.disks).compactMap(\.source))
         var owned: [PoolVolume] = []
-        for disk in instance.disks where disk.device == .disk && !disk.readOnly {
+        // The cloud-init seed disk stacktop made for this instance is its own, even though it is a CD-ROM.
+        let seedName = InstanceLaunch.fileStem(instance.name) + "-seed.iso"
+        for disk in instance.disks where (disk.device == .disk && !disk.readOnly) || disk.source?.hasSuffix("/" + seedName) == true {
             guard let source = disk.source else { continue }
             // A disk names its volume by path, or (type='volume' disks) as "pool/volume".
             let match = inventory.poolVolumes.first { $0.path == source || "\($0.pool)/\($0.name)" == source }

@@ -1,0 +1,119 @@
+import Foundation
+import StacktopModel
+import StacktopServices
+
+/// Everything a launch needs, checked against what exists before anything is created.
+struct LaunchPlan {
+    struct Source {
+        /// The image the root disk overlays, or nil when booting a volume.
+        var image: Image?
+        var volume: Volume?
+        var path: String
+        var format: String
+    }
+
+    var names: [String]
+    var flavor: Flavor
+    var source: Source
+    var networks: [Network]
+    var securityGroups: [SecurityGroup]
+    var keypair: Keypair?
+    var userData: String?
+    var project: String?
+    /// Where root disks and seed disks go: the image's pool.
+    var pool: String
+    var virtType: String?
+
+    init(request: ActionRequest, snapshot: CloudSnapshot) throws {
+        let name = try ActionOptions.name(request)
+        let count = Int(request.options["count"] ?? "1") ?? 0
+        guard (1...20).contains(count) else {
+            throw BackendError.refused(reason: "--count is how many instances to launch, 1 to 20, not \"\(request.options["count"] ?? "")\".")
+        }
+        names = count == 1 ? [name] : (1...count).map { "\(name)-\($0)" }
+        for candidate in names where snapshot.instances.contains(where: { $0.name == candidate }) {
+            throw BackendError.refused(reason: "An instance named \(candidate) already exists; pick another name.")
+        }
+        guard let flavorName = request.options["flavor"] else {
+            throw BackendError.refused(reason: "Choose a flavor with --flavor NAME (see `stacktop flavor list`).")
+        }
+        guard let flavor = snapshot.flavors.first(where: { $0.name == flavorName }) else {
+            throw BackendError.notFound(kind: "flavor", name: flavorName)
+        }
+        self.flavor = flavor
+        project = request.project
+
+        switch (request.options["image"], request.options["volume"]) {
+        case (let imageName?, nil):
+            guard let image = snapshot.images.first(where: { $0.name == imageName }), let path = image.path else {
+                throw BackendError.notFound(kind: "image", name: imageName)
+            }
+            if image.minDiskGiB > flavor.diskGiB || image.minRamMiB > flavor.ramMiB {
+                throw BackendError.refused(reason: "Image \(image.name) needs at least \(image.minDiskGiB) GiB of disk and "
+                    + "\(image.minRamMiB) MiB of RAM; flavor \(flavor.name) has \(flavor.diskGiB) GiB and \(flavor.ramMiB) MiB.")
+            }
+            source = Source(image: image, path: path, format: image.format == "raw" ? "raw" : "qcow2")
+            pool = image.pool ?? "default"
+        case (nil, let volumeName?):
+            guard count == 1 else { throw BackendError.refused(reason: "A volume can boot one instance; use --count 1.") }
+            guard let volume = snapshot.volumes.first(where: { $0.name == volumeName || $0.name == volumeName + ".qcow2" }),
+                  let path = volume.path else { throw BackendError.notFound(kind: "volume", name: volumeName) }
+            guard volume.attachedTo.isEmpty else {
+                throw BackendError.refused(reason: "Volume \(volume.name) is attached to \(volume.attachedTo.joined(separator: ", ")); "
+                                           + "a boot volume must be free.")
+            }
+            source = Source(volume: volume, path: path, format: volume.format ?? "qcow2")
+            pool = volume.pool ?? "default"
+        case (nil, nil):
+            throw BackendError.refused(reason: "Choose what to boot: --image NAME or --volume NAME.")
+        case (.some, .some):
+            throw BackendError.refused(reason: "Boot from an image or from a volume, not both.")
+        }
+
+        let networkNames = (request.options["networks"] ?? snapshot.networks.first?.name ?? "")
+            .split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        networks = try networkNames.map { networkName in
+            guard let network = snapshot.networks.first(where: { $0.name == networkName }) else {
+                throw BackendError.notFound(kind: "network", name: networkName)
+            }
+            return network
+        }
+        let groupNames = (request.options["security-groups"] ?? "default").split(separator: ",")
+            .map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        securityGroups = try groupNames.map { groupName in
+            let candidates = snapshot.securityGroups.filter { $0.name == groupName }
+            guard let group = candidates.first(where: { $0.project == request.project }) ?? candidates.first else {
+                throw BackendError.notFound(kind: "secgroup", name: groupName)
+            }
+            return group
+        }
+        keypair = try request.options["keypair"].map { keyName in
+            guard let keypair = snapshot.keypairs.first(where: { $0.name == keyName }) else {
+                throw BackendError.notFound(kind: "keypair", name: keyName)
+            }
+            return keypair
+        }
+        userData = try request.options["user-data"].map { path in
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw BackendError.refused(reason: "Could not read the user data file \(path); check the path.")
+            }
+            guard data.count <= 65_536 else {
+                throw BackendError.refused(reason: "User data is limited to 64 KiB, as in Nova; \(path) has \(data.count) bytes.")
+            }
+            return String(decoding: data, as: UTF8.self)
+        }
+        virtType = request.options["virt-type"]
+
+        // Quotas for everything at once, before anything is made.
+        try QuotaCheck.require(.instances, adding: count, project: project, snapshot: snapshot)
+        try QuotaCheck.require(.cores, adding: flavor.vcpus * count, project: project, snapshot: snapshot)
+        try QuotaCheck.require(.ramMiB, adding: flavor.ramMiB * count, project: project, snapshot: snapshot)
+    }
+
+    /// Root disk size: the flavor's, but never smaller than the image.
+    var rootCapacityBytes: UInt64 {
+        max(UInt64(flavor.diskGiB) << 30, source.image?.sizeBytes ?? 0)
+    }
+
+    var needsSeed: Bool { keypair != nil || userData != nil }
+}

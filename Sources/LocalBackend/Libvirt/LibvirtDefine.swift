@@ -1,0 +1,50 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CLibvirt
+import StacktopServices
+
+/// Defining, starting and removing domains from XML, for launches and for undoing a failed one.
+extension LibvirtConnection {
+    /// Defines the domain and returns its UUID.
+    func defineDomain(xml: String, name: String) throws -> String {
+        guard let domain = virDomainDefineXML(handle, xml) else { throw libvirtFailure("Defining \(name)") }
+        defer { virDomainFree(domain) }
+        guard let uuid = LibvirtStates.uuid(of: domain) else { throw libvirtFailure("Reading the UUID of \(name)") }
+        return uuid
+    }
+
+    /// Removes a domain stacktop just defined (stopping it first if it started): the undo of a launch.
+    func removeDomain(uuid: String) {
+        guard let domain = virDomainLookupByUUIDString(handle, uuid) else { return }
+        defer { virDomainFree(domain) }
+        if virDomainIsActive(domain) == 1 { _ = virDomainDestroy(domain) }
+        if virDomainUndefineFlags(domain, UInt32(VIR_DOMAIN_UNDEFINE_MANAGED_SAVE.rawValue)) != 0 {
+            _ = virDomainUndefine(domain)
+        }
+    }
+
+    /// The hypervisor type new domains get: the test driver's own, else plain QEMU (TCG). KVM is asked
+    /// for explicitly (`--virt-type kvm`): on nested machines libvirt offers it even where it fails.
+    var defaultDomainType: String { uri.hasPrefix("test:") ? "test" : "qemu" }
+
+    /// Whether this host has network filters (the test driver has none).
+    var supportsNetworkFilters: Bool { virConnectNumOfNWFilters(handle) >= 0 }
+
+    func defineNetworkFilter(xml: String, name: String) throws {
+        guard let filter = virNWFilterDefineXML(handle, xml) else { throw libvirtFailure("Defining the network filter \(name)") }
+        virNWFilterFree(filter)
+    }
+
+    func removeNetworkFilter(name: String) {
+        guard let filter = virNWFilterLookupByName(handle, name) else { return }
+        _ = virNWFilterUndefine(filter)
+        virNWFilterFree(filter)
+    }
+
+    func refreshPool(named name: String) {
+        guard let pool = virStoragePoolLookupByName(handle, name) else { return }
+        _ = virStoragePoolRefresh(pool, 0)
+        virStoragePoolFree(pool)
+    }
+}

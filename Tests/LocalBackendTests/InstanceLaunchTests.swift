@@ -1,0 +1,121 @@
+import Foundation
+import XCTest
+@testable import LocalBackend
+import StacktopModel
+import StacktopServices
+import StacktopStore
+
+/// Launches on the demo host in libvirt's test driver with a real seeded store: what a launch makes,
+/// and that a failure anywhere leaves nothing behind.
+final class InstanceLaunchTests: XCTestCase {
+    private var backend: LocalCloudBackend!
+    private var store: StateStore!
+
+    override func setUpWithError() throws {
+        let directory = try makeTemporaryDirectory(self)
+        try DemoNodeXML.xml.write(toFile: directory + "/node.xml", atomically: true, encoding: .utf8)
+        let connection = try LibvirtConnection(uri: "test://" + directory + "/node.xml")
+        store = try StateStore(path: directory + "/state.sqlite3")
+        try DemoSeed.apply(to: store, inventory: connection.inventory(), now: Date(timeIntervalSince1970: 1_790_000_000))
+        backend = LocalCloudBackend(connection: connection, store: store, kind: .demo)
+    }
+
+    private func launch(_ name: String, _ options: [String: String], project: String = "admin") async -> String {
+        do {
+            return try await backend.perform(ActionRequest(action: .create, kind: .instance, targets: [name],
+                                                           options: options, project: project)).message
+        } catch {
+            return ErrorText.sentence(error)
+        }
+    }
+
+    /// Everything that a launch could leave behind, to compare before and after.
+    private func footprint() async throws -> [String] {
+        let snapshot = try await backend.snapshot()
+        return snapshot.instances.map { "instance \($0.name)" } + snapshot.volumes.map { "volume \($0.path ?? $0.name)" }
+            + snapshot.images.map { "image \($0.name)" } + (try store.instanceOwnerships()).map { "owner \($0.uuid)" }
+            + (try store.volumeOwners()).keys.sorted().map { "volume owner \($0)" }
+    }
+
+    func testLaunchFromAnImageMakesARunningOwnedInstanceOnAnOverlay() async throws {
+        let message = await launch("api-01", ["image": "debian-12", "flavor": "m1.small", "networks": "default",
+                                              "security-groups": "default"])
+        XCTAssertEqual(message, "Launched api-01 from image debian-12 as m1.small.")
+        let snapshot = try await backend.snapshot()
+        let instance = try XCTUnwrap(snapshot.instances.first { $0.name == "api-01" })
+        XCTAssertEqual(instance.state, .running)
+        XCTAssertEqual(instance.flavor, "m1.small")
+        XCTAssertEqual(instance.image, "debian-12")
+        XCTAssertEqual(instance.project, "admin")
+        XCTAssertEqual(instance.securityGroups, ["default"])
+        XCTAssertEqual(instance.vcpus, 1)
+        XCTAssertEqual(instance.interfaces.map(\.network), ["default"])
+        let root = try XCTUnwrap(snapshot.volumes.first { $0.name == "api-01-root.qcow2" })
+        XCTAssertEqual(root.attachedTo, ["api-01"])
+        XCTAssertEqual(root.sizeBytes, 20 << 30, "the flavor's disk size")
+        XCTAssertEqual(root.project, "admin")
+        let xml = try await backend.rawDefinition(instanceID: instance.id)
+        XCTAssertTrue(xml.contains("<graphics type='vnc'") || xml.contains("<graphics type=\"vnc\""), xml)
+        XCTAssertTrue(xml.contains("<serial type='pty'>") || xml.contains("<serial type=\"pty\">"), xml)
+
+        // Deleting it takes its own root overlay, never the image.
+        let deleted = try await backend.perform(ActionRequest(action: .delete, kind: .instance, targets: ["api-01"]))
+        XCTAssertTrue(deleted.message.contains("api-01-root.qcow2"), deleted.message)
+        let after = try await backend.snapshot()
+        XCTAssertNil(after.volumes.first { $0.name == "api-01-root.qcow2" })
+        XCTAssertNotNil(after.images.first { $0.name == "debian-12" })
+    }
+
+    func testQuotaIsCheckedBeforeAnythingIsMade() async throws {
+        let before = try await footprint()
+        let message = await launch("burst", ["image": "debian-12", "flavor": "m1.small", "count": "2"], project: "engineering")
+        XCTAssertEqual(message, "Quota exceeded for Instances in project engineering: 11 of 12 in use and 2 more requested. "
+                       + "Free some up or ask an admin to raise the quota.")
+        let after = try await footprint()
+        XCTAssertEqual(after, before)
+    }
+
+    func testAFullPoolHalfWayThroughLeavesNothingBehind() async throws {
+        // The images pool has under 100 GiB free: one 60 GiB root disk fits, the second does not.
+        try store.upsertFlavor(Flavor(id: "big", name: "big-disk", vcpus: 1, ramMiB: 1024, diskGiB: 60))
+        let before = try await footprint()
+        let message = await launch("batch", ["image": "debian-12", "flavor": "big-disk", "count": "2"])
+        XCTAssertTrue(message.hasPrefix("Launching batch-1, batch-2 failed: "), message)
+        XCTAssertTrue(message.contains("nothing was left behind (batch-1 was launched and has been removed again)"), message)
+        let after = try await footprint()
+        XCTAssertEqual(after, before, "no instance, disk or store row may remain")
+    }
+
+    func testASeedDiskTheHostCannotTakeIsUndoneToo() async throws {
+        let before = try await footprint()
+        let message = await launch("keyed", ["image": "debian-12", "flavor": "m1.small", "keypair": "alice-laptop"])
+        if message.hasPrefix("Launched") {
+            // A driver that streams uploads: the seed disk exists and belongs to the instance.
+            let snapshot = try await backend.snapshot()
+            XCTAssertNotNil(snapshot.volumes.first { $0.name == "keyed-seed.iso" })
+        } else {
+            // libvirt's test driver cannot stream volume uploads: the launch fails after the root disk and
+            // the seed volume were made, and both are taken back.
+            XCTAssertTrue(message.contains("nothing was left behind"), message)
+            let after = try await footprint()
+            XCTAssertEqual(after, before)
+        }
+    }
+
+    func testBadRequestsAreRefusedWithWhatToDo() async throws {
+        let cases: [([String: String], String)] = [
+            (["image": "debian-12"], "Choose a flavor with --flavor NAME (see `stacktop flavor list`)."),
+            (["flavor": "m1.small"], "Choose what to boot: --image NAME or --volume NAME."),
+            (["image": "nope", "flavor": "m1.small"], "No image named \"nope\" exists; check the name with `stacktop image list`."),
+            (["image": "debian-12", "flavor": "m1.small", "networks": "mars"],
+             "No network named \"mars\" exists; check the name with `stacktop network list`."),
+            (["image": "debian-12", "flavor": "m1.small", "count": "0"], "--count is how many instances to launch, 1 to 20, not \"0\"."),
+        ]
+        for (options, expected) in cases {
+            let message = await launch("x", options)
+            XCTAssertEqual(message, expected)
+        }
+        let taken = await launch("web-01", ["image": "debian-12", "flavor": "m1.small"])
+        XCTAssertEqual(taken, "An instance named web-01 already exists; pick another name.")
+    }
+}
