@@ -247,7 +247,7 @@ final class InstanceActionTests: XCTestCase {
 
     func testCapabilitiesListExactlyTheInstanceActionsThatWork() async throws {
         XCTAssertEqual(backend.capabilities.actions(for: .instance),
-                       [.start, .stop, .powerOff, .reboot, .hardReboot, .pause, .unpause, .suspend, .resume,
+                       [.create, .start, .stop, .powerOff, .reboot, .hardReboot, .pause, .unpause, .suspend, .resume,
                         .lock, .unlock, .rename, .delete])
         await assertError(.resize, "web-01", options: ["flavor": "m1.small"],
                           fails: .refused(reason: "Resize server is not supported by this backend."))
