@@ -5,7 +5,8 @@ public enum LocalCapabilities {
     public static let all = Capabilities(
         supported: Set(instanceActions.map { Capability(.instance, $0) })
             .union(StorageActions.capabilities).union(CatalogActions.capabilities)
-            .union([Capability(.instance, .create)]),
+            .union([Capability(.instance, .create)])
+            .union(InstanceDeviceActions.actions.map { Capability(.instance, $0) }),
         unsupportedKinds: [
             .floatingIP: "A libvirt host has no floating IPs: guests on a NAT network reach out through the host, "
                 + "and a forwarded port (or a routed network) is how they are reached from outside.",

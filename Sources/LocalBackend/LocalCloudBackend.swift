@@ -68,13 +68,17 @@ public struct LocalCloudBackend: CloudReader, CloudMutator {
         if request.kind == .instance, request.action == .create {
             return try InstanceLaunch(connection: connection, store: store, snapshot: current).perform(request)
         }
+        if request.kind == .instance,
+           let outcome = try InstanceDeviceActions(connection: connection, store: store, snapshot: current).perform(request) {
+            return outcome
+        }
         if request.kind == .instance {
             return try InstanceActions(connection: connection, store: store).perform(request)
         }
         if let outcome = try StorageActions(connection: connection, store: store, snapshot: current).perform(request) {
             return outcome
         }
-        if let outcome = try CatalogActions(store: store, snapshot: current, keys: KeyTool()).perform(request) {
+        if let outcome = try CatalogActions(store: store, snapshot: current, keys: KeyTool(), connection: connection).perform(request) {
             return outcome
         }
         throw BackendError.unsupported(action: "\(request.action.traits.title) \(request.kind.noun)")

@@ -37,6 +37,25 @@ enum ActionForms {
             return FormState(title: "Detach a volume from \(target)", request: request, fields: [
                 FormField(option: "volume", label: "Volume", value: choice(attached), required: true),
             ])
+        case (.instance, .addSecurityGroup), (.instance, .removeSecurityGroup):
+            let instance = snapshot.instances.first { $0.name == target }
+            let current = instance?.securityGroups ?? []
+            let names = action == .addSecurityGroup
+                ? uniqueNames(snapshot.securityGroups.filter { $0.project == nil || $0.project == instance?.project }
+                    .map(\.name).filter { !current.contains($0) })
+                : current
+            return FormState(title: "\(action.traits.title) · \(target)", request: request, fields: [
+                FormField(option: "group", label: "Security group", value: choice(names), required: true),
+            ], notes: ["In groups now: " + (current.isEmpty ? "none" : current.joined(separator: ", ")) + "."])
+        case (.instance, .attachInterface):
+            return FormState(title: "Attach an interface to \(target)", request: request, fields: [
+                FormField(option: "network", label: "Network", value: choice(snapshot.networks.map(\.name)), required: true),
+            ])
+        case (.instance, .detachInterface):
+            let macs = snapshot.instances.first { $0.name == target }?.interfaces.map(\.mac) ?? []
+            return FormState(title: "Detach an interface from \(target)", request: request, fields: [
+                FormField(option: "mac", label: "Interface (MAC)", value: choice(macs), required: true),
+            ])
         case (.volume, .create):
             return FormState(title: "Create a volume", request: request, fields: [
                 FormField(option: "name", label: "Name", value: .text(""), required: true),

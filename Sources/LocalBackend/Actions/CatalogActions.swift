@@ -10,6 +10,8 @@ struct CatalogActions {
     /// Quota checks count what exists now.
     let snapshot: @Sendable () throws -> CloudSnapshot
     let keys: KeyTool
+    /// Where group filters live, to update them when rules change (nil: store only).
+    var connection: LibvirtConnection? = nil
 
     static let capabilities: Set<Capability> = [
         Capability(.flavor, .create), Capability(.flavor, .delete),
@@ -141,7 +143,8 @@ struct CatalogActions {
         try QuotaCheck.require(.securityGroupRules, adding: 1, project: group.project, snapshot: try snapshot())
         let rule = try RuleOptions.rule(from: request.options)
         try store.addSecurityGroupRule(rule, toGroup: group.id)
-        return ActionOutcome(message: "Added \(RuleOptions.describe(rule)) to security group \(group.name).")
+        let live = try refreshFilter(groupID: group.id)
+        return ActionOutcome(message: "Added \(RuleOptions.describe(rule)) to security group \(group.name)\(live).")
     }
 
     private func deleteRules(_ request: ActionRequest) throws -> ActionOutcome {
@@ -150,8 +153,20 @@ struct CatalogActions {
             throw BackendError.notFound(kind: "secgroup-rule", name: id)
         }
         for id in request.targets { try store.deleteSecurityGroupRule(id: id) }
+        var live = ""
+        for groupID in Set(rules.filter { request.targets.contains($0.1.id) }.map(\.0.id)) { live = try refreshFilter(groupID: groupID) }
         return ActionOutcome(message: "Deleted \(request.targets.count == 1 ? "rule" : "\(request.targets.count) rules") "
-                             + request.targets.joined(separator: ", ") + ".")
+                             + request.targets.joined(separator: ", ") + "\(live).")
+    }
+
+    /// Redefines the group's nwfilter if instances use it: the filters they reference pick it up live.
+    private func refreshFilter(groupID: String) throws -> String {
+        guard let connection, connection.supportsNetworkFilters,
+              let group = try store.securityGroups().first(where: { $0.id == groupID }) else { return "" }
+        let name = NWFilterXML.groupFilterName(group)
+        guard connection.networkFilterExists(name) else { return "" }
+        try connection.defineNetworkFilter(xml: NWFilterXML.group(group), name: name)
+        return "; the running instances' filters are updated"
     }
 
     // MARK: quotas
