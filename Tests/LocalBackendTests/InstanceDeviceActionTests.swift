@@ -12,12 +12,7 @@ final class InstanceDeviceActionTests: XCTestCase {
     private var store: StateStore!
 
     override func setUpWithError() throws {
-        let directory = try makeTemporaryDirectory(self)
-        try DemoNodeXML.xml.write(toFile: directory + "/node.xml", atomically: true, encoding: .utf8)
-        let connection = try LibvirtConnection(uri: "test://" + directory + "/node.xml")
-        store = try StateStore(path: directory + "/state.sqlite3")
-        try DemoSeed.apply(to: store, inventory: connection.inventory(), now: Date(timeIntervalSince1970: 1_790_000_000))
-        backend = LocalCloudBackend(connection: connection, store: store, kind: .demo)
+        (backend, store) = try openDemoBackend(self)
     }
 
     private func run(_ action: ActionKind, _ target: String, _ options: [String: String] = [:]) async -> String {
