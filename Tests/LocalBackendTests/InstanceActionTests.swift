@@ -108,6 +108,8 @@ final class InstanceActionTests: XCTestCase {
     func testSuspendIsAManagedSaveThatResumeAndStartBringBack() async throws {
         try await assertDone(.suspend, "web-01", gives: "Suspended web-01.")
         XCTAssertEqual(try runState("web-01"), .saved)
+        let listed = try await backend.snapshot().instances.first { $0.name == "web-01" }
+        XCTAssertEqual(listed?.state, .suspended, "the list shows a managed save as Suspended, not Shut off")
         await assertError(.suspend, "web-01", fails: .refused(reason: "web-01 is already suspended."))
         await assertError(.stop, "web-01",
                           fails: .refused(reason: "web-01 is suspended, so it is already off; "

@@ -48,7 +48,9 @@ extension LibvirtConnection {
             return nil
         }
         let definition = DomainDefinition(xml: root)
-        let state = LibvirtStates.instanceState(UInt32(info.state))
+        var state = LibvirtStates.instanceState(UInt32(info.state))
+        // A managed save (stacktop's suspend) leaves the domain shut off with a saved image: it is suspended.
+        if state == .shutoff, virDomainHasManagedSaveImage(domain, 0) == 1 { state = .suspended }
         let disks = definition.disks.map { disk in
             var filled = disk.disk
             filled.capacityBytes = volumes.volume(for: disk)?.capacityBytes ?? blockCapacity(domain, disk: filled)
