@@ -100,6 +100,14 @@ final class ScreenSnapshotTests: XCTestCase {
         try assertSnapshot(state, named: "audit-120x40")
     }
 
+    func testTopologyShowsEveryNetworkWithItsInstances() async throws {
+        var state = try await demoState(size: Size(width: 120, height: 40))
+        _ = state.runCommandLine("topology")
+        try assertSnapshot(state, named: "topology-120x40")
+        let text = DashboardView.render(state).text
+        for network in state.snapshot?.networks ?? [] { XCTAssertTrue(text.contains(network.name + "  ["), network.name) }
+    }
+
     func testASCIIFallback() async throws {
         var state = try await demoState(size: Size(width: 80, height: 24), glyphs: .ascii)
         state.panel = .instances

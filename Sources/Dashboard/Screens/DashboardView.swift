@@ -42,7 +42,11 @@ public enum DashboardView {
         case .consoleLog(let pane):
             ConsoleLogScreen.draw(pane, in: rect, into: &painter)
         case .vnc(let name, let lines):
-            RawScreen.draw(name: "VNC · \(name)", text: lines.joined(separator: "\n"), scroll: 0, in: rect, into: &painter)
+            RawScreen.draw(name: name, text: lines.joined(separator: "\n"), scroll: 0, in: rect, into: &painter,
+                           title: "VNC display · \(name)")
+        case .topology(let scroll):
+            RawScreen.draw(name: "Topology", text: Topology.lines(state.snapshot, glyphs: state.glyphs).joined(separator: "\n"),
+                           scroll: scroll, in: rect, into: &painter, title: "Topology · networks and their instances")
         case .form(let form):
             var underneath = state
             underneath.overlays.removeLast()

@@ -65,8 +65,9 @@ enum DetailsScreen {
 
 /// The raw definition of an instance (its libvirt domain XML), scrollable.
 enum RawScreen {
-    static func draw(name: String, text: String?, scroll: Int, in rect: Rect, into painter: inout Painter) {
-        let inner = painter.box(rect, title: "\(name) · libvirt XML")
+    static func draw(name: String, text: String?, scroll: Int, in rect: Rect, into painter: inout Painter,
+                     title: String? = nil) {
+        let inner = painter.box(rect, title: title ?? "\(name) · libvirt XML")
         guard let text else {
             painter.text("Loading…", x: inner.x + 1, y: inner.y, width: inner.width - 2, role: .muted)
             return

@@ -341,6 +341,8 @@ extension AppState {
             tables[panel]?.setFilter(text)
         case .audit:
             return showAudit()
+        case .topology:
+            overlays.append(.topology(scroll: 0))
         case .project(let name):
             switchProject(to: name)
         case .console(let name):
@@ -369,6 +371,7 @@ extension Overlay {
         case .audit(let records, let scroll): return .audit(records: records, scroll: clamp(scroll &+ delta))
         case .help, .confirm, .form, .consoleLog: return self
         case .vnc: return self
+        case .topology(let scroll): return .topology(scroll: clamp(scroll &+ delta))
         }
     }
 

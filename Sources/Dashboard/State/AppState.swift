@@ -27,6 +27,8 @@ public enum Overlay: Sendable, Equatable {
     case consoleLog(ConsoleLogPane)
     /// How to reach an instance's VNC display (the viewer started, or the ssh -L command to use).
     case vnc(name: String, lines: [String])
+    /// Networks with the instances on them (`:topology`), drawn from the live snapshot.
+    case topology(scroll: Int)
 }
 
 /// The console-log pane: text nil while it loads.
@@ -141,7 +143,7 @@ public struct AppState: Sendable, Equatable {
         case .audit: .audit
         case .form: .form
         case .consoleLog: .consoleLog
-        case .vnc: .raw
+        case .vnc, .topology: .raw
         case nil: panel == .overview ? .overview : .list
         }
     }

@@ -14,6 +14,8 @@ public enum ParsedCommand: Sendable, Equatable {
     case audit
     /// `:console [NAME]`, `:log [NAME]`, `:vnc [NAME]`: the selected instance when no name is given.
     case console(String?), consoleLog(String?), vnc(String?)
+    /// `:topology`: networks and the instances on each.
+    case topology
     /// `:project NAME`: work in another project (quotas on the Overview, owner of what is created).
     case project(String?)
     /// `:KIND ACTION NAME… [--option value]`: the shell's action grammar.
@@ -24,7 +26,7 @@ public enum ParsedCommand: Sendable, Equatable {
 }
 
 public enum CommandLine {
-    static let verbs = ["quit", "q", "q!", "exit", "help", "refresh", "theme", "filter", "audit", "project", "console", "log", "vnc"]
+    static let verbs = ["quit", "q", "q!", "exit", "help", "refresh", "theme", "filter", "audit", "project", "console", "log", "vnc", "topology"]
 
     public static func parse(_ text: String) -> ParsedCommand {
         let words = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
@@ -50,6 +52,7 @@ public enum CommandLine {
         case "theme": return .theme(rest.isEmpty ? nil : rest)
         case "filter": return .filter(rest)
         case "audit": return .audit
+        case "topology", "topo": return .topology
         case "console": return .console(rest.isEmpty ? nil : rest)
         case "log", "consolelog", "console-log": return .consoleLog(rest.isEmpty ? nil : rest)
         case "vnc": return .vnc(rest.isEmpty ? nil : rest)
