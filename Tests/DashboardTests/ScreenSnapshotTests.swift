@@ -58,6 +58,11 @@ final class ScreenSnapshotTests: XCTestCase {
         state.overlays.removeAll()
         for key in "/web" { _ = state.handle(.key(.character(key))) }
         try assertSnapshot(state, named: "instances-filtered-120x40")
+        state = try await demoState(size: Size(width: 120, height: 40))
+        state.panel = .securityGroups
+        _ = state.handle(.key(.character("j")))
+        _ = state.perform(.openDetails)
+        try assertSnapshot(state, named: "secgroup-details-120x40")
         state = try await demoState(size: Size(width: 80, height: 24))
         state.panel = .networks
         _ = state.perform(.openDetails)

@@ -147,6 +147,15 @@ final class CatalogActionsTests: XCTestCase {
         XCTAssertTrue(xml.contains("<rule action='accept' direction='in' priority='500'>\n    <tcp state='NEW' dstportstart='80' dstportend='443' srcipaddr='0.0.0.0' srcipmask='0'/>"), xml)
         XCTAssertTrue(xml.contains("<rule action='accept' direction='out' priority='500'>\n    <all state='NEW'/>"), xml)
         XCTAssertTrue(xml.contains("<icmpv6 state='NEW' srcipaddr='::' srcipmask='0'/>"), xml)
+        // A rule from another group admits exactly that group's members, and nothing while it has none.
+        var peers = group
+        peers.rules = [SecurityGroupRule(id: "r4", direction: .ingress, protocol: "tcp", portMin: 5432, portMax: 5432,
+                                         remoteGroup: "app")]
+        XCTAssertTrue(NWFilterXML.group(peers).contains("no member address known yet, so nothing is allowed"))
+        XCTAssertFalse(NWFilterXML.group(peers).contains("<tcp"))
+        let members = NWFilterXML.group(peers, groupAddresses: ["app": ["10.0.0.5", "10.0.0.6"]])
+        XCTAssertTrue(members.contains("<tcp state='NEW' dstportstart='5432' dstportend='5432' srcipaddr='10.0.0.5' srcipmask='32'/>"), members)
+        XCTAssertTrue(members.contains("srcipaddr='10.0.0.6'"))
         let instance = NWFilterXML.instance(uuid: "u1", groups: [group])
         XCTAssertTrue(instance.contains("<filterref filter='stacktop-sg-g1'/>"))
         XCTAssertTrue(instance.contains("<rule action='drop' direction='in' priority='1000'><all/></rule>"))

@@ -1,11 +1,18 @@
 import StacktopModel
+import StacktopServices
 import TerminalUI
 
 /// Every field of one resource, in titled sections, scrollable.
 enum DetailsScreen {
     static func draw(_ state: AppState, panel: Panel, id: String, scroll: Int, in rect: Rect, into painter: inout Painter) {
         guard let snapshot = state.snapshot, let table = panel.table,
-              let sections = table.details(snapshot, id) else { return }
+              var sections = table.details(snapshot, id) else { return }
+        // On a libvirt host a security group is enforced as a network filter: show exactly which.
+        if panel == .securityGroups, state.backend.kind != .openstack,
+           let group = snapshot.securityGroups.first(where: { $0.id == id }) {
+            sections.append(DetailSection("As a libvirt network filter (\(NWFilterXML.groupFilterName(group)))",
+                                          NWFilterXML.group(group, groupAddresses: NWFilterXML.groupAddresses(snapshot)).split(separator: "\n").map { ("", String($0)) }))
+        }
         let name = sections.first?.lines.first?.value ?? id
         let inner = painter.box(rect, title: "\(table.kind.capitalized) \(name)")
         let lines = layout(sections, width: inner.width - 2)

@@ -165,7 +165,8 @@ struct CatalogActions {
               let group = try store.securityGroups().first(where: { $0.id == groupID }) else { return "" }
         let name = NWFilterXML.groupFilterName(group)
         guard connection.networkFilterExists(name) else { return "" }
-        try connection.defineNetworkFilter(xml: NWFilterXML.group(group), name: name)
+        try connection.defineNetworkFilter(xml: NWFilterXML.group(group, groupAddresses: NWFilterXML.groupAddresses(try snapshot())),
+                                           name: name)
         return "; the running instances' filters are updated"
     }
 
