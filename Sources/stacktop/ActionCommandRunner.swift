@@ -34,7 +34,15 @@ enum ActionCommandRunner {
         let backend = opened.backend
         let finalRequest = request
         do {
-            let outcome = try runBlocking { try await backend.perform(finalRequest) }
+            let throttle = ProgressThrottle()
+            let showProgress = isatty(STDERR_FILENO) == 1
+            let reporter: @Sendable (ActionProgress.Update) -> Void = { update in
+                guard showProgress, throttle.shouldReport(update) else { return }
+                printError(update.sentence + "   \r", terminator: update.done >= update.total ? "\n" : "")
+            }
+            let outcome = try runBlocking {
+                try await ActionProgress.$reporter.withValue(reporter) { try await backend.perform(finalRequest) }
+            }
             print(outcome.message)
             return 0
         } catch {

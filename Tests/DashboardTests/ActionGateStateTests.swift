@@ -35,6 +35,16 @@ final class ActionGateStateTests: XCTestCase {
         XCTAssertEqual(state.status, StatusMessage("Started db primary."))
     }
 
+    func testProgressShowsOnlyForActionsInFlight() {
+        var state = state()
+        let request = ActionRequest(action: .upload, kind: .image, targets: ["x"])
+        _ = state.handle(.actionProgress(request, text: "Uploading x.qcow2: 10% (1.0 MiB of 10.0 MiB)"))
+        XCTAssertNil(state.status, "a late update after the action finished is dropped")
+        state.actionsInFlight = [request]
+        _ = state.handle(.actionProgress(request, text: "Uploading x.qcow2: 10% (1.0 MiB of 10.0 MiB)"))
+        XCTAssertEqual(state.status?.text, "Uploading x.qcow2: 10% (1.0 MiB of 10.0 MiB)")
+    }
+
     func testShutOffAsksYAndAnythingElseCancels() {
         var state = state()
         XCTAssertEqual(press(&state, "O"), [])

@@ -108,3 +108,18 @@ final class ActionCommandTests: XCTestCase {
         XCTAssertEqual(ActionCommand.words(of: "  a   \"\" b "), ["a", "", "b"])
     }
 }
+
+final class ActionProgressTests: XCTestCase {
+    func testTheReporterReachesCodeRunInTheSameTaskAndNoOtherTask() async {
+        let seen = Mutex<[String]>([])
+        let reporter: @Sendable (ActionProgress.Update) -> Void = { update in seen.withLock { $0.append(update.sentence) } }
+        await ActionProgress.$reporter.withValue(reporter) {
+            // What a backend does deep inside perform().
+            await Task { ActionProgress.report(ActionProgress.Update(what: "Uploading a.qcow2", done: 1 << 20, total: 4 << 20)) }.value
+            ActionProgress.report(ActionProgress.Update(what: "Uploading a.qcow2", done: 4 << 20, total: 4 << 20))
+        }
+        ActionProgress.report(ActionProgress.Update(what: "elsewhere", done: 1, total: 1))
+        XCTAssertEqual(seen.withLock { $0 }, ["Uploading a.qcow2: 25% (1.0 MiB of 4.0 MiB)",
+                                              "Uploading a.qcow2: 100% (4.0 MiB of 4.0 MiB)"])
+    }
+}

@@ -17,6 +17,8 @@ public enum AppEvent: Sendable, Equatable {
     case tick(Date)
     /// A mutation finished; `message` is the backend's sentence (success or why it failed).
     case actionFinished(ActionRequest, message: String, failed: Bool)
+    /// A long action is under way ("Uploading debian-12.qcow2: 45% (…)").
+    case actionProgress(ActionRequest, text: String)
     case auditLoaded([AuditRecord])
     case auditFailed(message: String)
     /// The serial console was handed back (Ctrl-]); `message` says how it ended, or why it could not open.

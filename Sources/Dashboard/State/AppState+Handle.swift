@@ -43,6 +43,9 @@ extension AppState {
         case .tick(let date):
             now = date
             return []
+        case .actionProgress(let request, let text):
+            if actionsInFlight.contains(request) { status = StatusMessage(text) }
+            return []
         case .actionFinished(let request, let message, let failed):
             return actionFinished(request, message: message, failed: failed)
         case .auditLoaded(let records):

@@ -202,7 +202,10 @@ struct StorageActions {
         let path = try connection.createVolume(poolName: pool, xml: VolumeXML.forUpload(name: fileName, format: source.format,
                                                                                          sizeBytes: source.size))
         do {
-            try connection.upload(file: source.descriptor, size: source.size, toVolumePath: path) { _ in }
+            let total = source.size
+            try connection.upload(file: source.descriptor, size: total, toVolumePath: path) { sent in
+                ActionProgress.report(ActionProgress.Update(what: "Uploading \(fileName)", done: sent, total: total))
+            }
             let visibility = Image.Visibility(rawValue: request.options["visibility"] ?? "public") ?? .public
             try store.upsertImageMetadata(ImageMetadata(path: path, name: name, visibility: visibility,
                                                         project: request.project))
