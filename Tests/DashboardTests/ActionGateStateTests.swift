@@ -186,6 +186,13 @@ final class ActionFormTests: XCTestCase {
         XCTAssertEqual(request.options["flavor"], "m1.small")
         XCTAssertNil(request.options["keypair"], "(none) is no option at all")
         XCTAssertEqual(request.project, "admin")
+
+        // Until the backend answers, the new instance is listed as Building; a failure takes the row away.
+        let building = state.tables[.instances]!.rows.first { $0.id == "building:web-03" }
+        XCTAssertNotNil(building)
+        XCTAssertTrue(DashboardView.render(state).text.contains("Building"))
+        _ = state.handle(.actionFinished(request, message: "Launching web-03 failed: the pool is full.", failed: true))
+        XCTAssertNil(state.tables[.instances]!.rows.first { $0.id == "building:web-03" })
     }
 
     func testRenameFormStartsFromTheCurrentNameAndEscCancels() {

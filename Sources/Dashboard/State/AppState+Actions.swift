@@ -72,9 +72,31 @@ extension AppState {
             return []
         }
         let confirmation = command.confirmed ? .none : ConfirmationPolicy.requirement(for: request)
-        if confirmation == .none { return start(request) }
+        if confirmation == .none {
+            let effects = start(request)
+            if request.action == .create, request.kind == .instance, let snapshot { apply(snapshot) }
+            return effects
+        }
         overlays.append(.confirm(PendingAction(request: request, confirmation: confirmation)))
         return []
+    }
+
+    /// Instances being launched show as Building rows until the backend has them.
+    func withLaunchesInFlight(_ snapshot: CloudSnapshot) -> CloudSnapshot {
+        var shown = snapshot
+        for request in actionsInFlight where request.kind == .instance && request.action == .create {
+            let count = Int(request.options["count"] ?? "1") ?? 1
+            let base = request.targets.first ?? "new instance"
+            for name in count == 1 ? [base] : (1...max(1, count)).map({ "\(base)-\($0)" })
+            where !snapshot.instances.contains(where: { $0.name == name }) {
+                let flavor = snapshot.flavors.first { $0.name == request.options["flavor"] }
+                shown.instances.append(Instance(id: "building:\(name)", name: name, state: .building,
+                                                vcpus: flavor?.vcpus ?? 0, memoryMiB: flavor?.ramMiB ?? 0,
+                                                image: request.options["image"], flavor: flavor?.name,
+                                                project: request.project))
+            }
+        }
+        return shown
     }
 
     private mutating func start(_ request: ActionRequest) -> [Effect] {
@@ -123,6 +145,7 @@ extension AppState {
 
     mutating func actionFinished(_ request: ActionRequest, message: String, failed: Bool) -> [Effect] {
         if let index = actionsInFlight.firstIndex(of: request) { actionsInFlight.remove(at: index) }
+        if let snapshot { apply(snapshot) }  // drop Building rows of a launch that failed
         status = StatusMessage(message, isError: failed)
         if !failed, let panel = Panel.allCases.first(where: { $0.resourceKind == request.kind }) {
             tables[panel]?.clearMarks()

@@ -72,11 +72,12 @@ extension AppState {
         }
     }
 
-    private mutating func apply(_ snapshot: CloudSnapshot) {
+    mutating func apply(_ snapshot: CloudSnapshot) {
         self.snapshot = snapshot
+        let shown = withLaunchesInFlight(snapshot)
         for panel in Panel.allCases {
             guard let table = panel.table else { continue }
-            tables[panel]?.setRows(table.rows(snapshot))
+            tables[panel]?.setRows(table.rows(shown))
         }
         keepCursorsVisible()
         // Details of something that vanished cannot stay open.
