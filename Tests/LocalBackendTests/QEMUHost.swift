@@ -12,15 +12,21 @@ enum QEMUHost {
     static let network = "vmpeer-iso"
     static let prefix = "stacktop-qa-"
     static let guestName = "stacktop-qa-guest"
-    /// The shared scripts (setup.sh, boot-guest.sh); CI may point elsewhere.
+    /// The shared scripts (setup.sh, boot-guest.sh): STACKTOP_QEMU_TOOLS, else `../shared/tools/qemu-guest`
+    /// beside the checkout, else the machine-wide copy.
     static var tools: String {
-        ProcessInfo.processInfo.environment["STACKTOP_QEMU_TOOLS"] ?? "/work/shared/tools/qemu-guest"
+        if let given = ProcessInfo.processInfo.environment["STACKTOP_QEMU_TOOLS"] { return given }
+        let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let beside = checkout.deletingLastPathComponent().appendingPathComponent("shared/tools/qemu-guest").path
+        return FileManager.default.fileExists(atPath: beside + "/setup.sh") ? beside : "/work/shared/tools/qemu-guest"
     }
 
     static func skipUnlessEnabled() throws {
         guard ProcessInfo.processInfo.environment["STACKTOP_QEMU"] == "1" else {
             throw XCTSkip("Real libvirtd + QEMU tests are off; run them as root with "
-                          + "`STACKTOP_QEMU=1 swift test --filter QEMUActionTests` (setup.sh starts libvirtd if needed).")
+                          + "`STACKTOP_QEMU=1 swift test --filter QEMUActionTests` (setup.sh from STACKTOP_QEMU_TOOLS "
+                          + "or ../shared/tools/qemu-guest starts libvirtd if needed).")
         }
     }
 
@@ -28,7 +34,7 @@ enum QEMUHost {
     /// network filters (`clean-traffic` and the filters it references) when the host lacks them: instance
     /// filters reference `clean-traffic`, and a domain whose filter references a missing one cannot start.
     static func ensureReady() throws {
-        if virsh("version").status != 0 {
+        if virsh("version").status != 0 || virsh("pool-info", pool).status != 0 || virsh("net-info", network).status != 0 {
             let setup = try ProcessRunner.run(["bash", tools + "/setup.sh"])
             guard setup.status == 0 else { throw QEMUHostError("setup.sh failed: \(setup.output)") }
         }
