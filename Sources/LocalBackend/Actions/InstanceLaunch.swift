@@ -68,7 +68,11 @@ struct InstanceLaunch {
         var filterName: String?
         if !plan.securityGroups.isEmpty, connection.supportsNetworkFilters {
             for group in plan.securityGroups {
-                try connection.defineNetworkFilter(xml: NWFilterXML.group(group), name: NWFilterXML.groupFilterName(group))
+                let groupFilter = NWFilterXML.groupFilterName(group)
+                let existed = connection.networkFilterExists(groupFilter)
+                try connection.defineNetworkFilter(xml: NWFilterXML.group(group), name: groupFilter)
+                // A group filter this launch made is taken back too; one other instances already use stays.
+                if !existed { journal.record("group filter") { connection.removeNetworkFilter(name: groupFilter) } }
             }
             let instanceFilter = NWFilterXML.instanceFilterName(uuid: uuid)
             try connection.defineNetworkFilter(xml: NWFilterXML.instance(uuid: uuid, groups: plan.securityGroups),

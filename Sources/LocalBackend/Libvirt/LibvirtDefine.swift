@@ -31,7 +31,20 @@ extension LibvirtConnection {
     /// Whether this host has network filters (the test driver has none).
     var supportsNetworkFilters: Bool { virConnectNumOfNWFilters(handle) >= 0 }
 
+    /// Defines or redefines a filter. libvirt refuses a redefinition under another UUID, and XML without
+    /// one gets a fresh UUID, so an existing filter's UUID is carried into the new XML.
     func defineNetworkFilter(xml: String, name: String) throws {
+        var xml = xml
+        if let existing = virNWFilterLookupByName(handle, name) {
+            let uuid = withUnsafeTemporaryAllocation(of: CChar.self, capacity: Int(VIR_UUID_STRING_BUFLEN)) { buffer in
+                virNWFilterGetUUIDString(existing, buffer.baseAddress) == 0 ? String(cString: buffer.baseAddress!) : nil
+            }
+            virNWFilterFree(existing)
+            // The first `>` closes the <filter> element: names are stacktop-generated and hold none.
+            if let uuid, !xml.contains("<uuid>"), let openTag = xml.range(of: ">") {
+                xml.insert(contentsOf: "\n  <uuid>\(uuid)</uuid>", at: openTag.upperBound)
+            }
+        }
         guard let filter = virNWFilterDefineXML(handle, xml) else { throw libvirtFailure("Defining the network filter \(name)") }
         virNWFilterFree(filter)
     }
