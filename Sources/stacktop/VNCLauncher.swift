@@ -1,5 +1,6 @@
 import Glibc
 import StacktopServices
+import LocalBackend
 
 /// Starts a VNC viewer detached from stacktop: its own session (no terminal, no signals from it),
 /// output to /dev/null so it cannot scribble on the dashboard, reaped by a small thread.

@@ -1,17 +1,17 @@
 import StacktopServices
 
 /// What to do about a guest's display, decided from the environment alone (no side effects), so
-/// every permutation can be tested.
-enum VNCPlan: Equatable {
+/// every permutation can be tested. Lives here, not in the executable, so tests can reach it.
+public enum VNCPlan: Equatable, Sendable {
     /// A desktop is here: start `executable` with `arguments`, detached.
     case launch(executable: String, arguments: [String], lines: [String])
     /// Nothing to start: show these lines (SSH tunnel instructions, or the address and why).
     case explain(lines: [String])
 
-    static let viewers = ["remote-viewer", "vncviewer", "xtightvncviewer"]
+    public static let viewers = ["remote-viewer", "vncviewer", "xtightvncviewer"]
 
     /// `findExecutable` resolves a command name in PATH (nil when absent).
-    static func decide(display: GraphicsDisplay, instanceName: String, environment: [String: String],
+    public static func decide(display: GraphicsDisplay, instanceName: String, environment: [String: String],
                        showPassword: Bool, findExecutable: (String) -> String?) -> VNCPlan {
         let set = { (name: String) in environment[name].map { !$0.isEmpty } == true }
         // Short lines: they are shown as they are in an 80-column pane.
@@ -50,7 +50,7 @@ enum VNCPlan: Equatable {
     }
 
     /// The ssh -L line for the operator's own machine, and the address to open there.
-    static func sshTunnel(display: GraphicsDisplay, sshConnection: String, user: String?) -> (command: String, address: String)? {
+    public static func sshTunnel(display: GraphicsDisplay, sshConnection: String, user: String?) -> (command: String, address: String)? {
         let fields = sshConnection.split(separator: " ")
         guard fields.count >= 4 else { return nil }
         let server = String(fields[2])
@@ -66,7 +66,7 @@ enum VNCPlan: Equatable {
         }
     }
 
-    static func viewerArguments(for name: String, display: GraphicsDisplay) -> [String] {
+    public static func viewerArguments(for name: String, display: GraphicsDisplay) -> [String] {
         let base = name.split(separator: "/").last.map(String.init) ?? name
         switch display.endpoint {
         case .tcp(let host, let port):
@@ -81,7 +81,7 @@ enum VNCPlan: Equatable {
 }
 
 extension GraphicsDisplay {
-    var tcpPort: Int? {
+    public var tcpPort: Int? {
         if case .tcp(_, let port) = endpoint { return port }
         return nil
     }
