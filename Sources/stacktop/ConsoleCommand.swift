@@ -83,7 +83,8 @@ enum ConsoleTargets {
             let backend = opened.backend
             let state = (try? runBlocking { try await backend.snapshot() })?.instances.first { $0.name == name }?.state
             if let state, state != .running, state != .paused {
-                return ("The serial console of \(name) closed: the guest is now \(state.rawValue).", false)
+                // Read while the guest is still going down: the state may say shutdown rather than shutoff.
+                return ("The serial console of \(name) closed because the guest stopped.", false)
             }
             return ("The serial console of \(name) closed while the guest kept running, most likely taken over by "
                     + "another session" + (reason.map { " (\($0))" } ?? "") + "; open it again to reconnect.", true)
