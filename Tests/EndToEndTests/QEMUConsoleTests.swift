@@ -106,6 +106,29 @@ final class QEMUConsoleTests: XCTestCase {
         print("dashboard console round trip: \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
     }
 
+    func testDashboardOffersFWhenBusyAndSaysThereIsNoLog() throws {
+        let holder = try harness("console \(Self.guest)")
+        holder.waitFor(text: "Connected to \(Self.guest)'s serial console")
+        let tmux = try harness("")
+        tmux.waitFor(text: "Limit Summary", timeout: 20)
+        try tmux.send("2")
+        try tmux.type("/\(Self.guest)")
+        try tmux.send("Enter")
+        tmux.waitFor("the guest's row") { $0.contains(Self.guest) && $0.contains("Running") }
+        try tmux.send("T")
+        tmux.waitFor(text: "\(Self.guest) has no serial log: its <serial> has no <log file=…/>")
+        try tmux.send("C")
+        tmux.waitFor(text: "The serial console of \(Self.guest) is in use by another session; press F to take it over.")
+        try tmux.send("F")
+        tmux.waitFor(text: "Connected to \(Self.guest)'s serial console; Ctrl-] returns.")
+        holder.waitFor(text: "closed while the guest kept running, most likely taken over")
+        try runCommand(in: tmux)
+        try tmux.send("C-]")
+        tmux.waitFor(text: "Left the serial console of \(Self.guest).")
+        try tmux.send("q")
+        assertTerminalSane(tmux)
+    }
+
     func testCommandLineConsoleAndBusyConsole() throws {
         let tmux = try harness("console \(Self.guest)")
         tmux.waitFor(text: "Connected to \(Self.guest)'s serial console; Ctrl-] returns.")
