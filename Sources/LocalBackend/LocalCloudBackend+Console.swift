@@ -1,3 +1,4 @@
+import CLibvirt
 import StacktopServices
 
 /// Serial log, VNC display and serial console of a libvirt guest.
@@ -21,7 +22,17 @@ extension LocalCloudBackend: ConsoleAccess {
         let xml = try connection.domainXML(uuid: instanceID)
         let host = GraphicsDisplayResolver.uriHost(connection.uri) ?? "localhost"
         return try GraphicsDisplayResolver.display(domainXML: xml, instanceName: SerialLog.name(domainXML: xml) ?? instanceID,
-                                                   hostName: host)
+                                                   hostName: host, isRunning: isRunning(instanceID))
+    }
+
+    /// True unless libvirt says the domain is shut off, crashed or gone.
+    private func isRunning(_ uuid: String) -> Bool {
+        guard let domain = virDomainLookupByUUIDString(connection.handle, uuid) else { return false }
+        defer { virDomainFree(domain) }
+        var state: Int32 = 0, reason: Int32 = 0
+        guard virDomainGetState(domain, &state, &reason, 0) == 0 else { return true }
+        let value = UInt32(state)
+        return value != VIR_DOMAIN_SHUTOFF.rawValue && value != VIR_DOMAIN_CRASHED.rawValue
     }
 
     public func openSerialConsole(instanceID: String, force: Bool) throws -> any SerialConsoleSession {

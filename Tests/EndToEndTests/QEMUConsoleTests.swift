@@ -106,7 +106,7 @@ final class QEMUConsoleTests: XCTestCase {
         print("dashboard console round trip: \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
     }
 
-    func testDashboardOffersFWhenBusyAndSaysThereIsNoLog() throws {
+    func testDashboardOffersFWhenBusy() throws {
         let holder = try harness("console \(Self.guest)")
         holder.waitFor(text: "Connected to \(Self.guest)'s serial console")
         let tmux = try harness("")
@@ -115,8 +115,6 @@ final class QEMUConsoleTests: XCTestCase {
         try tmux.type("/\(Self.guest)")
         try tmux.send("Enter")
         tmux.waitFor("the guest's row") { $0.contains(Self.guest) && $0.contains("Running") }
-        try tmux.send("T")
-        tmux.waitFor(text: "\(Self.guest) has no serial log: its <serial> has no <log file=…/>")
         try tmux.send("C")
         tmux.waitFor(text: "The serial console of \(Self.guest) is in use by another session; press F to take it over.")
         try tmux.send("F")
@@ -192,12 +190,27 @@ final class QEMUConsoleTests: XCTestCase {
         defer { _ = try? Self.virsh("undefine", name); try? FileManager.default.removeItem(at: xml) }
         let result = try ChildProcess.run([TmuxHarness.binary.path, "--connect", Self.uri, "console", name])
         XCTAssertEqual(result.status, 1)
-        XCTAssertTrue(result.output.contains("\(name) is not running (shutoff), so its serial console cannot open; "
-                                             + "start it first."), result.output)
+        let notRunning = "\(name) is not running (shutoff), so its serial console cannot open; start it first."
+        XCTAssertTrue(result.output.contains(notRunning), result.output)
+
+        // The same in the dashboard, and the console log of a guest without a serial <log>.
+        let tmux = try harness("")
+        tmux.waitFor(text: "Limit Summary", timeout: 20)
+        try tmux.send("2")
+        try tmux.type("/\(name)")
+        try tmux.send("Enter")
+        tmux.waitFor("the shut-off row") { $0.contains(name) && $0.contains("Shut") }
+        try tmux.send("C")
+        tmux.waitFor(text: notRunning)
+        try tmux.send("T")
+        tmux.waitFor(text: "\(name) has no serial log: its <serial> has no <log file=…/>")
+        try tmux.send("q")
+        assertTerminalSane(tmux)
     }
 
-    /// Last in the file: the guest powers off under an open console, which must end the session, and is started again.
-    func testZGuestShutdownEndsTheConsole() throws {
+    /// Last (tests run in name order): the guest stops under an open console, which must end the session; it is
+    /// started again with a serial <log>, whose pane (T) must show the boot and follow what the console types.
+    func testZGuestStoppingEndsTheConsoleAndTheLogFollows() throws {
         let tmux = try harness("console \(Self.guest)")
         tmux.waitFor(text: "Connected to \(Self.guest)'s serial console")
         try runCommand(in: tmux)
@@ -206,9 +219,43 @@ final class QEMUConsoleTests: XCTestCase {
         tmux.waitFor(text: "The serial console of \(Self.guest) closed because the guest stopped.", timeout: 15)
         print("console ended \(String(format: "%.2f", Date().timeIntervalSince(started))) s after the guest stopped")
         assertTerminalSane(tmux)
+        // Started again with a serial <log>, the console-log pane (T) shows the boot and follows new output.
+        let log = "/var/log/libvirt/qemu/\(Self.guest)-serial.log"
+        let definition = try Self.virsh("dumpxml", "--inactive", Self.guest).output
+        if !definition.contains("<log file=") {
+            let xml = FileManager.default.temporaryDirectory.appendingPathComponent("\(Self.guest)-with-log.xml")
+            try definition.replacingOccurrences(of: "<serial type='pty'>",
+                                                with: "<serial type='pty'><log file='\(log)' append='off'/>")
+                .write(to: xml, atomically: true, encoding: .utf8)
+            XCTAssertEqual(try Self.virsh("define", xml.path).status, 0)
+            try? FileManager.default.removeItem(at: xml)
+        }
         let restarted = Date()
         try Self.virsh("start", Self.guest)
         print("guest started again in \(String(format: "%.2f", Date().timeIntervalSince(restarted))) s")
+
+        let dashboard = try harness("")
+        dashboard.waitFor(text: "Limit Summary", timeout: 20)
+        try dashboard.send("2")
+        try dashboard.type("/\(Self.guest)")
+        try dashboard.send("Enter")
+        dashboard.waitFor("the guest's row") { $0.contains(Self.guest) && $0.contains("Running") }
+        try dashboard.send("T")
+        dashboard.waitFor(text: "VMPEER GUEST READY", timeout: 30)
+        print("banner in the console log \(String(format: "%.1f", Date().timeIntervalSince(restarted))) s after start")
+        let console = try harness("console \(Self.guest)")
+        console.waitFor(text: "Connected to \(Self.guest)'s serial console")
+        let number = Int.random(in: 1000...9999)
+        try runCommand(in: console)
+        try console.type("echo log-\(number)-$((1 + 1))")
+        try console.send("Enter")
+        let typed = Date()
+        dashboard.waitFor(text: "log-\(number)-2", timeout: 5)
+        print("console log followed new output in \(String(format: "%.2f", Date().timeIntervalSince(typed))) s")
+        try console.send("C-]")
+        try dashboard.send("Escape")
+        try dashboard.send("q")
+        assertTerminalSane(dashboard)
     }
 
     /// The first bytes a TCP server at 127.0.0.1:`port` sends within `timeout` seconds.

@@ -8,8 +8,9 @@ final class ConsoleDisplayTests: XCTestCase {
         "<domain type='qemu'><name>web-01</name><devices><serial type='pty'/>\(graphics)</devices></domain>"
     }
 
-    private func display(_ graphics: String, host: String = "kvm1.example") throws -> GraphicsDisplay {
-        try GraphicsDisplayResolver.display(domainXML: domain(graphics), instanceName: "web-01", hostName: host)
+    private func display(_ graphics: String, host: String = "kvm1.example", running: Bool = true) throws -> GraphicsDisplay {
+        try GraphicsDisplayResolver.display(domainXML: domain(graphics), instanceName: "web-01", hostName: host,
+                                            isRunning: running)
     }
 
     func testAutoportOfARunningGuestIsItsLivePort() throws {
@@ -49,9 +50,12 @@ final class ConsoleDisplayTests: XCTestCase {
             XCTAssertEqual(ErrorText.sentence(error), "web-01 has no VNC display; add <graphics type='vnc' "
                 + "autoport='yes' listen='127.0.0.1'/> to its definition (virsh edit web-01) and restart it.")
         }
-        XCTAssertThrowsError(try display("<graphics type='vnc' port='-1' autoport='yes'/>")) { error in
+        XCTAssertThrowsError(try display("<graphics type='vnc' port='-1' autoport='yes'/>", running: false)) { error in
             XCTAssertEqual(ErrorText.sentence(error),
                            "web-01 is not running, so its VNC display has no port yet; start it first.")
+        }
+        XCTAssertThrowsError(try display("<graphics type='vnc' port='-1' autoport='yes'/>")) { error in
+            XCTAssertTrue(ErrorText.sentence(error).hasPrefix("libvirt reports no port for the VNC display of web-01"))
         }
         XCTAssertThrowsError(try display("<graphics type='sdl'/>")) { error in
             XCTAssertTrue(ErrorText.sentence(error).contains("(it has sdl graphics, which stacktop cannot open)"))

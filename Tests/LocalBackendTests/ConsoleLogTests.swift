@@ -36,6 +36,14 @@ final class ConsoleLogTests: XCTestCase {
         XCTAssertEqual(try SerialLog.tail(path: path, maxBytes: 100, instanceName: "web-01"), "ok\u{FFFD}\n")
     }
 
+    func testGuestLineEndingsAndEscapesBecomePlainLines() throws {
+        let path = try makeTemporaryDirectory(self) + "/serial.log"
+        try Data("boot\r\n\u{1b}[2J\u{1b}[Hvmpeer# \u{1b}[6nls\r\n\tbin\u{7}\r\n".utf8).write(to: URL(fileURLWithPath: path))
+        let text = try SerialLog.tail(path: path, maxBytes: 100, instanceName: "web-01")
+        XCTAssertEqual(text, "boot\nvmpeer# ls\n\tbin\n")
+        XCTAssertEqual(text.split(separator: "\n").count, 3)
+    }
+
     func testMissingLogFileSaysWhatToDo() {
         XCTAssertThrowsError(try SerialLog.tail(path: "/nonexistent/web-01.log", maxBytes: 100, instanceName: "web-01")) {
             XCTAssertEqual(ErrorText.sentence($0), "Reading the serial log /nonexistent/web-01.log of web-01 failed: "

@@ -5,7 +5,8 @@ import StacktopServices
 public enum GraphicsDisplayResolver {
     /// `hostName` replaces a wildcard listen address (0.0.0.0, ::): the URI's host for a remote
     /// connection, else the local name. Throws a `BackendError` saying why there is no display.
-    public static func display(domainXML: String, instanceName: String, hostName: String) throws -> GraphicsDisplay {
+    public static func display(domainXML: String, instanceName: String, hostName: String,
+                               isRunning: Bool = true) throws -> GraphicsDisplay {
         let root: XMLTree.Element
         do {
             root = try XMLTree.parse(domainXML)
@@ -27,10 +28,12 @@ public enum GraphicsDisplayResolver {
             ?? listens.first(where: { $0[attribute: "type"] == "socket" })?[attribute: "socket"] {
             return GraphicsDisplay(type: type, endpoint: .socket(path: socket), password: password)
         }
-        // A port of -1 (autoport) in the live XML means the guest is not running: libvirt fills it in at start.
+        // A port of -1 (autoport) in the live XML: libvirt fills it in when the guest starts.
         guard let port = element[attribute: "port"].flatMap(Int.init), port > 0 else {
-            throw BackendError.refused(reason: "\(instanceName) is not running, so its VNC display has no port yet; "
-                + "start it first.")
+            throw BackendError.refused(reason: isRunning
+                ? "libvirt reports no port for the VNC display of \(instanceName) (a test-driver guest, as in the demo, "
+                    + "has none); connect to a QEMU host to use it."
+                : "\(instanceName) is not running, so its VNC display has no port yet; start it first.")
         }
         let address = listens.first(where: { $0[attribute: "type"] == "address" })?[attribute: "address"]
             ?? element[attribute: "listen"]

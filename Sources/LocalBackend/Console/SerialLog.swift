@@ -40,7 +40,34 @@ public enum SerialLog {
         }
         var slice = bytes[..<filled]
         if start > 0, let newline = slice.firstIndex(of: 10) { slice = slice[(newline + 1)...] }
-        return String(decoding: slice, as: UTF8.self)
+        return String(decoding: printable(slice), as: UTF8.self)
+    }
+
+    /// Guest output as lines of text: CR LF becomes LF (Swift sees "\r\n" as one Character, not a
+    /// line break), and terminal escape sequences and other control bytes, which would be drawn as
+    /// garbage in a pane, are dropped. Tabs stay.
+    static func printable(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            index += 1
+            switch byte {
+            case 0x1b:
+                // CSI (ESC [ … final byte 0x40-0x7e) or a two-byte escape.
+                guard index < bytes.endIndex else { break }
+                if bytes[index] == UInt8(ascii: "[") {
+                    index += 1
+                    while index < bytes.endIndex, !(0x40...0x7e).contains(bytes[index]) { index += 1 }
+                }
+                index = min(bytes.endIndex, index + 1)
+            case 10, 9: out.append(byte)
+            case 0..<0x20, 0x7f: break
+            default: out.append(byte)
+            }
+        }
+        return out
     }
 }
 
