@@ -33,10 +33,12 @@ enum ConsolePump {
             // A closed stdin (a script's pipe ran dry) keeps showing the guest until the stream ends.
             descriptors[0].fd = stdinOpen ? STDIN_FILENO : -1
             let ready = poll(&descriptors, nfds_t(descriptors.count), 250)
+            let pollError = errno  // before quitRequested, which makes calls of its own
             if quitRequested() { return .signal }
             if ready < 0 {
-                if errno == EINTR { continue }
-                return .failed("Waiting for console input failed: \(String(cString: strerror(errno))).")
+                // EINTR: a resize (SIGWINCH) or a quit signal, which quitRequested has just seen.
+                if pollError == EINTR || pollError == EAGAIN { continue }
+                return .failed("Waiting for console input failed: \(String(cString: strerror(pollError))).")
             }
             if descriptors[1].revents != 0 {
                 let got = read(session.outputDescriptor, &buffer, buffer.count)

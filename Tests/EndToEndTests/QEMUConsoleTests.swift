@@ -77,7 +77,11 @@ final class QEMUConsoleTests: XCTestCase {
 
     private func assertTerminalSane(_ tmux: TmuxHarness, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(tmux.waitForExit(timeout: 15), "EXIT=0", tmux.screen(), file: file, line: line)
-        XCTAssertEqual(tmux.file("before.txt"), tmux.file("after.txt"), "stty -a differs after stacktop", file: file, line: line)
+        // The window size is the only setting a test may change (by resizing).
+        func settings(_ name: String) -> String? {
+            tmux.file(name)?.replacingOccurrences(of: #"rows \d+; columns \d+; "#, with: "", options: .regularExpression)
+        }
+        XCTAssertEqual(settings("before.txt"), settings("after.txt"), "stty -a differs after stacktop", file: file, line: line)
     }
 
     // MARK: - Tests
@@ -94,9 +98,15 @@ final class QEMUConsoleTests: XCTestCase {
         tmux.waitFor(text: "Connected to \(Self.guest)'s serial console; Ctrl-] returns.")
         XCTAssertFalse(tmux.alternateScreenOn(), "the console runs on the normal screen")
         try runCommand(in: tmux)
+        // A resize while the guest has the terminal: the console carries on, the dashboard comes back at the new size.
+        try tmux.resize(width: 90, height: 26)
+        try runCommand(in: tmux)
         let back = Date()
         try tmux.send("C-]")
         let screen = tmux.waitFor(text: "Left the serial console of \(Self.guest).")
+        let frame = screen.split(separator: "\n").first { $0.hasPrefix("┌─ Instances") }.map(String.init) ?? ""
+        XCTAssertEqual(frame.count, 90, "the table frame spans the new width:\n\(screen)")
+        XCTAssertTrue(frame.hasSuffix("┐"), frame)
         print("Ctrl-] back to the dashboard in \(String(format: "%.2f", Date().timeIntervalSince(back))) s")
         XCTAssertTrue(tmux.alternateScreenOn())
         XCTAssertTrue(screen.contains("Instances (") && screen.contains("Running"), screen)
