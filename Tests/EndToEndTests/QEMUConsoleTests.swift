@@ -188,6 +188,38 @@ final class QEMUConsoleTests: XCTestCase {
         print("RFB greeting in \(String(format: "%.3f", Date().timeIntervalSince(started))) s")
     }
 
+    func testDashboardStartsTheViewerDetachedOnADesktop() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stacktop-viewer-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let viewer = directory.appendingPathComponent("viewer.sh")
+        let record = directory.appendingPathComponent("viewer.out")
+        try "#!/bin/sh\necho \"$* $$ $(ps -o sid= -p $$)\" > \(record.path)\nsleep 2\n".write(to: viewer, atomically: true, encoding: .utf8)
+        chmod(viewer.path, 0o755)
+        let virsh = try Self.virsh("domdisplay", Self.guest).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let port = 5900 + (Int(virsh.split(separator: ":").last ?? "") ?? -1)
+
+        let tmux = try TmuxHarness(command: "DISPLAY=:99 STACKTOP_VNC_VIEWER=\(viewer.path) "
+                                   + "\(TmuxHarness.binary.path) --connect \(Self.uri)")
+        tmux.waitFor(text: "Limit Summary", timeout: 20)
+        try tmux.send("2")
+        try tmux.type("/\(Self.guest)")
+        try tmux.send("Enter")
+        tmux.waitFor("the guest's row") { $0.contains(Self.guest) && $0.contains("Running") }
+        try tmux.send("V")
+        tmux.waitFor(text: "Started \(viewer.path) for it")
+        let deadline = Date().addingTimeInterval(5)
+        while (try? String(contentsOf: record, encoding: .utf8)) == nil && Date() < deadline { usleep(50_000) }
+        let line = try String(contentsOf: record, encoding: .utf8).split(whereSeparator: \.isWhitespace).map(String.init)
+        XCTAssertEqual(line.count, 3, "\(line)")
+        XCTAssertEqual(line.first, "127.0.0.1::\(port)")
+        // A session of its own (setsid): the viewer does not die with the dashboard's terminal, nor take its signals.
+        XCTAssertEqual(line.dropFirst().first, line.last, "the viewer leads its own session")
+        try tmux.send("Escape")
+        try tmux.send("q")
+        assertTerminalSane(tmux)
+    }
+
     func testShutOffGuestSaysNotRunning() throws {
         let name = "stacktop-e2e-off-\(getpid())"
         let xml = FileManager.default.temporaryDirectory.appendingPathComponent(name + ".xml")
