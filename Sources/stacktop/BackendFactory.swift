@@ -17,6 +17,8 @@ struct OpenedBackend {
     var notice: String?
     /// Deletes temporary files (the demo's node XML and store).
     var cleanup: @Sendable () -> Void
+    /// Serial log, VNC display and serial console, outside the audit and read-only wrappers (see `wrap`).
+    var consoles: (any ConsoleAccess)?
 }
 
 /// Picks the backend the way the README promises: --demo; else --connect URI; else
@@ -72,6 +74,7 @@ enum BackendFactory {
     private static func wrap(_ opened: OpenedBackend, _ options: Options) -> OpenedBackend {
         var wrapped = opened
         wrapped.writableCapabilities = opened.backend.capabilities
+        wrapped.consoles = ConsoleAccessGate.consoles(of: opened.backend, readOnly: options.readOnly)
         if let log = opened.auditLog {
             wrapped.backend = AuditingBackend(wrapping: AnyCloudBackend(wrapped.backend), log: log)
         }

@@ -23,6 +23,10 @@ final class DashboardRunner {
     private var loadsDone = 0
     private var nextRefresh = Date()
     private var eventsTask: Task<Void, Never>?
+    /// The console that was busy, while the status line offers F to take it over.
+    private var consoleForceOffer: (id: String, name: String)?
+    /// Reloads the console-log pane about once a second while it is open.
+    private var consoleLogFollow: (id: String, task: Task<Void, Never>)?
 
     init(opened: OpenedBackend, options: Options, theme: Theme, glyphs: Glyphs, themeDirectories: [String],
          terminal: NcursesTerminal) {
@@ -51,7 +55,12 @@ final class DashboardRunner {
             var effects: [Effect] = []
             for input in inputs {
                 switch input {
-                case .key(let key): effects += state.handle(.key(key))
+                case .key(let key):
+                    if let offer = consoleForceOffer.take(), key == .character("F") {
+                        effects.append(.openConsole(instanceID: offer.id, name: offer.name, force: true))
+                    } else {
+                        effects += state.handle(.key(key))
+                    }
                 case .resize(let size):
                     effects += state.handle(.resize(size))
                     terminal.invalidate()
@@ -71,10 +80,12 @@ final class DashboardRunner {
             if now >= nextRefresh { startLoad(queueIfBusy: false) }
             if state.staleSince != nil || now.timeIntervalSince(state.now) >= 60 { _ = state.handle(.tick(now)) }
             for effect in effects { perform(effect) }
+            stopFollowingClosedConsoleLog()
             if state.quitRequested { break }
             draw()
         }
         eventsTask?.cancel()
+        consoleLogFollow?.task.cancel()
     }
 
     private func pollTimeout() -> Int32 {
@@ -132,13 +143,22 @@ final class DashboardRunner {
             } catch {
                 _ = state.handle(.auditFailed(message: "The audit log could not be read: \(ErrorText.sentence(error))"))
             }
-        case .openConsole(_, let name, _):
-            _ = state.handle(.consoleClosed(message: "The serial console of \(name) is not available in this build.",
-                                            failed: true))
+        case .openConsole(let id, let name, let force):
+            openConsole(instanceID: id, name: name, force: force)
         case .loadConsoleLog(let id):
-            _ = state.handle(.consoleLogFailed(instanceID: id, message: "Console logs are not available in this build."))
-        case .openVNC(_, let name):
-            _ = state.handle(.vncResult(instanceName: name, lines: ["VNC is not available in this build."], failed: true))
+            followConsoleLog(instanceID: id)
+        case .openVNC(let id, let name):
+            guard let consoles = opened.consoles else {
+                _ = state.handle(.vncResult(instanceName: name, lines: ["This backend has no graphical consoles."], failed: true))
+                return
+            }
+            let mailbox = self.mailbox
+            let environment = ProcessInfo.processInfo.environment
+            Task.detached {
+                let result = await VNCLauncher.run(consoles: consoles, instanceID: id, instanceName: name,
+                                                   environment: environment, showPassword: false)
+                mailbox.post(.vncResult(instanceName: name, lines: result.lines, failed: result.failed))
+            }
         case .loadTheme(let nameOrPath):
             do {
                 var theme = try ThemeLoader.load(nameOrPath: nameOrPath, searchDirectories: themeDirectories)
@@ -148,6 +168,68 @@ final class DashboardRunner {
                 _ = state.handle(.themeFailed(message: ErrorText.sentence(error)))
             }
         }
+    }
+
+    /// Hands the terminal to the serial console until the escape key, then redraws everything.
+    private func openConsole(instanceID: String, name: String, force: Bool) {
+        guard let consoles = opened.consoles else {
+            _ = state.handle(.consoleClosed(message: "This backend has no serial consoles.", failed: true))
+            return
+        }
+        let session: any SerialConsoleSession
+        do {
+            session = try consoles.openSerialConsole(instanceID: instanceID, force: force)
+        } catch let busy as ConsoleBusy {
+            consoleForceOffer = (instanceID, name)
+            state.handle(.consoleClosed(message: busy.dashboardMessage, failed: true)).forEach(perform)
+            return
+        } catch {
+            state.handle(.consoleClosed(message: ErrorText.sentence(error), failed: true)).forEach(perform)
+            return
+        }
+        terminal.suspend()
+        ConsoleCommand.printBanner(name, escape: 0x1d)
+        let terminal = self.terminal
+        let end = ConsolePump.run(session, escape: 0x1d, quitRequested: { ConsoleTargets.quitSignalled(terminal) })
+        session.close()
+        terminal.resume()
+        let (message, failed) = ConsoleTargets.ending(end, name: name, opened: opened)
+        // .consoleClosed asks for .redrawAll: the next frame repaints every cell over the console's output.
+        state.handle(.consoleClosed(message: message, failed: failed)).forEach(perform)
+        terminal.invalidate()
+        if end == .signal { state.quitRequested = true }
+    }
+
+    /// Reads the console log now and then about once a second until its pane closes.
+    private func followConsoleLog(instanceID: String) {
+        consoleLogFollow?.task.cancel()
+        guard let consoles = opened.consoles else {
+            _ = state.handle(.consoleLogFailed(instanceID: instanceID, message: "This backend keeps no console logs."))
+            return
+        }
+        let mailbox = self.mailbox
+        let task = Task.detached {
+            var last: String?
+            while !Task.isCancelled {
+                do {
+                    let text = try await consoles.consoleLog(instanceID: instanceID, maxBytes: 64 * 1024)
+                    if text != last { mailbox.post(.consoleLogLoaded(instanceID: instanceID, text: text)) }
+                    last = text
+                } catch {
+                    mailbox.post(.consoleLogFailed(instanceID: instanceID, message: ErrorText.sentence(error)))
+                    return
+                }
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+        consoleLogFollow = (instanceID, task)
+    }
+
+    private func stopFollowingClosedConsoleLog() {
+        guard let follow = consoleLogFollow else { return }
+        if case .consoleLog(let pane)? = state.topOverlay, pane.instanceID == follow.id { return }
+        follow.task.cancel()
+        consoleLogFollow = nil
     }
 
     /// Loads a fresh snapshot in the background unless one is already on its way. An explicit refresh

@@ -9,6 +9,9 @@ struct Options: Equatable {
         case bench(instanceCounts: [Int])
         /// `KIND ACTION NAME… [--option value] [--yes]`, parsed by the grammar the dashboard's `:` shares.
         case action(ActionCommand)
+        /// `console INSTANCE [--force] [--escape CHAR]` and `vnc INSTANCE [--show-password]`.
+        case console(instance: String, force: Bool, escape: UInt8)
+        case vnc(instance: String, showPassword: Bool)
         case help
         case version
     }
@@ -70,6 +73,7 @@ enum OptionParser {
         switch command {
         case "render": options.mode = try parseRender(&rest)
         case "bench": options.mode = try parseBench(&rest)
+        case "console", "vnc": options.mode = try ConsoleOptions.parse(command, Array(rest), options: &options)
         case "help": options.mode = .help
         default:
             guard let action = rest.popFirst() else {
@@ -196,6 +200,10 @@ enum OptionParser {
                                               destructive actions ask first, --yes skips the question
       stacktop [OPTIONS] render VIEW [--size 120x40] [--format txt|ansi|svg] [-o FILE]
       stacktop bench [--instances 1000,10000]
+      stacktop [OPTIONS] console INSTANCE [--force] [--escape ^]]
+                                              attach to the serial console; Ctrl-] (or --escape) detaches
+      stacktop [OPTIONS] vnc INSTANCE [--show-password]
+                                              open a VNC viewer, or print the ssh -L line to reach the display
 
     Options:
       --demo                  open the built-in demo cloud

@@ -61,6 +61,12 @@ func runStacktop() -> Int32 {
         case .action(let command):
             if let notice = opened.notice { printError(notice) }
             return ActionCommandRunner.run(command, opened: opened, readOnly: options.readOnly)
+        case .console(let instance, let force, let escape):
+            return ConsoleCommand.run(instance: instance, force: force, escape: escape, opened: opened,
+                                      readOnly: options.readOnly, environment: environment)
+        case .vnc(let instance, let showPassword):
+            return VNCCommand.run(instance: instance, showPassword: showPassword, opened: opened,
+                                  readOnly: options.readOnly, environment: environment)
         case .list(let kind, let format, let columns):
             if let notice = opened.notice { printError(notice) }
             print(try ListCommand.run(kind: kind, format: format, columns: columns, opened: opened), terminator: "")

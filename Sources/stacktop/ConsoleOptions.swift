@@ -1,0 +1,48 @@
+/// The words after `console` and `vnc`; global options may follow the instance name too.
+enum ConsoleOptions {
+    static func parse(_ command: String, _ words: [String], options: inout Options) throws -> Options.Mode {
+        var instance: String?
+        var force = false, showPassword = false
+        var escape: UInt8 = 0x1d
+        var index = 0
+        while index < words.count {
+            let word = words[index]
+            index += 1
+            let (flag, inline): (String, String?) = word.hasPrefix("--") && word.contains("=")
+                ? (String(word[..<word.firstIndex(of: "=")!]), String(word[word.index(after: word.firstIndex(of: "=")!)...]))
+                : (word, nil)
+            func take() throws -> String {
+                if let inline { return inline }
+                guard index < words.count else { throw UsageError(description: "\(flag) needs a value.") }
+                index += 1
+                return words[index - 1]
+            }
+            switch flag {
+            case "--force" where command == "console": force = true
+            case "--escape" where command == "console":
+                let text = try take()
+                guard let byte = ConsolePump.escapeByte(text) else {
+                    throw UsageError(description: "--escape takes one character or ^X (e.g. ^] or ^O), not \"\(text)\".")
+                }
+                escape = byte
+            case "--show-password" where command == "vnc": showPassword = true
+            case "--connect", "-c": options.connect = try take()
+            case "--demo": options.demo = true
+            case "--state": options.statePath = try take()
+            case "--readonly", "--read-only": options.readOnly = true
+            default:
+                guard !flag.hasPrefix("-") || flag == "-", instance == nil else {
+                    throw UsageError(description: flag.hasPrefix("-")
+                        ? "Unknown option \(flag) for `\(command)`; see stacktop --help."
+                        : "`\(command)` takes one instance name, not also \"\(flag)\".")
+                }
+                instance = word
+            }
+        }
+        guard let instance else {
+            throw UsageError(description: "`\(command)` needs an instance name, e.g. `stacktop \(command) web-01`.")
+        }
+        return command == "console" ? .console(instance: instance, force: force, escape: escape)
+            : .vnc(instance: instance, showPassword: showPassword)
+    }
+}
