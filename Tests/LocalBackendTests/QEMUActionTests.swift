@@ -154,6 +154,12 @@ final class QEMUActionTests: XCTestCase {
         XCTAssertEqual(QEMUHost.domainState(second), "running")
         XCTAssertTrue(QEMUHost.virsh("dumpxml", second).output.contains("<filterref filter='\(secondFilter)'"))
         XCTAssertTrue(QEMUHost.virsh("nwfilter-dumpxml", groupFilter).output.contains("dstportstart='8080'"))
+
+        // Deleting an instance takes its own filter and leaves the group's for the others.
+        _ = await perform(.delete, .instance, [second])
+        let remaining = QEMUHost.virsh("nwfilter-list").output
+        XCTAssertFalse(remaining.contains(secondFilter), remaining)
+        XCTAssertTrue(remaining.contains(groupFilter), remaining)
     }
 
     // MARK: 2. keypair launch and delete

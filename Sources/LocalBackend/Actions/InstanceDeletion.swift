@@ -17,6 +17,10 @@ struct InstanceDeletion {
 
         if status.active { try connection.call(.destroy, uuid: status.uuid, name: status.name) }
         try connection.call(.undefine, uuid: status.uuid, name: status.name)
+        // Its own network filter goes with it; the group filters stay for the group's other members.
+        if connection.supportsNetworkFilters {
+            connection.removeNetworkFilter(name: NWFilterXML.instanceFilterName(uuid: status.uuid))
+        }
 
         var deleted: [String] = []
         var failures: [String] = []
