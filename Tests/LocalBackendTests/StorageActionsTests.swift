@@ -58,6 +58,16 @@ final class StorageActionsTests: XCTestCase {
             XCTAssertEqual(volume.sizeBytes, 8 << 30)
         }
 
+        let copied = message { try host.actions.perform(ActionRequest(action: .snapshot, kind: .volume, targets: ["scratch"],
+                                                                       options: ["name": "scratch-monday"], project: "engineering")) }
+        XCTAssertTrue(copied.hasPrefix("Copied volume scratch.qcow2 to scratch-monday.qcow2"), copied)
+        XCTAssertNotNil(try host.snapshot().volumes.first { $0.name == "scratch-monday.qcow2" })
+        let attachedToRunning = try XCTUnwrap(try host.snapshot().volumes.first { volume in
+            try host.snapshot().instances.contains { volume.attachedTo.contains($0.name) && $0.state == .running } })
+        XCTAssertTrue(message { try host.actions.perform(ActionRequest(action: .snapshot, kind: .volume,
+                                                                        targets: [attachedToRunning.name])) }
+            .contains("pause or shut it off first so the copy is consistent"))
+
         _ = try host.actions.perform(ActionRequest(action: .delete, kind: .volume, targets: ["scratch.qcow2"]))
         XCTAssertNil(try host.snapshot().volumes.first { $0.name == "scratch.qcow2" })
         XCTAssertNil(try host.store.volumeOwners()[volume.path ?? ""], "no stray owner row")

@@ -63,6 +63,11 @@ enum ActionForms {
                 FormField(option: "image", label: "From image", value: choice([FormField.none] + snapshot.images.map(\.name)),
                           help: "(none) makes a blank volume."),
             ], notes: quotaNotes(snapshot, project, [.volumes, .gigabytes]))
+        case (.volume, .snapshot):
+            return FormState(title: "Snapshot \(target)", request: request, fields: [
+                FormField(option: "name", label: "Copy's name", value: .text("\(target.split(separator: ".").first ?? "")-snap"),
+                          required: true, help: "A point-in-time copy beside the volume."),
+            ])
         case (.volume, .extend):
             let size = snapshot.volumes.first { $0.name == target }.map { Int($0.sizeBytes >> 30) }
             return FormState(title: "Extend \(target)", request: request, fields: [

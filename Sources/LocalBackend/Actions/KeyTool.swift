@@ -107,7 +107,7 @@ enum ProcessRunner {
         guard outputFD >= 0 else {
             throw BackendError.failed(what: "Running \(argv[0])", reason: String(cString: strerror(errno)))
         }
-        let outputPath = String(cString: template)
+        let outputPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         defer { close(outputFD); unlink(outputPath) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)

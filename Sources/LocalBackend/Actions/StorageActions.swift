@@ -12,6 +12,7 @@ struct StorageActions {
 
     static let capabilities: Set<Capability> = [
         Capability(.volume, .create), Capability(.volume, .delete), Capability(.volume, .extend),
+        Capability(.volume, .snapshot),
         Capability(.image, .update), Capability(.image, .delete), Capability(.image, .create), Capability(.image, .upload),
         Capability(.network, .create), Capability(.network, .delete),
     ]
@@ -23,6 +24,7 @@ struct StorageActions {
         case (.volume, .create): return try createVolume(request)
         case (.volume, .delete): return try deleteVolumes(request)
         case (.volume, .extend): return try extendVolume(request)
+        case (.volume, .snapshot): return try snapshotVolume(request)
         case (.image, .update): return try updateImage(request)
         case (.image, .delete): return try deleteImages(request)
         case (.image, .create), (.image, .upload): return try uploadImage(request)
@@ -122,6 +124,32 @@ struct StorageActions {
         guard let path = volume.path else { throw BackendError.notFound(kind: "volume", name: volume.name) }
         try connection.resizeVolume(path: path, capacityBytes: UInt64(newSize) * Self.gib)
         return ActionOutcome(message: "Extended volume \(volume.name) from \(oldSize) to \(newSize) GiB.")
+    }
+
+    /// A point-in-time copy of a volume as a new volume beside it (dir pools have no cheaper snapshot).
+    private func snapshotVolume(_ request: ActionRequest) throws -> ActionOutcome {
+        let current = try snapshot()
+        guard let name = request.targets.first else { throw BackendError.refused(reason: "Name the volume to snapshot.") }
+        let volume = try volume(named: name, in: current)
+        let running = current.instances.filter { instance in
+            volume.attachedTo.contains(instance.name) && instance.state == .running
+        }
+        guard running.isEmpty else {
+            throw BackendError.refused(reason: "Volume \(volume.name) is in use by running \(running.map(\.name).joined(separator: ", ")); "
+                                       + "pause or shut it off first so the copy is consistent.")
+        }
+        let stem = volume.name.split(separator: ".").dropLast().joined(separator: ".")
+        let snapshotName = (request.options["name"] ?? "\(stem.isEmpty ? volume.name : stem)-snap") + ".qcow2"
+        guard !current.volumes.contains(where: { $0.pool == volume.pool && $0.name == snapshotName }) else {
+            throw BackendError.refused(reason: "Pool \(volume.pool ?? "?") already has a volume named \(snapshotName); choose another --name.")
+        }
+        let gib = Int((volume.sizeBytes + Self.gib - 1) / Self.gib)
+        try QuotaCheck.require(.gigabytes, adding: gib, project: volume.project ?? request.project, snapshot: current)
+        guard let path = volume.path, let pool = volume.pool else { throw BackendError.notFound(kind: "volume", name: name) }
+        let copy = try connection.createVolume(poolName: pool, xml: VolumeXML.qcow2(name: snapshotName, capacityBytes: volume.sizeBytes),
+                                               cloneFrom: path)
+        try? store.setVolumeOwner(path: copy, project: volume.project ?? request.project)
+        return ActionOutcome(message: "Copied volume \(volume.name) to \(snapshotName) (\(gib) GiB) in pool \(pool).")
     }
 
     // MARK: images
