@@ -5,6 +5,8 @@ public struct GraphicsDisplay: Sendable, Equatable {
         case tcp(host: String, port: Int)
         /// A UNIX socket on the hypervisor host.
         case socket(path: String)
+        /// A web console (Nova's noVNC or serial proxy): opened in a browser, not a VNC viewer.
+        case url(String)
     }
 
     /// "vnc" or "spice".
@@ -27,6 +29,8 @@ public struct GraphicsDisplay: Sendable, Equatable {
             return "\(type)://\(shown):\(number)"
         case .socket(let path):
             return "\(type)+unix://\(path)"
+        case .url(let url):
+            return url
         }
     }
 }

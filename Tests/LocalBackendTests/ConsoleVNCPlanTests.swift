@@ -89,3 +89,25 @@ final class ConsoleVNCPlanTests: XCTestCase {
         XCTAssertEqual(shown[1], "Its password is s3cret.")
     }
 }
+
+/// A cloud's web console (Nova's noVNC URL) goes to a browser, never to a VNC viewer.
+final class WebConsolePlanTests: XCTestCase {
+    private let display = GraphicsDisplay(type: "novnc", endpoint: .url("https://cloud.example:6080/vnc_auto.html?token=abc"))
+
+    func testADesktopOpensTheURLAndSSHPrintsIt() {
+        let desktop = VNCPlan.decide(display: display, instanceName: "web-01", environment: ["DISPLAY": ":0"],
+                                     showPassword: false, findExecutable: { $0 == "xdg-open" ? "/usr/bin/xdg-open" : nil })
+        XCTAssertEqual(desktop, .launch(executable: "/usr/bin/xdg-open",
+                                        arguments: ["https://cloud.example:6080/vnc_auto.html?token=abc"],
+                                        lines: ["The console of web-01 is a web console:",
+                                                "  https://cloud.example:6080/vnc_auto.html?token=abc",
+                                                "Opened it in your browser."]))
+        let ssh = VNCPlan.decide(display: display, instanceName: "web-01",
+                                 environment: ["SSH_CONNECTION": "1.2.3.4 5 6.7.8.9 22"], showPassword: false,
+                                 findExecutable: { _ in "/usr/bin/x" })
+        guard case .explain(let lines) = ssh else { return XCTFail("\(ssh)") }
+        XCTAssertEqual(lines.last, "Open it in a browser on your own machine; the link holds a short-lived token.")
+        XCTAssertFalse(lines.joined().contains("ssh -L"), "a web console needs no tunnel")
+        XCTAssertEqual(display.uri, "https://cloud.example:6080/vnc_auto.html?token=abc")
+    }
+}

@@ -14,6 +14,10 @@ public enum VNCPlan: Equatable, Sendable {
     public static func decide(display: GraphicsDisplay, instanceName: String, environment: [String: String],
                        showPassword: Bool, findExecutable: (String) -> String?) -> VNCPlan {
         let set = { (name: String) in environment[name].map { !$0.isEmpty } == true }
+        if case .url(let url) = display.endpoint {
+            return webConsole(url: url, instanceName: instanceName, desktop: set("DISPLAY") || set("WAYLAND_DISPLAY"),
+                              findExecutable: findExecutable)
+        }
         // Short lines: they are shown as they are in an 80-column pane.
         var lines = ["The \(display.type.uppercased()) display of \(instanceName) is \(display.uri)"
                      + (display.tcpPort.map { " (port \($0))." } ?? ".")]
@@ -49,6 +53,18 @@ public enum VNCPlan: Equatable, Sendable {
         return .explain(lines: lines)
     }
 
+    /// A cloud's web console: a browser opens it (xdg-open on a desktop); anywhere else, the URL to copy.
+    static func webConsole(url: String, instanceName: String, desktop: Bool,
+                           findExecutable: (String) -> String?) -> VNCPlan {
+        var lines = ["The console of \(instanceName) is a web console:", "  \(url)"]
+        if desktop, let opener = findExecutable("xdg-open") {
+            lines.append("Opened it in your browser.")
+            return .launch(executable: opener, arguments: [url], lines: lines)
+        }
+        lines.append("Open it in a browser on your own machine; the link holds a short-lived token.")
+        return .explain(lines: lines)
+    }
+
     /// The ssh -L line for the operator's own machine, and the address to open there.
     public static func sshTunnel(display: GraphicsDisplay, sshConnection: String, user: String?) -> (command: String, address: String)? {
         let fields = sshConnection.split(separator: " ")
@@ -63,6 +79,8 @@ public enum VNCPlan: Equatable, Sendable {
             return ("ssh \(portOption)-L \(port):\(target):\(port) \(login)", "vnc://localhost:\(port)")
         case .socket(let path):
             return ("ssh \(portOption)-L 5900:\(path) \(login)", "vnc://localhost:5900")
+        case .url:
+            return nil
         }
     }
 
@@ -76,6 +94,8 @@ public enum VNCPlan: Equatable, Sendable {
             return ["\(host)::\(port)"]  // TigerVNC and TightVNC: host::port is a port, host:N a display.
         case .socket(let path):
             return base == "remote-viewer" ? ["\(display.type)+unix://\(path)"] : [path]
+        case .url(let url):
+            return [url]
         }
     }
 }
