@@ -80,11 +80,32 @@ struct ResourceFetch: Sendable {
         return result
     }
 
+    /// Groups and rules are read side by side: some Neutron releases list groups without their rules.
     func securityGroups() async throws -> [SecurityGroup] {
-        // Each group carries its rules, so no separate rule list is read.
-        try await client.listAll(.network, "v2.0/security-groups", limit: limit,
-                                 what: "Listing security groups") { body, _ in
+        async let groupList = client.listAll(.network, "v2.0/security-groups", limit: limit,
+                                             what: "Listing security groups") { body, _ in
             try NeutronDecoder.securityGroups(body)
+        }
+        // Rules are decoded once the group names are known, so a remote group shows by name.
+        async let rulePages = Self.optional {
+            try await client.listAll(.network, "v2.0/security-group-rules", limit: limit,
+                                     what: "Listing security group rules") { body, _ in
+                OpenStackPage(items: [body], next: try NeutronDecoder.securityGroupRules(body).next)
+            }
+        }
+        let groups = try await groupList
+        guard let pages = try await rulePages else { return groups }
+        let names = Dictionary(groups.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        var rulesByGroup: [String: [SecurityGroupRule]] = [:]
+        for body in pages {
+            for rule in try NeutronDecoder.securityGroupRules(body, groupNamesByID: names).items {
+                rulesByGroup[rule.groupID, default: []].append(rule.rule)
+            }
+        }
+        return groups.map { group in
+            var merged = group
+            merged.rules = rulesByGroup[group.id] ?? []
+            return merged
         }
     }
 

@@ -24,13 +24,13 @@ public struct SnapshotParts: OptionSet, Sendable, Hashable {
         switch kind {
         case .instance: [.servers, .images]
         case .image: [.images]
-        case .volume: [.volumes, .servers]
+        case .volume: [.volumes, .servers, .projects]
         case .network, .subnet: [.networks]
-        case .securityGroup, .securityGroupRule: [.securityGroups]
+        case .securityGroup, .securityGroupRule: [.securityGroups, .servers, .projects]
         case .quota: [.quotas]
-        case .flavor: [.flavors]
+        case .flavor: [.flavors, .servers]
         case .keypair: [.keypairs]
-        case .project: [.projects]
+        case .project: [.projects, .servers]
         case .router, .port, .floatingIP, .hypervisor: []
         }
     }
