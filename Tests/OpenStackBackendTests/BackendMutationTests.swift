@@ -177,7 +177,10 @@ final class BackendMutationTests: XCTestCase {
             + "limiting requests, try again in 120 seconds. Request id req-x.")
         let quota = try await failure(status: 403, body: ["forbidden": ["code": 403,
             "message": "Quota exceeded for instances: Requested 1, but already used 1 of 1 instances"]])
-        XCTAssertTrue(quota.message.contains("Quota exceeded for instances"), quota.message)
+        XCTAssertEqual(quota.message, "Start server web failed (HTTP 403): Quota exceeded for instances: Requested 1, "
+            + "but already used 1 of 1 instances; free some quota or ask an administrator to raise it. Request id req-x.")
+        let soon = try await failure(status: 429, headers: ["Retry-After": "11"], body: ["message": "Slow down"])
+        XCTAssertTrue(soon.message.contains("try again in 11 seconds"), soon.message)
     }
 
     func testAShortRetryAfterIsWaitedOutAndRetriedOnce() async throws {
@@ -190,6 +193,38 @@ final class BackendMutationTests: XCTestCase {
         XCTAssertEqual(outcome.requestIDs, ["req-ok"])
         let posts = await transport.requests(.post, "/action")
         XCTAssertEqual(posts.count, 2)
+    }
+
+    func testAnOverQuota413IsNotRetriedEvenWithRetryAfter() async throws {
+        let transport = await transportWithServers([("id-web", "web")])
+        await transport.on(.post, "/servers/id-web/action", status: 413, headers: ["Retry-After": "0"], json: [
+            "overLimit": ["code": 413, "message": "VolumeSizeExceedsAvailableQuota: Requested 2G, quota is 1G"]])
+        do {
+            _ = try await BackendFixture.backend(transport)
+                .perform(ActionRequest(action: .start, kind: .instance, targets: ["web"]))
+            XCTFail("over quota")
+        } catch let error as BackendError {
+            XCTAssertTrue(error.message.hasSuffix("quota is 1G; free some quota or ask an administrator to raise it."),
+                          error.message)
+        }
+        let posts = await transport.requests(.post, "/action")
+        XCTAssertEqual(posts.count, 1)
+    }
+
+    func testParallelReadsThatMeetARevokedTokenShareOneNewToken() async throws {
+        let transport = await BackendFixture.transport()
+        for path in ["/servers/detail", "/v2/images", "/volumes/detail", "/v2.0/networks", "/v2.0/subnets"] {
+            await transport.on(.get, path, status: 401, json: ["error": ["code": 401, "message": "revoked"]], times: 1)
+        }
+        await transport.on(.get, "/servers/detail", json: ["servers": [] as [Any]])
+        await transport.on(.get, "/v2/images", json: ["images": [] as [Any]])
+        await transport.on(.get, "/volumes/detail", json: ["volumes": [] as [Any]])
+        await transport.on(.get, "/v2.0/networks", json: ["networks": [] as [Any]])
+        await transport.on(.get, "/v2.0/subnets", json: ["subnets": [] as [Any]])
+        let backend = BackendFixture.backend(transport, OpenStackBackendOptions(parts: [.servers, .images, .volumes, .networks]))
+        _ = try await backend.snapshot()
+        let auths = await transport.requests(.post, "/v3/auth/tokens")
+        XCTAssertEqual(auths.count, 2)
     }
 
     func testA401ReauthenticatesOnceAndRetries() async throws {

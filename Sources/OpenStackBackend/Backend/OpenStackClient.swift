@@ -24,24 +24,28 @@ struct OpenStackClient: Sendable {
                                   timeout: session.credentials.timeout)
         if body != nil && request.header("Content-Type") == nil { request.headers["Content-Type"] = "application/json" }
         if request.header("Accept") == nil { request.headers["Accept"] = "application/json" }
-        var response = try await authorized(request)
+        var (response, used) = try await authorized(request)
         if response.status == 401 {
             // Revoked, or Keystone rotated its keys: one fresh token, one retry (as KeystoneSession does).
-            try await session.authenticate()
-            response = try await authorized(request)
+            // Parallel reads all see the 401; only those still holding the old token ask for a new one.
+            if try await session.validToken().value == used { try await session.authenticate() }
+            (response, used) = try await authorized(request)
         }
-        if [413, 429].contains(response.status), let wait = Self.retryAfter(response), wait <= maxRetryWait {
+        // Only a rate limit is worth waiting for; Cinder sends Retry-After with over-quota 413s too.
+        if [413, 429].contains(response.status), !RemoteFailure.isQuota(response), let wait = Self.retryAfter(response),
+           wait <= maxRetryWait {
             try await sleep(max(wait, 0))
-            response = try await authorized(request)
+            (response, used) = try await authorized(request)
         }
         guard response.status < 400 else { throw RemoteFailure.error(what: what, response: response) }
         return response
     }
 
-    private func authorized(_ request: HTTPRequest) async throws -> HTTPResponse {
+    private func authorized(_ request: HTTPRequest) async throws -> (HTTPResponse, Secret) {
         var request = request
-        request.headers["X-Auth-Token"] = try await session.validToken().value.exposedValue
-        return try await transport.send(request)
+        let token = try await session.validToken().value
+        request.headers["X-Auth-Token"] = token.exposedValue
+        return (try await transport.send(request), token)
     }
 
     /// Seconds to wait: `Retry-After` as seconds or as an HTTP date.

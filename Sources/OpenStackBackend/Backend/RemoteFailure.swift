@@ -9,6 +9,9 @@ enum RemoteFailure {
             .flatMap { $0.isEmpty ? nil : $0 }
         let reason: String
         switch response.status {
+        case 403 where isQuota(response), 413 where isQuota(response), 429 where isQuota(response):
+            // Nova refuses over-quota creates with 403, Cinder with 413: neither is about the role or the rate.
+            reason = (said ?? "over quota") + "; free some quota or ask an administrator to raise it"
         case 403:
             reason = (said.map { $0 + ": " } ?? "") + "this is not allowed for your role in this project; "
                 + "ask a cloud administrator for a role that allows it"
@@ -20,7 +23,8 @@ enum RemoteFailure {
         case 413, 429:
             let limited = said ?? (response.status == 429 ? "too many requests" : "over a limit")
             if let wait = OpenStackClient.retryAfter(response) {
-                reason = limited + "; the cloud is limiting requests, try again in \(Int(max(wait, 1).rounded(.up))) seconds"
+                let seconds = Int(max(wait, 1).rounded(.up))
+                reason = limited + "; the cloud is limiting requests, try again in \(seconds) second" + (seconds == 1 ? "" : "s")
             } else {
                 reason = limited + "; free some quota or ask an administrator to raise it"
             }
@@ -28,6 +32,11 @@ enum RemoteFailure {
             reason = said ?? HTTPURLResponseStatusText.text(for: response.status)
         }
         return .remote(what: what, status: response.status, reason: reason, requestID: response.requestID)
+    }
+
+    /// Over-quota answers name the quota; rate limits do not.
+    static func isQuota(_ response: HTTPResponse) -> Bool {
+        OpenStackErrorText.message(in: response.body, status: response.status)?.lowercased().contains("quota") ?? false
     }
 
     private static func clean(_ text: String) -> String {
