@@ -72,8 +72,12 @@ enum BackendFactory {
         if case .list(let word, _, _) = options.mode, let kind = ResourceKind.named(word) {
             backendOptions.parts = SnapshotParts.needed(for: kind)
         }
-        let backend = try OpenStackCloudBackend(cloud: cloud, options: backendOptions)
         let store = try StateStore(path: options.statePath ?? StateStore.defaultPath(environment: environment))
+        if !backendOptions.parts.contains(.images),
+           let cached = try? store.loadSnapshot(for: OpenStackCloudBackend.endpointName(for: cloud)) {
+            backendOptions.knownImageNames = Dictionary(cached.images.map { ($0.id, $0.name) }) { first, _ in first }
+        }
+        let backend = try OpenStackCloudBackend(cloud: cloud, options: backendOptions)
         return OpenedBackend(backend: backend, cache: store, auditLog: store, notice: nil, cleanup: {})
     }
 

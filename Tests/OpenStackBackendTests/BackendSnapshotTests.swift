@@ -230,6 +230,18 @@ final class BackendSnapshotTests: XCTestCase {
         XCTAssertEqual(read?.header("OpenStack-API-Version"), "compute 2.30")
     }
 
+    func testAServerListWithoutGlanceNamesImagesFromTheCachedNames() async throws {
+        let transport = await BackendFixture.transport()
+        await transport.on(.get, "/servers/detail", json: ["servers": [BackendFixture.server("s1", "a", image: "img-1"),
+                                                                       BackendFixture.server("s2", "b", image: "img-2")]])
+        var options = OpenStackBackendOptions(parts: SnapshotParts.needed(for: .instance))
+        options.knownImageNames = ["img-1": "cirros"]
+        let snapshot = try await BackendFixture.backend(transport, options).snapshot()
+        XCTAssertEqual(snapshot.instances.map(\.image), ["cirros", "img-2"])
+        let glance = await transport.requests(.get, "/v2/images")
+        XCTAssertEqual(glance.count, 0)
+    }
+
     func testProjectsFallBackToTheTokensProjectWhenListingIsForbidden() async throws {
         let transport = await BackendFixture.transport()
         let forbidden = ["error": ["code": 403, "title": "Forbidden", "message": "You are not authorized"]]

@@ -32,10 +32,18 @@ public final class OpenStackCloudBackend: CloudReader, CloudMutator {
     /// A backend over URLSession for a cloud from clouds.yaml or `OS_*` variables.
     public convenience init(cloud: CloudConfig, options: OpenStackBackendOptions = OpenStackBackendOptions()) throws {
         let credentials = try KeystoneCredentials(cloud: cloud)
-        self.init(credentials: credentials, cloudName: cloud.name == "envvars" ? nil : cloud.name,
+        self.init(credentials: credentials, cloudName: Self.cloudName(cloud),
                   transport: URLSessionTransport(verifyTLS: credentials.verifyTLS, caCertPath: credentials.caCertPath),
                   options: options)
     }
+
+    /// The name shown (and the snapshot cache's key): the clouds.yaml name, or the auth URL for a
+    /// cloud made from OS_* variables.
+    public static func endpointName(for cloud: CloudConfig) -> String {
+        cloudName(cloud) ?? cloud.authURL
+    }
+
+    private static func cloudName(_ cloud: CloudConfig) -> String? { cloud.sourceFile == nil ? nil : cloud.name }
 
     public var description: BackendDescription {
         BackendDescription(kind: .openstack, endpoint: endpointName, currentProject: projectName.withLock { $0 })
@@ -66,7 +74,7 @@ public final class OpenStackCloudBackend: CloudReader, CloudMutator {
             servers: try await servers, flavors: try await flavors, keypairs: try await keypairs,
             images: try await images, volumes: try await volumes, networks: try await networks,
             securityGroups: try await groups, projects: try await projects, quotas: try await quotas,
-            takenAt: Date())
+            knownImageNames: options.knownImageNames, takenAt: Date())
     }
 
     /// Flavors are read when asked for, and also when servers do not embed them (before 2.47).

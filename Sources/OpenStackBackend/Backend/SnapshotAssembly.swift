@@ -6,9 +6,10 @@ import StacktopModel
 enum SnapshotAssembly {
     static func assemble(servers: [Instance], flavors: [Flavor], keypairs: [Keypair], images: [Image],
                          volumes: [Volume], networks: [Network], securityGroups: [SecurityGroup],
-                         projects: [Project], quotas: [ProjectQuotas], takenAt: Date) -> CloudSnapshot {
+                         projects: [Project], quotas: [ProjectQuotas], knownImageNames: [String: String] = [:],
+                         takenAt: Date) -> CloudSnapshot {
         let projectNames = Dictionary(projects.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
-        let imageNames = Dictionary(images.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        let imageNames = knownImageNames.merging(images.map { ($0.id, $0.name) }, uniquingKeysWith: { _, fresh in fresh })
         let flavorsByID = Dictionary(flavors.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let volumeSizes = Dictionary(volumes.map { ($0.id, $0.sizeBytes) }, uniquingKeysWith: { first, _ in first })
         func project(_ id: String?) -> String? { id.map { projectNames[$0] ?? $0 } }
