@@ -212,7 +212,7 @@ final class BackendMutationTests: XCTestCase {
     }
 
     func testParallelReadsThatMeetARevokedTokenShareOneNewToken() async throws {
-        let transport = await BackendFixture.transport()
+        let transport = await BackendFixture.transport(tokens: ["tok-1", "tok-2", "tok-3"])
         for path in ["/servers/detail", "/v2/images", "/volumes/detail", "/v2.0/networks", "/v2.0/subnets"] {
             await transport.on(.get, path, status: 401, json: ["error": ["code": 401, "message": "revoked"]], times: 1)
         }
@@ -225,6 +225,8 @@ final class BackendMutationTests: XCTestCase {
         _ = try await backend.snapshot()
         let auths = await transport.requests(.post, "/v3/auth/tokens")
         XCTAssertEqual(auths.count, 2)
+        let retried = await transport.requests.filter { $0.method == .get && $0.header("X-Auth-Token") == "tok-2" }
+        XCTAssertEqual(retried.count, 5)  // each of the five reads retried once, all with the one new token
     }
 
     func testA401ReauthenticatesOnceAndRetries() async throws {

@@ -76,7 +76,9 @@ enum BackendFixture {
     }
 
     /// A transport with Keystone, the catalog and Nova's version document at `maxVersion`.
-    static func transport(maxVersion: String = "2.96", delay: Duration = .zero) async -> RoutedTransport {
+    /// Each authentication answers with the next of `tokens` (the last one from then on).
+    static func transport(maxVersion: String = "2.96", delay: Duration = .zero,
+                          tokens: [String] = ["tok-1"]) async -> RoutedTransport {
         let transport = RoutedTransport(delay: delay)
         let body = KeystoneFixture.tokenBody(services: [
             KeystoneFixture.service("compute", nova),
@@ -85,7 +87,10 @@ enum BackendFixture {
             KeystoneFixture.service("network", "http://neutron.test"),
         ], expiresAt: "2099-01-01T00:00:00.000000Z")
         let token = try! JSONSerialization.jsonObject(with: body)
-        await transport.on(.post, "/v3/auth/tokens", status: 201, headers: ["X-Subject-Token": "tok-1"], json: token)
+        for (index, value) in tokens.enumerated() {
+            await transport.on(.post, "/v3/auth/tokens", status: 201, headers: ["X-Subject-Token": value], json: token,
+                               times: index == tokens.count - 1 ? nil : 1)
+        }
         await transport.on(.get, "/v2.1", json: ["version": [
             "id": "v2.1", "status": "CURRENT", "version": maxVersion, "min_version": "2.1",
             "links": [["rel": "self", "href": nova + "/"]]]])

@@ -10,6 +10,7 @@ struct OpenStackClient: Sendable {
     /// Retry-After values up to this many seconds are waited out once; longer ones are reported.
     var maxRetryWait: TimeInterval = 10
     var sleep: @Sendable (TimeInterval) async throws -> Void = { try await Task.sleep(for: .seconds($0)) }
+    let renewal = TokenRenewal()
 
     func send(_ service: ServiceType, _ path: String, method: HTTPMethod = .get, query: [URLQueryItem] = [],
               body: Data? = nil, headers: [String: String] = [:], what: String) async throws -> HTTPResponse {
@@ -27,8 +28,7 @@ struct OpenStackClient: Sendable {
         var (response, used) = try await authorized(request)
         if response.status == 401 {
             // Revoked, or Keystone rotated its keys: one fresh token, one retry (as KeystoneSession does).
-            // Parallel reads all see the 401; only those still holding the old token ask for a new one.
-            if try await session.validToken().value == used { try await session.authenticate() }
+            try await renewal.renew(replacing: used, in: session)
             (response, used) = try await authorized(request)
         }
         // Only a rate limit is worth waiting for; Cinder sends Retry-After with over-quota 413s too.
@@ -57,5 +57,20 @@ struct OpenStackClient: Sendable {
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
         return formatter.date(from: text).map { $0.timeIntervalSince(now) }
+    }
+}
+
+/// Parallel reads that all meet the same revoked token share one new token instead of each getting one.
+actor TokenRenewal {
+    private var inFlight: (old: Secret, task: Task<Void, any Error>)?
+
+    func renew(replacing used: Secret, in session: KeystoneSession) async throws {
+        // No suspension before `inFlight` is set, so every caller holding `used` joins the same task.
+        if let inFlight, inFlight.old == used { return try await inFlight.task.value }
+        let task = Task {
+            if try await session.validToken().value == used { try await session.authenticate() }
+        }
+        inFlight = (used, task)
+        try await task.value
     }
 }

@@ -33,7 +33,8 @@ public final class OpenStackCloudBackend: CloudReader, CloudMutator {
     public convenience init(cloud: CloudConfig, options: OpenStackBackendOptions = OpenStackBackendOptions()) throws {
         let credentials = try KeystoneCredentials(cloud: cloud)
         self.init(credentials: credentials, cloudName: Self.cloudName(cloud),
-                  transport: URLSessionTransport(verifyTLS: credentials.verifyTLS, caCertPath: credentials.caCertPath),
+                  transport: PlainHTTPTransport(secure: URLSessionTransport(verifyTLS: credentials.verifyTLS,
+                                                                            caCertPath: credentials.caCertPath)),
                   options: options)
     }
 
