@@ -65,8 +65,8 @@ enum BackendFactory {
 
     /// The cloud as the `openstack` CLI would resolve it; a one-shot list reads only what its table shows.
     static func openOpenStack(options: Options, environment: [String: String]) throws -> OpenedBackend {
-        let cloud = try CloudConfigLoader.load(cloud: options.osCloud, environment: environment,
-                                               homeDirectory: environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path,
+        let home = environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
+        let cloud = try CloudConfigLoader.load(cloud: options.osCloud, environment: environment, homeDirectory: home,
                                                currentDirectory: FileManager.default.currentDirectoryPath)
         var backendOptions = OpenStackBackendOptions()
         if case .list(let word, _, _) = options.mode, let kind = ResourceKind.named(word) {
