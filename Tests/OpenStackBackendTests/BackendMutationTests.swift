@@ -214,7 +214,8 @@ final class BackendMutationTests: XCTestCase {
     func testParallelReadsThatMeetARevokedTokenShareOneNewToken() async throws {
         let transport = await BackendFixture.transport(tokens: ["tok-1", "tok-2", "tok-3"])
         for path in ["/servers/detail", "/v2/images", "/volumes/detail", "/v2.0/networks", "/v2.0/subnets"] {
-            await transport.on(.get, path, status: 401, json: ["error": ["code": 401, "message": "revoked"]], times: 1)
+            await transport.on(.get, path, status: 401, json: ["error": ["code": 401, "message": "revoked"]],
+                               token: "tok-1")
         }
         await transport.on(.get, "/servers/detail", json: ["servers": [] as [Any]])
         await transport.on(.get, "/v2/images", json: ["images": [] as [Any]])

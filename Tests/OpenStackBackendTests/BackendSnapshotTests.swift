@@ -18,6 +18,8 @@ actor RoutedTransport: HTTPTransport {
         var body: Data
         /// Used this many times, then dropped; nil for always.
         var times: Int?
+        /// Only for requests carrying this X-Auth-Token, when given.
+        var token: String? = nil
     }
 
     private var routes: [Route] = []
@@ -30,10 +32,11 @@ actor RoutedTransport: HTTPTransport {
 
     /// Nonisolated so the JSON (not Sendable) is serialized on the caller's side.
     nonisolated func on(_ method: HTTPMethod, _ pathSuffix: String, query: String? = nil, status: Int = 200,
-                        headers: [String: String] = [:], json: Any = [String: Any](), times: Int? = nil) async {
+                        headers: [String: String] = [:], json: Any = [String: Any](), times: Int? = nil,
+                        token: String? = nil) async {
         let body = (try? JSONSerialization.data(withJSONObject: json)) ?? Data()
         await add(Route(method: method, pathSuffix: pathSuffix, query: query, status: status, headers: headers,
-                        body: body, times: times))
+                        body: body, times: times, token: token))
     }
 
     private func add(_ route: Route) { routes.append(route) }
@@ -45,6 +48,7 @@ actor RoutedTransport: HTTPTransport {
         guard let index = routes.firstIndex(where: { route in
             route.method == request.method && request.url.path.hasSuffix(route.pathSuffix)
                 && (route.query.map { query.contains($0) } ?? true)
+                && (route.token.map { request.header("X-Auth-Token") == $0 } ?? true)
         }) else {
             return HTTPResponse(status: 599, body: Data("no route for \(request.method.rawValue) \(request.url)".utf8))
         }
