@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "NcursesTerminal", dependencies: ["TerminalUI", "CTerminalShim"]),
         .executableTarget(name: "stacktop",
                           dependencies: ["StacktopModel", "StacktopServices", "StacktopStore", "LocalBackend",
-                                         "TerminalUI", "Dashboard", "NcursesTerminal"]),
+                                         "OpenStackBackend", "TerminalUI", "Dashboard", "NcursesTerminal"]),
 
         .testTarget(name: "StacktopServicesTests", dependencies: ["StacktopServices", "StacktopModel"]),
         .testTarget(name: "LocalBackendTests",

@@ -4,6 +4,7 @@ import StacktopModel
 import StacktopServices
 import StacktopStore
 import LocalBackend
+import OpenStackBackend
 
 /// An opened backend, with what the dashboard must know about how it was chosen.
 struct OpenedBackend {
@@ -25,8 +26,8 @@ struct OpenedBackend {
 /// $LIBVIRT_DEFAULT_URI; else the local libvirt if it answers; else the demo, saying why.
 enum BackendFactory {
     static func open(_ options: Options, environment: [String: String]) throws -> OpenedBackend {
-        if let cloud = options.osCloud ?? environment["OS_CLOUD"].flatMap({ options.connect == nil && !options.demo ? $0 : nil }) {
-            throw UsageError(description: "The OpenStack backend (--os-cloud \(cloud)) is not available yet; use --connect URI or --demo.")
+        if wantsOpenStack(options, environment: environment) {
+            return try wrap(openOpenStack(options: options, environment: environment), options)
         }
         if options.demo { return try wrap(openDemo(notice: nil), options) }
         if let uri = options.connect ?? environment["LIBVIRT_DEFAULT_URI"] {
@@ -54,6 +55,31 @@ enum BackendFactory {
         let storePath = options.statePath ?? StateStore.defaultPath(environment: environment)
         let store = try StateStore(path: storePath)
         let backend = LocalCloudBackend(connection: connection, store: store, kind: .local)
+        return OpenedBackend(backend: backend, cache: store, auditLog: store, notice: nil, cleanup: {})
+    }
+
+    /// --os-cloud; else, with no libvirt choice made, OS_CLOUD or an openrc's OS_AUTH_URL.
+    static func wantsOpenStack(_ options: Options, environment: [String: String]) -> Bool {
+        if options.osCloud != nil { return true }
+        guard options.connect == nil, !options.demo, environment["LIBVIRT_DEFAULT_URI"] == nil else { return false }
+        return !(environment["OS_CLOUD"] ?? "").isEmpty || !(environment["OS_AUTH_URL"] ?? "").isEmpty
+    }
+
+    /// The cloud as the `openstack` CLI would resolve it; a one-shot list reads only what its table shows.
+    static func openOpenStack(options: Options, environment: [String: String]) throws -> OpenedBackend {
+        let home = environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
+        let cloud = try CloudConfigLoader.load(cloud: options.osCloud, environment: environment, homeDirectory: home,
+                                               currentDirectory: FileManager.default.currentDirectoryPath)
+        var backendOptions = OpenStackBackendOptions()
+        if case .list(let word, _, _) = options.mode, let kind = ResourceKind.named(word) {
+            backendOptions.parts = SnapshotParts.needed(for: kind)
+        }
+        let store = try StateStore(path: options.statePath ?? StateStore.defaultPath(environment: environment))
+        if !backendOptions.parts.contains(.images),
+           let cached = try? store.loadSnapshot(for: OpenStackCloudBackend.endpointName(for: cloud)) {
+            backendOptions.knownImageNames = Dictionary(cached.images.map { ($0.id, $0.name) }) { first, _ in first }
+        }
+        let backend = try OpenStackCloudBackend(cloud: cloud, options: backendOptions)
         return OpenedBackend(backend: backend, cache: store, auditLog: store, notice: nil, cleanup: {})
     }
 

@@ -209,7 +209,8 @@ enum OptionParser {
       --demo                  open the built-in demo cloud
       -c, --connect URI       libvirt URI (qemu:///system, qemu+ssh://host/system, test:///path.xml);
                               default: $LIBVIRT_DEFAULT_URI, else the local libvirt, else the demo
-      --os-cloud NAME         an OpenStack cloud from clouds.yaml (not available yet)
+      --os-cloud NAME         an OpenStack cloud from clouds.yaml (./, ~/.config/openstack/, /etc/openstack/);
+                              default: $OS_CLOUD, or the OS_* variables of an openrc when OS_AUTH_URL is set
       --readonly              refuse every change; the status line says READ-ONLY
       --theme NAME|PATH       default, light, high-contrast, mono, or a theme file
       --refresh SECONDS       how often statistics refresh (default 2)

@@ -1,0 +1,31 @@
+import Foundation
+import StacktopServices
+
+/// The Nova microversion, negotiated once per backend and shared by every request after.
+actor ComputeVersion {
+    /// The newest microversion stacktop understands.
+    static let wanted = Microversion(2, 96)
+    /// From here servers embed their flavor, so no flavor lookup is needed.
+    static let embeddedFlavors = Microversion(2, 47)
+
+    private let session: KeystoneSession
+    private var negotiation: Task<Microversion?, Never>?
+
+    init(session: KeystoneSession) { self.session = session }
+
+    /// nil when the service offers no microversions (plain 2.1) or discovery failed: requests then
+    /// go without the header and servers are matched to flavors by id.
+    func negotiated() async -> Microversion? {
+        if let negotiation { return await negotiation.value }
+        let task = Task { [session] in
+            (try? await session.discoverVersion(of: .compute))?.negotiate(Self.wanted)
+        }
+        negotiation = task
+        return await task.value
+    }
+
+    func headers() async -> [String: String] {
+        guard let version = await negotiated() else { return [:] }
+        return ServiceType.compute.microversionHeaders(version)
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import StacktopModel
+import StacktopServices
+
+extension OpenStackCloudBackend {
+    /// Exactly the actions `perform` implements.
+    public var capabilities: Capabilities {
+        var supported: Set<Capability> = [
+            Capability(.volume, .delete), Capability(.image, .delete), Capability(.securityGroupRule, .delete),
+            Capability(.network, .delete), Capability(.keypair, .delete),
+        ]
+        for action in ServerAction.instanceActions { supported.insert(Capability(.instance, action)) }
+        let elsewhere = "stacktop cannot change these on OpenStack yet; use the openstack CLI or Horizon."
+        return Capabilities(supported: supported, unsupportedKinds: [
+            .subnet: elsewhere, .router: elsewhere, .port: elsewhere, .floatingIP: elsewhere,
+            .securityGroup: elsewhere, .quota: elsewhere, .flavor: elsewhere, .project: elsewhere,
+            .hypervisor: elsewhere,
+        ])
+    }
+
+    public func perform(_ request: ActionRequest) async throws -> ActionOutcome {
+        if let refusal = capabilities.refusal(request.action, on: request.kind) {
+            throw BackendError.unsupported(action: refusal.hasSuffix(".") ? String(refusal.dropLast()) : refusal)
+        }
+        guard !request.targets.isEmpty else {
+            throw BackendError.refused(reason: "Nothing to \(request.action.word): name the \(request.kind.noun).")
+        }
+        var newName: String?
+        if request.action == .rename {
+            guard let name = request.options["name"]?.trimmingCharacters(in: .whitespaces), !name.isEmpty else {
+                throw BackendError.refused(reason: "Rename needs the new name: add --name NEW.")
+            }
+            guard request.targets.count == 1 else {
+                throw BackendError.refused(reason: "Rename one server at a time: several cannot share a new name.")
+            }
+            newName = name
+        }
+        // Every name is resolved before anything changes, so an ambiguous one stops the whole request.
+        let resolver = NameResolution(client: client, compute: compute, limit: options.pageLimit)
+        var ids: [String] = []
+        for target in request.targets { ids.append(try await resolver.resolve(target, kind: request.kind)) }
+
+        var requestIDs: [String] = []
+        for (target, id) in zip(request.targets, ids) {
+            let response = try await send(request, id: id, target: target, newName: newName)
+            if let requestID = response.requestID { requestIDs.append(requestID) }
+        }
+        return ActionOutcome(message: Self.message(request, newName: newName), requestIDs: requestIDs)
+    }
+
+    private func send(_ request: ActionRequest, id: String, target: String, newName: String?) async throws -> HTTPResponse {
+        let what = "\(request.action.traits.title) \(request.kind.noun) \(target)"
+        let component = Self.pathComponent(id)
+        switch request.kind {
+        case .instance:
+            let headers = await compute.headers()
+            if request.action == .delete {
+                return try await client.send(.compute, "servers/\(component)", method: .delete, headers: headers, what: what)
+            }
+            if let newName {
+                let body = try JSONSerialization.data(withJSONObject: ["server": ["name": newName]])
+                return try await client.send(.compute, "servers/\(component)", method: .put, body: body, headers: headers,
+                                             what: what)
+            }
+            guard let body = ServerAction.body(for: request.action) else { throw BackendError.unsupported(action: what) }
+            return try await client.send(.compute, "servers/\(component)/action", method: .post, body: body,
+                                         headers: headers, what: what)
+        case .volume:
+            return try await client.send(.blockStorage, "volumes/\(component)", method: .delete, what: what)
+        case .image:
+            return try await client.send(.image, "v2/images/\(component)", method: .delete, what: what)
+        case .network:
+            return try await client.send(.network, "v2.0/networks/\(component)", method: .delete, what: what)
+        case .securityGroupRule:
+            return try await client.send(.network, "v2.0/security-group-rules/\(component)", method: .delete, what: what)
+        case .keypair:
+            return try await client.send(.compute, "os-keypairs/\(component)", method: .delete,
+                                         headers: await compute.headers(), what: what)
+        default:
+            throw BackendError.unsupported(action: what)
+        }
+    }
+
+    static func message(_ request: ActionRequest, newName: String?) -> String {
+        let names = request.targets.joined(separator: ", ")
+        let noun = request.kind.noun + (request.targets.count > 1 ? "s" : "")
+        switch request.action {
+        case .rename: return "Renamed server \(names) to \(newName ?? "")."
+        case .delete: return "Asked to delete \(noun) \(names)."
+        case .powerOff:
+            return "Asked to power off server \(names): Nova has no separate power-off, so this sent os-stop "
+                + "(a clean shutdown that Nova forces off after its timeout)."
+        default: return "Asked to \(request.action.traits.title.lowercased()) \(noun) \(names)."
+        }
+    }
+}
+
+/// The `POST /servers/{id}/action` bodies stacktop sends.
+enum ServerAction {
+    /// Instance actions besides rename and delete (which are a PUT and a DELETE): the action's key
+    /// and, for reboots, its type.
+    static let bodies: [ActionKind: (name: String, rebootType: String?)] = [
+        .start: ("os-start", nil), .stop: ("os-stop", nil), .powerOff: ("os-stop", nil),
+        .reboot: ("reboot", "SOFT"), .hardReboot: ("reboot", "HARD"),
+        .pause: ("pause", nil), .unpause: ("unpause", nil), .suspend: ("suspend", nil), .resume: ("resume", nil),
+        .lock: ("lock", nil), .unlock: ("unlock", nil),
+    ]
+
+    static let instanceActions: Set<ActionKind> = Set(bodies.keys).union([.rename, .delete])
+
+    static func body(for action: ActionKind) -> Data? {
+        guard let entry = bodies[action] else { return nil }
+        let value: Any = entry.rebootType.map { ["type": $0] } ?? NSNull()
+        return try? JSONSerialization.data(withJSONObject: [entry.name: value], options: [.sortedKeys])
+    }
+}

@@ -1,0 +1,61 @@
+import StacktopServices
+
+/// Which lists a snapshot reads. The dashboard wants everything; `stacktop server list` only what
+/// its table shows, so a one-shot command costs little more than one round trip.
+public struct SnapshotParts: OptionSet, Sendable, Hashable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+
+    public static let servers = SnapshotParts(rawValue: 1 << 0)
+    public static let flavors = SnapshotParts(rawValue: 1 << 1)
+    public static let keypairs = SnapshotParts(rawValue: 1 << 2)
+    public static let images = SnapshotParts(rawValue: 1 << 3)
+    public static let volumes = SnapshotParts(rawValue: 1 << 4)
+    public static let networks = SnapshotParts(rawValue: 1 << 5)
+    public static let securityGroups = SnapshotParts(rawValue: 1 << 6)
+    public static let projects = SnapshotParts(rawValue: 1 << 7)
+    public static let quotas = SnapshotParts(rawValue: 1 << 8)
+
+    public static let all: SnapshotParts = [.servers, .flavors, .keypairs, .images, .volumes, .networks,
+                                            .securityGroups, .projects, .quotas]
+
+    /// What the list of `kind` draws from, with what names its columns need. Instances leave Glance
+    /// out: a second service validating a fresh token costs about a third of a second, so image names
+    /// come from `OpenStackBackendOptions.knownImageNames` (the cached snapshot) instead.
+    public static func needed(for kind: ResourceKind) -> SnapshotParts {
+        switch kind {
+        case .instance: [.servers]
+        case .image: [.images]
+        case .volume: [.volumes, .servers, .projects]
+        case .network, .subnet: [.networks]
+        case .securityGroup, .securityGroupRule: [.securityGroups, .servers, .projects]
+        case .quota: [.quotas]
+        case .flavor: [.flavors, .servers]
+        case .keypair: [.keypairs]
+        case .project: [.projects, .servers]
+        case .router, .port, .floatingIP, .hypervisor: []
+        }
+    }
+}
+
+/// Tuning that tests change: small pages force pagination, and the full-reload interval bounds how
+/// long a server deleted between two `changes-since` reads could linger.
+public struct OpenStackBackendOptions: Sendable {
+    /// Page size asked of every list; nil lets each service choose.
+    public var pageLimit: Int?
+    public var parts: SnapshotParts
+    /// Read servers with `changes-since` after the first full read.
+    public var incrementalServers: Bool
+    /// Every this many incremental reads, read all servers again (the deleted-server check).
+    public var fullServerReadEvery: Int
+    /// Retry-After values up to this are waited out once.
+    public var maxRetryWait: Double
+    /// Image names by id from an earlier snapshot, for reads that leave Glance out.
+    public var knownImageNames: [String: String] = [:]
+
+    public init(pageLimit: Int? = nil, parts: SnapshotParts = .all, incrementalServers: Bool = true,
+                fullServerReadEvery: Int = 10, maxRetryWait: Double = 10) {
+        self.pageLimit = pageLimit; self.parts = parts; self.incrementalServers = incrementalServers
+        self.fullServerReadEvery = fullServerReadEvery; self.maxRetryWait = maxRetryWait
+    }
+}
