@@ -57,6 +57,13 @@ public protocol ConsoleAccess: Sendable {
     func graphicsDisplay(instanceID: String) async throws -> GraphicsDisplay
     /// Attaches to the guest's serial console; `force` takes it over from another session.
     func openSerialConsole(instanceID: String, force: Bool) throws -> any SerialConsoleSession
+    /// Where the serial console is a remote websocket (Nova's serial proxy), its URL; nil where stacktop
+    /// attaches itself (libvirt).
+    func serialConsoleURL(instanceID: String) async throws -> String?
+}
+
+extension ConsoleAccess {
+    public func serialConsoleURL(instanceID: String) async throws -> String? { nil }
 }
 
 /// Another session holds the serial console. The dashboard offers F to take it over; the CLI says `--force`.

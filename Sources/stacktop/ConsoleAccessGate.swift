@@ -29,6 +29,9 @@ extension AnyCloudBackend: ConsoleAccess {
     func openSerialConsole(instanceID: String, force: Bool) throws -> any SerialConsoleSession {
         try consoles.openSerialConsole(instanceID: instanceID, force: force)
     }
+    func serialConsoleURL(instanceID: String) async throws -> String? {
+        try await consoles.serialConsoleURL(instanceID: instanceID)
+    }
 }
 
 /// Read-only: the log and the display address, never the keyboard.
@@ -41,6 +44,10 @@ struct ReadOnlyConsoles: ConsoleAccess {
         try await base.graphicsDisplay(instanceID: instanceID)
     }
     func openSerialConsole(instanceID: String, force: Bool) throws -> any SerialConsoleSession {
+        throw BackendError.readOnly(action: "open a serial console")
+    }
+    /// The URL opens a console that types into the guest: refused like the console itself.
+    func serialConsoleURL(instanceID: String) async throws -> String? {
         throw BackendError.readOnly(action: "open a serial console")
     }
 }

@@ -23,6 +23,11 @@ enum ConsoleCommand {
         let session: any SerialConsoleSession
         do {
             instance = try ConsoleTargets.find(name, in: opened)
+            let instanceID = instance.id
+            if let url = try runBlocking({ try await consoles.serialConsoleURL(instanceID: instanceID) }) {
+                RemoteSerialConsole.lines(name: instance.name, url: url).forEach { print($0) }
+                return 0
+            }
             session = try consoles.openSerialConsole(instanceID: instance.id, force: force)
         } catch {
             printError(ErrorText.sentence(error))

@@ -143,6 +143,19 @@ final class DashboardRunner {
             } catch {
                 _ = state.handle(.auditFailed(message: "The audit log could not be read: \(ErrorText.sentence(error))"))
             }
+        case .openConsole(let id, let name, _) where state.backend.kind == .openstack:
+            // Nova's serial console is a websocket behind its proxy: shown as a URL, like the web console.
+            guard let consoles = opened.consoles else { return }
+            let mailbox = self.mailbox
+            Task.detached {
+                do {
+                    let url = try await consoles.serialConsoleURL(instanceID: id) ?? ""
+                    mailbox.post(.vncResult(instanceName: name, lines: RemoteSerialConsole.lines(name: name, url: url),
+                                            failed: false))
+                } catch {
+                    mailbox.post(.consoleClosed(message: ErrorText.sentence(error), failed: true))
+                }
+            }
         case .openConsole(let id, let name, let force):
             openConsole(instanceID: id, name: name, force: force)
         case .loadConsoleLog(let id):

@@ -1,0 +1,49 @@
+import Foundation
+import StacktopModel
+import StacktopServices
+
+/// Consoles on OpenStack: the console log is Nova's `os-getConsoleOutput`; the graphical display is a
+/// Nova remote console (a noVNC URL with a short-lived token); the serial console is offered as its
+/// websocket URL, since stacktop does not speak Nova's serial proxy protocol itself.
+extension OpenStackCloudBackend: ConsoleAccess {
+    public func consoleLog(instanceID: String, maxBytes: Int) async throws -> String {
+        // Nova counts lines, not bytes; 400 lines of a serial console is about the last 64 KiB.
+        let body = try JSONSerialization.data(withJSONObject: ["os-getConsoleOutput": ["length": max(1, maxBytes / 160)]])
+        let response = try await client.send(.compute, "servers/\(Self.pathComponent(instanceID))/action", method: .post,
+                                             body: body, headers: await compute.headers(),
+                                             what: "Reading the console log of \(instanceID)")
+        let text = try NovaDecoder.consoleOutput(response.body)
+        return String(text.utf8.suffix(maxBytes).map { Character(UnicodeScalar($0)) })
+    }
+
+    public func graphicsDisplay(instanceID: String) async throws -> GraphicsDisplay {
+        let console = try await remoteConsole(instanceID: instanceID, protocol: "vnc", type: "novnc")
+        return GraphicsDisplay(type: console.type, endpoint: .url(console.url))
+    }
+
+    public func openSerialConsole(instanceID: String, force: Bool) throws -> any SerialConsoleSession {
+        throw BackendError.refused(reason: "On OpenStack the serial console is a websocket behind Nova's serial proxy, "
+            + "which stacktop shows as a URL rather than attaching to; use `stacktop console SERVER` or the C key for it.")
+    }
+
+    /// A serial console from Nova (`remote-consoles`, protocol serial): its websocket URL.
+    public func serialConsoleURL(instanceID: String) async throws -> String? {
+        try await remoteConsole(instanceID: instanceID, protocol: "serial", type: "serial").url
+    }
+
+    /// `POST /servers/{id}/remote-consoles` (microversion 2.6+), else the older `os-getVNCConsole` action.
+    func remoteConsole(instanceID: String, protocol: String, type: String) async throws -> RemoteConsole {
+        let headers = await compute.headers()
+        let what = "Asking Nova for the \(`protocol`) console of \(instanceID)"
+        if let version = await compute.negotiated(), version >= Microversion(2, 6) {
+            let body = try JSONSerialization.data(withJSONObject: ["remote_console": ["protocol": `protocol`, "type": type]])
+            let response = try await client.send(.compute, "servers/\(Self.pathComponent(instanceID))/remote-consoles",
+                                                 method: .post, body: body, headers: headers, what: what)
+            return try NovaDecoder.remoteConsole(response.body)
+        }
+        let body = try JSONSerialization.data(withJSONObject: ["os-getVNCConsole": ["type": type]])
+        let response = try await client.send(.compute, "servers/\(Self.pathComponent(instanceID))/action", method: .post,
+                                             body: body, headers: headers, what: what)
+        return try NovaDecoder.remoteConsole(response.body, path: "/servers/{id}/action")
+    }
+}
