@@ -40,6 +40,7 @@ final class DashboardRunner {
                          capabilitiesWhenWritable: opened.writableCapabilities, theme: theme,
                          glyphs: glyphs, size: terminal.size, now: Date())
         state.notice = opened.notice
+        state.consoleEscapeLabel = ConsolePump.escapeName(options.consoleEscape)
     }
 
     func run() {
@@ -201,9 +202,9 @@ final class DashboardRunner {
             return
         }
         terminal.suspend()
-        ConsoleCommand.printBanner(name, escape: 0x1d)
+        ConsoleCommand.printBanner(name, escape: options.consoleEscape)
         let terminal = self.terminal
-        let end = ConsolePump.run(session, escape: 0x1d, quitRequested: { ConsoleTargets.quitSignalled(terminal) })
+        let end = ConsolePump.run(session, escape: options.consoleEscape, quitRequested: { ConsoleTargets.quitSignalled(terminal) })
         session.close()
         terminal.resume()
         let (message, failed) = ConsoleTargets.ending(end, name: name, opened: opened)

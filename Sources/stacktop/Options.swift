@@ -26,6 +26,8 @@ struct Options: Equatable {
     var theme: String?
     var refreshSeconds = 2.0
     var statePath: String?
+    /// The key that leaves a serial console opened from the dashboard (default Ctrl-]).
+    var consoleEscape: UInt8 = 0x1d
     var ascii = false
     var noColor = false
 }
@@ -62,6 +64,12 @@ enum OptionParser {
                 }
                 options.refreshSeconds = seconds
             case "--state": options.statePath = try take()
+            case "--escape":
+                let text = try take()
+                guard let byte = ConsolePump.escapeByte(text) else {
+                    throw UsageError(description: "--escape takes one character or ^X (e.g. ^] or ^O), not \"\(text)\".")
+                }
+                options.consoleEscape = byte
             case "--ascii": options.ascii = true
             case "--no-color", "--no-colour": options.noColor = true
             case "-h", "--help": options.mode = .help; return options
@@ -215,6 +223,7 @@ enum OptionParser {
       --theme NAME|PATH       default, light, high-contrast, mono, or a theme file
       --refresh SECONDS       how often statistics refresh (default 2)
       --state PATH            the state store (default $XDG_STATE_HOME/stacktop/state.sqlite3)
+      --escape ^X             the key that leaves a serial console (default ^], as in virsh console)
       --ascii                 draw lines with ASCII characters
       --no-color              no colours (also when NO_COLOR is set)
       -h, --help              this help;  -V, --version

@@ -22,7 +22,7 @@ extension AppState {
                                    + "(the console log, T, is safe to read).", isError: true)
             return []
         }
-        status = StatusMessage("Opening the serial console of \(instance.name); Ctrl-] comes back here…")
+        status = StatusMessage("Opening the serial console of \(instance.name); \(consoleEscapeLabel) comes back here…")
         return [.openConsole(instanceID: instance.id, name: instance.name, force: false)]
     }
 

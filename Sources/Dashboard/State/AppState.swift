@@ -102,6 +102,8 @@ public struct AppState: Sendable, Equatable {
     /// Why the demo opened instead of what the user asked for, shown until the first key.
     public var notice: String?
     public var quitRequested = false
+    /// How the key that leaves a serial console is named ("Ctrl-]" unless --escape says otherwise).
+    public var consoleEscapeLabel = "Ctrl-]"
 
     public init(backend: BackendDescription, readOnly: Bool, capabilities: Capabilities = .none,
                 capabilitiesWhenWritable: Capabilities? = nil, theme: Theme = .builtIn, glyphs: Glyphs = .unicode,

@@ -70,7 +70,7 @@ public enum KeyMap {
     static func consoleBindings(kind: ResourceKind?) -> [KeyBinding] {
         guard kind == .instance else { return [] }
         return [
-            KeyBinding(keys: [.character("C")], command: .console, help: "serial console of the instance (Ctrl-] comes back)"),
+            KeyBinding(keys: [.character("C")], command: .console, help: "serial console of the instance (the escape key, Ctrl-] by default, comes back)"),
             KeyBinding(keys: [.character("T")], command: .consoleLog, help: "console log: the guest's recent serial output"),
             KeyBinding(keys: [.character("V")], command: .vnc, help: "VNC display: open a viewer, or how to reach it over SSH"),
         ]
