@@ -16,8 +16,17 @@ enum OverviewScreen {
         let quotas = snapshot.quotas.first { $0.project == project }
         let leftWidth = max(40, rect.width * 3 / 5)
         let (left, right) = rect.splitLeft(leftWidth)
-        let limits = painter.box(left, title: "Limit Summary" + (project.map { " · project \($0)" } ?? ""))
+        // Tall screens also get every project's use at a glance under the gauges.
+        let gaugeHeight = gaugeResources.count * 2 + 2
+        let showProjects = left.width >= 64 && left.height >= gaugeHeight + 3 + min(snapshot.quotas.count, 2)
+            && !snapshot.quotas.isEmpty
+        let (gaugeRect, projectRect) = showProjects ? left.splitTop(gaugeHeight) : (left, left)
+        let limits = painter.box(gaugeRect, title: "Limit Summary" + (project.map { " · project \($0)" } ?? ""))
         drawGauges(quotas, in: limits, into: &painter)
+        if showProjects {
+            let box = painter.box(projectRect, title: "Quota use by project")
+            drawProjects(snapshot.quotas, current: project, in: box, into: &painter)
+        }
         let states = snapshot.instanceCountsByState
         let stateHeight = min(right.height, max(4, states.count + 3))
         let (top, bottom) = right.splitTop(stateHeight)
@@ -52,6 +61,36 @@ enum OverviewScreen {
                               width: inner.width - 2 - labelWidth - amountWidth, role: role)
                 painter.text(amount, x: inner.maxX - 1 - DisplayWidth.of(amount), y: y, role: role)
                 y += 1
+            }
+        }
+    }
+
+    static let projectColumns: [(title: String, resource: QuotaResource)] = [
+        ("Instances", .instances), ("vCPUs", .cores), ("RAM", .ramMiB), ("Volumes", .volumes), ("Storage", .gigabytes),
+    ]
+
+    /// One row per project: used/limit per resource, coloured by the same thresholds as the gauges.
+    static func drawProjects(_ quotas: [ProjectQuotas], current: String?, in inner: Rect, into painter: inout Painter) {
+        let nameWidth = min(16, max(8, quotas.map { DisplayWidth.of($0.project) }.max() ?? 8) + 2)
+        let cellWidth = max(8, (inner.width - 2 - nameWidth) / projectColumns.count)
+        var x = inner.x + 1 + nameWidth
+        painter.text("Project", x: inner.x + 1, y: inner.y, width: nameWidth, role: .header)
+        for column in projectColumns where x + cellWidth <= inner.maxX {
+            painter.text(column.title, x: x, y: inner.y, width: cellWidth - 1, role: .header, alignRight: true)
+            x += cellWidth
+        }
+        for (offset, project) in quotas.enumerated() where inner.y + 1 + offset < inner.maxY {
+            let y = inner.y + 1 + offset
+            painter.text(project.project + (project.project == current ? " *" : ""), x: inner.x + 1, y: y, width: nameWidth,
+                         role: project.project == current ? .accent : .text)
+            x = inner.x + 1 + nameWidth
+            for column in projectColumns where x + cellWidth <= inner.maxX {
+                if let usage = project[column.resource] {
+                    let text = amountText(usage).replacingOccurrences(of: " used", with: "")
+                        .replacingOccurrences(of: " of ", with: "/").replacingOccurrences(of: " (no limit)", with: painter.glyphs == .ascii ? "/-" : "/∞")
+                    painter.text(text, x: x, y: y, width: cellWidth - 1, role: GaugeThresholds.role(for: usage), alignRight: true)
+                }
+                x += cellWidth
             }
         }
     }
