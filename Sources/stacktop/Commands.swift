@@ -59,10 +59,19 @@ enum RenderCommand {
         }
         let backend = opened.backend
         let snapshot = try runBlocking { try await backend.snapshot() }
-        var state = AppState(backend: backend.description, readOnly: readOnly, theme: theme, glyphs: glyphs,
-                             size: size, now: snapshot.takenAt)
+        var state = AppState(backend: backend.description, readOnly: readOnly, capabilities: backend.capabilities,
+                             theme: theme, glyphs: glyphs, size: size, now: snapshot.takenAt)
         _ = state.handle(.snapshotLoaded(snapshot, origin: .live))
         switch view.lowercased() {
+        case "launch", "wizard":
+            state.panel = .instances
+            _ = state.handle(.key(.character("c")))
+            for character in "web-04" { _ = state.handle(.key(.character(character))) }
+        case "confirm":
+            state.panel = .instances
+            _ = state.handle(.key(.character("D")))
+        case "topology":
+            _ = state.runCommandLine("topology")
         case "details":
             state.panel = .instances
             _ = state.perform(.openDetails)
@@ -78,7 +87,8 @@ enum RenderCommand {
         default:
             guard let panel = Panel.allCases.first(where: { $0.commandAliases.contains(view.lowercased()) }) else {
                 throw UsageError(description: "Unknown view \"\(view)\"; use a panel name (overview, instances, images, "
-                                 + "volumes, networks, secgroups, quotas, flavors, keypairs, projects), details, xml or help.")
+                                 + "volumes, networks, secgroups, quotas, flavors, keypairs, projects), details, xml, help, "
+                                 + "launch, confirm or topology.")
             }
             state.panel = panel
         }

@@ -25,7 +25,7 @@ enum ConfirmDialog {
             y += 1
         }
         for target in targets where y < inner.maxY {
-            painter.text(target, x: inner.x + 3, y: y, width: inner.width - 4, role: .accent)
+            painter.text(target, x: inner.x + 3, y: y, width: inner.width - 4, style: painter.onDialog(.accent))
             y += 1
         }
         y += 1
@@ -33,12 +33,12 @@ enum ConfirmDialog {
             let field = "> " + pending.typed
             let x = painter.text(field, x: inner.x + 1, y: y, width: min(DisplayWidth.of(field), inner.width - 3),
                                  role: .commandLine)
-            painter.text("_", x: min(x, inner.maxX - 2), y: y, role: .accent)
+            painter.text("_", x: min(x, inner.maxX - 2), y: y, style: painter.onDialog(.accent))
             y += 2
         }
         if y < inner.maxY {
             let hint = typing ? "Enter confirms · Esc cancels" : "y confirms · any other key cancels"
-            painter.text(hint, x: inner.x + 1, y: y, width: inner.width - 2, role: .muted)
+            painter.text(hint, x: inner.x + 1, y: y, width: inner.width - 2, style: painter.onDialog(.muted))
         }
     }
 

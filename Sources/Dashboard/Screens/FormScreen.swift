@@ -12,7 +12,7 @@ enum FormScreen {
         let inner = painter.box(box, title: form.title)
         var y = inner.y
         for note in form.notes where y < inner.maxY {
-            painter.text(note, x: inner.x + 1, y: y, width: inner.width - 2, role: .muted)
+            painter.text(note, x: inner.x + 1, y: y, width: inner.width - 2, style: painter.onDialog(.muted))
             y += 1
         }
         if !form.notes.isEmpty { y += 1 }
@@ -20,20 +20,20 @@ enum FormScreen {
         for (index, field) in form.fields.enumerated() where y < inner.maxY - 2 {
             let focused = index == form.focus
             let label = field.label + (field.required ? "*" : "")
-            painter.text(label, x: inner.x + 1, y: y, width: labelWidth, role: focused ? .accent : .text)
+            painter.text(label, x: inner.x + 1, y: y, width: labelWidth, style: painter.onDialog(focused ? .accent : .text))
             let valueX = inner.x + 2 + labelWidth
             painter.text(display(field.value, focused: focused), x: valueX, y: y,
-                         width: max(0, inner.maxX - valueX - 1), role: focused ? .selection : .dialog)
+                         width: max(0, inner.maxX - valueX - 1), style: painter.onDialog(focused ? .selection : .dialog))
             y += 1
         }
         let footerY = inner.maxY - 1
         if let error = form.error {
-            painter.text(error, x: inner.x + 1, y: footerY - 1, width: inner.width - 2, role: .statusError)
+            painter.text(error, x: inner.x + 1, y: footerY - 1, width: inner.width - 2, style: painter.onDialog(.statusError))
         } else if form.fields.indices.contains(form.focus), !form.fields[form.focus].help.isEmpty {
-            painter.text(form.fields[form.focus].help, x: inner.x + 1, y: footerY - 1, width: inner.width - 2, role: .muted)
+            painter.text(form.fields[form.focus].help, x: inner.x + 1, y: footerY - 1, width: inner.width - 2, style: painter.onDialog(.muted))
         }
         painter.text("Tab next · ←→ choose · Enter submit · Esc cancel · * required", x: inner.x + 1, y: footerY,
-                     width: inner.width - 2, role: .muted)
+                     width: inner.width - 2, style: painter.onDialog(.muted))
     }
 
     static func display(_ value: FormField.Value, focused: Bool) -> String {

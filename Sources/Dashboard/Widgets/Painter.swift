@@ -55,3 +55,8 @@ struct Painter {
                      x: x + filled, y: y, style: theme[.gaugeEmpty])
     }
 }
+
+extension Painter {
+    /// A role's colours on a dialog's background, so text inside dialogs and forms does not cut holes in it.
+    func onDialog(_ role: ThemeRole) -> Style { theme[role].merged(over: theme[.dialog]) }
+}
