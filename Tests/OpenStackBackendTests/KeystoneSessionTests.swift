@@ -14,7 +14,7 @@ final class TestClock: Sendable {
 
 final class KeystoneSessionTests: XCTestCase {
     static let expiry = "2015-11-07T02:58:43.578887Z"
-    static let expiryDate = KeystoneDate.parse(expiry)!
+    static let expiryDate = OpenStackDate.parse(expiry)!
     static let computeURL = "http://nova.example.com:8774/v2.1"
 
     static func credentials(password: String = "devstacker") -> KeystoneCredentials {

@@ -35,12 +35,12 @@ final class KeystoneTokenTests: XCTestCase {
     }
 
     func testKeystoneDatesWithAndWithoutZoneAndFraction() {
-        XCTAssertEqual(KeystoneDate.parse("1970-01-01T00:00:00Z")?.timeIntervalSince1970, 0)
-        XCTAssertEqual(KeystoneDate.parse("2000-03-01T00:00:00")?.timeIntervalSince1970, 951_868_800)
-        XCTAssertEqual(KeystoneDate.parse("2026-11-27T05:01:39.000000Z")?.timeIntervalSince1970, 1_795_755_699)
-        XCTAssertEqual(KeystoneDate.parse("2026-11-27T07:01:39+02:00")?.timeIntervalSince1970, 1_795_755_699)
-        XCTAssertNil(KeystoneDate.parse("yesterday"))
-        XCTAssertNil(KeystoneDate.parse("2026-13-01T00:00:00Z"))
+        XCTAssertEqual(OpenStackDate.parse("1970-01-01T00:00:00Z")?.timeIntervalSince1970, 0)
+        XCTAssertEqual(OpenStackDate.parse("2000-03-01T00:00:00")?.timeIntervalSince1970, 951_868_800)
+        XCTAssertEqual(OpenStackDate.parse("2026-11-27T05:01:39.000000Z")?.timeIntervalSince1970, 1_795_755_699)
+        XCTAssertEqual(OpenStackDate.parse("2026-11-27T07:01:39+02:00")?.timeIntervalSince1970, 1_795_755_699)
+        XCTAssertNil(OpenStackDate.parse("yesterday"))
+        XCTAssertNil(OpenStackDate.parse("2026-13-01T00:00:00Z"))
     }
 
     func testMissingExpiryIsAnError() {

@@ -163,7 +163,7 @@ struct InstanceDeviceActions {
         let name = try option(request, "group", example: "web")
         let adding = request.action == .addSecurityGroup
         let candidates = current.securityGroups.filter { $0.name == name }
-        guard let group = candidates.first(where: { $0.project == instance.project }) ?? candidates.first else {
+        guard !candidates.isEmpty else {
             throw BackendError.notFound(kind: "secgroup", name: name)
         }
         var row = try store.instanceOwnership(uuid: instance.id) ?? InstanceOwnership(uuid: instance.id, project: instance.project)
@@ -194,7 +194,6 @@ struct InstanceDeviceActions {
         } else {
             applied = "; this host has no network filter bound to it, so the rules are recorded but not enforced"
         }
-        _ = group
         return ActionOutcome(message: "\(adding ? "Added" : "Removed") security group \(name) \(adding ? "to" : "from") "
                              + "\(instance.name)\(applied).")
     }

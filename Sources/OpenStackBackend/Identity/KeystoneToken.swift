@@ -37,13 +37,13 @@ public struct KeystoneToken: Sendable, Equatable, CustomStringConvertible {
     /// Decodes the response body; `value` comes from the X-Subject-Token header.
     public init(value: Secret, body: Data) throws {
         let decoded = try JSONDecoder().decode(Envelope.self, from: body).token
-        guard let expiresAt = KeystoneDate.parse(decoded.expires_at) else {
+        guard let expiresAt = OpenStackDate.parse(decoded.expires_at) else {
             throw DecodingError.dataCorrupted(.init(codingPath: [],
                                                     debugDescription: "expires_at is not a date"))
         }
         self.value = value
         self.expiresAt = expiresAt
-        issuedAt = decoded.issued_at.flatMap(KeystoneDate.parse)
+        issuedAt = decoded.issued_at.flatMap(OpenStackDate.parse)
         user = IdentityReference(id: decoded.user.id, name: decoded.user.name)
         userDomain = decoded.user.domain
         project = decoded.project.map { IdentityReference(id: $0.id, name: $0.name) }
