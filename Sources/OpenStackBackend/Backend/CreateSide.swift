@@ -6,13 +6,17 @@ import StacktopServices
 /// `Mutations.swift`): each has its own options, so each has its own function.
 extension OpenStackCloudBackend {
     static let createSide: Set<Capability> = [
-        Capability(.instance, .create),
+        Capability(.instance, .create), Capability(.instance, .attachVolume), Capability(.instance, .detachVolume),
+        Capability(.volume, .create), Capability(.volume, .extend),
     ]
 
     /// nil when the request is not a create-side action.
     func performCreateSide(_ request: ActionRequest) async throws -> ActionOutcome? {
         switch (request.kind, request.action) {
         case (.instance, .create): return try await createServer(request)
+        case (.instance, .attachVolume), (.instance, .detachVolume): return try await changeAttachment(request)
+        case (.volume, .create): return try await createVolume(request)
+        case (.volume, .extend): return try await extendVolume(request)
         default: return nil
         }
     }
