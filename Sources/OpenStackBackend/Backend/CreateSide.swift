@@ -8,6 +8,7 @@ extension OpenStackCloudBackend {
     static let createSide: Set<Capability> = [
         Capability(.instance, .create), Capability(.instance, .attachVolume), Capability(.instance, .detachVolume),
         Capability(.volume, .create), Capability(.volume, .extend),
+        Capability(.securityGroup, .create), Capability(.securityGroup, .delete), Capability(.securityGroupRule, .create),
     ]
 
     /// nil when the request is not a create-side action.
@@ -17,6 +18,9 @@ extension OpenStackCloudBackend {
         case (.instance, .attachVolume), (.instance, .detachVolume): return try await changeAttachment(request)
         case (.volume, .create): return try await createVolume(request)
         case (.volume, .extend): return try await extendVolume(request)
+        case (.securityGroup, .create): return try await createSecurityGroup(request)
+        case (.securityGroup, .delete): return try await deleteSecurityGroups(request)
+        case (.securityGroupRule, .create): return try await createSecurityGroupRule(request)
         default: return nil
         }
     }
