@@ -9,6 +9,7 @@ extension OpenStackCloudBackend {
         Capability(.instance, .create), Capability(.instance, .attachVolume), Capability(.instance, .detachVolume),
         Capability(.volume, .create), Capability(.volume, .extend),
         Capability(.securityGroup, .create), Capability(.securityGroup, .delete), Capability(.securityGroupRule, .create),
+        Capability(.network, .create), Capability(.keypair, .create),
     ]
 
     /// nil when the request is not a create-side action.
@@ -21,6 +22,8 @@ extension OpenStackCloudBackend {
         case (.securityGroup, .create): return try await createSecurityGroup(request)
         case (.securityGroup, .delete): return try await deleteSecurityGroups(request)
         case (.securityGroupRule, .create): return try await createSecurityGroupRule(request)
+        case (.network, .create): return try await createNetwork(request)
+        case (.keypair, .create): return try await createKeypair(request)
         default: return nil
         }
     }
