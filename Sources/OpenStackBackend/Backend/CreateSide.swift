@@ -10,6 +10,8 @@ extension OpenStackCloudBackend {
         Capability(.volume, .create), Capability(.volume, .extend),
         Capability(.securityGroup, .create), Capability(.securityGroup, .delete), Capability(.securityGroupRule, .create),
         Capability(.network, .create), Capability(.keypair, .create),
+        Capability(.instance, .resize), Capability(.instance, .confirmResize), Capability(.instance, .revertResize),
+        Capability(.instance, .snapshot),
     ]
 
     /// nil when the request is not a create-side action.
@@ -24,6 +26,9 @@ extension OpenStackCloudBackend {
         case (.securityGroupRule, .create): return try await createSecurityGroupRule(request)
         case (.network, .create): return try await createNetwork(request)
         case (.keypair, .create): return try await createKeypair(request)
+        case (.instance, .resize): return try await resizeServer(request)
+        case (.instance, .confirmResize), (.instance, .revertResize): return try await finishResize(request)
+        case (.instance, .snapshot): return try await snapshotServer(request)
         default: return nil
         }
     }
