@@ -11,7 +11,7 @@ extension OpenStackCloudBackend {
         Capability(.securityGroup, .create), Capability(.securityGroup, .delete), Capability(.securityGroupRule, .create),
         Capability(.network, .create), Capability(.keypair, .create),
         Capability(.instance, .resize), Capability(.instance, .confirmResize), Capability(.instance, .revertResize),
-        Capability(.instance, .snapshot),
+        Capability(.instance, .snapshot), Capability(.image, .create), Capability(.image, .upload),
     ]
 
     /// nil when the request is not a create-side action.
@@ -29,6 +29,7 @@ extension OpenStackCloudBackend {
         case (.instance, .resize): return try await resizeServer(request)
         case (.instance, .confirmResize), (.instance, .revertResize): return try await finishResize(request)
         case (.instance, .snapshot): return try await snapshotServer(request)
+        case (.image, .create), (.image, .upload): return try await uploadImage(request)
         default: return nil
         }
     }
