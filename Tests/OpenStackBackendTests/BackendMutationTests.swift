@@ -243,7 +243,9 @@ final class BackendMutationTests: XCTestCase {
 
     func testCapabilitiesAreExactlyWhatPerformDoes() async throws {
         let backend = BackendFixture.backend(RoutedTransport())
-        let capabilities = backend.capabilities
+        // The create-side actions are asserted in BackendCreateCapabilityTests.
+        var capabilities = backend.capabilities
+        capabilities.supported.subtract(OpenStackCloudBackend.createSide)
         XCTAssertEqual(capabilities.actions(for: .instance), [.start, .stop, .powerOff, .reboot, .hardReboot, .pause,
                                                               .unpause, .suspend, .resume, .lock, .unlock, .rename, .delete])
         for kind in [ResourceKind.volume, .image, .network, .securityGroupRule, .keypair] {

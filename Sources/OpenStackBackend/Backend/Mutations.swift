@@ -10,10 +10,11 @@ extension OpenStackCloudBackend {
             Capability(.network, .delete), Capability(.keypair, .delete),
         ]
         for action in ServerAction.instanceActions { supported.insert(Capability(.instance, action)) }
+        supported.formUnion(Self.createSide)
         let elsewhere = "stacktop cannot change these on OpenStack yet; use the openstack CLI or Horizon."
         return Capabilities(supported: supported, unsupportedKinds: [
             .subnet: elsewhere, .router: elsewhere, .port: elsewhere, .floatingIP: elsewhere,
-            .securityGroup: elsewhere, .quota: elsewhere, .flavor: elsewhere, .project: elsewhere,
+            .quota: elsewhere, .flavor: elsewhere, .project: elsewhere,
             .hypervisor: elsewhere,
         ])
     }
@@ -22,6 +23,7 @@ extension OpenStackCloudBackend {
         if let refusal = capabilities.refusal(request.action, on: request.kind) {
             throw BackendError.unsupported(action: refusal.hasSuffix(".") ? String(refusal.dropLast()) : refusal)
         }
+        if let outcome = try await performCreateSide(request) { return outcome }
         guard !request.targets.isEmpty else {
             throw BackendError.refused(reason: "Nothing to \(request.action.word): name the \(request.kind.noun).")
         }

@@ -1,0 +1,103 @@
+import Foundation
+import StacktopModel
+import StacktopServices
+
+/// Small pieces every create-side action shares: reading options, JSON bodies, local files and
+/// the ids of kinds that `NameResolution` does not cover (flavors, security groups).
+extension OpenStackCloudBackend {
+    var resolver: NameResolution { NameResolution(client: client, compute: compute, limit: options.pageLimit) }
+
+    /// The one name a create or a single-target action works on.
+    static func single(_ request: ActionRequest, _ usage: String) throws -> String {
+        let names = request.targets.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard names.count == 1 else {
+            throw BackendError.refused(reason: names.isEmpty
+                ? "Name the \(request.kind.noun) to \(request.action.word): \(usage)."
+                : "\(request.action.traits.title) works on one \(request.kind.noun) at a time: \(usage).")
+        }
+        return names[0]
+    }
+
+    /// An option with its surrounding blanks removed; nil when absent or empty.
+    static func option(_ request: ActionRequest, _ name: String) -> String? {
+        guard let value = request.options[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        return value
+    }
+
+    /// "a, b ,c" as ["a", "b", "c"].
+    static func list(_ request: ActionRequest, _ name: String) -> [String] {
+        (request.options[name] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+    }
+
+    static func positive(_ request: ActionRequest, _ name: String, what: String, upTo limit: Int = Int.max) throws -> Int? {
+        guard let text = option(request, name) else { return nil }
+        guard let value = Int(text), value >= 1, value <= limit else {
+            let range = limit == Int.max ? "a whole number of 1 or more" : "a whole number from 1 to \(limit)"
+            throw BackendError.refused(reason: "--\(name) is \(what), \(range), not \"\(text)\".")
+        }
+        return value
+    }
+
+    static func json(_ object: [String: Any]) throws -> Data {
+        try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+    }
+
+    static func object(_ data: Data) -> [String: Any]? {
+        (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+    }
+
+    /// A file on this machine named by an option (user data, a public key, an image).
+    static func localFile(_ path: String, option: String) throws -> Data {
+        let expanded = (path as NSString).expandingTildeInPath
+        guard let data = FileManager.default.contents(atPath: expanded) else {
+            throw BackendError.refused(reason: "--\(option) \(path) could not be read; give the path of a readable file on this machine.")
+        }
+        return data
+    }
+
+    /// Nova has no name filter for flavors: the list is short, so it is read and matched here.
+    func flavorID(_ name: String) async throws -> String {
+        let flavors = try await client.listAll(.compute, "flavors", headers: await compute.headers(), limit: options.pageLimit,
+                                               what: "Finding flavor \(name)") { body, _ in
+            Self.idNamePage(body, key: "flavors")
+        }
+        if let match = flavors.first(where: { $0.name == name }) ?? flavors.first(where: { $0.id == name }) {
+            return match.id
+        }
+        throw BackendError.refused(reason: "No flavor named \"\(name)\" exists; pick one from `stacktop flavor list`"
+            + (flavors.isEmpty ? "." : " (" + flavors.prefix(8).map(\.name).joined(separator: ", ") + ")."))
+    }
+
+    /// Security groups of the token's project (an admin sees every project's "default" otherwise).
+    func securityGroupID(_ name: String) async throws -> String {
+        var query = [URLQueryItem(name: "name", value: name)]
+        if let project = try await session.validToken().project?.id {
+            query.append(URLQueryItem(name: "project_id", value: project))
+        }
+        let groups = try await client.listAll(.network, "v2.0/security-groups", query: query, limit: options.pageLimit,
+                                              what: "Finding security group \(name)") { body, _ in
+            Self.idNamePage(body, key: "security_groups")
+        }
+        let matches = groups.filter { $0.name == name }
+        switch matches.count {
+        case 1: return matches[0].id
+        case 0 where NameResolution.looksLikeID(name): return name
+        case 0: throw BackendError.notFound(kind: "secgroup", name: name)
+        default:
+            throw BackendError.refused(reason: "\(matches.count) security groups are named \"\(name)\" (ids "
+                + matches.map(\.id).joined(separator: ", ") + "); name the one you mean by its id.")
+        }
+    }
+
+    /// `{"KEY": [{"id", "name"}], "KEY_links": [{"rel": "next", "href"}]}`, as Nova and Neutron page.
+    static func idNamePage(_ body: Data, key: String) -> OpenStackPage<(id: String, name: String)> {
+        let root = object(body) ?? [:]
+        let items = (root[key] as? [[String: Any]] ?? []).compactMap { item -> (id: String, name: String)? in
+            guard let id = (item["id"] as? String) ?? (item["id"] as? Int).map(String.init) else { return nil }
+            return (id, item["name"] as? String ?? "")
+        }
+        let next = (root[key + "_links"] as? [[String: Any]])?.first { $0["rel"] as? String == "next" }?["href"] as? String
+        return OpenStackPage(items: items, next: next)
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+import StacktopModel
+import StacktopServices
+
+/// Key pairs are imported only: Nova's key generation is deprecated (gone from microversion 2.92).
+extension OpenStackCloudBackend {
+    func createKeypair(_ request: ActionRequest) async throws -> ActionOutcome {
+        let name = try Self.single(request, "`stacktop keypair create NAME --public-key FILE`")
+        guard let path = Self.option(request, "public-key") else {
+            throw BackendError.refused(reason: "OpenStack no longer generates key pairs (Nova deprecated it), so import "
+                + "one: make it with ssh-keygen and add --public-key ~/.ssh/id_ed25519.pub.")
+        }
+        let key = String(decoding: try Self.localFile(path, option: "public-key"), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        guard key.hasPrefix("ssh-") || key.hasPrefix("ecdsa-") || key.hasPrefix("sk-") else {
+            throw BackendError.refused(reason: "--public-key \(path) is not an OpenSSH public key; give the .pub file, "
+                + "never the private key.")
+        }
+        let response = try await client.send(.compute, "os-keypairs", method: .post,
+                                             body: try Self.json(["keypair": ["name": name, "public_key": key]]),
+                                             headers: await compute.headers(), what: "Import key pair \(name)")
+        let fingerprint = (Self.object(response.body)?["keypair"] as? [String: Any])?["fingerprint"] as? String
+        return ActionOutcome(message: "Imported key pair \(name) from \(path)"
+                                + (fingerprint.map { " (fingerprint \($0))" } ?? "") + ".",
+                             requestIDs: response.requestID.map { [$0] } ?? [])
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import StacktopModel
+import StacktopServices
+
+/// A Neutron network and, with --cidr, its one subnet (`--gateway`, `--dhcp START-END`).
+extension OpenStackCloudBackend {
+    func createNetwork(_ request: ActionRequest) async throws -> ActionOutcome {
+        let name = try Self.single(request, "`stacktop network create NAME --cidr 10.20.0.0/24`")
+        let cidr = Self.option(request, "cidr")
+        if let cidr, !Self.looksLikeCIDR(cidr) {
+            throw BackendError.refused(reason: "--cidr is the subnet's address range such as 10.20.0.0/24, not \"\(cidr)\".")
+        }
+        var subnet: [String: Any] = [:]
+        if let cidr {
+            subnet = ["name": "\(name)-subnet", "cidr": cidr, "ip_version": cidr.contains(":") ? 6 : 4]
+            if let gateway = Self.option(request, "gateway") { subnet["gateway_ip"] = gateway }
+            // As the form says: an empty DHCP range means no DHCP.
+            if let range = Self.option(request, "dhcp") {
+                let ends = range.split(separator: "-").map { $0.trimmingCharacters(in: .whitespaces) }
+                guard ends.count == 2, !ends[0].isEmpty, !ends[1].isEmpty else {
+                    throw BackendError.refused(reason: "--dhcp is a range START-END such as 10.20.0.100-10.20.0.200, not \"\(range)\".")
+                }
+                subnet["enable_dhcp"] = true
+                subnet["allocation_pools"] = [["start": ends[0], "end": ends[1]]]
+            } else {
+                subnet["enable_dhcp"] = false
+            }
+        } else if Self.option(request, "gateway") != nil || Self.option(request, "dhcp") != nil {
+            throw BackendError.refused(reason: "--gateway and --dhcp describe a subnet: add --cidr for it too.")
+        }
+
+        let created = try await client.send(.network, "v2.0/networks", method: .post,
+                                            body: try Self.json(["network": ["name": name]]), what: "Create network \(name)")
+        var requestIDs = created.requestID.map { [$0] } ?? []
+        guard let networkID = (Self.object(created.body)?["network"] as? [String: Any])?["id"] as? String else {
+            throw BackendError.failed(what: "Create network \(name)",
+                                      reason: "Neutron's answer had no network id; check `stacktop network list`")
+        }
+        var message = "Created network \(name) (id \(networkID))"
+        if let cidr {
+            subnet["network_id"] = networkID
+            do {
+                let made = try await client.send(.network, "v2.0/subnets", method: .post,
+                                                 body: try Self.json(["subnet": subnet]),
+                                                 what: "Create subnet \(cidr) of network \(name)")
+                if let id = made.requestID { requestIDs.append(id) }
+                message += " with subnet \(cidr)"
+            } catch {
+                // A network without its subnet is not what was asked for: take it back, then report the subnet's failure.
+                _ = try? await client.send(.network, "v2.0/networks/\(Self.pathComponent(networkID))", method: .delete,
+                                           what: "Remove network \(name)")
+                throw error
+            }
+        }
+        if let mode = Self.option(request, "mode") {
+            message += "; --mode \(mode) was ignored, as Neutron networks reach outside through a router instead"
+        }
+        return ActionOutcome(message: message + ".", requestIDs: requestIDs)
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import StacktopModel
+import StacktopServices
+
+/// Resize (then confirm or revert it) and snapshot: server actions that carry an argument or answer with one.
+extension OpenStackCloudBackend {
+    func resizeServer(_ request: ActionRequest) async throws -> ActionOutcome {
+        let server = try Self.single(request, "`stacktop server resize SERVER --flavor FLAVOR`")
+        guard let flavor = Self.option(request, "flavor") else {
+            throw BackendError.refused(reason: "Resizing server \(server) needs the new flavor: add --flavor FLAVOR.")
+        }
+        let flavorID = try await flavorID(flavor)
+        let response = try await serverAction(server, ["resize": ["flavorRef": flavorID]],
+                                              what: "Resize server \(server) to \(flavor)")
+        return ActionOutcome(message: "Asked Nova to resize server \(server) to \(flavor); confirm it with "
+                                + "`stacktop server confirm-resize \(server)` (or revert-resize) once it is VERIFY_RESIZE.",
+                             requestIDs: response.requestID.map { [$0] } ?? [])
+    }
+
+    /// Several servers may be confirmed or reverted at once, each resolved before any is sent.
+    func finishResize(_ request: ActionRequest) async throws -> ActionOutcome {
+        let confirm = request.action == .confirmResize
+        guard !request.targets.isEmpty else {
+            throw BackendError.refused(reason: "Name the server whose resize to \(confirm ? "confirm" : "revert").")
+        }
+        var ids: [String] = []
+        for target in request.targets { ids.append(try await resolver.resolve(target, kind: .instance)) }
+        var requestIDs: [String] = []
+        for (target, id) in zip(request.targets, ids) {
+            let response = try await serverAction(id, [confirm ? "confirmResize" : "revertResize": NSNull()],
+                                                  what: "\(request.action.traits.title) of server \(target)", resolved: true)
+            if let requestID = response.requestID { requestIDs.append(requestID) }
+        }
+        let names = request.targets.joined(separator: ", ")
+        return ActionOutcome(message: confirm ? "Confirmed the resize of \(names)."
+                                              : "Asked Nova to revert the resize of \(names) to the old flavor.",
+                             requestIDs: requestIDs)
+    }
+
+    func snapshotServer(_ request: ActionRequest) async throws -> ActionOutcome {
+        let server = try Self.single(request, "`stacktop server snapshot SERVER --image-name NAME`")
+        let imageName = Self.option(request, "image-name") ?? "\(server)-snapshot"
+        let response = try await serverAction(server, ["createImage": ["name": imageName]],
+                                              what: "Snapshot server \(server)")
+        // 2.45 and later answer with the id; older versions only in the Location header.
+        let imageID = (Self.object(response.body)?["image_id"] as? String)
+            ?? response.header("Location").flatMap { $0.split(separator: "/").last.map(String.init) }
+        return ActionOutcome(message: "Asked Nova to snapshot server \(server) as image \(imageName)"
+                                + (imageID.map { " (id \($0))" } ?? "") + "; it is saved in the background.",
+                             requestIDs: response.requestID.map { [$0] } ?? [])
+    }
+
+    private func serverAction(_ server: String, _ body: [String: Any], what: String,
+                              resolved: Bool = false) async throws -> HTTPResponse {
+        let id = resolved ? server : try await resolver.resolve(server, kind: .instance)
+        return try await client.send(.compute, "servers/\(Self.pathComponent(id))/action", method: .post,
+                                     body: try Self.json(body), headers: await compute.headers(), what: what)
+    }
+}

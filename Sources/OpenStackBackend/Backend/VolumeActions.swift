@@ -1,0 +1,65 @@
+import Foundation
+import StacktopModel
+import StacktopServices
+
+/// Volumes on Cinder (create, extend) and their attachments through Nova (attach, detach).
+extension OpenStackCloudBackend {
+    func createVolume(_ request: ActionRequest) async throws -> ActionOutcome {
+        let name = try Self.single(request, "`stacktop volume create NAME --size GIB`")
+        guard let size = try Self.positive(request, "size", what: "the size in GiB") else {
+            throw BackendError.refused(reason: "Volume \(name) needs a size: add --size GIB.")
+        }
+        var volume: [String: Any] = ["name": name, "size": size]
+        let image = Self.option(request, "image")
+        if let image { volume["imageRef"] = try await resolver.resolve(image, kind: .image) }
+        let response = try await client.send(.blockStorage, "volumes", method: .post, body: try Self.json(["volume": volume]),
+                                             what: "Create volume \(name)")
+        let id = (Self.object(response.body)?["volume"] as? [String: Any])?["id"] as? String
+        let from = image.map { " from image \($0)" } ?? ""
+        return ActionOutcome(message: "Asked Cinder to create volume \(name) of \(size) GiB\(from)"
+                                + (id.map { " (id \($0))" } ?? "") + ".",
+                             requestIDs: response.requestID.map { [$0] } ?? [])
+    }
+
+    func extendVolume(_ request: ActionRequest) async throws -> ActionOutcome {
+        let name = try Self.single(request, "`stacktop volume extend NAME --size GIB`")
+        guard let size = try Self.positive(request, "size", what: "the new size in GiB") else {
+            throw BackendError.refused(reason: "Extending volume \(name) needs the new size: add --size GIB.")
+        }
+        let id = try await resolver.resolve(name, kind: .volume)
+        let response = try await client.send(.blockStorage, "volumes/\(Self.pathComponent(id))/action", method: .post,
+                                             body: try Self.json(["os-extend": ["new_size": size]]),
+                                             what: "Extend volume \(name)")
+        return ActionOutcome(message: "Asked Cinder to extend volume \(name) to \(size) GiB.",
+                             requestIDs: response.requestID.map { [$0] } ?? [])
+    }
+
+    /// Attach and detach go through Nova, which tells Cinder and the hypervisor.
+    func changeAttachment(_ request: ActionRequest) async throws -> ActionOutcome {
+        let attach = request.action == .attachVolume
+        let word = attach ? "attach-volume" : "detach-volume"
+        let server = try Self.single(request, "`stacktop server \(word) SERVER --volume VOLUME`")
+        guard let volume = Self.option(request, "volume") else {
+            throw BackendError.refused(reason: "Name the volume to \(attach ? "attach to" : "detach from") server "
+                + "\(server): add --volume VOLUME.")
+        }
+        let serverID = try await resolver.resolve(server, kind: .instance)
+        let volumeID = try await resolver.resolve(volume, kind: .volume)
+        let path = "servers/\(Self.pathComponent(serverID))/os-volume_attachments"
+        let headers = await compute.headers()
+        let response: HTTPResponse
+        if attach {
+            response = try await client.send(.compute, path, method: .post,
+                                             body: try Self.json(["volumeAttachment": ["volumeId": volumeID]]),
+                                             headers: headers, what: "Attach volume \(volume) to server \(server)")
+        } else {
+            response = try await client.send(.compute, path + "/" + Self.pathComponent(volumeID), method: .delete,
+                                             headers: headers, what: "Detach volume \(volume) from server \(server)")
+        }
+        let device = ((Self.object(response.body)?["volumeAttachment"] as? [String: Any])?["device"] as? String)
+            .map { " as \($0)" } ?? ""
+        return ActionOutcome(message: attach ? "Asked Nova to attach volume \(volume) to server \(server)\(device)."
+                                             : "Asked Nova to detach volume \(volume) from server \(server).",
+                             requestIDs: response.requestID.map { [$0] } ?? [])
+    }
+}
