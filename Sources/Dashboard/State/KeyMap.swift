@@ -61,8 +61,16 @@ public enum KeyMap {
             guard let key = action.traits.key else { return nil }
             let noun = kind?.noun ?? "item"
             let care = action.traits.destroysData ? " (type the name to confirm)" : action.traits.destructive ? " (asks y)" : ""
-            return KeyBinding(keys: [.character(key)], command: .action(action),
-                              help: "\(action.traits.title.lowercased()) the marked or selected \(noun)\(care)")
+            let what: String
+            switch action {
+            case .create, .upload: what = "\(action.traits.title.lowercased()) a new \(noun) (a form asks for the details)"
+            case .attachVolume: what = "attach a volume to the selected \(noun)"
+            case .detachVolume: what = "detach a volume from the selected \(noun)"
+            case .associate: what = "associate the selected \(noun) with a port"
+            case .disassociate: what = "disassociate the selected \(noun)"
+            default: what = "\(action.traits.title.lowercased()) the marked or selected \(noun)"
+            }
+            return KeyBinding(keys: [.character(key)], command: .action(action), help: what + care)
         }
     }
 
