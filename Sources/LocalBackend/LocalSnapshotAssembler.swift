@@ -33,7 +33,17 @@ public enum LocalSnapshotAssembler {
                              volumes: volumes.sorted(by: byNameThenID), pools: inventory.pools.sorted { $0.name < $1.name },
                              networks: networks.sorted(by: byNameThenID), securityGroups: store.securityGroups, quotas: quotas,
                              flavors: store.flavors, keypairs: store.keypairs, projects: store.projects,
-                             takenAt: takenAt)
+                             hypervisors: host(inventory, hostname: hostname).map { [$0] } ?? [], takenAt: takenAt)
+    }
+
+    /// The libvirt host as the one hypervisor: what it has, and what its active guests take of it.
+    public static func host(_ inventory: HostInventory, hostname: String?) -> Hypervisor? {
+        guard let node = inventory.node else { return nil }
+        let active = inventory.instances.filter { [.running, .paused, .shutdown].contains($0.state) }
+        return Hypervisor(id: hostname ?? "localhost", hostname: hostname ?? "this host", type: node.type, state: "up",
+                          status: "enabled", vcpus: node.cpus, vcpusUsed: active.reduce(0) { $0 + $1.vcpus },
+                          memoryMiB: node.memoryMiB, memoryUsedMiB: active.reduce(0) { $0 + $1.memoryMiB },
+                          runningVMs: active.filter { $0.state == .running }.count)
     }
 
     private static func byNameThenID<T: NamedResource>(_ a: T, _ b: T) -> Bool {

@@ -11,16 +11,19 @@ public struct CloudSnapshot: Sendable, Equatable, Codable {
     public var flavors: [Flavor]
     public var keypairs: [Keypair]
     public var projects: [Project]
+    /// Compute hosts with their capacity: the libvirt host, or Nova's hypervisors (admins only).
+    public var hypervisors: [Hypervisor]
     /// When the data was read from the backend.
     public var takenAt: Date
 
     public init(instances: [Instance] = [], images: [Image] = [], volumes: [Volume] = [],
                 pools: [StoragePool] = [], networks: [Network] = [], securityGroups: [SecurityGroup] = [],
                 quotas: [ProjectQuotas] = [], flavors: [Flavor] = [], keypairs: [Keypair] = [],
-                projects: [Project] = [], takenAt: Date = Date()) {
+                projects: [Project] = [], hypervisors: [Hypervisor] = [], takenAt: Date = Date()) {
         self.instances = instances; self.images = images; self.volumes = volumes; self.pools = pools
         self.networks = networks; self.securityGroups = securityGroups; self.quotas = quotas
-        self.flavors = flavors; self.keypairs = keypairs; self.projects = projects; self.takenAt = takenAt
+        self.flavors = flavors; self.keypairs = keypairs; self.projects = projects; self.hypervisors = hypervisors
+        self.takenAt = takenAt
     }
 
     /// Instance counts by state, in the state order, only states that occur.

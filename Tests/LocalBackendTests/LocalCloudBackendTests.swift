@@ -278,3 +278,19 @@ final class LocalCloudBackendTests: XCTestCase {
         </node>
         """
 }
+
+/// The libvirt host as the one hypervisor, from virNodeGetInfo and the active guests.
+final class LocalHostCapacityTests: XCTestCase {
+    func testTheHostCountsOnlyActiveGuests() {
+        let inventory = HostInventory(instances: [
+            Instance(id: "1", name: "a", state: .running, vcpus: 2, memoryMiB: 2048),
+            Instance(id: "2", name: "b", state: .paused, vcpus: 1, memoryMiB: 512),
+            Instance(id: "3", name: "c", state: .shutoff, vcpus: 8, memoryMiB: 8192),
+        ], node: NodeCapacity(cpus: 16, memoryMiB: 65_536, type: "QEMU"))
+        let host = LocalSnapshotAssembler.host(inventory, hostname: "kvm-01")
+        XCTAssertEqual(host, Hypervisor(id: "kvm-01", hostname: "kvm-01", type: "QEMU", state: "up", status: "enabled",
+                                        vcpus: 16, vcpusUsed: 3, memoryMiB: 65_536, memoryUsedMiB: 2560, runningVMs: 1))
+        XCTAssertNil(LocalSnapshotAssembler.host(HostInventory(), hostname: "x"), "no node info, no host line")
+    }
+}
+

@@ -190,6 +190,9 @@ final class BackendSnapshotTests: XCTestCase {
         await transport.on(.get, "/v2.0/quotas/\(pid)/details", json: ["quota": [
             "network": ["used": 1, "limit": 100, "reserved": 0],
             "security_group": ["used": 1, "limit": 10, "reserved": 0]]])
+        await transport.on(.get, "/os-hypervisors/detail", json: ["hypervisors": [
+            ["id": 1, "hypervisor_hostname": "compute-1", "state": "up", "status": "enabled", "vcpus": 8,
+             "vcpus_used": 2, "memory_mb": 16384, "memory_mb_used": 2560, "running_vms": 1]]])
         let backend = BackendFixture.backend(transport)
 
         let start = ContinuousClock.now
@@ -209,6 +212,8 @@ final class BackendSnapshotTests: XCTestCase {
         XCTAssertEqual(snapshot.flavors.map(\.name), ["m1.small"])
         XCTAssertEqual(snapshot.keypairs.map(\.name), ["mykey"])
         XCTAssertEqual(snapshot.projects.map(\.name), ["admin", "demo"])
+        XCTAssertEqual(snapshot.hypervisors.map(\.hostname), ["compute-1"])
+        XCTAssertEqual(snapshot.hypervisors.first?.vcpusUsed, 2)
         let quotas = try XCTUnwrap(snapshot.quotas.first)
         XCTAssertEqual(quotas.project, "admin")
         XCTAssertEqual(quotas[.instances], QuotaUsage(resource: .instances, used: 1, limit: 10))
@@ -322,5 +327,20 @@ final class BackendSnapshotTests: XCTestCase {
         } catch let error as BackendError {
             XCTAssertEqual(error.message, "Listing servers failed (HTTP 500): Unexpected API Error. Request id req-9.")
         }
+    }
+}
+
+/// Hypervisors are for admins: everyone else's 403 leaves the list empty, not the snapshot failed.
+final class BackendHypervisorTests: XCTestCase {
+    func testAForbiddenHypervisorListIsEmpty() async throws {
+        let transport = await BackendFixture.transport()
+        await transport.on(.get, "/os-hypervisors/detail", status: 403,
+                           json: ["forbidden": ["code": 403, "message": "Policy doesn't allow os_compute_api:os-hypervisors:list"]])
+        var options = OpenStackBackendOptions()
+        options.parts = [.hypervisors]
+        let snapshot = try await BackendFixture.backend(transport, options).snapshot()
+        XCTAssertEqual(snapshot.hypervisors, [])
+        let asked = await transport.requests(.get, "/os-hypervisors/detail")
+        XCTAssertEqual(asked.count, 1)
     }
 }

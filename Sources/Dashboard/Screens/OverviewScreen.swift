@@ -124,6 +124,15 @@ enum OverviewScreen {
         if states.isEmpty { painter.text("No instances.", x: inner.x + 1, y: y, role: .muted) }
     }
 
+    /// "Host kvm-01   vCPUs 24 of 32, RAM 26.8G of 64G" (a down host says so).
+    static func hostLine(_ host: Hypervisor) -> (String, String) {
+        var parts: [String] = []
+        if let cpus = host.vcpus { parts.append("vCPUs \(host.vcpusUsed ?? 0) of \(cpus)") }
+        if let memory = host.memoryMiB { parts.append("RAM \(Format.mebibytes(host.memoryUsedMiB ?? 0)) of \(Format.mebibytes(memory))") }
+        if host.state != "up" { parts.insert(host.state, at: 0) }
+        return ("Host " + host.hostname, parts.isEmpty ? host.status : parts.joined(separator: ", "))
+    }
+
     static func drawTotals(_ snapshot: CloudSnapshot, in inner: Rect, into painter: inout Painter) {
         let inUse = snapshot.volumes.filter { !$0.attachedTo.isEmpty }.count
         let lines: [(String, String)] = [
@@ -137,7 +146,7 @@ enum OverviewScreen {
             ("Projects", "\(snapshot.projects.count)"),
         ] + snapshot.pools.map { pool in
             ("Pool " + pool.name, "\(Format.bytes(pool.allocationBytes)) of \(Format.bytes(pool.capacityBytes))")
-        }
+        } + snapshot.hypervisors.map(hostLine)
         for (offset, line) in lines.enumerated() where inner.y + offset < inner.maxY {
             painter.text(line.0, x: inner.x + 1, y: inner.y + offset, width: 16, role: .muted)
             painter.text(line.1, x: inner.x + 18, y: inner.y + offset, width: max(0, inner.width - 19))

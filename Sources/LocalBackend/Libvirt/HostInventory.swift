@@ -7,10 +7,25 @@ public struct HostInventory: Sendable, Equatable {
     public var pools: [StoragePool]
     public var poolVolumes: [PoolVolume]
     public var networks: [Network]
+    /// The host's own CPUs and memory (virNodeGetInfo), when libvirt tells.
+    public var node: NodeCapacity?
 
     public init(instances: [Instance] = [], pools: [StoragePool] = [], poolVolumes: [PoolVolume] = [],
-                networks: [Network] = []) {
+                networks: [Network] = [], node: NodeCapacity? = nil) {
         self.instances = instances; self.pools = pools; self.poolVolumes = poolVolumes; self.networks = networks
+        self.node = node
+    }
+}
+
+/// What the host has to give: logical CPUs and memory.
+public struct NodeCapacity: Sendable, Equatable {
+    public var cpus: Int
+    public var memoryMiB: Int
+    /// "QEMU", "Test", ... (virConnectGetType).
+    public var type: String?
+
+    public init(cpus: Int, memoryMiB: Int, type: String? = nil) {
+        self.cpus = cpus; self.memoryMiB = memoryMiB; self.type = type
     }
 }
 

@@ -14,7 +14,16 @@ extension LibvirtConnection {
         let (pools, volumes) = try storage()
         let networks = try networks()
         let instances = try instances(volumes: VolumeIndex(volumes))
-        return HostInventory(instances: instances, pools: pools, poolVolumes: volumes, networks: networks)
+        return HostInventory(instances: instances, pools: pools, poolVolumes: volumes, networks: networks,
+                             node: nodeCapacity())
+    }
+
+    /// The host's CPUs and memory; nil when libvirt cannot say (the overview then shows none).
+    func nodeCapacity() -> NodeCapacity? {
+        var info = virNodeInfo()
+        guard virNodeGetInfo(handle, &info) == 0 else { return nil }
+        let type = virConnectGetType(handle).map { String(cString: $0) }
+        return NodeCapacity(cpus: Int(info.cpus), memoryMiB: Int(info.memory / 1024), type: type)
     }
 
     func listFailure(_ what: String) -> BackendError {

@@ -68,6 +68,7 @@ public final class OpenStackCloudBackend: CloudReader, CloudMutator {
         async let networks = optional(parts, .networks) { try await fetch.networks() }
         async let groups = optional(parts, .securityGroups) { try await fetch.securityGroups() }
         async let projects = parts.contains(.projects) ? fetch.projects(tokenProject: project) : []
+        async let hypervisors = optional(parts, .hypervisors) { try await fetch.hypervisors() }
         async let quotas: [ProjectQuotas] = parts.contains(.quotas) && project != nil
             ? [fetch.quotas(projectID: project!.id, projectName: project!.name ?? project!.id)] : []
 
@@ -75,7 +76,7 @@ public final class OpenStackCloudBackend: CloudReader, CloudMutator {
             servers: try await servers, flavors: try await flavors, keypairs: try await keypairs,
             images: try await images, volumes: try await volumes, networks: try await networks,
             securityGroups: try await groups, projects: try await projects, quotas: try await quotas,
-            knownImageNames: options.knownImageNames, takenAt: Date())
+            hypervisors: try await hypervisors, knownImageNames: options.knownImageNames, takenAt: Date())
     }
 
     /// Flavors are read when asked for, and also when servers do not embed them (before 2.47).

@@ -40,6 +40,12 @@ struct ResourceFetch: Sendable {
                                  what: "Listing flavors") { body, _ in try NovaDecoder.flavors(body) }
     }
 
+    /// Admins only: others get 403, which the snapshot reads as "no hypervisors to show".
+    func hypervisors() async throws -> [Hypervisor] {
+        try await client.listAll(.compute, "os-hypervisors/detail", headers: await compute.headers(), limit: limit,
+                                 what: "Listing hypervisors") { body, _ in try NovaDecoder.hypervisors(body) }
+    }
+
     func keypairs(project: String?) async throws -> [Keypair] {
         // Keypair pages (limit/marker) exist from 2.35 on; before that the whole list comes at once.
         let version = await compute.negotiated()

@@ -6,8 +6,8 @@ import StacktopModel
 enum SnapshotAssembly {
     static func assemble(servers: [Instance], flavors: [Flavor], keypairs: [Keypair], images: [Image],
                          volumes: [Volume], networks: [Network], securityGroups: [SecurityGroup],
-                         projects: [Project], quotas: [ProjectQuotas], knownImageNames: [String: String] = [:],
-                         takenAt: Date) -> CloudSnapshot {
+                         projects: [Project], quotas: [ProjectQuotas], hypervisors: [Hypervisor] = [],
+                         knownImageNames: [String: String] = [:], takenAt: Date) -> CloudSnapshot {
         let projectNames = Dictionary(projects.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         let imageNames = knownImageNames.merging(images.map { ($0.id, $0.name) }, uniquingKeysWith: { _, fresh in fresh })
         let flavorsByID = Dictionary(flavors.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -47,6 +47,7 @@ enum SnapshotAssembly {
             },
             networks: networks.map { var network = $0; network.project = project($0.project); return network },
             securityGroups: securityGroups.map { var group = $0; group.project = project($0.project); return group },
-            quotas: quotas, flavors: flavors, keypairs: keypairs, projects: projects, takenAt: takenAt)
+            quotas: quotas, flavors: flavors, keypairs: keypairs, projects: projects, hypervisors: hypervisors,
+            takenAt: takenAt)
     }
 }

@@ -15,9 +15,10 @@ public struct SnapshotParts: OptionSet, Sendable, Hashable {
     public static let securityGroups = SnapshotParts(rawValue: 1 << 6)
     public static let projects = SnapshotParts(rawValue: 1 << 7)
     public static let quotas = SnapshotParts(rawValue: 1 << 8)
+    public static let hypervisors = SnapshotParts(rawValue: 1 << 9)
 
     public static let all: SnapshotParts = [.servers, .flavors, .keypairs, .images, .volumes, .networks,
-                                            .securityGroups, .projects, .quotas]
+                                            .securityGroups, .projects, .quotas, .hypervisors]
 
     /// What the list of `kind` draws from, with what names its columns need. Instances leave Glance
     /// out: a second service validating a fresh token costs about a third of a second, so image names
@@ -33,7 +34,8 @@ public struct SnapshotParts: OptionSet, Sendable, Hashable {
         case .flavor: [.flavors, .servers]
         case .keypair: [.keypairs]
         case .project: [.projects, .servers]
-        case .router, .port, .floatingIP, .hypervisor: []
+        case .hypervisor: [.hypervisors]
+        case .router, .port, .floatingIP: []
         }
     }
 }
