@@ -104,6 +104,31 @@ final class DashboardEndToEndTests: XCTestCase {
         XCTAssertEqual(tmux.waitForExit(), "EXIT=0")
     }
 
+    /// The launch wizard as a user meets it: c, a name, the defaults, Enter; the new instance runs.
+    func testLaunchWizardLaunchesAnInstance() throws {
+        try TmuxHarness.require()
+        let tmux = try TmuxHarness(command: "\(TmuxHarness.binary.path) --demo")
+        tmux.waitFor(text: "Limit Summary")
+        try tmux.send("2")
+        tmux.waitFor(text: "Instances (16)")
+        try tmux.send("c")
+        tmux.waitFor(text: "Launch instance")
+        XCTAssertTrue(tmux.screen().contains("Quota left in engineering: Instances 1 of 12"))
+        try tmux.type("e2e-vm")
+        try tmux.send("Enter")
+        tmux.waitFor(text: "Launched e2e-vm from image")
+        let screen = tmux.waitFor(text: "Instances (17)")
+        XCTAssertTrue(screen.split(separator: "\n").contains { $0.contains("e2e-vm") && $0.contains("Running") }, screen)
+        // The quota is now full: a second launch is refused before anything is made, with the numbers.
+        try tmux.send("c")
+        tmux.waitFor(text: "Launch instance")
+        try tmux.type("e2e-vm2")
+        try tmux.send("Enter")
+        tmux.waitFor(text: "Quota exceeded for Instances in project engineering: 12 of 12 in use")
+        try tmux.send("q")
+        XCTAssertEqual(tmux.waitForExit(), "EXIT=0")
+    }
+
     func testReadOnlyAndScriptsCannotSlipAMutationThrough() throws {
         try TmuxHarness.require()
         let noTerminal = try run([TmuxHarness.binary.path, "--demo", "server", "stop", "web-01"])
