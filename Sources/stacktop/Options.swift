@@ -30,6 +30,16 @@ struct Options: Equatable {
     var consoleEscape: UInt8 = 0x1d
     var ascii = false
     var noColor = false
+    /// `--wall`: the unattended wall screen. Implies read-only, which nothing inside can turn off.
+    var wall = false
+    /// Seconds between panels on the wall (nil: no rotation).
+    var rotateSeconds: Double?
+    /// The panels the wall shows, in order (default: the wall overview alone).
+    var wallPanels: [String] = []
+    /// Hides the clock and the "updated N s ago" counter, so an idle wall writes nothing at all.
+    var hideClock = false
+    /// On the wall, `q` asks before quitting (a stray key on a shared keyboard should not end it).
+    var confirmQuit = false
 }
 
 struct UsageError: Error, CustomStringConvertible {
@@ -70,6 +80,17 @@ enum OptionParser {
                     throw UsageError(description: "--escape takes one character or ^X (e.g. ^] or ^O), not \"\(text)\".")
                 }
                 options.consoleEscape = byte
+            case "--wall": options.wall = true; options.readOnly = true
+            case "--rotate":
+                let text = try take()
+                guard let seconds = Double(text), seconds >= 1, seconds <= 86400 else {
+                    throw UsageError(description: "--rotate takes seconds between 1 and 86400, not \"\(text)\".")
+                }
+                options.rotateSeconds = seconds
+            case "--panels":
+                options.wallPanels = try take().split(separator: ",").map { String($0.filter { $0 != " " }) }
+            case "--no-clock": options.hideClock = true
+            case "--confirm-quit": options.confirmQuit = true
             case "--ascii": options.ascii = true
             case "--no-color", "--no-colour": options.noColor = true
             case "-h", "--help": options.mode = .help; return options
@@ -220,6 +241,11 @@ enum OptionParser {
       --os-cloud NAME         an OpenStack cloud from clouds.yaml (./, ~/.config/openstack/, /etc/openstack/);
                               default: $OS_CLOUD, or the OS_* variables of an openrc when OS_AUTH_URL is set
       --readonly              refuse every change; the status line says READ-ONLY
+      --wall                  the wall screen: read-only, large, no keyboard chrome; q quits, Space pauses
+      --rotate SECONDS        on the wall, show the next of --panels every SECONDS
+      --panels LIST           on the wall, which panels rotate (default overview), e.g. overview,instances,volumes
+      --no-clock              on the wall, no clock or "updated N s ago": an idle wall writes nothing
+      --confirm-quit          on the wall, q asks before quitting
       --theme NAME|PATH       default, light, high-contrast, mono, or a theme file
       --refresh SECONDS       how often statistics refresh (default 2)
       --state PATH            the state store (default $XDG_STATE_HOME/stacktop/state.sqlite3)
