@@ -17,6 +17,8 @@ public struct Hypervisor: Sendable, Equatable, Codable, Identifiable {
     public var localDiskGiB: Int?
     public var localDiskUsedGiB: Int?
     public var runningVMs: Int?
+    /// Share of all host CPUs busy since the previous read (0…1), when the backend measures it.
+    public var cpuUtilization: Double?
 
     public init(id: String, hostname: String, type: String? = nil, state: String, status: String,
                 hostIP: String? = nil, vcpus: Int? = nil, vcpusUsed: Int? = nil, memoryMiB: Int? = nil,

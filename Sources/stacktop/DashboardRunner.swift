@@ -22,14 +22,18 @@ final class DashboardRunner {
     private var reloadWhenDone = false
     private var loadsDone = 0
     private var nextRefresh = Date()
+    /// Refreshes that failed in a row: the next try waits `RetrySchedule.delay` instead of the refresh.
+    private var consecutiveFailures = 0
     private var eventsTask: Task<Void, Never>?
+    /// The event stream ended with its connection; subscribe again after the next good refresh.
+    private var resubscribeEvents = false
     /// The console that was busy, while the status line offers F to take it over.
     private var consoleForceOffer: (id: String, name: String)?
     /// Reloads the console-log pane about once a second while it is open.
     private var consoleLogFollow: (id: String, task: Task<Void, Never>)?
 
-    init(opened: OpenedBackend, options: Options, theme: Theme, glyphs: Glyphs, themeDirectories: [String],
-         terminal: NcursesTerminal) {
+    init(opened: OpenedBackend, options: Options, wall: WallSettings?, theme: Theme, glyphs: Glyphs,
+         themeDirectories: [String], terminal: NcursesTerminal) {
         self.opened = opened
         self.options = options
         self.themeDirectories = themeDirectories
@@ -41,6 +45,10 @@ final class DashboardRunner {
                          glyphs: glyphs, size: terminal.size, now: Date())
         state.notice = opened.notice
         state.consoleEscapeLabel = ConsolePump.escapeName(options.consoleEscape)
+        if let wall {
+            state.enterWall(wall)
+            state.wall?.utcOffsetSeconds = LocalTime.offsetSeconds(at: Date())
+        }
     }
 
     func run() {
@@ -70,16 +78,35 @@ final class DashboardRunner {
             }
             for event in mailbox.drain() {
                 switch event {
+                case .snapshotLoaded(_, .live):
+                    loading = false
+                    consecutiveFailures = 0
+                    if reloadWhenDone { reloadWhenDone = false; effects.append(.refresh) }
+                    if resubscribeEvents { resubscribeEvents = false; listenForEvents() }
                 case .snapshotLoaded, .loadFailed:
                     loading = false
+                    if case .loadFailed = event {
+                        // Back off instead of hammering a backend that is down or overloaded.
+                        consecutiveFailures += 1
+                        nextRefresh = Date().addingTimeInterval(
+                            RetrySchedule.delay(afterFailures: consecutiveFailures, refreshSeconds: options.refreshSeconds))
+                    }
                     if reloadWhenDone { reloadWhenDone = false; effects.append(.refresh) }
+                case .backendEventsEnded:
+                    resubscribeEvents = true
                 default: break
                 }
                 effects += state.handle(event)
             }
             let now = Date()
             if now >= nextRefresh { startLoad(queueIfBusy: false) }
-            if state.staleSince != nil || now.timeIntervalSince(state.now) >= 60 { _ = state.handle(.tick(now)) }
+            if state.wall != nil {
+                // The wall's clock, age counter and rotation all run on the clock.
+                state.wall?.utcOffsetSeconds = LocalTime.offsetSeconds(at: now)
+                _ = state.handle(.tick(now))
+            } else if state.staleSince != nil || now.timeIntervalSince(state.now) >= 60 {
+                _ = state.handle(.tick(now))
+            }
             for effect in effects { perform(effect) }
             stopFollowingClosedConsoleLog()
             if state.quitRequested { break }
@@ -90,9 +117,19 @@ final class DashboardRunner {
     }
 
     private func pollTimeout() -> Int32 {
-        let untilRefresh = max(0, nextRefresh.timeIntervalSinceNow)
-        // While stale, tick every second so the age on the status line is true.
-        let limit = state.staleSince != nil ? min(untilRefresh, 1) : untilRefresh
+        let now = Date()
+        var limit = max(0, nextRefresh.timeIntervalSince(now))
+        if let wall = state.wall {
+            if let rotation = wall.nextRotation { limit = min(limit, max(0, rotation.timeIntervalSince(now))) }
+            // The clock changes on the second: wake just after it (with --no-clock, only when stale).
+            if !wall.settings.hideClock || state.staleSince != nil {
+                let intoSecond = now.timeIntervalSince1970 - now.timeIntervalSince1970.rounded(.down)
+                limit = min(limit, 1 - intoSecond + 0.002)
+            }
+        } else if state.staleSince != nil {
+            // While stale, tick every second so the age on the status line is true.
+            limit = min(limit, 1)
+        }
         return Int32(min(limit * 1000, 60_000).rounded(.up))
     }
 
@@ -261,7 +298,7 @@ final class DashboardRunner {
         let cache = opened.cache
         let endpoint = state.backend.endpoint
         // Saving the snapshot costs a JSON encode; once at start and then every ~30 loads is plenty.
-        let save = loadsDone == 1 || loadsDone % 30 == 0
+        let save = (loadsDone == 1 || loadsDone % 30 == 0) && !options.readOnly
         Task.detached {
             do {
                 let snapshot = try await backend.snapshot()
@@ -277,9 +314,13 @@ final class DashboardRunner {
         let backend = opened.backend
         let mailbox = self.mailbox
         eventsTask = Task.detached {
+            var lostConnection = false
             for await event in backend.events() {
+                if case .connectionLost = event { lostConnection = true }
                 mailbox.post(.backend(event))
             }
+            // A stream that ended because its connection died is renewed once the backend answers again.
+            if lostConnection, !Task.isCancelled { mailbox.post(.backendEventsEnded) }
         }
     }
 }

@@ -242,7 +242,7 @@ enum OptionParser {
                               default: $OS_CLOUD, or the OS_* variables of an openrc when OS_AUTH_URL is set
       --readonly              refuse every change; the status line says READ-ONLY
       --wall                  the wall screen: read-only, large, no keyboard chrome; q quits, Space pauses
-      --rotate SECONDS        on the wall, show the next of --panels every SECONDS
+      --rotate SECONDS        on the wall, show the next of --panels every SECONDS (default 15)
       --panels LIST           on the wall, which panels rotate (default overview), e.g. overview,instances,volumes
       --no-clock              on the wall, no clock or "updated N s ago": an idle wall writes nothing
       --confirm-quit          on the wall, q asks before quitting

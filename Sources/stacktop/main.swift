@@ -29,11 +29,21 @@ func runStacktop() -> Int32 {
         break
     }
 
+    let wall: WallSettings?
+    do {
+        wall = try WallOptions.settings(from: options)
+    } catch {
+        printError(ErrorText.sentence(error))
+        return 2
+    }
+
     let capabilities = TerminalCapabilities.detect(environment: environment)
     let themeDirectories = ThemePaths.directories(environment: environment)
     var theme: Theme
     do {
-        theme = try ThemeLoader.load(nameOrPath: options.theme ?? "default", searchDirectories: themeDirectories)
+        // A wall is read from across a room: high contrast unless a theme is asked for.
+        let themeName = options.theme ?? (options.wall ? "high-contrast" : "default")
+        theme = try ThemeLoader.load(nameOrPath: themeName, searchDirectories: themeDirectories)
     } catch {
         printError(ErrorText.sentence(error))
         return 1
@@ -87,7 +97,7 @@ func runStacktop() -> Int32 {
             if capabilities.colors == 0 { theme = theme.monochrome }
             let terminal = try NcursesTerminal(capabilities: capabilities,
                                                crashLogPath: CrashLog.path(environment: environment))
-            let runner = DashboardRunner(opened: opened, options: options, theme: theme, glyphs: glyphs,
+            let runner = DashboardRunner(opened: opened, options: options, wall: wall, theme: theme, glyphs: glyphs,
                                          themeDirectories: themeDirectories, terminal: terminal)
             runner.run()
             terminal.shutdown()

@@ -18,20 +18,6 @@ final class ConsoleSnapshotTests: XCTestCase {
         return state
     }
 
-    private func assertSnapshot(_ state: AppState, named name: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        let text = DashboardView.render(state).text + "\n"
-        let url = ScreenSnapshotTests.snapshotDirectory.appendingPathComponent(name + ".txt")
-        if ProcessInfo.processInfo.environment["STACKTOP_RECORD_SNAPSHOTS"] == "1" {
-            try text.write(to: url, atomically: true, encoding: .utf8)
-            return
-        }
-        guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
-            XCTFail("No snapshot \(name).txt; record it with STACKTOP_RECORD_SNAPSHOTS=1 swift test", file: file, line: line)
-            return
-        }
-        XCTAssertEqual(text, expected, "screen \(name) differs from its snapshot:\n\(text)", file: file, line: line)
-    }
-
     /// A serial log as a guest writes it: kernel lines, a banner, a prompt; read back through the real tail reader.
     private func guestLog() throws -> String {
         // The pane shows the selected demo instance's name in its title; the log's own text is fixed.
@@ -50,10 +36,10 @@ final class ConsoleSnapshotTests: XCTestCase {
             let effects = state.handle(.key(.character("T")))
             guard case .loadConsoleLog(let id)? = effects.first else { return XCTFail("T asks for the log: \(effects)") }
             _ = state.handle(.consoleLogLoaded(instanceID: id, text: log))
-            try assertSnapshot(state, named: "console-log-\(size)")
+            try assertScreenSnapshot(state, named: "console-log-\(size)")
             for key in "/uname" { _ = state.handle(.key(.character(key))) }
             _ = state.handle(.key(.enter))
-            try assertSnapshot(state, named: "console-log-search-\(size)")
+            try assertScreenSnapshot(state, named: "console-log-search-\(size)")
         }
     }
 
@@ -70,7 +56,7 @@ final class ConsoleSnapshotTests: XCTestCase {
             _ = state.handle(.vncResult(instanceName: name, lines: lines, failed: false))
             let screen = DashboardView.render(state).text
             XCTAssertTrue(screen.contains("ssh -L 5900:127.0.0.1:5900 alice@198.51.100.7"), screen)
-            try assertSnapshot(state, named: "vnc-ssh-\(size)")
+            try assertScreenSnapshot(state, named: "vnc-ssh-\(size)")
         }
     }
 }

@@ -22,27 +22,12 @@ final class ScreenSnapshotTests: XCTestCase {
         return state
     }
 
-    private func assertSnapshot(_ state: AppState, named name: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        let text = DashboardView.render(state).text + "\n"
-        let url = Self.snapshotDirectory.appendingPathComponent(name + ".txt")
-        if ProcessInfo.processInfo.environment["STACKTOP_RECORD_SNAPSHOTS"] == "1" {
-            try FileManager.default.createDirectory(at: Self.snapshotDirectory, withIntermediateDirectories: true)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-            return
-        }
-        guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
-            XCTFail("No snapshot \(name).txt; record it with STACKTOP_RECORD_SNAPSHOTS=1 swift test", file: file, line: line)
-            return
-        }
-        XCTAssertEqual(text, expected, "screen \(name) differs from its snapshot:\n\(text)", file: file, line: line)
-    }
-
     func testEveryPanelAtBothSizes() async throws {
         for size in [Size(width: 80, height: 24), Size(width: 120, height: 40)] {
             var state = try await demoState(size: size)
             for panel in Panel.allCases {
                 state.panel = panel
-                try assertSnapshot(state, named: "\(panel.rawValue)-\(size)")
+                try assertScreenSnapshot(state, named: "\(panel.rawValue)-\(size)")
             }
         }
     }
@@ -51,22 +36,22 @@ final class ScreenSnapshotTests: XCTestCase {
         var state = try await demoState(size: Size(width: 120, height: 40))
         state.panel = .instances
         _ = state.perform(.openDetails)
-        try assertSnapshot(state, named: "instance-details-120x40")
+        try assertScreenSnapshot(state, named: "instance-details-120x40")
         state.overlays.removeAll()
         _ = state.perform(.help)
-        try assertSnapshot(state, named: "help-instances-120x40")
+        try assertScreenSnapshot(state, named: "help-instances-120x40")
         state.overlays.removeAll()
         for key in "/web" { _ = state.handle(.key(.character(key))) }
-        try assertSnapshot(state, named: "instances-filtered-120x40")
+        try assertScreenSnapshot(state, named: "instances-filtered-120x40")
         state = try await demoState(size: Size(width: 120, height: 40))
         state.panel = .securityGroups
         _ = state.handle(.key(.character("j")))
         _ = state.perform(.openDetails)
-        try assertSnapshot(state, named: "secgroup-details-120x40")
+        try assertScreenSnapshot(state, named: "secgroup-details-120x40")
         state = try await demoState(size: Size(width: 80, height: 24))
         state.panel = .networks
         _ = state.perform(.openDetails)
-        try assertSnapshot(state, named: "network-details-80x24")
+        try assertScreenSnapshot(state, named: "network-details-80x24")
     }
 
     func testConfirmationDialogsAndAuditLog() async throws {
@@ -77,21 +62,21 @@ final class ScreenSnapshotTests: XCTestCase {
             state.capabilities = capabilities
             state.panel = .instances
             _ = state.handle(.key(.character("O")))
-            try assertSnapshot(state, named: "confirm-stop-\(size)")
+            try assertScreenSnapshot(state, named: "confirm-stop-\(size)")
             _ = state.handle(.key(.escape))
             _ = state.handle(.key(.character("D")))
             for key in "backup" { _ = state.handle(.key(.character(key))) }
-            try assertSnapshot(state, named: "confirm-delete-\(size)")
+            try assertScreenSnapshot(state, named: "confirm-delete-\(size)")
         }
         var wizard = try await demoState(size: Size(width: 120, height: 40))
         wizard.capabilities = Capabilities(supported: [Capability(.instance, .create)])
         wizard.panel = .instances
         _ = wizard.handle(.key(.character("c")))
         for key in "web-04" { _ = wizard.handle(.key(.character(key))) }
-        try assertSnapshot(wizard, named: "launch-wizard-120x40")
+        try assertScreenSnapshot(wizard, named: "launch-wizard-120x40")
         var small = wizard
         small.size = Size(width: 80, height: 24)
-        try assertSnapshot(small, named: "launch-wizard-80x24")
+        try assertScreenSnapshot(small, named: "launch-wizard-80x24")
 
         var state = try await demoState(size: Size(width: 120, height: 40))
         _ = state.runCommandLine("audit")
@@ -102,13 +87,13 @@ final class ScreenSnapshotTests: XCTestCase {
             AuditRecord(time: time.addingTimeInterval(-60), project: "engineering", action: "reboot server",
                         target: "web-01, web-02", result: .succeeded, requestIDs: ["req-7f3a"]),
         ]))
-        try assertSnapshot(state, named: "audit-120x40")
+        try assertScreenSnapshot(state, named: "audit-120x40")
     }
 
     func testTopologyShowsEveryNetworkWithItsInstances() async throws {
         var state = try await demoState(size: Size(width: 120, height: 40))
         _ = state.runCommandLine("topology")
-        try assertSnapshot(state, named: "topology-120x40")
+        try assertScreenSnapshot(state, named: "topology-120x40")
         let text = DashboardView.render(state).text
         for network in state.snapshot?.networks ?? [] { XCTAssertTrue(text.contains(network.name + "  ["), network.name) }
     }
@@ -116,9 +101,9 @@ final class ScreenSnapshotTests: XCTestCase {
     func testASCIIFallback() async throws {
         var state = try await demoState(size: Size(width: 80, height: 24), glyphs: .ascii)
         state.panel = .instances
-        try assertSnapshot(state, named: "instances-ascii-80x24")
+        try assertScreenSnapshot(state, named: "instances-ascii-80x24")
         state.panel = .overview
-        try assertSnapshot(state, named: "overview-ascii-80x24")
+        try assertScreenSnapshot(state, named: "overview-ascii-80x24")
         let text = DashboardView.render(state).text
         XCTAssertFalse(text.unicodeScalars.contains { $0.value >= 0x2500 && $0.value < 0x2600 }, "box drawing in ASCII mode")
     }

@@ -77,6 +77,15 @@ public enum Format {
         return "\(Int(seconds / 86400)) d"
     }
 
+    /// "42 s", "3 min 5 s", "2 h 5 min", "3 d 4 h": an age as a wall says it.
+    public static func spoken(seconds: Int) -> String {
+        let s = max(0, seconds)
+        if s < 60 { return "\(s) s" }
+        if s < 3600 { return s % 60 == 0 || s >= 600 ? "\(s / 60) min" : "\(s / 60) min \(s % 60) s" }
+        if s < 86400 { return "\(s / 3600) h \(s % 3600 / 60) min" }
+        return "\(s / 86400) d \(s % 86400 / 3600) h"
+    }
+
     /// "75%".
     public static func percent(_ fraction: Double) -> String { "\(Int((fraction * 100).rounded()))%" }
 }

@@ -7,14 +7,7 @@ enum Chrome {
     static func drawTitleBar(_ state: AppState, in row: Rect, into painter: inout Painter) {
         painter.fill(row, role: .statusBar)
         var x = painter.text(" stacktop ", x: 0, y: row.y, style: painter.theme[.title].merged(over: painter.theme[.statusBar]))
-        let kind: String
-        switch state.backend.kind {
-        case .demo: kind = "demo cloud"
-        case .local: kind = "libvirt " + state.backend.endpoint
-        case .openstack: kind = "cloud " + state.backend.endpoint
-        }
-        var where_ = kind
-        if let project = state.backend.currentProject { where_ += "  project " + project }
+        let where_ = placeName(state)
         var badges: [(String, ThemeRole)] = []
         if state.backend.kind == .demo { badges.append((" DEMO ", .badgeDemo)) }
         if state.readOnly { badges.append((" READ-ONLY ", .badgeReadonly)) }
@@ -26,6 +19,18 @@ enum Chrome {
         for (label, role) in badges {
             bx = painter.text(label, x: bx, y: row.y, role: role) + 1
         }
+    }
+
+    /// "libvirt qemu:///system  project admin": where the data comes from.
+    static func placeName(_ state: AppState) -> String {
+        var place: String
+        switch state.backend.kind {
+        case .demo: place = "demo cloud"
+        case .local: place = "libvirt " + state.backend.endpoint
+        case .openstack: place = "cloud " + state.backend.endpoint
+        }
+        if let project = state.backend.currentProject { place += "  project " + project }
+        return place
     }
 
     static func drawTabs(_ state: AppState, in row: Rect, into painter: inout Painter) {

@@ -6,6 +6,7 @@ import TerminalUI
 /// is what makes every screen a text snapshot test.
 public enum DashboardView {
     public static func render(_ state: AppState) -> CellBuffer {
+        if let wall = state.wall { return WallScreen.render(state, wall: wall) }
         var painter = Painter(size: state.size, theme: state.theme, glyphs: state.glyphs)
         if state.isTooSmall {
             TooSmallScreen.draw(state, into: &painter)

@@ -36,7 +36,8 @@ enum ListScreen {
             guard position < model.count else { break }
             let row = model.rows[model.visible[position]]
             let y = inner.y + 1 + line
-            let selected = position == model.cursor
+            // A wall has no cursor: a highlighted row there would only look like an alarm.
+            let selected = position == model.cursor && state.wall == nil
             let marked = model.marked.contains(row.id)
             if marked { painter.text("*", x: inner.x, y: y, role: .marked) }
             for column in layout.columns {

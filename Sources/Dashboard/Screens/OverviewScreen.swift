@@ -97,15 +97,17 @@ enum OverviewScreen {
 
     /// "9 of 10 used", "3.5G of 4G used", "2 used (no limit)".
     static func amountText(_ usage: QuotaUsage) -> String {
-        func amount(_ n: Int) -> String {
-            switch usage.resource {
-            case .ramMiB: Format.mebibytes(n)
-            case .gigabytes: "\(n)G"
-            default: String(n)
-            }
+        if usage.isUnlimited { return "\(amount(usage.used, of: usage.resource)) used (no limit)" }
+        return "\(amount(usage.used, of: usage.resource)) of \(amount(usage.limit, of: usage.resource)) used"
+    }
+
+    /// "26.8G" of RAM, "40G" of storage, "12" of anything counted.
+    static func amount(_ n: Int, of resource: QuotaResource) -> String {
+        switch resource {
+        case .ramMiB: Format.mebibytes(n)
+        case .gigabytes: "\(n)G"
+        default: String(n)
         }
-        if usage.isUnlimited { return "\(amount(usage.used)) used (no limit)" }
-        return "\(amount(usage.used)) of \(amount(usage.limit)) used"
     }
 
     static func drawStateCounts(_ states: [(state: InstanceState, count: Int)], total: Int, in inner: Rect,

@@ -28,6 +28,9 @@ public enum AppEvent: Sendable, Equatable {
     case consoleLogFailed(instanceID: String, message: String)
     /// How to reach an instance's graphical display: a viewer was started, or what to type (SSH case).
     case vncResult(instanceName: String, lines: [String], failed: Bool)
+    /// The backend's event stream ended after it lost its connection: subscribe again once a
+    /// refresh succeeds (the runner acts on it; the state has nothing to change).
+    case backendEventsEnded
 }
 
 /// Work the state asks the outside world to do; results come back as events.

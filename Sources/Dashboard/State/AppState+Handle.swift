@@ -8,6 +8,7 @@ extension AppState {
         switch event {
         case .key(let key):
             notice = nil
+            if wall != nil { return handleWallKey(key) }
             return handleKey(key)
         case .resize(let newSize):
             size = newSize
@@ -16,12 +17,18 @@ extension AppState {
         case .snapshotLoaded(let snapshot, let origin):
             // A cached snapshot never replaces live data that already arrived.
             if origin == .cached, self.origin == .live { return [] }
+            let previous = self.origin == .live ? self.snapshot : nil
+            let wasStaleSince = staleSince
             apply(snapshot)
             self.origin = origin
-            if origin == .live { staleSince = nil; lastError = nil }
+            if origin == .live {
+                staleSince = nil; lastError = nil
+                wallRecordLive(snapshot, previous: previous, wasStaleSince: wasStaleSince)
+            }
             return []
         case .loadFailed(let message):
             lastError = message
+            wallRecordFailure(message, firstFailure: staleSince == nil)
             if staleSince == nil { staleSince = now }
             return []
         case .backend(let backendEvent):
@@ -42,6 +49,7 @@ extension AppState {
             return []
         case .tick(let date):
             now = date
+            wallTick()
             return []
         case .actionProgress(let request, let text):
             if actionsInFlight.contains(request) { status = StatusMessage(text) }
@@ -64,6 +72,8 @@ extension AppState {
         case .consoleLogFailed(let id, let message):
             if case .consoleLog(let pane)? = topOverlay, pane.instanceID == id { overlays.removeLast() }
             status = StatusMessage(message, isError: true)
+            return []
+        case .backendEventsEnded:
             return []
         case .vncResult(let name, let lines, let failed):
             status = failed ? StatusMessage(lines.first ?? "The VNC display of \(name) could not be opened.", isError: true) : nil
@@ -95,6 +105,7 @@ extension AppState {
             guard var snapshot, let index = snapshot.instances.firstIndex(where: { $0.id == id }) else {
                 return [.refresh]
             }
+            wallRecordStateChange(name: name, from: snapshot.instances[index].state, to: state)
             snapshot.instances[index].state = state
             apply(snapshot)
             status = StatusMessage("\(name) is now \(state.label.lowercased()).")
@@ -103,6 +114,7 @@ extension AppState {
             return [.refresh]
         case .connectionLost(let message):
             lastError = message
+            wallRecordFailure(message, firstFailure: staleSince == nil)
             if staleSince == nil { staleSince = now }
             return [.refresh]
         }

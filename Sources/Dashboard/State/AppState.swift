@@ -104,6 +104,8 @@ public struct AppState: Sendable, Equatable {
     public var quitRequested = false
     /// How the key that leaves a serial console is named ("Ctrl-]" unless --escape says otherwise).
     public var consoleEscapeLabel = "Ctrl-]"
+    /// Set by `enterWall`: the unattended wall screen (read-only for good; see AppState+Wall).
+    public var wall: WallState?
 
     public init(backend: BackendDescription, readOnly: Bool, capabilities: Capabilities = .none,
                 capabilitiesWhenWritable: Capabilities? = nil, theme: Theme = .builtIn, glyphs: Glyphs = .unicode,
