@@ -22,6 +22,7 @@ enum BenchCommand {
         if let count = instanceCounts.first {
             failures += benchLibvirt(domains: count)
         }
+        failures += BenchWallSoak.run()
         print("\npeak RSS: \(peakRSSMiB()) MiB")
         if failures.isEmpty {
             print("all budgets met")

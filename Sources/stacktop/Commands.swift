@@ -72,6 +72,12 @@ enum RenderCommand {
             _ = state.handle(.key(.character("D")))
         case "topology":
             _ = state.runCommandLine("topology")
+        case "wall":
+            // An hour of the demo on the wall: load curves and a few state changes, ending now.
+            let start = snapshot.takenAt.addingTimeInterval(-3600)
+            state.now = start
+            state.enterWall(WallSettings())
+            WallRehearsal(base: snapshot, start: start, refreshSeconds: 30).play(into: &state, steps: 0..<121, changeEvery: 40)
         case "details":
             state.panel = .instances
             _ = state.perform(.openDetails)
@@ -88,7 +94,7 @@ enum RenderCommand {
             guard let panel = Panel.allCases.first(where: { $0.commandAliases.contains(view.lowercased()) }) else {
                 throw UsageError(description: "Unknown view \"\(view)\"; use a panel name (overview, instances, images, "
                                  + "volumes, networks, secgroups, quotas, flavors, keypairs, projects), details, xml, help, "
-                                 + "launch, confirm or topology.")
+                                 + "launch, confirm, topology or wall.")
             }
             state.panel = panel
         }

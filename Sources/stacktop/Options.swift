@@ -258,7 +258,8 @@ enum OptionParser {
     ACTION: start, stop, poweroff, reboot, hard-reboot, pause, unpause, suspend, resume, lock, unlock,
             rename --name NEW, delete (what a backend offers: see ? in the dashboard)
     VIEW: overview, instances, images, volumes, networks, secgroups, quotas, flavors, keypairs, projects,
-          details (the first instance's details), xml, help, launch (the wizard), confirm (a delete), topology
+          details (the first instance's details), xml, help, launch (the wizard), confirm (a delete), topology,
+          wall (the wall screen after an hour of the demo)
 
     In the dashboard press ? for every key of the current screen.
     """

@@ -85,7 +85,7 @@ extension AppState {
     mutating func apply(_ snapshot: CloudSnapshot) {
         self.snapshot = snapshot
         let shown = withLaunchesInFlight(snapshot)
-        for panel in Panel.allCases {
+        for panel in Panel.allCases where needsTable(panel) {
             guard let table = panel.table else { continue }
             tables[panel]?.setRows(table.rows(shown))
         }

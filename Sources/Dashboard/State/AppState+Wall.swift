@@ -51,39 +51,40 @@ extension AppState {
 
     /// Time passed: rotate if due.
     mutating func wallTick() {
-        guard var wall else { return }
-        if wall.rotateIfDue(now: now) { panel = wall.currentPanel }
-        self.wall = wall
+        if wall?.rotateIfDue(now: now) == true, let wall { panel = wall.currentPanel }
     }
+
+    // The recorders below mutate `wall` in place (through `wall?.`): copying it out and back would
+    // copy an hour of host samples on every refresh.
 
     /// A live snapshot arrived: events for what changed, a history sample, and back to fresh.
     mutating func wallRecordLive(_ new: CloudSnapshot, previous: CloudSnapshot?, wasStaleSince: Date?) {
-        guard var wall else { return }
-        if let previous {
-            wall.events.recordChanges(from: previous, to: new, at: now)
-        }
+        guard wall != nil else { return }
+        if let previous { wall?.events.recordChanges(from: previous, to: new, at: now) }
         if let since = wasStaleSince {
             let seconds = Int(now.timeIntervalSince(since).rounded())
-            wall.events.add("Data is live again after \(Format.spoken(seconds: seconds)) stale", severity: .good, at: now)
+            wall?.events.add("Data is live again after \(Format.spoken(seconds: seconds)) stale", severity: .good, at: now)
         }
-        wall.history.record(new.hypervisors, at: now)
-        wall.lastUpdate = now
-        wall.failedAttempts = 0
-        self.wall = wall
+        wall?.history.record(new.hypervisors, at: now)
+        wall?.lastUpdate = now
+        wall?.failedAttempts = 0
     }
 
     /// A refresh failed: the first failure of a run is an event; the banner counts the rest.
     mutating func wallRecordFailure(_ message: String, firstFailure: Bool) {
-        guard var wall else { return }
-        wall.failedAttempts += 1
-        if firstFailure { wall.events.add(message, severity: .error, at: now) }
-        self.wall = wall
+        guard wall != nil else { return }
+        wall?.failedAttempts += 1
+        if firstFailure { wall?.events.add(message, severity: .error, at: now) }
     }
 
     /// A libvirt lifecycle event changed an instance in place: the wall lists it as it happens.
     mutating func wallRecordStateChange(name: String, from: InstanceState, to: InstanceState) {
-        guard var wall, from != to else { return }
-        wall.events.add(wall.events.stateChange(name, from: from, to: to), severity: WallEvents.severity(of: to), at: now)
-        self.wall = wall
+        guard let events = wall?.events, from != to else { return }
+        wall?.events.add(events.stateChange(name, from: from, to: to), severity: WallEvents.severity(of: to), at: now)
+    }
+
+    /// On a wall only the panels it rotates through need their tables rebuilt on each refresh.
+    func needsTable(_ panel: Panel) -> Bool {
+        wall.map { $0.settings.panels.contains(panel) } ?? true
     }
 }

@@ -181,15 +181,18 @@ public struct WallEvents: Sendable, Equatable {
 
     /// What changed between two snapshots, in the words an operator uses.
     mutating func recordChanges(from old: CloudSnapshot, to new: CloudSnapshot, at time: Date) {
-        let before = Dictionary(old.instances.map { ($0.id, $0) }) { first, _ in first }
+        // Only ids and states: copying whole instances here would cost more than the rest of a refresh.
+        var before: [String: InstanceState] = [:]
+        before.reserveCapacity(old.instances.count)
+        for instance in old.instances { before[instance.id] = instance.state }
         let after = Set(new.instances.map(\.id))
         for instance in new.instances {
             guard let previous = before[instance.id] else {
                 add("\(instance.name) created (\(instance.state.label.lowercased()))", severity: .info, at: time)
                 continue
             }
-            if previous.state != instance.state {
-                add(stateChange(instance.name, from: previous.state, to: instance.state),
+            if previous != instance.state {
+                add(stateChange(instance.name, from: previous, to: instance.state),
                     severity: Self.severity(of: instance.state), at: time)
             }
         }
