@@ -5,46 +5,68 @@ import StacktopStore
 /// A libvirt host presented as a cloud: libvirt says what exists, the state store says who owns
 /// it and what it means (see `LocalSnapshotAssembler` for the merge rules).
 public struct LocalCloudBackend: CloudReader, CloudMutator {
-    public let connection: LibvirtConnection
     public let store: StateStore
     public let description: BackendDescription
+    private let session: LibvirtSession
+
+    /// The connection in use now. After libvirtd went away it is the dead one until the next
+    /// `snapshot()`, `perform` or `events()` opens a fresh one (same URI, same read-only flag).
+    public var connection: LibvirtConnection { session.current }
 
     /// `kind` is `.demo` for the built-in demo cloud, `.local` for a real host.
     /// The current project is the first one in the store, read once here.
     public init(connection: LibvirtConnection, store: StateStore, kind: BackendKind = .local) {
-        self.connection = connection
-        self.store = store
-        let firstProject = (try? store.projects())?.first?.name
-        description = BackendDescription(kind: kind, endpoint: connection.uri, currentProject: firstProject)
+        self.init(session: LibvirtSession(connection: connection), store: store, kind: kind)
     }
 
+    init(session: LibvirtSession, store: StateStore, kind: BackendKind = .local) {
+        self.session = session
+        self.store = store
+        let firstProject = (try? store.projects())?.first?.name
+        description = BackendDescription(kind: kind, endpoint: session.uri, currentProject: firstProject)
+    }
+
+    /// Everything on the host now. When libvirtd has gone away this throws "Reaching the libvirt daemon
+    /// at URI failed: …" and the next call tries a fresh connection, so calling again later is the
+    /// whole recovery. The host's `cpuUtilization` is the load since the previous successful call.
     // @concurrent: libvirt and SQLite calls block, so they must not run on the caller's actor.
     @concurrent
     public func snapshot() async throws -> CloudSnapshot {
-        let inventory = try Self.wrapped("Reading the libvirt inventory") { try connection.inventory() }
+        let (inventory, hostname) = try Self.wrapped("Reading the libvirt inventory") {
+            try session.run { connection in (try connection.inventory(), connection.hostname()) }
+        }
         let data = try store.localData()
-        return LocalSnapshotAssembler.assemble(inventory: inventory, store: data, hostname: connection.hostname())
+        let load = session.cpuUtilization(now: inventory.node?.cpuTimes)
+        return LocalSnapshotAssembler.assemble(inventory: inventory, store: data, hostname: hostname,
+                                               cpuUtilization: load)
     }
 
     @concurrent
     public func rawDefinition(instanceID: String) async throws -> String {
         try Self.wrapped("Reading the definition of instance \(instanceID)") {
-            try connection.domainXML(uuid: instanceID)
+            try session.run { try $0.domainXML(uuid: instanceID) }
         }
     }
 
-    /// libvirt lifecycle events; if subscribing fails the stream says so once and finishes.
+    /// libvirt lifecycle events on the current connection (reopened first if it died). When the
+    /// connection drops, or subscribing fails, the stream yields `.connectionLost` once and finishes;
+    /// call `events()` again after the next successful `snapshot()`.
     public func events() -> AsyncStream<BackendEvent> {
         // Newest kept: after a burst, the latest state of each instance is what matters.
         let (stream, continuation) = AsyncStream.makeStream(of: BackendEvent.self,
                                                             bufferingPolicy: .bufferingNewest(256))
         do {
-            let subscription = try connection.subscribeToLifecycleEvents { event in continuation.yield(event) }
+            let connection = try session.live()
+            let subscription = try connection.subscribeToLifecycleEvents { event in
+                continuation.yield(event)
+                // Nothing more can arrive on a dead connection; finishing tells the caller to subscribe anew.
+                if case .connectionLost = event { continuation.finish() }
+            }
             continuation.onTermination = { _ in subscription.cancel() }
         } catch {
             let message = (error as? BackendError)?.message
-                ?? "Watching \(connection.uri) for changes failed: \(error); "
-                + "the lists will not update by themselves until stacktop is restarted."
+                ?? "Watching \(session.uri) for changes failed: \(error); "
+                + "stacktop watches again after its next successful refresh."
             continuation.yield(.connectionLost(message: message))
             continuation.finish()
         }
@@ -59,7 +81,12 @@ public struct LocalCloudBackend: CloudReader, CloudMutator {
         if let refusal = capabilities.refusal(request.action, on: request.kind) {
             throw BackendError.refused(reason: refusal)
         }
-        let connection = self.connection, store = self.store
+        let store = self.store
+        return try session.run { connection in try Self.perform(request, connection: connection, store: store) }
+    }
+
+    private static func perform(_ request: ActionRequest, connection: LibvirtConnection,
+                                store: StateStore) throws -> ActionOutcome {
         // Quota checks and in-use checks need what exists right now, read fresh.
         let current: @Sendable () throws -> CloudSnapshot = {
             LocalSnapshotAssembler.assemble(inventory: try connection.inventory(), store: try store.localData(),

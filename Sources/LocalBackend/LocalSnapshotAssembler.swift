@@ -12,8 +12,9 @@ public enum LocalSnapshotAssembler {
     ///   from their ownership record; an unrecorded flavor is matched by vCPUs and RAM, an
     ///   unrecorded image by a disk that reads an image's volume directly.
     /// - Quotas are computed from the merged resources.
+    /// - `cpuUtilization` is the host's CPU load since the previous snapshot (the backend keeps the counters).
     public static func assemble(inventory: HostInventory, store: LocalStoreData, hostname: String? = nil,
-                                takenAt: Date = Date()) -> CloudSnapshot {
+                                cpuUtilization: Double? = nil, takenAt: Date = Date()) -> CloudSnapshot {
         let lookup = VolumeLookup(inventory.poolVolumes)
         let instances = inventory.instances.map {
             instance(from: $0, store: store, lookup: lookup, hostname: hostname)
@@ -33,17 +34,21 @@ public enum LocalSnapshotAssembler {
                              volumes: volumes.sorted(by: byNameThenID), pools: inventory.pools.sorted { $0.name < $1.name },
                              networks: networks.sorted(by: byNameThenID), securityGroups: store.securityGroups, quotas: quotas,
                              flavors: store.flavors, keypairs: store.keypairs, projects: store.projects,
-                             hypervisors: host(inventory, hostname: hostname).map { [$0] } ?? [], takenAt: takenAt)
+                             hypervisors: host(inventory, hostname: hostname, cpuUtilization: cpuUtilization).map { [$0] } ?? [],
+                             takenAt: takenAt)
     }
 
-    /// The libvirt host as the one hypervisor: what it has, and what its active guests take of it.
-    public static func host(_ inventory: HostInventory, hostname: String?) -> Hypervisor? {
+    /// The libvirt host as the one hypervisor: what it has, and what is in use. Memory in use is the host's
+    /// own when libvirt tells (it includes the host's processes, which also squeeze guests), else what the
+    /// active guests were given.
+    public static func host(_ inventory: HostInventory, hostname: String?, cpuUtilization: Double? = nil) -> Hypervisor? {
         guard let node = inventory.node else { return nil }
         let active = inventory.instances.filter { [.running, .paused, .shutdown].contains($0.state) }
         return Hypervisor(id: hostname ?? "localhost", hostname: hostname ?? "this host", type: node.type, state: "up",
                           status: "enabled", vcpus: node.cpus, vcpusUsed: active.reduce(0) { $0 + $1.vcpus },
-                          memoryMiB: node.memoryMiB, memoryUsedMiB: active.reduce(0) { $0 + $1.memoryMiB },
-                          runningVMs: active.filter { $0.state == .running }.count)
+                          memoryMiB: node.memoryMiB,
+                          memoryUsedMiB: node.memoryUsedMiB ?? active.reduce(0) { $0 + $1.memoryMiB },
+                          runningVMs: active.filter { $0.state == .running }.count, cpuUtilization: cpuUtilization)
     }
 
     private static func byNameThenID<T: NamedResource>(_ a: T, _ b: T) -> Bool {

@@ -17,16 +17,17 @@ public struct Hypervisor: Sendable, Equatable, Codable, Identifiable {
     public var localDiskGiB: Int?
     public var localDiskUsedGiB: Int?
     public var runningVMs: Int?
-    /// Share of all host CPUs busy since the previous read (0…1), when the backend measures it.
+    /// Share (0…1) of all host CPUs busy since the previous reading; nil on the first reading or when the
+    /// backend cannot tell. Optional, so snapshots cached before it existed still decode.
     public var cpuUtilization: Double?
 
     public init(id: String, hostname: String, type: String? = nil, state: String, status: String,
                 hostIP: String? = nil, vcpus: Int? = nil, vcpusUsed: Int? = nil, memoryMiB: Int? = nil,
                 memoryUsedMiB: Int? = nil, localDiskGiB: Int? = nil, localDiskUsedGiB: Int? = nil,
-                runningVMs: Int? = nil) {
+                runningVMs: Int? = nil, cpuUtilization: Double? = nil) {
         self.id = id; self.hostname = hostname; self.type = type; self.state = state; self.status = status
         self.hostIP = hostIP; self.vcpus = vcpus; self.vcpusUsed = vcpusUsed; self.memoryMiB = memoryMiB
         self.memoryUsedMiB = memoryUsedMiB; self.localDiskGiB = localDiskGiB
-        self.localDiskUsedGiB = localDiskUsedGiB; self.runningVMs = runningVMs
+        self.localDiskUsedGiB = localDiskUsedGiB; self.runningVMs = runningVMs; self.cpuUtilization = cpuUtilization
     }
 }

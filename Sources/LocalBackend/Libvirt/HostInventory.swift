@@ -17,15 +17,21 @@ public struct HostInventory: Sendable, Equatable {
     }
 }
 
-/// What the host has to give: logical CPUs and memory.
+/// What the host has to give (logical CPUs and memory), and how much of it is in use.
 public struct NodeCapacity: Sendable, Equatable {
     public var cpus: Int
     public var memoryMiB: Int
     /// "QEMU", "Test", ... (virConnectGetType).
     public var type: String?
+    /// The host's own memory in use (virNodeGetMemoryStats), guests or not; nil when libvirt cannot tell.
+    public var memoryUsedMiB: Int?
+    /// The CPU counters at the time of reading, for load between two readings; nil when libvirt cannot tell.
+    public var cpuTimes: NodeCPUTimes?
 
-    public init(cpus: Int, memoryMiB: Int, type: String? = nil) {
+    public init(cpus: Int, memoryMiB: Int, type: String? = nil, memoryUsedMiB: Int? = nil,
+                cpuTimes: NodeCPUTimes? = nil) {
         self.cpus = cpus; self.memoryMiB = memoryMiB; self.type = type
+        self.memoryUsedMiB = memoryUsedMiB; self.cpuTimes = cpuTimes
     }
 }
 

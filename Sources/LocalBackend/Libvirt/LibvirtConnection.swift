@@ -14,6 +14,8 @@ import StacktopServices
 /// and the only stored state is immutable after `init`.
 public final class LibvirtConnection: @unchecked Sendable {
     public let uri: String
+    /// Whether it was opened read-only; a reconnect opens the same way.
+    public let readOnly: Bool
     /// The underlying `virConnectPtr`, valid while this object lives. Exposed for the mutating side
     /// of the backend (start, stop, ...), which calls the libvirt C API directly.
     public let handle: OpaquePointer
@@ -29,7 +31,12 @@ public final class LibvirtConnection: @unchecked Sendable {
         guard let opened else {
             throw BackendError.unreachable(endpoint: uri, reason: LibvirtRuntime.lastErrorMessage())
         }
+        // Without keepalive a hung libvirtd blocks every call for ever; with it the client closes the
+        // connection after about 5 × (3 + 1) s of silence and the waiting call fails. Drivers without
+        // keepalive (the test driver) refuse it, which changes nothing.
+        _ = virConnectSetKeepAlive(opened, 5, 3)
         self.uri = uri
+        self.readOnly = readOnly
         self.handle = opened
     }
 
@@ -50,6 +57,12 @@ public final class LibvirtConnection: @unchecked Sendable {
 
     deinit {
         virConnectClose(handle)
+    }
+
+    /// False once a remote connection has closed (libvirtd stopped, socket gone, keepalive timed out):
+    /// nothing on it will ever work again, so it must be replaced. Local drivers are always alive.
+    public var isAlive: Bool {
+        virConnectIsAlive(handle) == 1
     }
 
     /// The host name of the hypervisor, or nil when libvirt cannot tell.

@@ -30,14 +30,16 @@ enum LibvirtEventLoop {
 public final class EventSubscription: Sendable {
     private struct Registration {
         let connection: LibvirtConnection
+        let context: EventContext
         let lifecycleID: Int32
         let closeCallbackRegistered: Bool
     }
 
     private let registration: Mutex<Registration?>
 
-    fileprivate init(connection: LibvirtConnection, lifecycleID: Int32, closeCallbackRegistered: Bool) {
-        registration = Mutex(Registration(connection: connection, lifecycleID: lifecycleID,
+    fileprivate init(connection: LibvirtConnection, context: EventContext, lifecycleID: Int32,
+                     closeCallbackRegistered: Bool) {
+        registration = Mutex(Registration(connection: connection, context: context, lifecycleID: lifecycleID,
                                           closeCallbackRegistered: closeCallbackRegistered))
     }
 
@@ -49,8 +51,12 @@ public final class EventSubscription: Sendable {
             defer { state = nil }
             return state
         }) else { return }
+        // Deregistering also drops the reference the registration holds on the connection, so a dead
+        // connection is really closed.
         virConnectDomainEventDeregisterAny(taken.connection.handle, taken.lifecycleID)
-        if taken.closeCallbackRegistered {
+        // Once the close callback has run libvirt has already dropped it; unregistering from inside it
+        // (a handler that cancels on `.connectionLost`) would deadlock on libvirt's close-callback lock.
+        if taken.closeCallbackRegistered, !taken.context.closed.withLock({ $0 }) {
             virConnectUnregisterCloseCallback(taken.connection.handle, LifecycleCallbacks.connectionClosed)
         }
     }
@@ -62,6 +68,8 @@ public final class EventSubscription: Sendable {
 private final class EventContext: Sendable {
     let uri: String
     let handler: @Sendable (BackendEvent) -> Void
+    /// Set when libvirt reported the connection closed.
+    let closed = Mutex(false)
 
     init(uri: String, handler: @escaping @Sendable (BackendEvent) -> Void) {
         self.uri = uri; self.handler = handler
@@ -73,12 +81,13 @@ private enum LifecycleCallbacks {
     static let connectionClosed: virConnectCloseFunc = { _, reason, opaque in
         guard let opaque, reason != Int32(VIR_CONNECT_CLOSE_REASON_CLIENT.rawValue) else { return }
         let context = Unmanaged<EventContext>.fromOpaque(opaque).takeUnretainedValue()
+        context.closed.withLock { $0 = true }
         let why = switch UInt32(reason) {
         case VIR_CONNECT_CLOSE_REASON_EOF.rawValue: "the server closed the connection"
         case VIR_CONNECT_CLOSE_REASON_KEEPALIVE.rawValue: "the server stopped answering keepalives"
         default: "the connection failed"
         }
-        context.handler(.connectionLost(message: BackendError.unreachable(endpoint: context.uri, reason: why).message))
+        context.handler(.connectionLost(message: LibvirtSession.lost(uri: context.uri, reason: why).message))
     }
 
     static let release: virFreeCallback = { opaque in
@@ -143,7 +152,7 @@ extension LibvirtConnection {
         let closeRegistered = virConnectRegisterCloseCallback(
             handle, LifecycleCallbacks.connectionClosed, closeOpaque, LifecycleCallbacks.release) == 0
         if !closeRegistered { Unmanaged<EventContext>.fromOpaque(closeOpaque).release() }
-        return EventSubscription(connection: self, lifecycleID: lifecycleID,
+        return EventSubscription(connection: self, context: context, lifecycleID: lifecycleID,
                                  closeCallbackRegistered: closeRegistered)
     }
 }

@@ -18,12 +18,13 @@ extension LibvirtConnection {
                              node: nodeCapacity())
     }
 
-    /// The host's CPUs and memory; nil when libvirt cannot say (the overview then shows none).
+    /// The host's CPUs and memory and their use; nil when libvirt cannot say (the overview then shows none).
     func nodeCapacity() -> NodeCapacity? {
         var info = virNodeInfo()
         guard virNodeGetInfo(handle, &info) == 0 else { return nil }
         let type = virConnectGetType(handle).map { String(cString: $0) }
-        return NodeCapacity(cpus: Int(info.cpus), memoryMiB: Int(info.memory / 1024), type: type)
+        return NodeCapacity(cpus: Int(info.cpus), memoryMiB: Int(info.memory / 1024), type: type,
+                            memoryUsedMiB: nodeMemoryUsedMiB(), cpuTimes: nodeCPUTimes())
     }
 
     func listFailure(_ what: String) -> BackendError {
