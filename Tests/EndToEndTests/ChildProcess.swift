@@ -46,8 +46,20 @@ enum ChildProcess {
             cEnvironment.forEach { free($0) }
         }
 
+        // Swift's worker threads block nearly every signal and a child inherits that mask: a daemon
+        // started from here (tmux's server, libvirtd) would never see SIGTERM. Children start clean.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t(), allSignals = sigset_t()
+        sigemptyset(&noSignals)
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
         var pid: pid_t = 0
-        let spawned = posix_spawnp(&pid, argv[0], &actions, nil, &cArguments, &cEnvironment)
+        let spawned = posix_spawnp(&pid, argv[0], &actions, &attributes, &cArguments, &cEnvironment)
         guard spawned == 0 else { throw Failure.spawn(command: argv[0], errno: spawned) }
 
         let deadline = Date().addingTimeInterval(timeout)

@@ -114,7 +114,7 @@ extension AppState {
             return [.refresh]
         case .connectionLost(let message):
             lastError = message
-            wallRecordFailure(message, firstFailure: staleSince == nil)
+            wallRecordFailure(message, firstFailure: staleSince == nil, isRefresh: false)
             if staleSince == nil { staleSince = now }
             return [.refresh]
         }

@@ -70,10 +70,11 @@ extension AppState {
         wall?.failedAttempts = 0
     }
 
-    /// A refresh failed: the first failure of a run is an event; the banner counts the rest.
-    mutating func wallRecordFailure(_ message: String, firstFailure: Bool) {
+    /// A refresh failed (or the connection dropped, which is not a try): the first failure of a run
+    /// is an event; the banner counts the tries.
+    mutating func wallRecordFailure(_ message: String, firstFailure: Bool, isRefresh: Bool = true) {
         guard wall != nil else { return }
-        wall?.failedAttempts += 1
+        if isRefresh { wall?.failedAttempts += 1 }
         if firstFailure { wall?.events.add(message, severity: .error, at: now) }
     }
 
