@@ -34,8 +34,12 @@ enum BackendFactory {
             return try wrap(openLibvirt(uri: uri, options: options, environment: environment), options)
         }
         for uri in localURIs() {
-            if let opened = try? openLibvirt(uri: uri, options: options, environment: environment) {
-                return wrap(opened, options)
+            do {
+                return wrap(try openLibvirt(uri: uri, options: options, environment: environment), options)
+            } catch let error as BackendError {
+                // The host answered but its store cannot be used (e.g. an older schema under --readonly):
+                // say so, rather than open the demo "because no local libvirt answered".
+                if case .store = error { throw error }
             }
         }
         let why = "No libvirt URI was given and no local libvirt answered (qemu:///system), so this is the demo cloud; "
