@@ -120,7 +120,7 @@ enum BackendFactory {
 
     /// Audit inside, read-only outside: a read-only refusal never reaches the backend nor the store.
     /// Read-only, the cache and the audit log are wrapped too, so the store is only ever read.
-    static func wrap(_ opened: OpenedBackend, _ options: Options) -> OpenedBackend {
+    private static func wrap(_ opened: OpenedBackend, _ options: Options) -> OpenedBackend {
         var wrapped = opened
         wrapped.writableCapabilities = opened.backend.capabilities
         wrapped.consoles = ConsoleAccessGate.consoles(of: opened.backend, readOnly: options.readOnly)
