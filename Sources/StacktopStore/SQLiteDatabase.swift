@@ -11,6 +11,9 @@ struct SQLiteError: Error, Sendable, Equatable, CustomStringConvertible {
         return primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT
     }
 
+    /// SQLITE_READONLY: a write reached a connection opened read-only (or with `query_only`).
+    var isReadOnlyRefusal: Bool { code & 0xFF == SQLITE_READONLY }
+
     var description: String { message }
 }
 
@@ -18,9 +21,11 @@ struct SQLiteError: Error, Sendable, Equatable, CustomStringConvertible {
 final class SQLiteDatabase {
     private let handle: OpaquePointer
 
-    init(path: String) throws(SQLiteError) {
+    /// `readOnly` opens without SQLITE_OPEN_CREATE or write access: a missing file fails instead of
+    /// being created, and SQLite itself refuses every write (SQLITE_READONLY).
+    init(path: String, readOnly: Bool = false) throws(SQLiteError) {
         var db: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(rc))

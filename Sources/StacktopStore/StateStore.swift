@@ -17,12 +17,18 @@ public final class StateStore: Sendable {
     public static var schemaVersion: Int { StoreMigrations.latestVersion }
 
     public let path: String
+    /// Opened with `init(readOnlyAt:)`: SQLite refuses every write, and no migration ran.
+    public let isReadOnly: Bool
+    /// A read-only open found no store at `path` and stands in with an empty one in memory.
+    public let isEmptyStandIn: Bool
     private let database: Mutex<SQLiteDatabase>
 
     /// Opens the store at `path`, creating the file and its folders if needed, and upgrades an
     /// older schema. Refuses a file written by a newer stacktop and a file that is not a database.
     public init(path: String) throws {
         self.path = path
+        isReadOnly = false
+        isEmptyStandIn = false
         try Self.createParentDirectory(of: path)
         let db: SQLiteDatabase
         do {
@@ -34,6 +40,14 @@ public final class StateStore: Sendable {
         } catch let error as SQLiteError {
             throw Self.storeError(error, path: path)
         }
+        database = Mutex(db)
+    }
+
+    /// For the read-only opens (StateStore+ReadOnly.swift), which prepare the connection themselves.
+    init(path: String, readOnlyDatabase db: sending SQLiteDatabase, emptyStandIn: Bool) {
+        self.path = path
+        isReadOnly = true
+        isEmptyStandIn = emptyStandIn
         database = Mutex(db)
     }
 
@@ -63,13 +77,13 @@ public final class StateStore: Sendable {
         }
     }
 
-    private static func configure(_ db: SQLiteDatabase) throws(SQLiteError) {
+    static func configure(_ db: SQLiteDatabase) throws(SQLiteError) {
         // journal_mode is the first statement that reads the file, so a non-database fails here.
         _ = try db.query("PRAGMA journal_mode = WAL")
         try db.executeScript("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
     }
 
-    private static func migrate(_ db: SQLiteDatabase, path: String) throws {
+    static func migrate(_ db: SQLiteDatabase, path: String) throws {
         let found = try userVersion(db)
         let latest = StoreMigrations.latestVersion
         if found > latest {
@@ -86,7 +100,7 @@ public final class StateStore: Sendable {
         }
     }
 
-    private static func userVersion(_ db: SQLiteDatabase) throws(SQLiteError) -> Int {
+    static func userVersion(_ db: SQLiteDatabase) throws(SQLiteError) -> Int {
         try db.query("PRAGMA user_version").first?.int(0) ?? 0
     }
 
@@ -102,6 +116,9 @@ public final class StateStore: Sendable {
         do {
             return try database.withLock { db in try body(db) }
         } catch let error as SQLiteError {
+            if isReadOnly, error.isReadOnlyRefusal {
+                throw BackendError.readOnly(action: "write to the state store \(path)")
+            }
             throw Self.storeError(error, path: path)
         }
     }

@@ -29,18 +29,22 @@ enum BackendFactory {
         if wantsOpenStack(options, environment: environment) {
             return try wrap(openOpenStack(options: options, environment: environment), options)
         }
-        if options.demo { return try wrap(openDemo(notice: nil), options) }
+        if options.demo { return try wrap(openDemo(notice: nil, readOnly: options.readOnly), options) }
         if let uri = options.connect ?? environment["LIBVIRT_DEFAULT_URI"] {
             return try wrap(openLibvirt(uri: uri, options: options, environment: environment), options)
         }
         for uri in localURIs() {
-            if let opened = try? openLibvirt(uri: uri, options: options, environment: environment) {
-                return wrap(opened, options)
+            do {
+                return wrap(try openLibvirt(uri: uri, options: options, environment: environment), options)
+            } catch let error as BackendError {
+                // The host answered but its store cannot be used (e.g. an older schema under --readonly):
+                // say so, rather than open the demo "because no local libvirt answered".
+                if case .store = error { throw error }
             }
         }
         let why = "No libvirt URI was given and no local libvirt answered (qemu:///system), so this is the demo cloud; "
             + "use --connect URI for a real host."
-        return try wrap(openDemo(notice: why), options)
+        return try wrap(openDemo(notice: why, readOnly: options.readOnly), options)
     }
 
     /// The URIs tried when none is given: the system daemon's socket must exist, so a missing
@@ -51,11 +55,25 @@ enum BackendFactory {
     }
 
     static func openLibvirt(uri: String, options: Options, environment: [String: String]) throws -> OpenedBackend {
-        let connection = try LibvirtConnection(uri: uri)
+        // Read-only: libvirt itself refuses every change too, whatever a bug above might ask for.
+        let connection = try LibvirtConnection(uri: uri, readOnly: options.readOnly)
         let storePath = options.statePath ?? StateStore.defaultPath(environment: environment)
-        let store = try StateStore(path: storePath)
+        let store = try openStore(path: storePath, readOnly: options.readOnly)
         let backend = LocalCloudBackend(connection: connection, store: store, kind: .local)
-        return OpenedBackend(backend: backend, cache: store, auditLog: store, notice: nil, cleanup: {})
+        return OpenedBackend(backend: backend, cache: store, auditLog: store, notice: missingStoreNotice(store),
+                             cleanup: {})
+    }
+
+    /// Read-only opens the file with SQLite's read-only flag and never creates, migrates or writes it.
+    static func openStore(path: String, readOnly: Bool) throws -> StateStore {
+        readOnly ? try StateStore(readOnlyAt: path) : try StateStore(path: path)
+    }
+
+    /// Read-only with no store yet: the host shows, but without projects, flavors or keypairs.
+    static func missingStoreNotice(_ store: StateStore) -> String? {
+        guard store.isEmptyStandIn else { return nil }
+        return "There is no state store at \(store.path) yet, so projects, flavors and keypairs are empty; "
+            + "run stacktop once without --readonly to create it."
     }
 
     /// --os-cloud; else, with no libvirt choice made, OS_CLOUD or an openrc's OS_AUTH_URL.
@@ -74,7 +92,8 @@ enum BackendFactory {
         if case .list(let word, _, _) = options.mode, let kind = ResourceKind.named(word) {
             backendOptions.parts = SnapshotParts.needed(for: kind)
         }
-        let store = try StateStore(path: options.statePath ?? StateStore.defaultPath(environment: environment))
+        let store = try openStore(path: options.statePath ?? StateStore.defaultPath(environment: environment),
+                                  readOnly: options.readOnly)
         if !backendOptions.parts.contains(.images),
            let cached = try? store.loadSnapshot(for: OpenStackCloudBackend.endpointName(for: cloud)) {
             backendOptions.knownImageNames = Dictionary(cached.images.map { ($0.id, $0.name) }) { first, _ in first }
@@ -83,25 +102,33 @@ enum BackendFactory {
         return OpenedBackend(backend: backend, cache: store, auditLog: store, notice: nil, cleanup: {})
     }
 
-    /// The demo: the shipped test-driver node XML and a freshly seeded temporary store.
-    static func openDemo(notice: String?) throws -> OpenedBackend {
+    /// The demo: the shipped test-driver node XML and a freshly seeded temporary store. Read-only, the
+    /// seeding still writes (the demo's own temporary file); afterwards the store is reopened read-only.
+    static func openDemo(notice: String?, readOnly: Bool) throws -> OpenedBackend {
         let directory = try DemoFiles.makeDirectory()
         let xmlPath = directory + "/node.xml"
         try DemoFiles.write(DemoNodeXML.xml, to: xmlPath)
-        let connection = try LibvirtConnection(uri: "test://" + xmlPath)
-        let store = try StateStore(path: directory + "/state.sqlite3")
+        let connection = try LibvirtConnection(uri: "test://" + xmlPath, readOnly: readOnly)
+        let storePath = directory + "/state.sqlite3"
+        var store = try StateStore(path: storePath)
         try DemoSeed.apply(to: store, inventory: connection.inventory())
+        if readOnly { store = try StateStore(readOnlyAt: storePath) }
         let backend = LocalCloudBackend(connection: connection, store: store, kind: .demo)
         return OpenedBackend(backend: backend, cache: nil, auditLog: store, notice: notice,
                              cleanup: { DemoFiles.remove(directory) })
     }
 
     /// Audit inside, read-only outside: a read-only refusal never reaches the backend nor the store.
+    /// Read-only, the cache and the audit log are wrapped too, so the store is only ever read.
     private static func wrap(_ opened: OpenedBackend, _ options: Options) -> OpenedBackend {
         var wrapped = opened
         wrapped.writableCapabilities = opened.backend.capabilities
         wrapped.consoles = ConsoleAccessGate.consoles(of: opened.backend, readOnly: options.readOnly)
-        if let log = opened.auditLog {
+        if options.readOnly {
+            wrapped.cache = opened.cache.map { ReadOnlySnapshotCache(wrapping: $0) }
+            wrapped.auditLog = opened.auditLog.map { ReadOnlyAuditLog(wrapping: $0) }
+        }
+        if let log = wrapped.auditLog {
             wrapped.backend = AuditingBackend(wrapping: AnyCloudBackend(wrapped.backend), log: log)
         }
         if options.readOnly {
