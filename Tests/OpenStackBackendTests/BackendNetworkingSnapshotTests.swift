@@ -82,7 +82,7 @@ final class BackendNetworkingSnapshotTests: XCTestCase {
     /// `stacktop floating-ip list` reads only what its table needs, and a cloud without the router
     /// extension (404) shows no floating IPs' routers rather than failing.
     func testEachListReadsWhatItsTableNeeds() async throws {
-        XCTAssertEqual(SnapshotParts.needed(for: .floatingIP), [.floatingIPs, .ports, .servers, .networks, .projects])
+        XCTAssertEqual(SnapshotParts.needed(for: .floatingIP), [.floatingIPs, .ports, .servers, .routers, .networks, .projects])
         XCTAssertEqual(SnapshotParts.needed(for: .router), [.routers, .ports, .networks, .projects])
         XCTAssertTrue(SnapshotParts.needed(for: .port).isSuperset(of: [.ports, .servers, .routers, .networks]))
         XCTAssertEqual(SnapshotParts.needed(for: .hypervisor), [.hypervisors])

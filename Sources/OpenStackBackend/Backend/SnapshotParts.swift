@@ -40,7 +40,7 @@ public struct SnapshotParts: OptionSet, Sendable, Hashable {
         case .project: [.projects, .servers]
         case .hypervisor: [.hypervisors]
         // Ports tie floating IPs to servers and routers to subnets; networks name both.
-        case .floatingIP: [.floatingIPs, .ports, .servers, .networks, .projects]
+        case .floatingIP: [.floatingIPs, .ports, .servers, .routers, .networks, .projects]
         case .router: [.routers, .ports, .networks, .projects]
         case .port: [.ports, .servers, .routers, .networks, .projects]
         }
