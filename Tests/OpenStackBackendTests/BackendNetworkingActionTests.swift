@@ -62,6 +62,8 @@ final class BackendNetworkingActionTests: XCTestCase {
         XCTAssertEqual(posts.count, 1)
         XCTAssertEqual(posts.first?.url.path, "/v2.0/floatingips")
         XCTAssertEqual(CreateFixture.json(posts.first?.body), ["floatingip": ["floating_network_id": "net-pub"]] as NSDictionary)
+        let sample = try XCTUnwrap(CreateFixture.json(try Samples.data("neutron/floatingips/floatingip-create-request.json")))
+        XCTAssertNotNil((sample["floatingip"] as? NSDictionary)?["floating_network_id"], "the upstream request names the key we send")
         XCTAssertEqual(outcome.message, "Allocated floating IP 172.24.4.99 from public (id fip-9).")
         XCTAssertEqual(outcome.requestIDs, ["req-fip"])
 
@@ -85,6 +87,12 @@ final class BackendNetworkingActionTests: XCTestCase {
         XCTAssertEqual(outcome.requestIDs, ["req-assoc"])
         let portLookups = await transport.requests(.get, "/v2.0/ports")
         XCTAssertEqual(portLookups.first?.url.query, "device_id=srv-1")
+
+        // The same shape as the upstream API reference's associate request.
+        let upstream = try XCTUnwrap(CreateFixture.json(try Samples.data("neutron/floatingips/floatingip-update-request.json")))
+        XCTAssertEqual((upstream["floatingip"] as? NSDictionary)?.allKeys as? [String], ["port_id"])
+        XCTAssertEqual(Set((CreateFixture.json(puts.first?.body)?["floatingip"] as? NSDictionary)?.allKeys as? [String] ?? []),
+                       ["port_id"])
 
         let noServer = await refusal(transport, .associate, .floatingIP, ["172.24.4.10"])
         XCTAssertEqual(noServer, "Name the server to associate 172.24.4.10 with: add --server NAME, as in "
