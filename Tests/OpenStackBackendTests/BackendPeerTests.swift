@@ -453,6 +453,8 @@ final class BackendPeerTests: XCTestCase {
         let after = try await fips.snapshot().floatingIPs
         XCTAssertFalse(after.contains { $0.id == fresh.id })
         _ = try await perform(admin, ActionRequest(action: .delete, kind: .instance, targets: [server]))
+        // Gone before the next test builds its own: overlapping builds and deletes lock the peer's SQLite.
+        try await wait("\(server) gone") { try await poller.snapshot().instances.allSatisfy { $0.name != server } }
     }
 
     /// A member builds a routed subnet of their own: subnet, router with a gateway, interface, and back.
