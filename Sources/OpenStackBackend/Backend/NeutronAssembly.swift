@@ -47,8 +47,10 @@ struct NeutronNaming {
     }
 
     func routers() -> [Router] {
-        lists.routers.map { router in
-            let interfaces = lists.ports.filter { $0.deviceID == router.id && port($0).isRouterInterface }
+        // Grouped once: a large cloud has thousands of ports and hundreds of routers.
+        let portsByDevice = Dictionary(grouping: lists.ports, by: \.deviceID)
+        return lists.routers.map { router in
+            let interfaces = (portsByDevice[router.id] ?? []).filter { port($0).isRouterInterface }
                 .flatMap { port in
                     zip(port.fixedIPs, port.subnetIDs.isEmpty ? Array(repeating: "", count: port.fixedIPs.count) : port.subnetIDs)
                         .map { address, subnetID -> RouterInterface in
