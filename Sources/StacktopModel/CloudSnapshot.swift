@@ -13,17 +13,49 @@ public struct CloudSnapshot: Sendable, Equatable, Codable {
     public var projects: [Project]
     /// Compute hosts with their capacity: the libvirt host, or Nova's hypervisors (admins only).
     public var hypervisors: [Hypervisor]
+    /// Neutron only; always empty on a libvirt host.
+    public var floatingIPs: [FloatingIP]
+    public var routers: [Router]
+    public var ports: [Port]
     /// When the data was read from the backend.
     public var takenAt: Date
 
     public init(instances: [Instance] = [], images: [Image] = [], volumes: [Volume] = [],
                 pools: [StoragePool] = [], networks: [Network] = [], securityGroups: [SecurityGroup] = [],
                 quotas: [ProjectQuotas] = [], flavors: [Flavor] = [], keypairs: [Keypair] = [],
-                projects: [Project] = [], hypervisors: [Hypervisor] = [], takenAt: Date = Date()) {
+                projects: [Project] = [], hypervisors: [Hypervisor] = [], floatingIPs: [FloatingIP] = [],
+                routers: [Router] = [], ports: [Port] = [], takenAt: Date = Date()) {
         self.instances = instances; self.images = images; self.volumes = volumes; self.pools = pools
         self.networks = networks; self.securityGroups = securityGroups; self.quotas = quotas
         self.flavors = flavors; self.keypairs = keypairs; self.projects = projects; self.hypervisors = hypervisors
+        self.floatingIPs = floatingIPs; self.routers = routers; self.ports = ports
         self.takenAt = takenAt
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case instances, images, volumes, pools, networks, securityGroups, quotas, flavors, keypairs, projects
+        case hypervisors, floatingIPs, routers, ports, takenAt
+    }
+
+    /// Lists added after the first release are optional here, so a snapshot cached by an older
+    /// stacktop still decodes (and draws at once) instead of being thrown away.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        instances = try c.decode([Instance].self, forKey: .instances)
+        images = try c.decode([Image].self, forKey: .images)
+        volumes = try c.decode([Volume].self, forKey: .volumes)
+        pools = try c.decode([StoragePool].self, forKey: .pools)
+        networks = try c.decode([Network].self, forKey: .networks)
+        securityGroups = try c.decode([SecurityGroup].self, forKey: .securityGroups)
+        quotas = try c.decode([ProjectQuotas].self, forKey: .quotas)
+        flavors = try c.decode([Flavor].self, forKey: .flavors)
+        keypairs = try c.decode([Keypair].self, forKey: .keypairs)
+        projects = try c.decode([Project].self, forKey: .projects)
+        hypervisors = try c.decodeIfPresent([Hypervisor].self, forKey: .hypervisors) ?? []
+        floatingIPs = try c.decodeIfPresent([FloatingIP].self, forKey: .floatingIPs) ?? []
+        routers = try c.decodeIfPresent([Router].self, forKey: .routers) ?? []
+        ports = try c.decodeIfPresent([Port].self, forKey: .ports) ?? []
+        takenAt = try c.decode(Date.self, forKey: .takenAt)
     }
 
     /// Instance counts by state, in the state order, only states that occur.

@@ -21,9 +21,9 @@ func runBlocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) 
 /// `stacktop KIND list`: the dashboard's table for scripts.
 enum ListCommand {
     static func run(kind word: String, format: Options.OutputFormat, columns: [String], opened: OpenedBackend) throws -> String {
-        guard let panel = panel(for: word), let table = panel.table else {
+        guard let table = table(for: word) else {
             throw UsageError(description: "Unknown kind \"\(word)\"; use instance (server), image, volume, network, "
-                             + "secgroup, quota, flavor, keypair or project.")
+                             + "port, router, floating-ip, secgroup, quota, flavor, keypair, project or hypervisor.")
         }
         let backend = opened.backend
         let snapshot = try runBlocking { try await backend.snapshot() }
@@ -31,21 +31,22 @@ enum ListCommand {
         return try TableExport.render(table, snapshot: snapshot, format: exportFormat, columns: columns, now: Date())
     }
 
-    static func panel(for word: String) -> Panel? {
+    static func table(for word: String) -> ResourceTable? {
         guard let kind = ResourceKind.named(word) else { return nil }
         switch kind {
         case .instance: return .instances
         case .image: return .images
         case .volume: return .volumes
-        case .network: return .networks
-        case .securityGroup: return .securityGroups
+        case .network, .subnet: return .networks
+        case .securityGroup, .securityGroupRule: return .securityGroups
         case .quota: return .quotas
         case .flavor: return .flavors
         case .keypair: return .keypairs
         case .project: return .projects
-        case .subnet, .port, .router: return .networks
-        case .securityGroupRule: return .securityGroups
-        case .floatingIP, .hypervisor: return nil
+        case .port: return .ports
+        case .router: return .routers
+        case .floatingIP: return .floatingIPs
+        case .hypervisor: return .hypervisors
         }
     }
 }

@@ -132,7 +132,7 @@ final class AppStateTests: XCTestCase {
         XCTAssertEqual(state.panel, .instances)
         _ = state.handle(.key(.backTab))
         _ = state.handle(.key(.backTab))
-        XCTAssertEqual(state.panel, .projects)
+        XCTAssertEqual(state.panel, .hypervisors, "Shift-Tab from the first panel wraps to the last")
         state.panel = .instances
         _ = state.handle(.key(.character("?")))
         XCTAssertEqual(state.topOverlay, .help(context: .list))

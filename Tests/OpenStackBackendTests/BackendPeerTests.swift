@@ -398,4 +398,102 @@ final class BackendPeerTests: XCTestCase {
         let fresh = try await demo.session.validToken()
         XCTAssertNotEqual(fresh.value.exposedValue, token.value.exposedValue)
     }
+
+    // MARK: Floating IPs and routers
+
+    /// Admin's seeded `private` network sits behind `router1` with its gateway on `public`, so a floating
+    /// IP from `public` can be mapped onto a server there.
+    func testFloatingIPAllocatedAssociatedDisassociatedAndReleased() async throws {
+        let admin = try backend("peer-admin")
+        let headers = await admin.compute.headers()
+        let start = try await admin.snapshot()
+        let image = try XCTUnwrap(start.images.first { $0.name == "fake-image" })
+        let flavor = try XCTUnwrap(start.flavors.first { $0.name == "m1.tiny" })
+        let network = try XCTUnwrap(start.networks.first { $0.name == "private" })
+        let server = unique("fipvm")
+        _ = try await admin.client.send(.compute, "servers", method: .post, body: try json(["server": [
+            "name": server, "imageRef": image.id, "flavorRef": flavor.id, "networks": [["uuid": network.id]]]]),
+                                        headers: headers, what: "Creating server")
+        let poller = try backend("peer-admin", parts: [.servers])
+        try await wait("\(server) ACTIVE") { try await poller.snapshot().instances.first { $0.name == server }?.state == .running }
+        let fips = try backend("peer-admin", parts: SnapshotParts.needed(for: .floatingIP))
+        let before = Set(try await fips.snapshot().floatingIPs.map(\.id))
+
+        let allocated = try await perform(admin, ActionRequest(action: .create, kind: .floatingIP, targets: [],
+                                                               options: ["network": "public"]))
+        XCTAssertEqual(allocated.requestIDs.count, 1)
+        XCTAssertTrue(allocated.message.hasPrefix("Allocated floating IP "), allocated.message)
+        let afterAllocation = try await fips.snapshot().floatingIPs
+        let fresh = try XCTUnwrap(afterAllocation.first { !before.contains($0.id) })
+        XCTAssertEqual(fresh.network, "public")
+        XCTAssertNil(fresh.server)
+        XCTAssertTrue(allocated.message.contains(fresh.address), allocated.message)
+
+        do {
+            let associated = try await perform(admin, ActionRequest(action: .associate, kind: .floatingIP,
+                                                                    targets: [fresh.address], options: ["server": server]))
+            XCTAssertEqual(associated.requestIDs.count, 1)
+            let mapped = try await fips.snapshot().floatingIPs.first { $0.id == fresh.id }
+            XCTAssertEqual(mapped?.server, server, "named through its port")
+            XCTAssertNotNil(mapped?.fixedAddress)
+            XCTAssertEqual(mapped?.router, "router1")
+
+            let cleared = try await perform(admin, ActionRequest(action: .disassociate, kind: .floatingIP, targets: [fresh.address]))
+            XCTAssertEqual(cleared.requestIDs.count, 1)
+            let unmapped = try await fips.snapshot().floatingIPs.first { $0.id == fresh.id }
+            XCTAssertNil(unmapped?.portID)
+            XCTAssertNil(unmapped?.server)
+        } catch {
+            _ = try? await admin.perform(ActionRequest(action: .delete, kind: .floatingIP, targets: [fresh.address]))
+            _ = try? await admin.perform(ActionRequest(action: .delete, kind: .instance, targets: [server]))
+            throw error
+        }
+        let released = try await perform(admin, ActionRequest(action: .delete, kind: .floatingIP, targets: [fresh.address]))
+        XCTAssertEqual(released.requestIDs.count, 1)
+        let after = try await fips.snapshot().floatingIPs
+        XCTAssertFalse(after.contains { $0.id == fresh.id })
+        _ = try await perform(admin, ActionRequest(action: .delete, kind: .instance, targets: [server]))
+        // Gone before the next test builds its own: overlapping builds and deletes lock the peer's SQLite.
+        try await wait("\(server) gone") { try await poller.snapshot().instances.allSatisfy { $0.name != server } }
+    }
+
+    /// A member builds a routed subnet of their own: subnet, router with a gateway, interface, and back.
+    func testRouterCreatedWithASubnetInterfaceThenDeleted() async throws {
+        let demo = try backend("peer-demo")
+        let net = unique("rnet"), subnet = unique("rsub"), router = unique("rt")
+        _ = try await perform(demo, ActionRequest(action: .create, kind: .network, targets: [net]))
+        _ = try await perform(demo, ActionRequest(action: .create, kind: .subnet, targets: [subnet],
+                                                  options: ["network": net, "cidr": "10.77.0.0/24", "gateway": "10.77.0.1"]))
+        let created = try await perform(demo, ActionRequest(action: .create, kind: .router, targets: [router],
+                                                             options: ["external-network": "public"]))
+        XCTAssertEqual(created.requestIDs.count, 1)
+        let attached = try await perform(demo, ActionRequest(action: .attachInterface, kind: .router, targets: [router],
+                                                              options: ["subnet": subnet]))
+        XCTAssertEqual(attached.requestIDs.count, 1)
+
+        let routers = try backend("peer-demo", pageLimit: 1, parts: SnapshotParts.needed(for: .router))
+        let routerList = try await routers.snapshot().routers
+        let listed = try XCTUnwrap(routerList.first { $0.name == router })
+        XCTAssertEqual(listed.externalNetwork, "public")
+        XCTAssertEqual(listed.project, "demo")
+        XCTAssertEqual(listed.interfaces.map(\.subnet), [subnet])
+        XCTAssertEqual(listed.interfaces.first?.address, "10.77.0.1")
+
+        do {
+            _ = try await demo.perform(ActionRequest(action: .delete, kind: .router, targets: [router]))
+            XCTFail("a router with an interface cannot be deleted")
+        } catch let error as BackendError {
+            XCTAssertTrue(error.message.hasPrefix("Delete router \(router) failed (HTTP 409)"), error.message)
+            XCTAssertEqual(error.requestIDs.count, 1)
+        }
+        _ = try await perform(demo, ActionRequest(action: .detachInterface, kind: .router, targets: [router],
+                                                  options: ["subnet": subnet]))
+        let deleted = try await perform(demo, ActionRequest(action: .delete, kind: .router, targets: [router]))
+        XCTAssertEqual(deleted.message, "Deleted router \(router).")
+        XCTAssertEqual(deleted.requestIDs.count, 1)
+        _ = try await perform(demo, ActionRequest(action: .delete, kind: .subnet, targets: [subnet]))
+        _ = try await perform(demo, ActionRequest(action: .delete, kind: .network, targets: [net]))
+        let after = try await routers.snapshot()
+        XCTAssertFalse(after.routers.contains { $0.name == router })
+    }
 }

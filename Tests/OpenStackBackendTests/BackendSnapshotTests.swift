@@ -193,6 +193,10 @@ final class BackendSnapshotTests: XCTestCase {
         await transport.on(.get, "/os-hypervisors/detail", json: ["hypervisors": [
             ["id": 1, "hypervisor_hostname": "compute-1", "state": "up", "status": "enabled", "vcpus": 8,
              "vcpus_used": 2, "memory_mb": 16384, "memory_mb_used": 2560, "running_vms": 1]]])
+        await transport.on(.get, "/v2.0/floatingips", json: ["floatingips": [
+            ["id": "fip-1", "floating_ip_address": "172.24.4.9", "floating_network_id": "n1", "status": "DOWN"]]])
+        await transport.on(.get, "/v2.0/routers", json: ["routers": [] as [Any]])
+        await transport.on(.get, "/v2.0/ports", json: ["ports": [] as [Any]])
         let backend = BackendFixture.backend(transport)
 
         let start = ContinuousClock.now
@@ -214,12 +218,13 @@ final class BackendSnapshotTests: XCTestCase {
         XCTAssertEqual(snapshot.projects.map(\.name), ["admin", "demo"])
         XCTAssertEqual(snapshot.hypervisors.map(\.hostname), ["compute-1"])
         XCTAssertEqual(snapshot.hypervisors.first?.vcpusUsed, 2)
+        XCTAssertEqual(snapshot.floatingIPs.map(\.network), ["private"])
         let quotas = try XCTUnwrap(snapshot.quotas.first)
         XCTAssertEqual(quotas.project, "admin")
         XCTAssertEqual(quotas[.instances], QuotaUsage(resource: .instances, used: 1, limit: 10))
         XCTAssertEqual(quotas[.gigabytes], QuotaUsage(resource: .gigabytes, used: 2, limit: 1000))
         XCTAssertEqual(quotas[.networks], QuotaUsage(resource: .networks, used: 1, limit: 100))
-        // 14 reads of 30 ms each: sequential would take 420 ms.
+        // 17 reads of 30 ms each: sequential would take 510 ms.
         let most = await transport.maxInFlight
         XCTAssertGreaterThanOrEqual(most, 5, "reads were not concurrent")
         XCTAssertLessThan(elapsed, .milliseconds(300))

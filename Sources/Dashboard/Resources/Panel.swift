@@ -1,7 +1,9 @@
 import StacktopServices
-/// The dashboard's panels, in tab order. Number keys 1-9 and 0 jump to them.
+/// The dashboard's panels, in tab order. Number keys 1-9 and 0 jump to the first ten; the rest are
+/// reached with Tab and by name after `:`.
 public enum Panel: String, Sendable, CaseIterable, Hashable {
     case overview, instances, images, volumes, networks, securityGroups, quotas, flavors, keypairs, projects
+    case floatingIPs, routers, hypervisors
 
     public var title: String {
         switch self {
@@ -24,6 +26,9 @@ public enum Panel: String, Sendable, CaseIterable, Hashable {
         case .flavors: "Flavors"
         case .keypairs: "Keys"
         case .projects: "Projects"
+        case .floatingIPs: "FIPs"
+        case .routers: "Routers"
+        case .hypervisors: "Hosts"
         }
     }
 
@@ -40,6 +45,9 @@ public enum Panel: String, Sendable, CaseIterable, Hashable {
         case .flavors: .flavors
         case .keypairs: .keypairs
         case .projects: .projects
+        case .floatingIPs: .floatingIPs
+        case .routers: .routers
+        case .hypervisors: .hypervisors
         }
     }
 
@@ -56,14 +64,27 @@ public enum Panel: String, Sendable, CaseIterable, Hashable {
         case .flavors: .flavor
         case .keypairs: .keypair
         case .projects: .project
+        case .floatingIPs: .floatingIP
+        case .routers: .router
+        case .hypervisors: .hypervisor
         }
     }
 
-    /// The digit that jumps here ("1" for Overview ... "0" for the tenth).
-    public var digit: Character {
+    /// The digit that jumps here ("1" for Overview ... "0" for the tenth), nil past the tenth.
+    public var digitKey: Character? {
         let index = Panel.allCases.firstIndex(of: self)! + 1
-        return index == 10 ? "0" : Character(String(index))
+        switch index {
+        case 1...9: return Character(String(index))
+        case 10: return "0"
+        default: return nil
+        }
     }
+
+    /// `digitKey`, or for panels past the tenth a middle dot: the tab bar shows it in the digit's
+    /// place, and no key types it, so the key map's digit lookup cannot jump there by accident.
+    public var digit: Character { digitKey ?? Panel.noDigit }
+
+    public static let noDigit: Character = "\u{00B7}"
 
     /// Words that open this panel after `:`.
     public var commandAliases: [String] {
@@ -78,6 +99,9 @@ public enum Panel: String, Sendable, CaseIterable, Hashable {
         case .flavors: ["flavors", "flavor"]
         case .keypairs: ["keypairs", "keypair", "keys"]
         case .projects: ["projects", "project"]
+        case .floatingIPs: ["fip", "fips", "floating-ips", "floating-ip", "floatingips"]
+        case .routers: ["routers", "router"]
+        case .hypervisors: ["hypervisors", "hypervisor", "hosts", "host"]
         }
     }
 }

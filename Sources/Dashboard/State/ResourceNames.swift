@@ -13,6 +13,9 @@ enum ResourceNames {
         case .flavors: return snapshot.flavors.first { $0.id == id }?.name
         case .keypairs: return snapshot.keypairs.first { $0.name == id }?.name ?? id
         case .projects: return snapshot.projects.first { $0.id == id }?.name
+        case .floatingIPs: return snapshot.floatingIPs.first { $0.id == id }?.address
+        case .routers: return snapshot.routers.first { $0.id == id }?.name
+        case .hypervisors: return snapshot.hypervisors.first { $0.id == id }?.hostname
         case .quotas: return id.split(separator: "/").first.map(String.init)
         case .overview: return nil
         }

@@ -11,11 +11,12 @@ extension OpenStackCloudBackend {
         ]
         for action in ServerAction.instanceActions { supported.insert(Capability(.instance, action)) }
         supported.formUnion(Self.createSide)
+        supported.formUnion(Self.networkingSide)
         let elsewhere = "stacktop cannot change these on OpenStack yet; use the openstack CLI or Horizon."
         return Capabilities(supported: supported, unsupportedKinds: [
-            .subnet: elsewhere, .router: elsewhere, .port: elsewhere, .floatingIP: elsewhere,
             .quota: elsewhere, .flavor: elsewhere, .project: elsewhere,
-            .hypervisor: elsewhere,
+            .hypervisor: "Hypervisors are only listed here (Nova shows them to admins); enable or disable a compute "
+                + "service with `openstack compute service set`.",
         ])
     }
 
@@ -78,6 +79,15 @@ extension OpenStackCloudBackend {
         case .keypair:
             return try await client.send(.compute, "os-keypairs/\(component)", method: .delete,
                                          headers: await compute.headers(), what: what)
+        case .router:
+            return try await client.send(.network, "v2.0/routers/\(component)", method: .delete, what: what)
+        case .subnet:
+            return try await client.send(.network, "v2.0/subnets/\(component)", method: .delete, what: what)
+        case .port:
+            return try await client.send(.network, "v2.0/ports/\(component)", method: .delete, what: what)
+        case .floatingIP:
+            return try await client.send(.network, "v2.0/floatingips/\(component)", method: .delete,
+                                         what: "Release floating IP \(target)")
         default:
             throw BackendError.unsupported(action: what)
         }
@@ -88,6 +98,9 @@ extension OpenStackCloudBackend {
         let noun = request.kind.noun + (request.targets.count > 1 ? "s" : "")
         switch request.action {
         case .rename: return "Renamed server \(names) to \(newName ?? "")."
+        // Neutron deletes at once (204), so these say it is done; Nova, Cinder and Glance work on after answering.
+        case .delete where request.kind == .floatingIP: return "Released \(noun) \(names) back to the pool."
+        case .delete where [.router, .subnet, .port].contains(request.kind): return "Deleted \(noun) \(names)."
         case .delete: return "Asked to delete \(noun) \(names)."
         case .powerOff:
             return "Asked to power off server \(names): Nova has no separate power-off, so this sent os-stop "

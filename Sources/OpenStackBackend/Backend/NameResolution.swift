@@ -37,6 +37,20 @@ struct NameResolution: Sendable {
                                                   what: "Finding network \(target)") { body, _ in
                 try NeutronDecoder.networks(body)
             }.map { ($0.id, $0.name) }
+        case .router, .subnet, .port:
+            let (path, key) = kind == .router ? ("v2.0/routers", "routers")
+                : kind == .subnet ? ("v2.0/subnets", "subnets") : ("v2.0/ports", "ports")
+            candidates = try await client.listAll(.network, path, query: [URLQueryItem(name: "name", value: target)],
+                                                  limit: limit, what: "Finding \(kind.noun) \(target)") { body, _ in
+                OpenStackCloudBackend.idNamePage(body, key: key)
+            }
+        case .floatingIP:
+            // A floating IP has no name: people know it by its address.
+            candidates = try await client.listAll(.network, "v2.0/floatingips",
+                                                  query: [URLQueryItem(name: "floating_ip_address", value: target)],
+                                                  limit: limit, what: "Finding floating IP \(target)") { body, _ in
+                try NeutronDecoder.floatingIPs(body)
+            }.map { ($0.id, $0.address) }
         default:
             // Key pairs are named by their name; rules have only ids.
             return target

@@ -12,19 +12,7 @@ extension OpenStackCloudBackend {
         }
         var subnet: [String: Any] = [:]
         if let cidr {
-            subnet = ["name": "\(name)-subnet", "cidr": cidr, "ip_version": cidr.contains(":") ? 6 : 4]
-            if let gateway = Self.option(request, "gateway") { subnet["gateway_ip"] = gateway }
-            // As the form says: an empty DHCP range means no DHCP.
-            if let range = Self.option(request, "dhcp") {
-                let ends = range.split(separator: "-").map { $0.trimmingCharacters(in: .whitespaces) }
-                guard ends.count == 2, !ends[0].isEmpty, !ends[1].isEmpty else {
-                    throw BackendError.refused(reason: "--dhcp is a range START-END such as 10.20.0.100-10.20.0.200, not \"\(range)\".")
-                }
-                subnet["enable_dhcp"] = true
-                subnet["allocation_pools"] = [["start": ends[0], "end": ends[1]]]
-            } else {
-                subnet["enable_dhcp"] = false
-            }
+            subnet = try Self.subnetBody(name: "\(name)-subnet", cidr: cidr, request)
         } else if Self.option(request, "gateway") != nil || Self.option(request, "dhcp") != nil {
             throw BackendError.refused(reason: "--gateway and --dhcp describe a subnet: add --cidr for it too.")
         }
@@ -56,5 +44,22 @@ extension OpenStackCloudBackend {
             message += "; --mode \(mode) was ignored, as Neutron networks reach outside through a router instead"
         }
         return ActionOutcome(message: message + ".", requestIDs: requestIDs)
+    }
+
+    /// A subnet's body from `--gateway` and `--dhcp START-END`; an empty DHCP range means no DHCP, as the form says.
+    static func subnetBody(name: String, cidr: String, _ request: ActionRequest) throws -> [String: Any] {
+        var subnet: [String: Any] = ["name": name, "cidr": cidr, "ip_version": cidr.contains(":") ? 6 : 4]
+        if let gateway = option(request, "gateway") { subnet["gateway_ip"] = gateway }
+        if let range = option(request, "dhcp") {
+            let ends = range.split(separator: "-").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard ends.count == 2, !ends[0].isEmpty, !ends[1].isEmpty else {
+                throw BackendError.refused(reason: "--dhcp is a range START-END such as 10.20.0.100-10.20.0.200, not \"\(range)\".")
+            }
+            subnet["enable_dhcp"] = true
+            subnet["allocation_pools"] = [["start": ends[0], "end": ends[1]]]
+        } else {
+            subnet["enable_dhcp"] = false
+        }
+        return subnet
     }
 }

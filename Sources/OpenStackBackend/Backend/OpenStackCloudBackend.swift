@@ -65,18 +65,26 @@ public final class OpenStackCloudBackend: CloudReader, CloudMutator {
         async let keypairs = optional(parts, .keypairs) { try await fetch.keypairs(project: project?.name) }
         async let images = optional(parts, .images) { try await fetch.images() }
         async let volumes = optional(parts, .volumes) { try await fetch.volumes() }
-        async let networks = optional(parts, .networks) { try await fetch.networks() }
+        async let networks = parts.contains(.networks)
+            ? (try await ResourceFetch.optional { try await fetch.networks() } ?? NetworkList()) : NetworkList()
+        async let floatingIPs = optional(parts, .floatingIPs) { try await fetch.floatingIPs() }
+        async let routers = optional(parts, .routers) { try await fetch.routers() }
+        async let ports = optional(parts, .ports) { try await fetch.ports() }
         async let groups = optional(parts, .securityGroups) { try await fetch.securityGroups() }
         async let projects = parts.contains(.projects) ? fetch.projects(tokenProject: project) : []
         async let hypervisors = optional(parts, .hypervisors) { try await fetch.hypervisors() }
         async let quotas: [ProjectQuotas] = parts.contains(.quotas) && project != nil
             ? [fetch.quotas(projectID: project!.id, projectName: project!.name ?? project!.id)] : []
 
+        let network = try await networks
         return SnapshotAssembly.assemble(
             servers: try await servers, flavors: try await flavors, keypairs: try await keypairs,
-            images: try await images, volumes: try await volumes, networks: try await networks,
+            images: try await images, volumes: try await volumes, networks: network.networks,
             securityGroups: try await groups, projects: try await projects, quotas: try await quotas,
-            hypervisors: try await hypervisors, knownImageNames: options.knownImageNames, takenAt: Date())
+            hypervisors: try await hypervisors,
+            neutron: NeutronLists(subnets: network.subnets, floatingIPs: try await floatingIPs,
+                                  routers: try await routers, ports: try await ports),
+            knownImageNames: options.knownImageNames, takenAt: Date())
     }
 
     /// Flavors are read when asked for, and also when servers do not embed them (before 2.47).

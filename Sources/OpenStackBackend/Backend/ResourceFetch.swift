@@ -70,7 +70,8 @@ struct ResourceFetch: Sendable {
         }
     }
 
-    func networks() async throws -> [Network] {
+    /// Networks with their subnets joined in, and the subnets themselves (router interfaces name them).
+    func networks() async throws -> NetworkList {
         async let subnets = client.listAll(.network, "v2.0/subnets", limit: limit, what: "Listing subnets") { body, _ in
             try NeutronDecoder.subnets(body)
         }
@@ -83,7 +84,25 @@ struct ResourceFetch: Sendable {
         let known = try await subnets
         var result: [Network] = []
         for body in try await networkPages { result += try NeutronDecoder.networks(body, subnets: known).items }
-        return result
+        return NetworkList(networks: result, subnets: known)
+    }
+
+    func floatingIPs() async throws -> [NeutronFloatingIP] {
+        try await client.listAll(.network, "v2.0/floatingips", limit: limit, what: "Listing floating IPs") { body, _ in
+            try NeutronDecoder.floatingIPs(body)
+        }
+    }
+
+    func routers() async throws -> [NeutronRouter] {
+        try await client.listAll(.network, "v2.0/routers", limit: limit, what: "Listing routers") { body, _ in
+            try NeutronDecoder.routers(body)
+        }
+    }
+
+    func ports() async throws -> [NeutronPort] {
+        try await client.listAll(.network, "v2.0/ports", limit: limit, what: "Listing ports") { body, _ in
+            try NeutronDecoder.ports(body)
+        }
     }
 
     /// Groups and rules are read side by side: some Neutron releases list groups without their rules.
@@ -180,6 +199,12 @@ struct ResourceFetch: Sendable {
         let servers = (try? JSONDecoder().decode(Wire.self, from: body).servers) ?? []
         return Set(servers.filter { $0.status?.uppercased() == "DELETED" }.map(\.id))
     }
+}
+
+/// What one read of Neutron's networks gives: the model's networks and the subnets behind them.
+struct NetworkList: Sendable {
+    var networks: [Network] = []
+    var subnets: [NeutronSubnet] = []
 }
 
 extension BackendError {

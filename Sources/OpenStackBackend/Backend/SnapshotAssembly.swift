@@ -7,7 +7,7 @@ enum SnapshotAssembly {
     static func assemble(servers: [Instance], flavors: [Flavor], keypairs: [Keypair], images: [Image],
                          volumes: [Volume], networks: [Network], securityGroups: [SecurityGroup],
                          projects: [Project], quotas: [ProjectQuotas], hypervisors: [Hypervisor] = [],
-                         knownImageNames: [String: String] = [:], takenAt: Date) -> CloudSnapshot {
+                         neutron: NeutronLists = NeutronLists(), knownImageNames: [String: String] = [:], takenAt: Date) -> CloudSnapshot {
         let projectNames = Dictionary(projects.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         let imageNames = knownImageNames.merging(images.map { ($0.id, $0.name) }, uniquingKeysWith: { _, fresh in fresh })
         let flavorsByID = Dictionary(flavors.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -36,6 +36,7 @@ enum SnapshotAssembly {
             return named
         }
         let serverNames = Dictionary(servers.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        let named = NeutronNaming(neutron, networks: networks, serverNames: serverNames, project: project)
         return CloudSnapshot(
             instances: instances,
             images: images.map { var image = $0; image.project = project($0.project); return image },
@@ -48,6 +49,6 @@ enum SnapshotAssembly {
             networks: networks.map { var network = $0; network.project = project($0.project); return network },
             securityGroups: securityGroups.map { var group = $0; group.project = project($0.project); return group },
             quotas: quotas, flavors: flavors, keypairs: keypairs, projects: projects, hypervisors: hypervisors,
-            takenAt: takenAt)
+            floatingIPs: named.floatingIPs(), routers: named.routers(), ports: named.ports(), takenAt: takenAt)
     }
 }

@@ -16,9 +16,13 @@ public struct SnapshotParts: OptionSet, Sendable, Hashable {
     public static let projects = SnapshotParts(rawValue: 1 << 7)
     public static let quotas = SnapshotParts(rawValue: 1 << 8)
     public static let hypervisors = SnapshotParts(rawValue: 1 << 9)
+    public static let floatingIPs = SnapshotParts(rawValue: 1 << 10)
+    public static let routers = SnapshotParts(rawValue: 1 << 11)
+    public static let ports = SnapshotParts(rawValue: 1 << 12)
 
     public static let all: SnapshotParts = [.servers, .flavors, .keypairs, .images, .volumes, .networks,
-                                            .securityGroups, .projects, .quotas, .hypervisors]
+                                            .securityGroups, .projects, .quotas, .hypervisors,
+                                            .floatingIPs, .routers, .ports]
 
     /// What the list of `kind` draws from, with what names its columns need. Instances leave Glance
     /// out: a second service validating a fresh token costs about a third of a second, so image names
@@ -35,7 +39,10 @@ public struct SnapshotParts: OptionSet, Sendable, Hashable {
         case .keypair: [.keypairs]
         case .project: [.projects, .servers]
         case .hypervisor: [.hypervisors]
-        case .router, .port, .floatingIP: []
+        // Ports tie floating IPs to servers and routers to subnets; networks name both.
+        case .floatingIP: [.floatingIPs, .ports, .servers, .routers, .networks, .projects]
+        case .router: [.routers, .ports, .networks, .projects]
+        case .port: [.ports, .servers, .routers, .networks, .projects]
         }
     }
 }

@@ -11,6 +11,8 @@ public struct NeutronPort: Sendable, Equatable, Identifiable {
     public var networkID: String
     public var macAddress: String
     public var fixedIPs: [String]
+    /// The subnet of each fixed IP, in the same order.
+    public var subnetIDs: [String]
     /// Server id for "compute:*" owners, router id for "network:router_*".
     public var deviceID: String
     public var deviceOwner: String
@@ -20,9 +22,9 @@ public struct NeutronPort: Sendable, Equatable, Identifiable {
 
     public init(id: String, name: String, networkID: String, macAddress: String, fixedIPs: [String],
                 deviceID: String, deviceOwner: String, status: String, securityGroupIDs: [String] = [],
-                project: String? = nil) {
+                project: String? = nil, subnetIDs: [String] = []) {
         self.id = id; self.name = name; self.networkID = networkID; self.macAddress = macAddress
-        self.fixedIPs = fixedIPs; self.deviceID = deviceID; self.deviceOwner = deviceOwner; self.status = status
+        self.fixedIPs = fixedIPs; self.subnetIDs = subnetIDs; self.deviceID = deviceID; self.deviceOwner = deviceOwner; self.status = status
         self.securityGroupIDs = securityGroupIDs; self.project = project
     }
 }
@@ -31,6 +33,7 @@ public struct NeutronRouter: Sendable, Equatable, Identifiable {
     public var id: String
     public var name: String
     public var status: String
+    public var adminStateUp: Bool = true
     /// The external network the gateway is on, if any.
     public var externalNetworkID: String?
     public var externalIPs: [String]
@@ -43,7 +46,8 @@ public struct NeutronRouter: Sendable, Equatable, Identifiable {
     }
 }
 
-public struct FloatingIP: Sendable, Equatable, Identifiable {
+/// A floating IP with the ids that tie it to its network, port and router; the snapshot names them.
+public struct NeutronFloatingIP: Sendable, Equatable, Identifiable {
     public var id: String
     public var address: String
     public var fixedAddress: String?
@@ -51,15 +55,44 @@ public struct FloatingIP: Sendable, Equatable, Identifiable {
     public var networkID: String
     public var status: String
     public var project: String?
+    public var routerID: String?
+    /// The server behind the port, from `port_details` (Neutron with the fip-port-details extension).
+    public var deviceID: String?
 
     public init(id: String, address: String, fixedAddress: String? = nil, portID: String? = nil,
-                networkID: String, status: String, project: String? = nil) {
+                networkID: String, status: String, project: String? = nil, routerID: String? = nil,
+                deviceID: String? = nil) {
         self.id = id; self.address = address; self.fixedAddress = fixedAddress; self.portID = portID
-        self.networkID = networkID; self.status = status; self.project = project
+        self.networkID = networkID; self.status = status; self.project = project; self.routerID = routerID
+        self.deviceID = deviceID
     }
 }
 
-private struct WireFixedIP: Decodable { var ip_address: String }
+private struct WireFixedIP: Decodable {
+    var ip_address: String
+    var subnet_id: String?
+}
+
+private struct WireFloatingIP: Decodable {
+    struct PortDetails: Decodable { var device_id: String? }
+    var id: String
+    var floating_ip_address: String
+    var fixed_ip_address: String?
+    var port_id: String?
+    var floating_network_id: String
+    var status: String
+    var project_id: String?
+    var tenant_id: String?
+    var router_id: String?
+    var port_details: PortDetails?
+
+    var floatingIP: NeutronFloatingIP {
+        let device = port_details?.device_id
+        return NeutronFloatingIP(id: id, address: floating_ip_address, fixedAddress: fixed_ip_address, portID: port_id,
+                                 networkID: floating_network_id, status: status, project: project(project_id, tenant_id),
+                                 routerID: router_id, deviceID: device?.isEmpty == true ? nil : device)
+    }
+}
 
 /// Neutron writes an empty string for "no project" on system-owned ports.
 private func project(_ id: String?, _ tenant: String?) -> String? {
@@ -92,7 +125,8 @@ extension NeutronDecoder {
             NeutronPort(id: $0.id, name: $0.name ?? "", networkID: $0.network_id, macAddress: $0.mac_address,
                         fixedIPs: ($0.fixed_ips ?? []).map(\.ip_address), deviceID: $0.device_id ?? "",
                         deviceOwner: $0.device_owner ?? "", status: $0.status,
-                        securityGroupIDs: $0.security_groups ?? [], project: project($0.project_id, $0.tenant_id))
+                        securityGroupIDs: $0.security_groups ?? [], project: project($0.project_id, $0.tenant_id),
+                        subnetIDs: ($0.fixed_ips ?? []).map { $0.subnet_id ?? "" })
         }
         return OpenStackPage(items: items, next: body.ports_links?.next)
     }
@@ -107,6 +141,7 @@ extension NeutronDecoder {
             var id: String
             var name: String?
             var status: String
+            var admin_state_up: Bool?
             var external_gateway_info: Gateway?
             var project_id: String?
             var tenant_id: String?
@@ -117,37 +152,31 @@ extension NeutronDecoder {
         }
         let body = try WireDecoder.decode(Body.self, from: data, service: service, path: path)
         let items = body.routers.map {
-            NeutronRouter(id: $0.id, name: $0.name ?? "", status: $0.status,
-                          externalNetworkID: $0.external_gateway_info?.network_id,
-                          externalIPs: ($0.external_gateway_info?.external_fixed_ips ?? []).map(\.ip_address),
-                          project: project($0.project_id, $0.tenant_id))
+            var router = NeutronRouter(id: $0.id, name: $0.name ?? "", status: $0.status,
+                                       externalNetworkID: $0.external_gateway_info?.network_id,
+                                       externalIPs: ($0.external_gateway_info?.external_fixed_ips ?? []).map(\.ip_address),
+                                       project: project($0.project_id, $0.tenant_id))
+            router.adminStateUp = $0.admin_state_up ?? true
+            return router
         }
         return OpenStackPage(items: items, next: body.routers_links?.next)
     }
 
     /// `GET /v2.0/floatingips`.
     public static func floatingIPs(_ data: Data,
-                                   path: String = "/v2.0/floatingips") throws(DecodingFailure) -> OpenStackPage<FloatingIP> {
-        struct Wire: Decodable {
-            var id: String
-            var floating_ip_address: String
-            var fixed_ip_address: String?
-            var port_id: String?
-            var floating_network_id: String
-            var status: String
-            var project_id: String?
-            var tenant_id: String?
-        }
+                                   path: String = "/v2.0/floatingips") throws(DecodingFailure) -> OpenStackPage<NeutronFloatingIP> {
         struct Body: Decodable {
-            var floatingips: [Wire]
+            var floatingips: [WireFloatingIP]
             var floatingips_links: [WireLink]?
         }
         let body = try WireDecoder.decode(Body.self, from: data, service: service, path: path)
-        let items = body.floatingips.map {
-            FloatingIP(id: $0.id, address: $0.floating_ip_address, fixedAddress: $0.fixed_ip_address,
-                       portID: $0.port_id, networkID: $0.floating_network_id, status: $0.status,
-                       project: project($0.project_id, $0.tenant_id))
-        }
-        return OpenStackPage(items: items, next: body.floatingips_links?.next)
+        return OpenStackPage(items: body.floatingips.map(\.floatingIP), next: body.floatingips_links?.next)
+    }
+
+    /// The `POST /v2.0/floatingips` or `PUT /v2.0/floatingips/{id}` reply.
+    public static func floatingIP(_ data: Data,
+                                  path: String = "/v2.0/floatingips/{id}") throws(DecodingFailure) -> NeutronFloatingIP {
+        struct Body: Decodable { var floatingip: WireFloatingIP }
+        return try WireDecoder.decode(Body.self, from: data, service: service, path: path).floatingip.floatingIP
     }
 }

@@ -1,0 +1,67 @@
+import Foundation
+import StacktopModel
+import StacktopServices
+
+/// Routers on Neutron. A subnet is plugged in and out the way a server's interface is:
+///   router create NAME [--external-network public]
+///   router attach-interface ROUTER --subnet SUBNET      (openstack router add subnet)
+///   router detach-interface ROUTER --subnet SUBNET      (openstack router remove subnet)
+///   router update ROUTER --external-network public|none (set or clear the gateway)
+///   router delete ROUTER...                              (detach its subnets first, as Neutron requires)
+extension OpenStackCloudBackend {
+    func createRouter(_ request: ActionRequest) async throws -> ActionOutcome {
+        let name = try Self.single(request, "`stacktop router create NAME [--external-network public]`")
+        var router: [String: Any] = ["name": name]
+        var gateway: String?
+        if let external = Self.option(request, "external-network") {
+            let network = try await externalNetwork(external)
+            router["external_gateway_info"] = ["network_id": network.id]
+            gateway = network.name
+        }
+        let response = try await client.send(.network, "v2.0/routers", method: .post,
+                                             body: try Self.json(["router": router]), what: "Create router \(name)")
+        let id = (Self.object(response.body)?["router"] as? [String: Any])?["id"] as? String
+        return ActionOutcome(message: "Created router \(name)" + (id.map { " (id \($0))" } ?? "")
+                                + (gateway.map { " with its gateway on \($0)" } ?? "") + ".",
+                             requestIDs: response.requestID.map { [$0] } ?? [])
+    }
+
+    func changeRouterInterface(_ request: ActionRequest) async throws -> ActionOutcome {
+        let attach = request.action == .attachInterface
+        let usage = "`stacktop router \(request.action.word) ROUTER --subnet SUBNET`"
+        let router = try Self.single(request, usage)
+        guard let subnet = Self.option(request, "subnet") else {
+            throw BackendError.refused(reason: "Name the subnet to \(attach ? "attach" : "detach"): add --subnet SUBNET, as in \(usage).")
+        }
+        let routerID = try await resolver.resolve(router, kind: .router)
+        let subnetID = try await resolver.resolve(subnet, kind: .subnet)
+        let verb = attach ? "add_router_interface" : "remove_router_interface"
+        let response = try await client.send(.network, "v2.0/routers/\(Self.pathComponent(routerID))/\(verb)", method: .put,
+                                             body: try Self.json(["subnet_id": subnetID]),
+                                             what: attach ? "Attach subnet \(subnet) to router \(router)"
+                                                 : "Detach subnet \(subnet) from router \(router)")
+        return ActionOutcome(message: attach ? "Attached subnet \(subnet) to router \(router)."
+                                 : "Detached subnet \(subnet) from router \(router).",
+                             requestIDs: response.requestID.map { [$0] } ?? [])
+    }
+
+    func updateRouter(_ request: ActionRequest) async throws -> ActionOutcome {
+        let usage = "`stacktop router update ROUTER --external-network public` (or `none` to clear the gateway)"
+        let router = try Self.single(request, usage)
+        guard let external = Self.option(request, "external-network") else {
+            throw BackendError.refused(reason: "Say what to change: add --external-network NETWORK or --external-network none, "
+                + "as in \(usage).")
+        }
+        let clear = external.lowercased() == "none"
+        let network = clear ? nil : try await externalNetwork(external)
+        let routerID = try await resolver.resolve(router, kind: .router)
+        let gateway: [String: Any] = network.map { ["network_id": $0.id] } ?? [:]
+        let response = try await client.send(.network, "v2.0/routers/\(Self.pathComponent(routerID))", method: .put,
+                                             body: try Self.json(["router": ["external_gateway_info": gateway]]),
+                                             what: clear ? "Clear the gateway of router \(router)"
+                                                 : "Set the gateway of router \(router)")
+        return ActionOutcome(message: network.map { "Set the gateway of router \(router) to \($0.name)." }
+                                ?? "Cleared the gateway of router \(router).",
+                             requestIDs: response.requestID.map { [$0] } ?? [])
+    }
+}
