@@ -12,8 +12,13 @@ final class ReadOnlyKeysTests: XCTestCase {
         ActionKind.allCases.map { Capability(kind, $0) }
     }))
 
-    /// The demo cloud: every panel has rows to select.
-    private func demo() async throws -> DemoCloudFixture.Opened { try await DemoCloudFixture.open() }
+    /// The demo cloud, plus a floating IP and a router (a libvirt host has none): every panel has rows to select.
+    private func demo() async throws -> DemoCloudFixture.Opened {
+        var demo = try await DemoCloudFixture.open()
+        demo.snapshot.floatingIPs = [FloatingIP(id: "fip-1", address: "203.0.113.10", status: "ACTIVE", network: "public")]
+        demo.snapshot.routers = [Router(id: "router-1", name: "edge", status: "ACTIVE")]
+        return demo
+    }
 
     private func state(_ demo: DemoCloudFixture.Opened, panel: Panel, readOnly: Bool = true) -> AppState {
         var state = AppState(backend: demo.description, readOnly: readOnly, capabilities: Self.everything,

@@ -21,6 +21,10 @@ extension AppState {
             return request(ActionCommand(request: ActionRequest(action: action, kind: kind, targets: [])))
         }
         guard let (targetPanel, names) = actionTargets(), let kind = targetPanel.resourceKind else {
+            if readOnly, let kind = (topOverlay?.detailsPanel ?? panel).resourceKind {
+                // Read-only is the first thing to say: selecting a row would not help.
+                return request(ActionCommand(request: ActionRequest(action: action, kind: kind, targets: [])))
+            }
             status = StatusMessage("Select a row first; \(action.traits.title.lowercased()) acts on the selected or marked rows.",
                                    isError: true)
             return []
