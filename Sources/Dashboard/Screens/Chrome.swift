@@ -43,10 +43,24 @@ enum Chrome {
             if chosen.reduce(0, { $0 + DisplayWidth.of($1) }) <= row.width { break }
             chosen = candidate
         }
+        let panels = Panel.allCases
+        let widths = chosen.map { DisplayWidth.of($0) }
+        // When even the shortest labels do not fit, the bar scrolls so the active tab is always shown,
+        // with ‹ and › saying that more tabs lie beyond.
+        var first = 0
+        if widths.reduce(0, +) > row.width, let active = panels.firstIndex(of: state.panel) {
+            while first < active, widths[first...active].reduce(0, +) + 2 > row.width { first += 1 }
+        }
         var x = 0
-        for (panel, label) in zip(Panel.allCases, chosen) {
-            let role: ThemeRole = panel == state.panel ? .tabActive : .tabInactive
-            x = painter.text(label, x: x, y: row.y, width: min(DisplayWidth.of(label), max(0, row.width - x)), role: role)
+        if first > 0 { x = painter.text(painter.glyphs.isASCII ? "<" : "‹", x: 0, y: row.y, role: .muted) }
+        for index in first..<panels.count {
+            let room = row.width - x - (index < panels.count - 1 ? 1 : 0)
+            guard widths[index] <= room else {
+                painter.text(painter.glyphs.isASCII ? ">" : "›", x: row.width - 1, y: row.y, role: .muted)
+                break
+            }
+            let role: ThemeRole = panels[index] == state.panel ? .tabActive : .tabInactive
+            x = painter.text(chosen[index], x: x, y: row.y, role: role)
         }
     }
 
