@@ -230,6 +230,23 @@ final class BackendSnapshotTests: XCTestCase {
         XCTAssertLessThan(elapsed, .milliseconds(300))
     }
 
+    func testHypervisorsAreAskedForAtMost287WhereTheirCapacityStillIs() async throws {
+        for (offered, expected) in [("2.96", "compute 2.87"), ("2.30", "compute 2.30")] {
+            let transport = await BackendFixture.transport(maxVersion: offered)
+            await transport.on(.get, "/os-hypervisors/detail", json: ["hypervisors": [
+                ["id": "h1", "hypervisor_hostname": "compute-1", "state": "up", "status": "enabled",
+                 "vcpus": 8, "vcpus_used": 3, "memory_mb": 16384, "memory_mb_used": 4096]]])
+            let backend = BackendFixture.backend(transport, OpenStackBackendOptions(parts: [.hypervisors]))
+
+            let snapshot = try await backend.snapshot()
+
+            XCTAssertEqual(snapshot.hypervisors.first?.vcpusUsed, 3)
+            XCTAssertEqual(snapshot.hypervisors.first?.memoryUsedMiB, 4096)
+            let read = await transport.requests(.get, "/os-hypervisors/detail").first
+            XCTAssertEqual(read?.header("OpenStack-API-Version"), expected, "offered \(offered)")
+        }
+    }
+
     func testAnOldNovaGetsItsVersionAndServersAreMatchedToFlavorsByID() async throws {
         let transport = await BackendFixture.transport(maxVersion: "2.30")
         await transport.on(.get, "/servers/detail", json: ["servers": [

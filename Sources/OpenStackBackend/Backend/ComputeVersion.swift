@@ -28,4 +28,14 @@ actor ComputeVersion {
         guard let version = await negotiated() else { return [:] }
         return ServiceType.compute.microversionHeaders(version)
     }
+
+    /// Hypervisor capacity (vCPUs, memory, disk and their use) left the API in 2.88; asking for
+    /// at most 2.87 keeps it for the Overview's host lines and the wall's sparklines.
+    static let lastWithHypervisorCapacity = Microversion(2, 87)
+
+    /// Headers for a request that needs an older microversion than the negotiated one.
+    func headers(atMost ceiling: Microversion) async -> [String: String] {
+        guard let version = await negotiated() else { return [:] }
+        return ServiceType.compute.microversionHeaders(min(version, ceiling))
+    }
 }

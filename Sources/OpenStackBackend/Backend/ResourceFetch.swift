@@ -42,7 +42,8 @@ struct ResourceFetch: Sendable {
 
     /// Admins only: others get 403, which the snapshot reads as "no hypervisors to show".
     func hypervisors() async throws -> [Hypervisor] {
-        try await client.listAll(.compute, "os-hypervisors/detail", headers: await compute.headers(), limit: limit,
+        try await client.listAll(.compute, "os-hypervisors/detail",
+                                 headers: await compute.headers(atMost: ComputeVersion.lastWithHypervisorCapacity), limit: limit,
                                  what: "Listing hypervisors") { body, _ in try NovaDecoder.hypervisors(body) }
     }
 
