@@ -12,6 +12,9 @@ public enum LocalCapabilities {
                 + "and a forwarded port (or a routed network) is how they are reached from outside.",
             .router: "A libvirt host has no routers: each NAT network is routed by the host itself.",
             .hypervisor: "A libvirt host is its own single hypervisor; its CPU and memory are on the Overview.",
+            .subnet: "A libvirt network has exactly one address range, set when it is created: create the network "
+                + "with --cidr instead.",
+            .port: "libvirt makes a guest's port when an interface is attached: use instance attach-interface.",
         ])
 
     /// What `InstanceActions` carries out; everything else on an instance is refused by name.

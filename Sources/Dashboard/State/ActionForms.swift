@@ -112,6 +112,35 @@ enum ActionForms {
                 FormField(option: "private-key", label: "Save private key to", value: .text(""),
                           help: "Where a generated private key is written."),
             ], notes: quotaNotes(snapshot, project, [.keypairs]))
+        case (.floatingIP, .create):
+            let externals = snapshot.networks.filter(\.external).map(\.name)
+            return FormState(title: "Allocate a floating IP", request: request, fields: [
+                FormField(option: "network", label: "External network", value: choice(externals), required: true,
+                          help: externals.isEmpty ? "This cloud lists no external network." : "←→ to choose."),
+            ])
+        case (.floatingIP, .associate):
+            let servers = snapshot.instances.filter { project == nil || $0.project == nil || $0.project == project }.map(\.name)
+            return FormState(title: "Associate \(target) with a server", request: request, fields: [
+                FormField(option: "server", label: "Server", value: choice(uniqueNames(servers)), required: true),
+                FormField(option: "fixed-ip", label: "Fixed IP", value: .text(""),
+                          help: "Empty: the server's first address."),
+            ])
+        case (.router, .create):
+            let externals = snapshot.networks.filter(\.external).map(\.name)
+            return FormState(title: "Create a router", request: request, fields: [
+                FormField(option: "name", label: "Name", value: .text(""), required: true),
+                FormField(option: "external-network", label: "Gateway network", value: .text(externals.first ?? ""),
+                          help: "An external network (\(externals.isEmpty ? "none listed" : externals.joined(separator: ", "))); empty: no gateway."),
+            ])
+        case (.router, .attachInterface):
+            return FormState(title: "Attach a subnet to \(target)", request: request, fields: [
+                FormField(option: "subnet", label: "Subnet", value: .text(""), required: true, help: "The subnet's name or id."),
+            ])
+        case (.router, .detachInterface):
+            let attached = snapshot.routers.first { $0.name == target }?.interfaces.map(\.subnet) ?? []
+            return FormState(title: "Detach a subnet from \(target)", request: request, fields: [
+                FormField(option: "subnet", label: "Subnet", value: choice(attached), required: true),
+            ])
         case (.flavor, .create):
             return FormState(title: "Create a flavor", request: request, fields: [
                 FormField(option: "name", label: "Name", value: .text(""), required: true),
