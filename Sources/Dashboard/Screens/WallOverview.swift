@@ -24,7 +24,9 @@ enum WallOverview {
         let rowsPerMetric: Int
         if large {
             // Stacked full-width bands: block digits, tall sparklines, gauges, then events.
-            let (stateRect, belowStates) = rect.splitTop(BigFont.height + 3)
+            // Doubled digits once the screen is tall enough to spare the rows (a TV across a room).
+            let scale = rect.height >= 60 && rect.width >= 200 ? 2 : 1
+            let (stateRect, belowStates) = rect.splitTop(BigFont.height * scale + 3)
             let eventMinimum = max(8, rect.height / 4)
             let hostSpace = belowStates.height - quotaHeight - eventMinimum - 2
             rowsPerMetric = min(8, max(1, hostSpace / (shownHosts * 2)))
@@ -32,7 +34,7 @@ enum WallOverview {
             (hostRect, rest) = belowStates.splitTop(shownHosts * 2 * rowsPerMetric + 2)
             stateBox = painter.box(stateRect, title: "Instances · \(snapshot.instances.count)")
             hostBox = painter.box(hostRect, title: "Hosts · CPU and memory, last hour")
-            drawBigStates(states, in: stateBox, into: &painter)
+            drawBigStates(states, scale: scale, in: stateBox, into: &painter)
         } else {
             // Side by side on small screens: states left, hosts right, one row per metric.
             let topHeight = min(max(states.count, shownHosts * 2) + 2, rect.height / 2)
@@ -55,27 +57,31 @@ enum WallOverview {
     // MARK: instances
 
     /// Each state's count in block digits over its label, as many across as fit.
-    static func drawBigStates(_ states: [(state: InstanceState, count: Int)], in inner: Rect, into painter: inout Painter) {
+    static func drawBigStates(_ states: [(state: InstanceState, count: Int)], scale: Int, in inner: Rect,
+                              into painter: inout Painter) {
         guard !states.isEmpty else {
             painter.text("No instances.", x: inner.x + 1, y: inner.y, role: .muted)
             return
         }
-        let widths = states.map { max(BigFont.columns(String($0.count)), DisplayWidth.of($0.state.label)) + 4 }
+        let widths = states.map { max(BigFont.columns(String($0.count), scale: scale), DisplayWidth.of($0.state.label)) + 4 }
         let total = widths.reduce(0, +)
-        guard total <= inner.width, inner.height >= BigFont.height + 1 else {
+        let height = BigFont.height * scale
+        guard total <= inner.width, inner.height >= height + 1 else {
+            if scale > 1 { return drawBigStates(states, scale: 1, in: inner, into: &painter) }
             OverviewScreen.drawStateCounts(states, total: states.reduce(0) { $0 + $1.count }, in: inner, into: &painter)
             return
         }
         // Centred vertically and spread evenly across the width.
-        let y = inner.y + max(0, (inner.height - BigFont.height - 1) / 2)
+        let y = inner.y + max(0, (inner.height - height - 1) / 2)
         let gap = (inner.width - total) / (states.count + 1)
         var x = inner.x + gap
         for ((state, count), width) in zip(states, widths) {
             let role = StateColors.role(for: state)
             let digits = String(count)
-            painter.bigText(digits, x: x + 2 + (width - 4 - BigFont.columns(digits)) / 2, y: y, role: role)
+            painter.bigText(digits, x: x + 2 + (width - 4 - BigFont.columns(digits, scale: scale)) / 2, y: y, scale: scale,
+                            role: role)
             let label = state.label
-            painter.text(label, x: x + 2 + (width - 4 - DisplayWidth.of(label)) / 2, y: y + BigFont.height, role: role)
+            painter.text(label, x: x + 2 + (width - 4 - DisplayWidth.of(label)) / 2, y: y + height, role: role)
             x += width + gap
         }
     }

@@ -20,20 +20,23 @@ extension Painter {
         }
     }
 
-    /// Writes `text` (digits and a few signs) in a 3×5 block font; returns the x after it.
+    /// Writes `text` (digits and a few signs) in a 3×5 block font, each dot `scale` cells square;
+    /// returns the x after it.
     @discardableResult
-    mutating func bigText(_ text: String, x: Int, y: Int, role: ThemeRole) -> Int {
-        let mark = glyphs.isASCII ? "#" : "█"
+    mutating func bigText(_ text: String, x: Int, y: Int, scale: Int = 1, role: ThemeRole) -> Int {
+        let mark = String(repeating: glyphs.isASCII ? "#" : "█", count: scale)
         let style = theme[role]
         var cursor = x
         for character in text {
             guard let rows = BigFont.rows[character] else { continue }
             for (offset, row) in rows.enumerated() {
                 for (column, bit) in row.enumerated() where bit == "#" {
-                    buffer.write(mark, x: cursor + column, y: y + offset, style: style)
+                    for line in 0..<scale {
+                        buffer.write(mark, x: cursor + column * scale, y: y + offset * scale + line, style: style)
+                    }
                 }
             }
-            cursor += BigFont.width + 1
+            cursor += (BigFont.width + 1) * scale
         }
         return cursor
     }
@@ -44,10 +47,10 @@ enum BigFont {
     static let width = 3
     static let height = 5
 
-    /// Columns `text` takes in the big font (one blank column between characters).
-    static func columns(_ text: String) -> Int {
+    /// Columns `text` takes in the big font at `scale` (one blank dot between characters).
+    static func columns(_ text: String, scale: Int = 1) -> Int {
         let count = text.filter { rows[$0] != nil }.count
-        return count == 0 ? 0 : count * (width + 1) - 1
+        return count == 0 ? 0 : (count * (width + 1) - 1) * scale
     }
 
     static let rows: [Character: [String]] = [
