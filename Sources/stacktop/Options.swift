@@ -254,7 +254,8 @@ enum OptionParser {
       --no-color              no colours (also when NO_COLOR is set)
       -h, --help              this help;  -V, --version
 
-    KIND: instance (server), image, volume, network, secgroup, quota, flavor, keypair, project
+    KIND: instance (server), image, volume, network, subnet, port, router, floating-ip, secgroup, secgroup-rule,
+          quota, flavor, keypair, project, hypervisor
     ACTION: start, stop, poweroff, reboot, hard-reboot, pause, unpause, suspend, resume, lock, unlock,
             rename --name NEW, delete (what a backend offers: see ? in the dashboard)
     VIEW: overview, instances, images, volumes, networks, secgroups, quotas, flavors, keypairs, projects,

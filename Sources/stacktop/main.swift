@@ -59,7 +59,11 @@ func runStacktop() -> Int32 {
         if case .render = options.mode, options.connect == nil, environment["LIBVIRT_DEFAULT_URI"] == nil {
             chosen.demo = true  // screenshots come from the demo unless a URI is given
         }
-        opened = try BackendFactory.open(chosen, environment: environment)
+        if options.wall, case .dashboard = options.mode {
+            opened = WallBackend.open(chosen, environment: environment)
+        } else {
+            opened = try BackendFactory.open(chosen, environment: environment)
+        }
     } catch {
         printError(ErrorText.sentence(error))
         return 1

@@ -43,6 +43,23 @@ final class QEMUWallTests: XCTestCase {
         XCTAssertEqual(tmux.waitForExit(), "EXIT=0")
     }
 
+    /// After a reboot the wall may start before libvirtd: it must not exit, nor show the demo, but wait.
+    func testAWallStartedBeforeLibvirtdWaitsForIt() throws {
+        defer { _ = Self.startLibvirtd() }
+        try Self.stopLibvirtd()
+        let tmux = try TmuxHarness(command: "\(TmuxHarness.binary.path) --wall --refresh 1 "
+                                   + "--state \(FileManager.default.temporaryDirectory.path)/stacktop-wall-early-\(getpid()).sqlite3")
+        var screen = tmux.waitFor(text: "STALE for", timeout: 15)
+        XCTAssertTrue(screen.contains("qemu:///system"), "with no URI a wall watches the local libvirt:\n\(screen)")
+        XCTAssertFalse(screen.contains("DEMO"), "never the demo on a wall:\n\(screen)")
+
+        XCTAssertTrue(Self.startLibvirtd(), "libvirtd came back")
+        screen = tmux.waitFor("the wall to show the host", timeout: 40) { $0.contains("Running") && !$0.contains("STALE") }
+        XCTAssertTrue(screen.contains("Hosts · CPU and memory"), screen)
+        try tmux.send("q")
+        XCTAssertEqual(tmux.waitForExit(), "EXIT=0")
+    }
+
     private static func stopLibvirtd() throws {
         let text = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         let pid = try XCTUnwrap(pid_t(text), "no pid in \(pidFile)")
