@@ -34,7 +34,11 @@ extension OpenStackCloudBackend {
         let total = UInt64(data.count)
         ActionProgress.report(ActionProgress.Update(what: what, done: 0, total: total))
         do {
-            let response = try await sendImageData(data, imageID: id, what: "Upload the data of image \(name)")
+            // The task-local reporter is not bound on URLSession's delegate thread: take it along.
+            let reporter = ActionProgress.reporter
+            let response = try await sendImageData(data, imageID: id, what: "Upload the data of image \(name)") { sent in
+                reporter?(ActionProgress.Update(what: what, done: UInt64(max(0, sent)), total: total))
+            }
             if let requestID = response.requestID { requestIDs.append(requestID) }
         } catch {
             // An image record without data stays "queued" forever: remove it, then report why the upload failed.
@@ -48,13 +52,15 @@ extension OpenStackCloudBackend {
                              requestIDs: requestIDs)
     }
 
-    /// The whole body in one PUT. The transport takes a body as one value, so progress is reported
-    /// when the upload starts and when Glance has it; the timeout grows with the size (at least 1 MB/s).
-    private func sendImageData(_ data: Data, imageID: String, what: String) async throws -> HTTPResponse {
+    /// The body in one PUT, its progress reported as the transport sends it; the timeout grows with
+    /// the size (at least 1 MB/s).
+    private func sendImageData(_ data: Data, imageID: String, what: String,
+                               progress: @escaping @Sendable (Int64) -> Void) async throws -> HTTPResponse {
         let base = try await session.baseURL(for: .image)
         let url = try KeystoneSession.join(base, path: "v2/images/\(Self.pathComponent(imageID))/file", query: [])
         var request = HTTPRequest(method: .put, url: url, headers: ["Content-Type": "application/octet-stream"], body: data,
-                                  timeout: session.credentials.timeout + Double(data.count) / 1_000_000)
+                                  timeout: session.credentials.timeout + Double(data.count) / 1_000_000,
+                                  uploadProgress: progress)
         var token = try await session.validToken().value
         request.headers["X-Auth-Token"] = token.exposedValue
         var response = try await client.transport.send(request)

@@ -15,14 +15,17 @@ public struct HTTPRequest: Sendable, CustomStringConvertible, CustomReflectable 
     public var body: Data?
     /// Seconds before the request is abandoned.
     public var timeout: TimeInterval
+    /// Told the bytes of the body sent so far, as the transport sends them (image uploads).
+    public var uploadProgress: (@Sendable (Int64) -> Void)?
 
     public init(method: HTTPMethod, url: URL, headers: [String: String] = [:], body: Data? = nil,
-                timeout: TimeInterval = 30) {
+                timeout: TimeInterval = 30, uploadProgress: (@Sendable (Int64) -> Void)? = nil) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.timeout = timeout
+        self.uploadProgress = uploadProgress
     }
 
     public func header(_ name: String) -> String? { headers.value(forCaseInsensitiveKey: name) }

@@ -5,11 +5,12 @@ import FoundationNetworking
 #if canImport(Security)
 import Security
 #endif
+import Synchronization
 
 /// Applies `verify: false` and `cacert` to server-trust challenges. Only Apple platforms deliver
 /// those challenges: swift-corelibs-foundation (libcurl) always verifies against the system CA
 /// store, so on Linux both settings are ignored and certificate errors say so.
-final class TLSTrustDelegate: NSObject, URLSessionTaskDelegate, Sendable {
+final class TLSTrustDelegate: NSObject, URLSessionDataDelegate, Sendable {
     #if canImport(Security)
     static let supportsCustomTrust = true
     #else
@@ -18,10 +19,25 @@ final class TLSTrustDelegate: NSObject, URLSessionTaskDelegate, Sendable {
 
     let verifyTLS: Bool
     let caCertPath: String?
+    /// Uploads in flight: the session has one delegate, and upload tasks report through it.
+    let uploads = UploadRegistry()
 
     init(verifyTLS: Bool, caCertPath: String?) {
         self.verifyTLS = verifyTLS
         self.caCertPath = caCertPath
+    }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, didSendBodyData bytesSent: Int64,
+                    totalBytesSent: Int64, totalBytesExpectedToSend: Int64) {
+        uploads.progress(task.taskIdentifier, sent: totalBytesSent)
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+        uploads.received(dataTask.taskIdentifier, data: data)
+    }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
+        uploads.finish(task.taskIdentifier, response: task.response, error: error)
     }
 
     #if canImport(Security)

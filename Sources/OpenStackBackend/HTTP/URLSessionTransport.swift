@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import StacktopServices
+import Synchronization
 
 /// The real transport: one URLSession per cloud, requests with their own timeout.
 public final class URLSessionTransport: HTTPTransport {
@@ -10,6 +11,7 @@ public final class URLSessionTransport: HTTPTransport {
     public static let supportsCustomTLSTrust = TLSTrustDelegate.supportsCustomTrust
 
     private let session: URLSession
+    private let delegate: TLSTrustDelegate
     public let verifyTLS: Bool
 
     /// - Parameters:
@@ -24,7 +26,7 @@ public final class URLSessionTransport: HTTPTransport {
         configuration.httpCookieAcceptPolicy = .never
         configuration.urlCache = nil
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        let delegate = TLSTrustDelegate(verifyTLS: verifyTLS, caCertPath: caCertPath)
+        delegate = TLSTrustDelegate(verifyTLS: verifyTLS, caCertPath: caCertPath)
         session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil)
     }
 
@@ -39,7 +41,8 @@ public final class URLSessionTransport: HTTPTransport {
         let data: Data
         let response: URLResponse
         do {
-            (data, response) = try await self.data(for: urlRequest, timeout: request.timeout)
+            (data, response) = try await self.data(for: urlRequest, timeout: request.timeout,
+                                                   uploadProgress: request.uploadProgress)
         } catch {
             // The caller gave up; that is not the cloud's fault.
             if Task.isCancelled { throw CancellationError() }
@@ -56,9 +59,14 @@ public final class URLSessionTransport: HTTPTransport {
         return HTTPResponse(status: http.statusCode, headers: headers, body: data)
     }
 
-    private func data(for request: URLRequest, timeout: TimeInterval) async throws -> (Data, URLResponse) {
+    private func data(for request: URLRequest, timeout: TimeInterval,
+                      uploadProgress: (@Sendable (Int64) -> Void)?) async throws -> (Data, URLResponse) {
         return try await withThrowingTaskGroup(of: (Data, URLResponse)?.self) { group in
-            group.addTask { [session] in try await session.data(for: request) }
+            group.addTask { [session, delegate] in
+                guard let uploadProgress, let body = request.httpBody else { return try await session.data(for: request) }
+                return try await Self.upload(body, request: request, session: session, delegate: delegate,
+                                             progress: uploadProgress)
+            }
             group.addTask {
                 try await Task.sleep(for: .seconds(timeout))
                 return nil
@@ -66,6 +74,26 @@ public final class URLSessionTransport: HTTPTransport {
             defer { group.cancelAll() }
             guard let first = try await group.next(), let result = first else { throw URLError(.timedOut) }
             return result
+        }
+    }
+
+    /// An upload task driven by the session's delegate: libcurl-based URLSession reports the body's
+    /// progress only to a delegate, and only for tasks without a completion handler.
+    private static func upload(_ body: Data, request: URLRequest, session: URLSession, delegate: TLSTrustDelegate,
+                               progress: @escaping @Sendable (Int64) -> Void) async throws -> (Data, URLResponse) {
+        var bodiless = request
+        bodiless.httpBody = nil
+        let task = session.uploadTask(with: bodiless, from: body)
+        let identifier = task.taskIdentifier
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                delegate.uploads.begin(identifier, progress: progress, continuation: continuation)
+                task.resume()
+            }
+        } onCancel: {
+            task.cancel()
+            // Whatever the session does after a cancel, the caller is answered now, and only once.
+            delegate.uploads.finish(identifier, response: nil, error: CancellationError())
         }
     }
 
