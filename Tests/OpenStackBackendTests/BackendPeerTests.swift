@@ -208,22 +208,18 @@ final class BackendPeerTests: XCTestCase {
 
     func testServerLifecycleThroughTheBackend() async throws {
         let admin = try backend("peer-admin")
-        let client = admin.client
-        let headers = await admin.compute.headers()
         let start = try await admin.snapshot()
         let image = try XCTUnwrap(start.images.first { $0.name == "fake-image" })
         let flavor = try XCTUnwrap(start.flavors.first { $0.name == "m1.tiny" })
         let network = try XCTUnwrap(start.networks.first { $0.name == "private" })
-        let name = unique("vm")
-        let created = try await client.send(.compute, "servers", method: .post, body: try json(["server": [
-            "name": name, "imageRef": image.id, "flavorRef": flavor.id, "networks": [["uuid": network.id]]]]),
-                                            headers: headers, what: "Creating server")
-        XCTAssertEqual(created.status, 202)
         let poller = try backend("peer-admin", parts: [.servers])
+        // Built once more if the peer's SQLite loses the build (PeerServerBuild says why).
+        let builder = PeerServerBuild(backend: admin, poller: poller)
+        let built = try await builder.create(name: unique("vm"), imageID: image.id, flavorID: flavor.id, networkID: network.id)
+        let name = built.name
         func state() async throws -> InstanceState? {
             try await poller.snapshot().instances.first { $0.name == name }?.state
         }
-        try await wait("\(name) ACTIVE") { try await state() == .running }
 
         for (action, expected) in [(ActionKind.stop, InstanceState.shutoff), (.start, .running), (.pause, .paused),
                                    (.unpause, .running), (.suspend, .suspended), (.resume, .running)] {
@@ -255,7 +251,7 @@ final class BackendPeerTests: XCTestCase {
         }
         let deleted = try await perform(admin, ActionRequest(action: .delete, kind: .instance, targets: [renamed]))
         XCTAssertEqual(deleted.requestIDs.count, 1)
-        try await wait("\(renamed) gone") { try await poller.snapshot().instances.allSatisfy { $0.name != renamed } }
+        try await builder.waitUntilGone(PeerServerBuild.Built(id: built.id, name: renamed))
     }
 
     func testImageUploadedThenDeletedByName() async throws {
@@ -405,17 +401,16 @@ final class BackendPeerTests: XCTestCase {
     /// IP from `public` can be mapped onto a server there.
     func testFloatingIPAllocatedAssociatedDisassociatedAndReleased() async throws {
         let admin = try backend("peer-admin")
-        let headers = await admin.compute.headers()
         let start = try await admin.snapshot()
         let image = try XCTUnwrap(start.images.first { $0.name == "fake-image" })
         let flavor = try XCTUnwrap(start.flavors.first { $0.name == "m1.tiny" })
         let network = try XCTUnwrap(start.networks.first { $0.name == "private" })
-        let server = unique("fipvm")
-        _ = try await admin.client.send(.compute, "servers", method: .post, body: try json(["server": [
-            "name": server, "imageRef": image.id, "flavorRef": flavor.id, "networks": [["uuid": network.id]]]]),
-                                        headers: headers, what: "Creating server")
         let poller = try backend("peer-admin", parts: [.servers])
-        try await wait("\(server) ACTIVE") { try await poller.snapshot().instances.first { $0.name == server }?.state == .running }
+        // Built once more if the peer's SQLite loses the build (PeerServerBuild says why).
+        let builder = PeerServerBuild(backend: admin, poller: poller)
+        let built = try await builder.create(name: unique("fipvm"), imageID: image.id, flavorID: flavor.id,
+                                             networkID: network.id)
+        let server = built.name
         let fips = try backend("peer-admin", parts: SnapshotParts.needed(for: .floatingIP))
         let before = Set(try await fips.snapshot().floatingIPs.map(\.id))
 
@@ -454,7 +449,7 @@ final class BackendPeerTests: XCTestCase {
         XCTAssertFalse(after.contains { $0.id == fresh.id })
         _ = try await perform(admin, ActionRequest(action: .delete, kind: .instance, targets: [server]))
         // Gone before the next test builds its own: overlapping builds and deletes lock the peer's SQLite.
-        try await wait("\(server) gone") { try await poller.snapshot().instances.allSatisfy { $0.name != server } }
+        try await builder.waitUntilGone(built)
     }
 
     /// A member builds a routed subnet of their own: subnet, router with a gateway, interface, and back.
