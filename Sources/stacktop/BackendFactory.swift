@@ -89,6 +89,7 @@ enum BackendFactory {
         let cloud = try CloudConfigLoader.load(cloud: options.osCloud, environment: environment, homeDirectory: home,
                                                currentDirectory: FileManager.default.currentDirectoryPath)
         var backendOptions = OpenStackBackendOptions()
+        backendOptions.tokenCache = TokenCache.defaultDirectory(environment: environment).map(TokenCache.init)
         if case .list(let word, _, _) = options.mode, let kind = ResourceKind.named(word) {
             backendOptions.parts = SnapshotParts.needed(for: kind)
         }

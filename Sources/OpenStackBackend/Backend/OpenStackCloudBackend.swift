@@ -17,7 +17,7 @@ public final class OpenStackCloudBackend: CloudReader, CloudMutator {
     /// - Parameter cloudName: shown as the endpoint; the auth URL is shown when nil.
     public init(credentials: KeystoneCredentials, cloudName: String?, transport: any HTTPTransport,
                 options: OpenStackBackendOptions = OpenStackBackendOptions()) {
-        session = KeystoneSession(credentials: credentials, transport: transport)
+        session = KeystoneSession(credentials: credentials, transport: transport, tokenCache: options.tokenCache)
         self.options = options
         var client = OpenStackClient(session: session, transport: transport)
         client.maxRetryWait = options.maxRetryWait

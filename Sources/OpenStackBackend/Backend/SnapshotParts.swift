@@ -61,6 +61,8 @@ public struct OpenStackBackendOptions: Sendable {
     public var maxRetryWait: Double
     /// Image names by id from an earlier snapshot, for reads that leave Glance out.
     public var knownImageNames: [String: String] = [:]
+    /// Where tokens are kept between runs (nil: every run authenticates).
+    public var tokenCache: TokenCache?
 
     public init(pageLimit: Int? = nil, parts: SnapshotParts = .all, incrementalServers: Bool = true,
                 fullServerReadEvery: Int = 10, maxRetryWait: Double = 10) {

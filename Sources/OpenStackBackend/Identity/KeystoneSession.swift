@@ -15,13 +15,18 @@ public actor KeystoneSession {
     /// The authentication in flight, so concurrent requests wait for one token instead of each getting one.
     private var pendingAuth: Task<KeystoneToken, any Error>?
     public private(set) var authenticationCount = 0
+    /// Where the last token is kept between runs (nil: nowhere).
+    private let tokenCache: TokenCache?
+    private var triedCache = false
 
     public init(credentials: KeystoneCredentials, transport: any HTTPTransport,
-                clock: @escaping @Sendable () -> Date = { Date() }, renewalMargin: TimeInterval = 300) {
+                clock: @escaping @Sendable () -> Date = { Date() }, renewalMargin: TimeInterval = 300,
+                tokenCache: TokenCache? = nil) {
         self.credentials = credentials
         self.transport = transport
         self.clock = clock
         self.renewalMargin = renewalMargin
+        self.tokenCache = tokenCache
     }
 
     /// A session over URLSession with the credentials' TLS settings.
@@ -34,16 +39,30 @@ public actor KeystoneSession {
 
     /// A token with more than `renewalMargin` left, authenticating first when needed.
     public func validToken() async throws -> KeystoneToken {
+        if token == nil, !triedCache {
+            triedCache = true
+            token = cachedToken()
+        }
         if let token, token.expiresAt.timeIntervalSince(clock()) > renewalMargin { return token }
         return try await authenticate()
+    }
+
+    /// The token a previous run kept, if it still has more than the renewal margin to live.
+    private func cachedToken() -> KeystoneToken? {
+        guard let cached = tokenCache?.load(for: credentials),
+              let token = try? KeystoneToken(value: Secret(cached.subject), body: cached.body),
+              token.expiresAt.timeIntervalSince(clock()) > renewalMargin else { return nil }
+        return token
     }
 
     /// Gets a new token now, whatever the state of the current one.
     @discardableResult
     public func authenticate() async throws -> KeystoneToken {
         if let pendingAuth { return try await pendingAuth.value }
-        let task = Task { [credentials, transport] in
-            try await Self.requestToken(credentials: credentials, transport: transport)
+        let task = Task { [credentials, transport, tokenCache] in
+            let (token, body) = try await Self.requestToken(credentials: credentials, transport: transport)
+            tokenCache?.save(subject: token.value.exposedValue, body: body, for: credentials)
+            return token
         }
         pendingAuth = task
         defer { pendingAuth = nil }
@@ -54,7 +73,7 @@ public actor KeystoneSession {
     }
 
     private static func requestToken(credentials: KeystoneCredentials,
-                                     transport: any HTTPTransport) async throws -> KeystoneToken {
+                                     transport: any HTTPTransport) async throws -> (KeystoneToken, Data) {
         let url = credentials.identityV3URL.appendingPathComponent("auth/tokens")
         let request = HTTPRequest(method: .post, url: url,
                                   headers: ["Content-Type": "application/json", "Accept": "application/json"],
@@ -67,7 +86,7 @@ public actor KeystoneSession {
                                           reason: "the answer had no X-Subject-Token header; check that OS_AUTH_URL points at Keystone")
             }
             do {
-                return try KeystoneToken(value: Secret(subject), body: response.body)
+                return (try KeystoneToken(value: Secret(subject), body: response.body), response.body)
             } catch {
                 throw BackendError.failed(what: "Reading the token from \(endpointText(credentials.authURL))",
                                           reason: "the answer was not a Keystone v3 token; check that OS_AUTH_URL points at Keystone")
