@@ -98,21 +98,7 @@ final class NetworkingPanelTests: XCTestCase {
     func testScreensWithCloudData() throws {
         for (panel, size) in [(Panel.floatingIPs, Size(width: 120, height: 40)), (.routers, Size(width: 120, height: 40)),
                               (.hypervisors, Size(width: 120, height: 40)), (.floatingIPs, Size(width: 80, height: 24))] {
-            try assertSnapshot(state(size, panel: panel), named: "cloud-\(panel.rawValue)-\(size.width)x\(size.height)")
+            try assertScreenSnapshot(state(size, panel: panel), named: "cloud-\(panel.rawValue)-\(size.width)x\(size.height)")
         }
-    }
-
-    private func assertSnapshot(_ state: AppState, named name: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        let text = DashboardView.render(state).text + "\n"
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots/\(name).txt")
-        if ProcessInfo.processInfo.environment["STACKTOP_RECORD_SNAPSHOTS"] == "1" {
-            try text.write(to: url, atomically: true, encoding: .utf8)
-            return
-        }
-        guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
-            XCTFail("No snapshot \(name).txt; record it with STACKTOP_RECORD_SNAPSHOTS=1 swift test", file: file, line: line)
-            return
-        }
-        XCTAssertEqual(text, expected, "screen \(name) differs from its snapshot:\n\(text)", file: file, line: line)
     }
 }
