@@ -105,6 +105,16 @@ final class WallScreenTests: XCTestCase {
         }
     }
 
+    func testAnASCIIWallDrawsNoTypographyOrBoxCharacters() async throws {
+        var state = try await Self.hourOnTheWall(size: Size(width: 80, height: 24))
+        state.glyphs = .ascii
+        let text = DashboardView.render(state).text
+        let unicodeChrome = Set("·→∞─│┌┐└┘█░▁▂▃▄▅▆▇")
+        XCTAssertFalse(text.contains { unicodeChrome.contains($0) }, text)
+        XCTAssertTrue(text.contains("Instances - 15"), text)
+        XCTAssertTrue(text.contains("running > shut off"), text)
+    }
+
     func testRotatedListPanelHasNoCursorAndTheHeaderCountsPanels() async throws {
         var state = try await Self.hourOnTheWall(size: Size(width: 80, height: 24),
                                                  settings: WallSettings(panels: [.overview, .volumes], rotateSeconds: 10))
