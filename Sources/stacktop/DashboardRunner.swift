@@ -22,8 +22,6 @@ final class DashboardRunner {
     private var reloadWhenDone = false
     private var loadsDone = 0
     private var nextRefresh = Date()
-    /// Refreshes that failed in a row: the next try waits `RetrySchedule.delay` instead of the refresh.
-    private var consecutiveFailures = 0
     private var eventsTask: Task<Void, Never>?
     /// The event stream ended with its connection; subscribe again after the next good refresh.
     private var resubscribeEvents = false
@@ -80,23 +78,21 @@ final class DashboardRunner {
                 switch event {
                 case .snapshotLoaded(_, .live):
                     loading = false
-                    consecutiveFailures = 0
                     if reloadWhenDone { reloadWhenDone = false; effects.append(.refresh) }
                     if resubscribeEvents { resubscribeEvents = false; listenForEvents() }
                 case .snapshotLoaded, .loadFailed:
                     loading = false
-                    if case .loadFailed = event {
-                        // Back off instead of hammering a backend that is down or overloaded.
-                        consecutiveFailures += 1
-                        nextRefresh = Date().addingTimeInterval(
-                            RetrySchedule.delay(afterFailures: consecutiveFailures, refreshSeconds: options.refreshSeconds))
-                    }
                     if reloadWhenDone { reloadWhenDone = false; effects.append(.refresh) }
                 case .backendEventsEnded:
                     resubscribeEvents = true
                 default: break
                 }
                 effects += state.handle(event)
+                if case .loadFailed = event {
+                    // Back off instead of hammering a backend that is down or overloaded.
+                    nextRefresh = Date().addingTimeInterval(
+                        RetrySchedule.delay(afterFailures: state.failedRefreshes, refreshSeconds: options.refreshSeconds))
+                }
             }
             let now = Date()
             if now >= nextRefresh { startLoad(queueIfBusy: false) }

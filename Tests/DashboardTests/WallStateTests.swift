@@ -103,11 +103,11 @@ final class WallStateTests: XCTestCase {
         // One outage is one event, however many retries fail; coming back is another.
         for _ in 0..<5 { _ = state.handle(.loadFailed(message: "libvirt went away.")) }
         XCTAssertEqual(state.wall?.events.entries.filter { $0.text == "libvirt went away." }.count, 1)
-        XCTAssertEqual(state.wall?.failedAttempts, 5)
+        XCTAssertEqual(state.failedRefreshes, 5)
         _ = state.handle(.tick(start.addingTimeInterval(12)))
         _ = state.handle(.snapshotLoaded(next, origin: .live))
         XCTAssertEqual(state.wall?.events.entries.last?.text, "Data is live again after 10 s stale")
-        XCTAssertEqual(state.wall?.failedAttempts, 0)
+        XCTAssertEqual(state.failedRefreshes, 0)
     }
 
     func testLifecycleEventsAreListedAsTheyHappen() {

@@ -91,7 +91,7 @@ enum WallScreen {
         }
         if let since = state.staleSince {
             let age = Format.spoken(seconds: Int(state.now.timeIntervalSince(since)))
-            let tries = wall.failedAttempts > 1 ? " (\(wall.failedAttempts) tries so far)" : ""
+            let tries = state.failedRefreshes > 1 ? " (\(state.failedRefreshes) tries so far)" : ""
             // With the clock hidden the header has no age: the banner says when the data is from.
             let good = wall.settings.hideClock
                 ? wall.lastUpdate.map { " Last good data \(Format.clock($0.addingTimeInterval(Double(wall.utcOffsetSeconds))))." } ?? ""

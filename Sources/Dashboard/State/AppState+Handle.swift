@@ -22,12 +22,13 @@ extension AppState {
             apply(snapshot)
             self.origin = origin
             if origin == .live {
-                staleSince = nil; lastError = nil
+                staleSince = nil; lastError = nil; failedRefreshes = 0
                 wallRecordLive(snapshot, previous: previous, wasStaleSince: wasStaleSince)
             }
             return []
         case .loadFailed(let message):
             lastError = message
+            failedRefreshes += 1
             wallRecordFailure(message, firstFailure: staleSince == nil)
             if staleSince == nil { staleSince = now }
             return []
@@ -114,7 +115,7 @@ extension AppState {
             return [.refresh]
         case .connectionLost(let message):
             lastError = message
-            wallRecordFailure(message, firstFailure: staleSince == nil, isRefresh: false)
+            wallRecordFailure(message, firstFailure: staleSince == nil)
             if staleSince == nil { staleSince = now }
             return [.refresh]
         }

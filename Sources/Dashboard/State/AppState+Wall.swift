@@ -67,14 +67,11 @@ extension AppState {
         }
         wall?.history.record(new.hypervisors, at: now)
         wall?.lastUpdate = now
-        wall?.failedAttempts = 0
     }
 
-    /// A refresh failed (or the connection dropped, which is not a try): the first failure of a run
-    /// is an event; the banner counts the tries.
-    mutating func wallRecordFailure(_ message: String, firstFailure: Bool, isRefresh: Bool = true) {
-        guard wall != nil else { return }
-        if isRefresh { wall?.failedAttempts += 1 }
+    /// A refresh failed or the connection dropped: the first failure of a run is an event (the
+    /// banner counts the tries from `failedRefreshes`).
+    mutating func wallRecordFailure(_ message: String, firstFailure: Bool) {
         if firstFailure { wall?.events.add(message, severity: .error, at: now) }
     }
 

@@ -89,6 +89,8 @@ public struct AppState: Sendable, Equatable {
     public var origin: DataOrigin = .none
     /// Set when the last refresh failed: the data on screen is older than it should be.
     public var staleSince: Date?
+    /// Refreshes that failed in a row (0 once one succeeds): the retry delay and the wall's banner.
+    public var failedRefreshes = 0
     public var lastError: String?
     public var panel: Panel = .overview
     public var tables: [Panel: TableModel]

@@ -33,8 +33,6 @@ public struct WallState: Sendable, Equatable {
     public var quitArmed = false
     /// When live data last arrived (the "updated N s ago" counter counts from here).
     public var lastUpdate: Date?
-    /// Refreshes that failed in a row (the banner says how many tries so far).
-    public var failedAttempts = 0
     /// The wall clock's offset from UTC (set by the runner from the local time zone; 0 in tests).
     public var utcOffsetSeconds = 0
     public var history = HostHistory()
