@@ -1,5 +1,5 @@
 /// Progress of a long action (an image streaming into a pool), reported without widening the backend
-/// protocol: the caller sets a reporter for the task that performs the action, and the backend calls it.
+/// protocol: the caller runs the action inside `withReporter`, and the backend calls `report`.
 public enum ActionProgress {
     public struct Update: Sendable, Equatable {
         /// "Uploading debian-12.qcow2".
@@ -23,8 +23,29 @@ public enum ActionProgress {
         }
     }
 
-    @TaskLocal public static var reporter: (@Sendable (Update) -> Void)?
+    /// Whoever wants the updates. A struct, never a bare closure, on purpose: with a function type as a
+    /// task-local's value, Swift 6.3's optimizer specializes `TaskLocal.withValue` and asks the runtime for
+    /// the metadata of the *lowered* function type (`@substituted <A, B> (@in_guaranteed A) -> @out B`),
+    /// which the runtime cannot build; it gets null and `swift_task_localValuePush` dereferences it. Debug
+    /// builds do not specialize, so only the release binary crashed (DECISIONS.md, "No function types as
+    /// generic runtime values"). A nominal wrapper has ordinary metadata.
+    public struct Reporter: Sendable {
+        public let receive: @Sendable (Update) -> Void
+        public init(_ receive: @escaping @Sendable (Update) -> Void) { self.receive = receive }
+    }
+
+    @TaskLocal private static var current: Reporter?
+
+    /// Runs `operation` with `reporter` receiving every update reported inside it (and in tasks it starts).
+    public static func withReporter<Result: Sendable>(
+        _ reporter: Reporter, operation: () async throws -> Result
+    ) async rethrows -> Result {
+        try await $current.withValue(reporter, operation: operation)
+    }
+
+    /// The reporter of the current task, to carry onto a thread that has no task (a URLSession delegate).
+    public static var currentReporter: Reporter? { current }
 
     /// Calls the current task's reporter, if any.
-    public static func report(_ update: Update) { reporter?(update) }
+    public static func report(_ update: Update) { current?.receive(update) }
 }

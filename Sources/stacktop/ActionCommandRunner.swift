@@ -36,12 +36,12 @@ enum ActionCommandRunner {
         do {
             let throttle = ProgressThrottle()
             let showProgress = isatty(STDERR_FILENO) == 1
-            let reporter: @Sendable (ActionProgress.Update) -> Void = { update in
+            let reporter = ActionProgress.Reporter { update in
                 guard showProgress, throttle.shouldReport(update) else { return }
                 printError(update.sentence + "   \r", terminator: update.done >= update.total ? "\n" : "")
             }
             let outcome = try runBlocking {
-                try await ActionProgress.$reporter.withValue(reporter) { try await backend.perform(finalRequest) }
+                try await ActionProgress.withReporter(reporter) { try await backend.perform(finalRequest) }
             }
             print(outcome.message)
             return 0

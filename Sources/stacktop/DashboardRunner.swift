@@ -156,12 +156,12 @@ final class DashboardRunner {
             let mailbox = self.mailbox
             // Progress of long actions reaches the status line, at most a few times a second.
             let throttle = ProgressThrottle()
-            let reporter: @Sendable (ActionProgress.Update) -> Void = { update in
+            let reporter = ActionProgress.Reporter { update in
                 if throttle.shouldReport(update) { mailbox.post(.actionProgress(request, text: update.sentence)) }
             }
             Task.detached {
                 do {
-                    let outcome = try await ActionProgress.$reporter.withValue(reporter) { try await backend.perform(request) }
+                    let outcome = try await ActionProgress.withReporter(reporter) { try await backend.perform(request) }
                     mailbox.post(.actionFinished(request, message: outcome.message, failed: false))
                 } catch {
                     mailbox.post(.actionFinished(request, message: ErrorText.sentence(error), failed: true))

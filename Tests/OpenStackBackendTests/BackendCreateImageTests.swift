@@ -17,7 +17,7 @@ final class BackendCreateImageTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let updates = Mutex<[ActionProgress.Update]>([])
 
-        let outcome = try await ActionProgress.$reporter.withValue({ update in updates.withLock { $0.append(update) } }) {
+        let outcome = try await ActionProgress.withReporter(.init { update in updates.withLock { $0.append(update) } }) {
             try await BackendFixture.backend(transport).perform(ActionRequest(
                 action: .create, kind: .image, targets: ["tiny"], options: ["file": path, "visibility": "public"]))
         }

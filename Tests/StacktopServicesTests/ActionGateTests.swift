@@ -112,8 +112,8 @@ final class ActionCommandTests: XCTestCase {
 final class ActionProgressTests: XCTestCase {
     func testTheReporterReachesCodeRunInTheSameTaskAndNoOtherTask() async {
         let seen = Mutex<[String]>([])
-        let reporter: @Sendable (ActionProgress.Update) -> Void = { update in seen.withLock { $0.append(update.sentence) } }
-        await ActionProgress.$reporter.withValue(reporter) {
+        let reporter = ActionProgress.Reporter { update in seen.withLock { $0.append(update.sentence) } }
+        await ActionProgress.withReporter(reporter) {
             // What a backend does deep inside perform().
             await Task { ActionProgress.report(ActionProgress.Update(what: "Uploading a.qcow2", done: 1 << 20, total: 4 << 20)) }.value
             ActionProgress.report(ActionProgress.Update(what: "Uploading a.qcow2", done: 4 << 20, total: 4 << 20))

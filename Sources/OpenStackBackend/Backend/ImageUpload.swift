@@ -35,9 +35,9 @@ extension OpenStackCloudBackend {
         ActionProgress.report(ActionProgress.Update(what: what, done: 0, total: total))
         do {
             // The task-local reporter is not bound on URLSession's delegate thread: take it along.
-            let reporter = ActionProgress.reporter
+            let reporter = ActionProgress.currentReporter
             let response = try await sendImageData(data, imageID: id, what: "Upload the data of image \(name)") { sent in
-                reporter?(ActionProgress.Update(what: what, done: UInt64(max(0, sent)), total: total))
+                reporter?.receive(ActionProgress.Update(what: what, done: UInt64(max(0, sent)), total: total))
             }
             if let requestID = response.requestID { requestIDs.append(requestID) }
         } catch {
