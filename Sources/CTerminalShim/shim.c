@@ -4,6 +4,8 @@
 #define _XOPEN_SOURCE_EXTENDED 1
 
 #include "shim.h"
+#include "crash.h"
+#include "shim_internal.h"
 
 #include <ncursesw/curses.h>
 #include <ncursesw/term.h>
@@ -26,8 +28,9 @@
 // Process-wide state, kept in C on purpose: signal handlers may only touch plain static data
 // (Swift rejects globals written by a signal handler), and ncurses itself is process-global, so
 // there is at most one session per process (st_start refuses a second one).
-// Everything a handler reads is written before the handler is installed and not changed while
-// it is installed.
+// Everything the quit and resize handlers read is written before they are installed and not
+// changed while they are installed. The crash handler (crash.c, installed earlier, for the whole
+// process) reads `restore` only while `active`, which st_start sets last.
 static struct {
     int active;                 // between st_start and st_stop
     int suspended;              // between st_suspend and st_resume
@@ -40,22 +43,15 @@ static struct {
     int own_winch;              // 1 when ncurses installed no SIGWINCH handler of its own
     char restore[512];          // sgr0, op, cnorm, rmkx, rmcup as captured at start
     size_t restore_len;
-    char crash_message[1200];   // "... crashed (signal " + number + "); details are in PATH"
-    size_t crash_message_len;
     struct sigaction old_quit[3];
-    struct sigaction old_crash[6];
     struct sigaction old_winch;     // before newterm
     struct sigaction ncurses_winch; // what newterm installed
 } st = { .wake_fd = -1, .log_fd = -1, .saved_stderr = -1 };
 
 static atomic_int pending_signals;
 static atomic_int winch_pending;
-static volatile sig_atomic_t crash_in_progress;
-static char alternate_stack[64 * 1024];
 
 static const int quit_signals[3] = { SIGINT, SIGTERM, SIGHUP };
-// Swift's fatalError/precondition trap with SIGILL (x86_64 ud2) or SIGTRAP (arm64 brk).
-static const int crash_signals[6] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP };
 
 // MARK: - Probing
 
@@ -142,59 +138,12 @@ static void on_winch(int sig, siginfo_t *info, void *context) {
     errno = saved;
 }
 
-static size_t format_int(char *out, int value) {
-    char digits[12];
-    size_t n = 0;
-    unsigned v = value < 0 ? 0u : (unsigned)value;
-    do { digits[n++] = (char)('0' + v % 10); v /= 10; } while (v > 0 && n < sizeof digits);
-    for (size_t i = 0; i < n; i++) out[i] = digits[n - 1 - i];
-    return n;
+// Called from crash.c's handler: only write(2) of bytes prepared before the session went active.
+void st_internal_restore_screen(void) {
+    if (st.active && !st.suspended) write_all(STDOUT_FILENO, st.restore, st.restore_len);
 }
 
-// Only async-signal-safe calls: write(2), tcsetattr(3), sigaction(2), raise(3), plus the
-// previous handler, which was written to run in a signal handler.
-static void on_crash_signal(int sig, siginfo_t *info, void *context) {
-    if (!crash_in_progress) {
-        crash_in_progress = 1;
-        write_all(STDOUT_FILENO, st.restore, st.restore_len);
-        if (st.have_termios) tcsetattr(STDIN_FILENO, TCSANOW, &st.termios);
-        if (st.crash_message_len > 0) {
-            char message[sizeof st.crash_message + 16];
-            size_t split = 0;
-            // The message is stored as "<before>\001<after>": the signal number goes at \001.
-            while (split < st.crash_message_len && st.crash_message[split] != '\001') split++;
-            size_t n = 0;
-            memcpy(message, st.crash_message, split); n = split;
-            n += format_int(message + n, sig);
-            if (split < st.crash_message_len) {
-                memcpy(message + n, st.crash_message + split + 1, st.crash_message_len - split - 1);
-                n += st.crash_message_len - split - 1;
-            }
-            write_all(st.saved_stderr >= 0 ? st.saved_stderr : STDOUT_FILENO, message, n);
-        }
-    }
-    // Let whoever had the signal before run first (Swift's backtracer, which writes to fd 2 =
-    // the crash log), called directly with the original fault context.
-    for (int i = 0; i < 6; i++) {
-        if (crash_signals[i] != sig) continue;
-        struct sigaction *old = &st.old_crash[i];
-        if (old->sa_flags & SA_SIGINFO) {
-            if (old->sa_sigaction != NULL) old->sa_sigaction(sig, info, context);
-        } else if (old->sa_handler != SIG_DFL && old->sa_handler != SIG_IGN) {
-            old->sa_handler(sig);
-        }
-        break;
-    }
-    // Whatever that handler did, a crash ends the process: the backtracer returns after a
-    // signal sent with kill(1), which would otherwise carry on with a restored terminal. The
-    // signal is blocked while this handler runs, so the default action happens on return.
-    struct sigaction default_action;
-    memset(&default_action, 0, sizeof default_action);
-    default_action.sa_handler = SIG_DFL;
-    sigemptyset(&default_action.sa_mask);
-    sigaction(sig, &default_action, NULL);
-    raise(sig);
-}
+int st_internal_terminal_stderr(void) { return st.active ? st.saved_stderr : -1; }
 
 static void install_quit_handlers(void) {
     struct sigaction action;
@@ -207,25 +156,6 @@ static void install_quit_handlers(void) {
 
 static void restore_quit_handlers(void) {
     for (int i = 0; i < 3; i++) sigaction(quit_signals[i], &st.old_quit[i], NULL);
-}
-
-static void install_crash_handlers(void) {
-    // A stack overflow can only be reported from another stack; keep one the runtime installed.
-    stack_t current;
-    if (sigaltstack(NULL, &current) == 0 && (current.ss_flags & SS_DISABLE)) {
-        stack_t stack = { .ss_sp = alternate_stack, .ss_size = sizeof alternate_stack, .ss_flags = 0 };
-        sigaltstack(&stack, NULL);
-    }
-    struct sigaction action;
-    memset(&action, 0, sizeof action);
-    action.sa_sigaction = on_crash_signal;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_SIGINFO | SA_ONSTACK;
-    for (int i = 0; i < 6; i++) sigaction(crash_signals[i], &action, &st.old_crash[i]);
-}
-
-static void restore_crash_handlers(void) {
-    for (int i = 0; i < 6; i++) sigaction(crash_signals[i], &st.old_crash[i], NULL);
 }
 
 static void install_winch_chain(void) {
@@ -255,7 +185,7 @@ static void append_capability(const char *name) {
     }
 }
 
-static void prepare_crash_restore(const char *crash_log_path) {
+static void prepare_crash_restore(void) {
     st.restore_len = 0;
     append_capability("sgr0");
     append_capability("op");
@@ -266,10 +196,6 @@ static void prepare_crash_restore(const char *crash_log_path) {
         st.restore[st.restore_len++] = '\r';
         st.restore[st.restore_len++] = '\n';
     }
-    int n = snprintf(st.crash_message, sizeof st.crash_message,
-                     "%s crashed (signal \001); the details are in %s\n",
-                     program_invocation_short_name, crash_log_path);
-    st.crash_message_len = n < 0 ? 0 : (size_t)n < sizeof st.crash_message ? (size_t)n : sizeof st.crash_message - 1;
 }
 
 int st_start(int wake_write_fd, const char *crash_log_path, int want_colors,
@@ -285,7 +211,6 @@ int st_start(int wake_write_fd, const char *crash_log_path, int want_colors,
     st.wake_fd = wake_write_fd;
     st.have_termios = tcgetattr(STDIN_FILENO, &st.termios) == 0;
     atomic_store(&pending_signals, 0);
-    crash_in_progress = 0;
     // Before newterm: ncurses only installs its own SIGINT/SIGTERM handlers (which exit without
     // the app's cleanup) where the disposition is still the default.
     install_quit_handlers();
@@ -317,8 +242,9 @@ int st_start(int wake_write_fd, const char *crash_log_path, int want_colors,
         *colors_out = COLORS < want_colors ? COLORS : want_colors;
     }
 
-    prepare_crash_restore(crash_log_path);
-    install_crash_handlers();
+    prepare_crash_restore();
+    // Normally installed first thing in main, for every mode; a session started without it gets it here.
+    st_crash_install(crash_log_path);
     install_winch_chain();
 
     // From here a Swift fatalError message lands in the log instead of on the alternate screen.
@@ -347,7 +273,6 @@ void st_stop(void) {
     if (st.have_termios) tcsetattr(STDIN_FILENO, TCSANOW, &st.termios);
     // Keep ncurses' SIGWINCH handler (it installs it only once per process), minus the chain.
     sigaction(SIGWINCH, st.own_winch ? &st.old_winch : &st.ncurses_winch, NULL);
-    restore_crash_handlers();
     restore_quit_handlers();
     point_stderr_at_terminal();
     st_close(st.saved_stderr);

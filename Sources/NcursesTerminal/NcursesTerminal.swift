@@ -3,11 +3,8 @@ import TerminalUI
 
 /// The full-screen terminal, through ncurses. Not Sendable: it lives on the main thread only.
 ///
-/// Crash safety: from `init` until `shutdown`, fd 2 goes to `crashLogPath`, and a crash signal
-/// (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP) restores the terminal before the signal
-/// goes on to the previous handler (Swift's backtracer, which then writes into the log) or the
-/// default action. The caller should run the process with `SWIFT_BACKTRACE=interactive=no,color=no`
-/// so the backtracer does not wait for a key on the terminal and the log has no escape codes.
+/// Crash safety: from `init` until `shutdown`, fd 2 goes to `crashLogPath`, and a crash (see
+/// `CrashReporting`, installed by main for the whole process) leaves the alternate screen first.
 /// Input is in raw mode: Ctrl-C arrives as `.signal(.interrupt)`, Ctrl-Z and Ctrl-S as `.ctrl`.
 public final class NcursesTerminal {
     public let capabilities: TerminalCapabilities

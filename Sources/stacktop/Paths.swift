@@ -30,12 +30,14 @@ enum ThemePaths {
     }
 }
 
-/// Where a crash's text goes while curses owns the terminal.
+/// Where a crash's backtrace goes (every mode), and stderr while curses owns the terminal.
 enum CrashLog {
     static func path(environment: [String: String]) -> String {
         let state = StateStore.defaultPath(environment: environment)
         let directory = String(state[..<(state.lastIndex(of: "/") ?? state.endIndex)])
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // Made now so a crash can open the log; private, like everything in the state directory.
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                 attributes: [.posixPermissions: 0o700])
         return directory + "/crash.log"
     }
 }

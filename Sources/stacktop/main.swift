@@ -122,4 +122,7 @@ func printError(_ message: String, terminator: String = "\n") {
 
 let stacktopVersion = "0.1.0"
 
+// Before anything else: the backtracer's settings (a re-exec, once) and the crash handler.
+CrashReporting.configureBacktracer()
+CrashReporting.install(logPath: CrashLog.path(environment: ProcessInfo.processInfo.environment))
 exit(runStacktop())

@@ -9,15 +9,24 @@ final class TmuxHarness {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
-    static var binary: URL { repositoryRoot.appendingPathComponent(".build/debug/stacktop") }
+    /// The binary users run: the release build (`swift build -c release`), unless `STACKTOP_BIN` names
+    /// another (a path, absolute or relative to the checkout). A release-only crash must fail here.
+    static var binary: URL { binary(environment: ProcessInfo.processInfo.environment) }
+
+    static func binary(environment: [String: String]) -> URL {
+        guard let chosen = environment["STACKTOP_BIN"], !chosen.isEmpty else {
+            return repositoryRoot.appendingPathComponent(".build/release/stacktop")
+        }
+        return chosen.hasPrefix("/") ? URL(fileURLWithPath: chosen) : repositoryRoot.appendingPathComponent(chosen)
+    }
 
     /// Skips unless STACKTOP_E2E=1; fails clearly when the binary or tmux is missing.
     static func require() throws {
         guard ProcessInfo.processInfo.environment["STACKTOP_E2E"] == "1" else {
-            throw XCTSkip("End-to-end tests run with STACKTOP_E2E=1 (after `swift build`), as .ci/run does.")
+            throw XCTSkip("End-to-end tests run with STACKTOP_E2E=1 (after `swift build -c release`), as .ci/run does.")
         }
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            XCTFail("\(binary.path) is missing: run `swift build` before the end-to-end tests.")
+            XCTFail("\(binary.path) is missing: run `swift build -c release` (or set STACKTOP_BIN) before the end-to-end tests.")
             throw XCTSkip("no binary")
         }
     }

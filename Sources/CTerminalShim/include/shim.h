@@ -7,6 +7,8 @@
 
 #include <stdint.h>
 
+#include "crash.h"
+
 // MARK: - Probing (before going full screen; touches no terminal state)
 
 /// Looks `term` up in terminfo. Returns 1 when an entry exists, then `has_cup` is 1 when it can

@@ -1,0 +1,72 @@
+import Foundation
+import XCTest
+
+/// The release binary against the real OpenStack peer (start-peer.sh; loopback only, demo/demopass):
+/// what a user types, not the library underneath. Runs with STACKTOP_E2E=1 and STACKTOP_OPENSTACK_PEER=1.
+final class PeerBinaryTests: XCTestCase {
+    private var state = ""
+
+    override func setUpWithError() throws {
+        try TmuxHarness.require()
+        guard ProcessInfo.processInfo.environment["STACKTOP_OPENSTACK_PEER"] == "1" else {
+            throw XCTSkip("set STACKTOP_OPENSTACK_PEER=1 with the OpenStack peer running (start-peer.sh)")
+        }
+        state = NSTemporaryDirectory() + "stacktop-peer-bin-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() {
+        if !state.isEmpty { try? FileManager.default.removeItem(atPath: state) }
+    }
+
+    /// The openrc way: only OS_* variables, as `. openrc && stacktop` uses them.
+    private func stacktop(_ arguments: String..., timeout: TimeInterval = 120) throws -> ChildProcess.Result {
+        var environment = ProcessInfo.processInfo.environment
+        for key in environment.keys where key.hasPrefix("OS_") { environment[key] = nil }
+        environment["OS_AUTH_URL"] = "http://127.0.0.1:5000/v3"
+        environment["OS_USERNAME"] = "demo"
+        environment["OS_PASSWORD"] = "demopass"
+        environment["OS_PROJECT_NAME"] = "demo"
+        environment["OS_USER_DOMAIN_NAME"] = "Default"
+        environment["OS_PROJECT_DOMAIN_NAME"] = "Default"
+        environment["OS_REGION_NAME"] = "RegionOne"
+        environment["XDG_STATE_HOME"] = state
+        let result = try ChildProcess.run([TmuxHarness.binary.path] + arguments, environment: environment, timeout: timeout)
+        XCTAssertFalse(result.timedOut, "stacktop \(arguments.joined(separator: " ")) did not finish")
+        return result
+    }
+
+    private func names(_ result: ChildProcess.Result) throws -> [String] {
+        let rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [[String: Any]],
+                                 result.output)
+        return rows.compactMap { $0["name"] as? String }
+    }
+
+    /// An action with a progress reporter (the image upload) and plain ones (volume create/delete) all run
+    /// in the release binary and are confirmed by the next list.
+    func testActionsRunInTheReleaseBinaryAndTheNextListShowsThem() throws {
+        let suffix = UUID().uuidString.prefix(6).lowercased()
+        let volume = "e2e-vol-\(suffix)", image = "e2e-img-\(suffix)"
+        let file = state + "/tiny.raw"
+        try Data(repeating: 0x2A, count: 3 << 20).write(to: URL(fileURLWithPath: file))
+
+        let created = try stacktop("volume", "create", volume, "--size", "1")
+        XCTAssertEqual(created.status, 0, created.output)
+        let uploaded = try stacktop("image", "upload", image, "--file", file)
+        XCTAssertEqual(uploaded.status, 0, uploaded.output)
+        XCTAssertTrue(try names(stacktop("volume", "list", "-f", "json", "-c", "name")).contains(volume))
+        XCTAssertTrue(try names(stacktop("image", "list", "-f", "json", "-c", "name")).contains(image))
+
+        let deletedImage = try stacktop("image", "delete", image, "--yes")
+        XCTAssertEqual(deletedImage.status, 0, deletedImage.output)
+        XCTAssertFalse(try names(stacktop("image", "list", "-f", "json", "-c", "name")).contains(image))
+        // Cinder takes a moment to make the volume available before it can go.
+        var deleted = try stacktop("volume", "delete", volume, "--yes")
+        for _ in 0..<20 where deleted.status != 0 {
+            usleep(500_000)
+            deleted = try stacktop("volume", "delete", volume, "--yes")
+        }
+        XCTAssertEqual(deleted.status, 0, deleted.output)
+        XCTAssertFalse(deleted.output.contains("crashed"), deleted.output)
+    }
+}
