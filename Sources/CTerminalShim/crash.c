@@ -145,6 +145,14 @@ static void on_crash_signal(int sig, siginfo_t *info, void *context) {
     raise(sig);
 }
 
+// SIGQUIT (Ctrl-\\) means "stop" to an operator, not "draw a backtrace over the screen and carry on"
+// (what Swift's runtime does with it): it becomes SIGTERM, so the dashboard quits cleanly through its
+// own SIGTERM handler and a shell command ends as SIGTERM ends it.
+static void on_quit_signal_as_terminate(int sig) {
+    (void)sig;
+    raise(SIGTERM);
+}
+
 int st_crash_install(const char *log_path) {
     if (crash.installed) return 0;
     size_t length = strlen(log_path);
@@ -163,6 +171,12 @@ int st_crash_install(const char *log_path) {
     sigemptyset(&action.sa_mask);
     action.sa_flags = SA_SIGINFO | SA_ONSTACK;
     for (int i = 0; i < 6; i++) sigaction(crash_signals[i], &action, &crash.previous[i]);
+    struct sigaction quit;
+    memset(&quit, 0, sizeof quit);
+    quit.sa_handler = on_quit_signal_as_terminate;
+    sigemptyset(&quit.sa_mask);
+    quit.sa_flags = SA_RESTART;
+    sigaction(SIGQUIT, &quit, NULL);
     crash.installed = 1;
     return 0;
 }

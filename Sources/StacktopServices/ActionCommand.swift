@@ -39,6 +39,11 @@ public struct ActionCommand: Sendable, Equatable {
         while index < words.count {
             let word = words[index]
             index += 1
+            // `--` ends the options, as in every POSIX tool: `server delete -- --yes` names a server "--yes".
+            if word == "--" {
+                targets += words[index...]
+                break
+            }
             guard word.hasPrefix("--"), word.count > 2 else { targets.append(word); continue }
             var name = String(word.dropFirst(2))
             var value: String?

@@ -14,6 +14,9 @@ struct SQLiteError: Error, Sendable, Equatable, CustomStringConvertible {
     /// SQLITE_READONLY: a write reached a connection opened read-only (or with `query_only`).
     var isReadOnlyRefusal: Bool { code & 0xFF == SQLITE_READONLY }
 
+    /// The file could be read but not its WAL companions (a read-only filesystem or folder).
+    var isCannotOpen: Bool { code & 0xFF == SQLITE_CANTOPEN || code & 0xFF == SQLITE_READONLY }
+
     var description: String { message }
 }
 
@@ -23,10 +26,18 @@ final class SQLiteDatabase {
 
     /// `readOnly` opens without SQLITE_OPEN_CREATE or write access: a missing file fails instead of
     /// being created, and SQLite itself refuses every write (SQLITE_READONLY).
-    init(path: String, readOnly: Bool = false) throws(SQLiteError) {
+    /// `immutable` (read-only only) reads the file as it is, without locks or the `-wal`/`-shm`
+    /// companions: how a store on a read-only filesystem can still be read (what only the WAL holds,
+    /// not yet checkpointed, is not seen).
+    init(path: String, readOnly: Bool = false, immutable: Bool = false) throws(SQLiteError) {
         var db: OpaquePointer?
-        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
-        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        var flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
+        var name = path
+        if readOnly && immutable {
+            flags |= SQLITE_OPEN_URI
+            name = "file:" + Self.uriEscaped(path) + "?immutable=1"
+        }
+        let rc = sqlite3_open_v2(name, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(rc))
             sqlite3_close_v2(db)
@@ -38,6 +49,20 @@ final class SQLiteDatabase {
     }
 
     deinit { sqlite3_close_v2(handle) }
+
+    /// A path as the path of a `file:` URI: `%`, `?` and `#` (and anything not printable ASCII) escaped.
+    static func uriEscaped(_ path: String) -> String {
+        var out = ""
+        for byte in path.utf8 {
+            if byte > 0x20 && byte < 0x7F && byte != UInt8(ascii: "%") && byte != UInt8(ascii: "?") && byte != UInt8(ascii: "#") {
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                let hex = String(byte, radix: 16, uppercase: true)
+                out += "%" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return out
+    }
 
     func setBusyTimeout(milliseconds: Int32) { sqlite3_busy_timeout(handle, milliseconds) }
 

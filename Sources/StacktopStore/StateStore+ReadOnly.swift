@@ -26,10 +26,7 @@ extension StateStore {
     private static func openReadOnlyFile(path: String) throws -> sending SQLiteDatabase? {
         guard path != ":memory:", FileManager.default.fileExists(atPath: path) else { return nil }
         do {
-            let db = try SQLiteDatabase(path: path, readOnly: true)
-            db.setBusyTimeout(milliseconds: 3000)
-            try db.executeScript("PRAGMA query_only = ON; PRAGMA foreign_keys = ON;")
-            // The first statement that reads the file, so a non-database fails here.
+            let db = try openForReading(path: path)
             let found = try userVersion(db)
             let latest = StoreMigrations.latestVersion
             if found > latest {
@@ -45,6 +42,25 @@ extension StateStore {
         } catch let error as SQLiteError {
             throw storeError(error, path: path)
         }
+    }
+
+    /// The connection, tried as usual first, then as an immutable file when SQLite cannot make the
+    /// `-shm` it shares a WAL file through (a read-only filesystem or folder).
+    private static func openForReading(path: String) throws(SQLiteError) -> sending SQLiteDatabase {
+        let usual = try SQLiteDatabase(path: path, readOnly: true)
+        usual.setBusyTimeout(milliseconds: 3000)
+        try usual.executeScript("PRAGMA query_only = ON; PRAGMA foreign_keys = ON;")
+        var failure: SQLiteError?
+        do {
+            _ = try userVersion(usual)   // the first statement that reads the file
+            return usual
+        } catch {
+            failure = error
+        }
+        guard let failure, failure.isCannotOpen else { throw failure ?? SQLiteError(code: 1, message: "unknown") }
+        let immutable = try SQLiteDatabase(path: path, readOnly: true, immutable: true)
+        try immutable.executeScript("PRAGMA query_only = ON; PRAGMA foreign_keys = ON;")
+        return immutable
     }
 
     /// The current schema in memory, then `query_only`: the stand-in refuses writes like a real file.

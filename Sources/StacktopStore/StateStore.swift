@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import FoundationEssentials
 import StacktopServices
 import Synchronization
@@ -30,11 +33,21 @@ public final class StateStore: Sendable {
         isReadOnly = false
         isEmptyStandIn = false
         try Self.createParentDirectory(of: path)
+        let isNew = try path == ":memory:" || StoreFiles.createPrivateFile(path)
+        if !isNew { StoreFiles.tighten(path) }
         let db: SQLiteDatabase
         do {
             db = try SQLiteDatabase(path: path)
             // Long enough to wait out another stacktop's write, short enough not to look hung.
             db.setBusyTimeout(milliseconds: 3000)
+            // A file that was there but holds no stacktop schema (truncated to 0 bytes, or another
+            // program's database) is reported before anything is written to it, never silently made
+            // into a new, empty store.
+            let holdsNoStacktopData = try !isNew && (Self.isEmptyFile(path) || (Self.userVersion(db) == 0 && !Self.hasNoTables(db)))
+            if holdsNoStacktopData {
+                throw BackendError.store(path: path, reason: "it exists but holds no stacktop data (it may have been "
+                    + "truncated or belong to another program), so move it aside to start a new store or restore it from a backup")
+            }
             try Self.configure(db)
             try Self.migrate(db, path: path)
         } catch let error as SQLiteError {
@@ -69,12 +82,16 @@ public final class StateStore: Sendable {
 
     private static func createParentDirectory(of path: String) throws {
         guard path != ":memory:", let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return }
-        let directory = String(path[..<slash])
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw BackendError.store(path: path, reason: "its folder \(directory) could not be created")
-        }
+        try StoreFiles.makeDirectory(String(path[..<slash]), forStore: path)
+    }
+
+    static func hasNoTables(_ db: SQLiteDatabase) throws(SQLiteError) -> Bool {
+        try db.query("SELECT count(*) FROM sqlite_master").first?.int(0) ?? 0 == 0
+    }
+
+    static func isEmptyFile(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0 && status.st_size == 0
     }
 
     static func configure(_ db: SQLiteDatabase) throws(SQLiteError) {

@@ -51,7 +51,9 @@ public struct CellBuffer: Sendable, Equatable {
         guard y >= 0, y < size.height else { return x }
         let limit = min(maxX ?? size.width, size.width)
         var column = x
-        for character in text {
+        for original in text {
+            // Names come from outside: a control or bidi character is shown, never sent (TerminalText).
+            let character = TerminalText.cellCharacter(original)
             let width = DisplayWidth.of(character)
             if width == 0 { continue }
             if column + width > limit {

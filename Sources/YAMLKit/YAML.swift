@@ -68,6 +68,10 @@ private struct TreeBuilder {
         case mapping(line: Int, column: Int, entries: [YAMLEntry], pendingKey: (String, Int, Int)?, keyLines: [String: Int])
     }
 
+    /// No configuration file needs more; a hostile one 40,000 levels deep would otherwise cost
+    /// quadratic time here and recursion (destroying the tree, reading it) wherever it is used.
+    static let maximumDepth = 64
+
     private var stack: [Frame] = []
     private var documents = 0
     private(set) var root: YAMLNode?
@@ -97,8 +101,10 @@ private struct TreeBuilder {
             let quoted = scalar.style != YAML_PLAIN_SCALAR_STYLE || strTag
             try add(YAMLNode(.scalar(text, quoted: quoted), line: line, column: column))
         case YAML_SEQUENCE_START_EVENT:
+            try checkDepth(line: line, column: column)
             stack.append(.sequence(line: line, column: column, items: []))
         case YAML_MAPPING_START_EVENT:
+            try checkDepth(line: line, column: column)
             stack.append(.mapping(line: line, column: column, entries: [], pendingKey: nil, keyLines: [:]))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             switch stack.removeLast() {
@@ -111,6 +117,13 @@ private struct TreeBuilder {
             break
         }
         return false
+    }
+
+    private func checkDepth(line: Int, column: Int) throws {
+        guard stack.count < Self.maximumDepth else {
+            throw YAMLError(line: line, column: column,
+                            problem: "lists and mappings are nested more than \(Self.maximumDepth) levels deep here (no stacktop file needs that many; check the file)")
+        }
     }
 
     private mutating func add(_ node: YAMLNode) throws {

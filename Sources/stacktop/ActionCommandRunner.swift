@@ -38,12 +38,12 @@ enum ActionCommandRunner {
             let showProgress = isatty(STDERR_FILENO) == 1
             let reporter = ActionProgress.Reporter { update in
                 guard showProgress, throttle.shouldReport(update) else { return }
-                printError(update.sentence + "   \r", terminator: update.done >= update.total ? "\n" : "")
+                printError(update.sentence + "   ", terminator: update.done >= update.total ? "\r\n" : "\r")
             }
             let outcome = try runBlocking {
                 try await ActionProgress.withReporter(reporter) { try await backend.perform(finalRequest) }
             }
-            print(outcome.message)
+            printOut(outcome.message)
             return 0
         } catch {
             printError(ErrorText.sentence(error))

@@ -58,6 +58,12 @@ enum RenderCommand {
         guard let size = Size(parsing: sizeText) else {
             throw UsageError(description: "--size takes WIDTHxHEIGHT such as 120x40, not \"\(sizeText)\".")
         }
+        // A cell buffer is allocated whole: bound it by what a screen can be (the wall goes to 300x80).
+        guard (RenderBounds.minWidth...RenderBounds.maxWidth).contains(size.width),
+              (RenderBounds.minHeight...RenderBounds.maxHeight).contains(size.height) else {
+            throw UsageError(description: "--size \(size.width)x\(size.height) is outside what stacktop draws: "
+                             + "\(RenderBounds.minWidth)x\(RenderBounds.minHeight) to \(RenderBounds.maxWidth)x\(RenderBounds.maxHeight).")
+        }
         let backend = opened.backend
         let snapshot = try runBlocking { try await backend.snapshot() }
         var state = AppState(backend: backend.description, readOnly: readOnly, capabilities: backend.capabilities,
@@ -107,6 +113,12 @@ enum RenderCommand {
         default: throw UsageError(description: "Unknown render format \"\(format)\"; use txt, ansi or svg.")
         }
     }
+}
+
+/// The screens `render` draws: from the smallest a dashboard can be read at to far beyond any monitor.
+enum RenderBounds {
+    static let minWidth = 20, minHeight = 5
+    static let maxWidth = 1000, maxHeight = 500
 }
 
 /// What stacktop prints instead of the dashboard when there is no usable terminal (TERM=dumb, a

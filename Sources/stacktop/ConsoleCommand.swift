@@ -25,7 +25,7 @@ enum ConsoleCommand {
             instance = try ConsoleTargets.find(name, in: opened)
             let instanceID = instance.id
             if let url = try runBlocking({ try await consoles.serialConsoleURL(instanceID: instanceID) }) {
-                RemoteSerialConsole.lines(name: instance.name, url: url).forEach { print($0) }
+                RemoteSerialConsole.lines(name: instance.name, url: url).forEach { printOut($0) }
                 return 0
             }
             session = try consoles.openSerialConsole(instanceID: instance.id, force: force)
@@ -45,12 +45,12 @@ enum ConsoleCommand {
         session.close()
         terminal?.shutdown()
         let (message, failed) = ConsoleTargets.ending(end, name: instance.name, opened: opened)
-        if failed { printError(message) } else { print("\r\n" + message) }
+        if failed { printError(message) } else { printVerbatim("\r\n", terminator: ""); printOut(message) }
         return failed || end == .signal ? 1 : 0
     }
 
     static func printBanner(_ name: String, escape: UInt8) {
-        let banner = "Connected to \(name)'s serial console; \(ConsolePump.escapeName(escape)) returns.\r\n"
+        let banner = "Connected to \(TerminalText.sanitize(name))'s serial console; \(ConsolePump.escapeName(escape)) returns.\r\n"
         ConsolePump.writeAll(STDOUT_FILENO, Array(banner.utf8), count: banner.utf8.count)
     }
 }

@@ -156,6 +156,11 @@ enum OptionParser {
         var remaining: [String] = []
         var index = 0
         while index < words.count {
+            // After `--` every word is a name, even one spelled like an option.
+            if words[index] == "--" {
+                remaining += words[index...]
+                break
+            }
             let (flag, inline) = splitInline(words[index])
             index += 1
             func take() throws -> String {

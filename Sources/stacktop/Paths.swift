@@ -35,9 +35,14 @@ enum CrashLog {
     static func path(environment: [String: String]) -> String {
         let state = StateStore.defaultPath(environment: environment)
         let directory = String(state[..<(state.lastIndex(of: "/") ?? state.endIndex)])
-        // Made now so a crash can open the log; private, like everything in the state directory.
+        // Made now so a crash can open the log. Private, like everything in it (inventory, audit log,
+        // tokens): 0700 when made, and an older one of ours that others could read is tightened.
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                  attributes: [.posixPermissions: 0o700])
+        var status = stat()
+        if stat(directory, &status) == 0, status.st_uid == getuid(), status.st_mode & 0o077 != 0 {
+            chmod(directory, 0o700)
+        }
         return directory + "/crash.log"
     }
 }

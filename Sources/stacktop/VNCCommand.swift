@@ -22,7 +22,7 @@ enum VNCCommand {
                 result.lines.forEach { printError($0) }
                 return 1
             }
-            result.lines.forEach { print($0) }
+            result.lines.forEach { printOut($0) }
             return 0
         } catch {
             printError(ErrorText.sentence(error))

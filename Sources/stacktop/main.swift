@@ -83,18 +83,18 @@ func runStacktop() -> Int32 {
                                   readOnly: options.readOnly, environment: environment)
         case .list(let kind, let format, let columns):
             if let notice = opened.notice { printError(notice) }
-            print(try ListCommand.run(kind: kind, format: format, columns: columns, opened: opened), terminator: "")
+            printOut(try ListCommand.run(kind: kind, format: format, columns: columns, opened: opened), terminator: "")
         case .render(let view, let size, let format, let output):
             let text = try RenderCommand.run(view: view, sizeText: size, format: format, output: output, theme: theme,
                                              glyphs: glyphs, opened: opened, readOnly: options.readOnly)
             if let output {
                 try Data(text.utf8).write(to: URL(fileURLWithPath: output))
             } else {
-                print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+                printVerbatim(text, terminator: text.hasSuffix("\n") ? "" : "\n")
             }
         case .dashboard:
             guard capabilities.isInteractive else {
-                print(try PlainOutput.run(opened: opened, reason: capabilities.reasonNotInteractive ?? "not a terminal"),
+                printOut(try PlainOutput.run(opened: opened, reason: capabilities.reasonNotInteractive ?? "not a terminal"),
                       terminator: "")
                 return 0
             }
@@ -113,11 +113,6 @@ func runStacktop() -> Int32 {
         return 1
     }
     return 0
-}
-
-func printError(_ message: String, terminator: String = "\n") {
-    var line = "stacktop: " + message + terminator
-    line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
 }
 
 let stacktopVersion = "0.1.0"

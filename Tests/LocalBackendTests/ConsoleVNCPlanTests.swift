@@ -66,12 +66,17 @@ final class ConsoleVNCPlanTests: XCTestCase {
     func testTunnelVariants() {
         let other = VNCPlan.sshTunnel(display: GraphicsDisplay(type: "vnc", endpoint: .tcp(host: "::1", port: 5903)),
                                       sshConnection: "2001:db8::9 40000 2001:db8::1 2222", user: nil)
-        XCTAssertEqual(other?.command, "ssh -p 2222 -L 5903:[::1]:5903 2001:db8::1")
+        // Brackets are shell globs: the forward is quoted, so the line pastes as exactly one ssh command.
+        XCTAssertEqual(other?.command, "ssh -p 2222 -L '5903:[::1]:5903' 2001:db8::1")
         XCTAssertEqual(other?.address, "vnc://localhost:5903")
         let socket = VNCPlan.sshTunnel(display: GraphicsDisplay(type: "vnc", endpoint: .socket(path: "/run/web.vnc")),
                                        sshConnection: ssh, user: "bob")
         XCTAssertEqual(socket?.command, "ssh -L 5900:/run/web.vnc bob@198.51.100.7")
         XCTAssertNil(VNCPlan.sshTunnel(display: loopback, sshConnection: "garbage", user: "bob"))
+        // A socket path or user from outside cannot become a second command.
+        let hostile = VNCPlan.sshTunnel(display: GraphicsDisplay(type: "vnc", endpoint: .socket(path: "/x'; touch pwned; echo '")),
+                                        sshConnection: ssh, user: "b$(id)")
+        XCTAssertEqual(hostile?.command, "ssh -L '5900:/x'\\''; touch pwned; echo '\\''' 'b$(id)@198.51.100.7'")
     }
 
     func testNeitherDisplayNorSSH() {

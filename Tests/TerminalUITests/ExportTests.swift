@@ -60,7 +60,7 @@ final class ExportTests: XCTestCase {
     func testANSINeverPassesControlCharactersThrough() {
         var buffer = CellBuffer(size: Size(width: 4, height: 1))
         buffer[0, 0] = Cell("\u{1B}")
-        XCTAssertEqual(CellBufferExport.ansi(buffer), "?\n")
+        XCTAssertEqual(CellBufferExport.ansi(buffer), "\u{241B}\n", "ESC is shown as its control picture")
     }
 
     // MARK: SVG

@@ -110,12 +110,20 @@ final class YAMLTests: XCTestCase {
         XCTAssertEqual(error("? [a]\n: 1\n")?.line, 1)
     }
 
-    func testDeepNestingDoesNotRecurse() throws {
-        let depth = 2_000
-        let text = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
-        var node = try XCTUnwrap(YAML.parse(text))
+    func testNestingIsBoundedWithASentenceAndNeverRecurses() throws {
+        func nested(_ depth: Int) -> String { String(repeating: "[", count: depth) + String(repeating: "]", count: depth) }
+        var node = try XCTUnwrap(YAML.parse(nested(64)))
         var levels = 1
         while let inner = node.items?.first { node = inner; levels += 1 }
-        XCTAssertEqual(levels, depth)
+        XCTAssertEqual(levels, 64)
+        // A hostile clouds.yaml 40,000 levels deep is refused at the 65th level, where it goes too deep.
+        for depth in [65, 2_000, 40_000] {
+            XCTAssertThrowsError(try YAML.parse(nested(depth))) { error in
+                let yaml = error as? YAMLError
+                XCTAssertEqual(yaml?.line, 1)
+                XCTAssertEqual(yaml?.column, 65)
+                XCTAssertTrue(yaml?.problem.contains("nested more than 64 levels") ?? false, "\(error)")
+            }
+        }
     }
 }

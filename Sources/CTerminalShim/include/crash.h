@@ -16,7 +16,8 @@ int st_configure_backtracer(char *const argv[], const char *settings);
 /// restore the terminal (leave a curses screen, put back the termios found at install), point fds 1
 /// and 2 at `log_path` (0600, appended, a header line per crash), let the previous handler (Swift's
 /// backtracer) write the backtrace there, print one line naming the log on the original stderr,
-/// and end the process with the signal. Call once, early; later calls do nothing. Returns 0 or an errno.
+/// and end the process with the signal. SIGQUIT is turned into SIGTERM. Call once, early; later calls
+/// do nothing. Returns 0 or an errno.
 int st_crash_install(const char *log_path);
 int st_crash_installed(void);
 

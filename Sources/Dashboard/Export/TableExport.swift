@@ -27,8 +27,9 @@ public enum TableExport {
         case .json: return json(rows: rows, columns: picked, specs: table.columns)
         case .csv: return csv(rows: rows, columns: picked, specs: table.columns, now: now)
         case .value:
-            return rows.map { row in picked.map { row.values[$0].display(now: now) }.joined(separator: " ") }
-                .joined(separator: "\n") + (rows.isEmpty ? "" : "\n")
+            return rows.map { row in
+                picked.map { TerminalText.sanitize(row.values[$0].display(now: now)) }.joined(separator: " ")
+            }.joined(separator: "\n") + (rows.isEmpty ? "" : "\n")
         case .table: return asciiTable(rows: rows, columns: picked, specs: table.columns, now: now)
         }
     }
@@ -56,13 +57,17 @@ public enum TableExport {
     static func jsonValue(_ value: ExportValue) -> String {
         switch value {
         case .string(let s): "\"\(jsonEscape(s))\""
-        case .number(let n): n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : String(n)
+        case .number(let n):
+            // JSON has no NaN or infinity; a number that absurd from outside is no number.
+            !n.isFinite ? "null" : n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : String(n)
         case .bool(let b): b ? "true" : "false"
         case .array(let items): "[" + items.map { "\"\(jsonEscape($0))\"" }.joined(separator: ", ") + "]"
         case .null: "null"
         }
     }
 
+    /// Escapes what JSON requires plus everything a terminal could act on when the JSON is shown raw:
+    /// C0, DEL, C1 and the bidirectional controls become `\\u` escapes (the data stays the same).
     static func jsonEscape(_ s: String) -> String {
         var out = ""
         for scalar in s.unicodeScalars {
@@ -73,8 +78,9 @@ public enum TableExport {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
+                let v = scalar.value
+                if v < 0x20 || (v >= 0x7F && v < 0xA0) || TerminalText.isDirectionalControl(v) {
+                    let hex = String(v, radix: 16)
                     out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {
                     out.unicodeScalars.append(scalar)
@@ -84,18 +90,18 @@ public enum TableExport {
         return out
     }
 
+    /// RFC 4180: a field holding a comma, a quote, CR or LF is quoted, quotes doubled. Text that a
+    /// spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or CR) gets a leading `'`,
+    /// as spreadsheet-safe exporters do; numbers stay numbers. Control characters are shown (TerminalText).
     static func csv(rows: [TableRow], columns: [Int], specs: [ColumnSpec], now: Date) -> String {
-        func field(_ s: String) -> String {
-            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingQuotes() + "\"" : s
-        }
-        var lines = [columns.map { field(specs[$0].title) }.joined(separator: ",")]
+        var lines = [columns.map { csvField(text: specs[$0].title) }.joined(separator: ",")]
         for row in rows {
             lines.append(columns.map { index -> String in
                 switch row.values[index].exportValue {
-                case .string(let s): field(s)
-                case .number: field(jsonValue(row.values[index].exportValue))
+                case .string(let s): csvField(text: s)
+                case .number: csvQuoted(jsonValue(row.values[index].exportValue))
                 case .bool(let b): b ? "true" : "false"
-                case .array(let items): field(items.joined(separator: ", "))
+                case .array(let items): csvField(text: items.joined(separator: ", "))
                 case .null: ""
                 }
             }.joined(separator: ","))
@@ -103,8 +109,21 @@ public enum TableExport {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    static func csvField(text: String) -> String {
+        var value = text
+        if let first = value.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
+            value = "'" + value
+        }
+        return csvQuoted(TerminalText.sanitize(value, allowNewline: true))
+    }
+
+    static func csvQuoted(_ s: String) -> String {
+        s.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+            ? "\"" + s.replacingQuotes() + "\"" : s
+    }
+
     static func asciiTable(rows: [TableRow], columns: [Int], specs: [ColumnSpec], now: Date) -> String {
-        let cells = rows.map { row in columns.map { row.values[$0].display(now: now) } }
+        let cells = rows.map { row in columns.map { TerminalText.sanitize(row.values[$0].display(now: now)) } }
         let widths = columns.enumerated().map { position, index in
             max(DisplayWidth.of(specs[index].title), cells.map { DisplayWidth.of($0[position]) }.max() ?? 0)
         }

@@ -71,14 +71,15 @@ public enum VNCPlan: Equatable, Sendable {
         guard fields.count >= 4 else { return nil }
         let server = String(fields[2])
         let sshPort = String(fields[3])
-        let login = (user.map { $0.isEmpty ? "" : $0 + "@" } ?? "") + server
-        let portOption = sshPort == "22" ? "" : "-p \(sshPort) "
+        // Every word comes from outside (the environment, the domain's XML): quoted for the shell it is pasted in.
+        let login = ShellQuote.quote((user.map { $0.isEmpty ? "" : $0 + "@" } ?? "") + server)
+        let portOption = sshPort == "22" ? "" : "-p \(ShellQuote.quote(sshPort)) "
         switch display.endpoint {
         case .tcp(let host, let port):
             let target = host == "localhost" ? "127.0.0.1" : host.contains(":") ? "[\(host)]" : host
-            return ("ssh \(portOption)-L \(port):\(target):\(port) \(login)", "vnc://localhost:\(port)")
+            return ("ssh \(portOption)-L \(ShellQuote.quote("\(port):\(target):\(port)")) \(login)", "vnc://localhost:\(port)")
         case .socket(let path):
-            return ("ssh \(portOption)-L 5900:\(path) \(login)", "vnc://localhost:5900")
+            return ("ssh \(portOption)-L \(ShellQuote.quote("5900:" + path)) \(login)", "vnc://localhost:5900")
         case .url:
             return nil
         }

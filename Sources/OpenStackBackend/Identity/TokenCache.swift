@@ -34,23 +34,28 @@ public struct TokenCache: Sendable {
 
     /// The cached token and Keystone's answer, if a readable, private file is there.
     func load(for credentials: KeystoneCredentials) -> (subject: String, body: Data)? {
-        guard let path = path(for: credentials) else { return nil }
+        guard let path = path(for: credentials), Self.isPrivateDirectory(directory) else { return nil }
         var info = stat()
-        // A file others can read is not trusted (nor used): it may not be ours.
-        guard stat(path, &info) == 0, info.st_mode & 0o077 == 0, info.st_uid == getuid(),
+        // Not followed through a link, and a file others can read is not trusted (nor used): it may not be ours.
+        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_mode & 0o077 == 0,
+              info.st_uid == getuid(),
               let data = FileManager.default.contents(atPath: path),
               let newline = data.firstIndex(of: 0x0A) else { return nil }
         guard let subject = String(data: data[data.startIndex..<newline], encoding: .utf8), !subject.isEmpty else { return nil }
         return (subject, Data(data[(newline + 1)...]))
     }
 
-    /// Writes atomically with 0600 from the start; a cache that cannot be written is only slower.
+    /// Writes atomically, 0600 from the start, through a new file with an unpredictable name made with
+    /// O_EXCL (mkstemp: never through a planted file or link), in a directory that must be ours and
+    /// private. A cache that cannot be written safely is not written: the next command is only slower.
     func save(subject: String, body: Data, for credentials: KeystoneCredentials) {
         guard let path = path(for: credentials), !subject.contains("\n") else { return }
-        guard mkdirAll(directory) else { return }
-        let temporary = path + ".\(getpid()).tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard mkdirAll(directory), Self.isPrivateDirectory(directory) else { return }
+        var template = Array((path + ".XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { return }
+        let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        fchmod(fd, 0o600)
         var contents = Data(subject.utf8)
         contents.append(0x0A)
         contents.append(body)
@@ -59,13 +64,20 @@ public struct TokenCache: Sendable {
         if written == contents.count { rename(temporary, path) } else { unlink(temporary) }
     }
 
+    /// The tokens directory must be a real directory (not a link), owned by this user, closed to others.
+    static func isPrivateDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR && info.st_uid == getuid()
+            && info.st_mode & 0o077 == 0
+    }
+
     func remove(for credentials: KeystoneCredentials) {
         if let path = path(for: credentials) { unlink(path) }
     }
 
     private func mkdirAll(_ path: String) -> Bool {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) { return isDirectory.boolValue }
+        var info = stat()
+        if lstat(path, &info) == 0 { return (info.st_mode & S_IFMT) == S_IFDIR }
         return (try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
                                                          attributes: [.posixPermissions: 0o700])) != nil
     }

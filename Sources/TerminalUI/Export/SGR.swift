@@ -51,10 +51,6 @@ enum SGR {
     /// What may be sent for a cell's character: a control character in a cell (a VM name with an
     /// escape in it) must never reach the terminal as a command.
     static func printable(_ character: Character) -> Character {
-        for scalar in character.unicodeScalars {
-            let v = scalar.value
-            if v < 0x20 || (v >= 0x7F && v < 0xA0) { return "?" }
-        }
-        return character
+        TerminalText.cellCharacter(character)
     }
 }
