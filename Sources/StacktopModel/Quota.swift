@@ -48,7 +48,12 @@ public struct QuotaUsage: Sendable, Equatable, Codable {
     }
 
     /// What may still be created.
-    public var remaining: Int? { isUnlimited ? nil : max(0, limit - used) }
+    /// Overflow-safe: the numbers come from outside (a cached snapshot, an older decoder).
+    public var remaining: Int? {
+        guard !isUnlimited else { return nil }
+        let (difference, overflow) = limit.subtractingReportingOverflow(used)
+        return overflow ? (used < 0 ? Int.max : 0) : max(0, difference)
+    }
 }
 
 /// All quota usages of one project.

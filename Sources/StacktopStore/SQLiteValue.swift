@@ -50,7 +50,8 @@ struct SQLiteRow: Sendable {
     func optionalInt(_ index: Int) -> Int? {
         switch self[index] {
         case .integer(let value): Int(value)
-        case .real(let value): Int(value)
+        // A REAL in an integer column (1e300, NaN) is not a number we can hold: nil, never a trap.
+        case .real(let value): Int(exactly: value.rounded(.towardZero))
         case .text(let text): Int(text)
         default: nil
         }
@@ -61,7 +62,7 @@ struct SQLiteRow: Sendable {
 
     func optionalDate(_ index: Int) -> Date? {
         switch self[index] {
-        case .real(let value): Date(timeIntervalSince1970: value)
+        case .real(let value): value.isFinite ? Date(timeIntervalSince1970: value) : nil
         case .integer(let value): Date(timeIntervalSince1970: Double(value))
         default: nil
         }

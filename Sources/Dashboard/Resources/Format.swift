@@ -87,5 +87,11 @@ public enum Format {
     }
 
     /// "75%".
-    public static func percent(_ fraction: Double) -> String { "\(Int((fraction * 100).rounded()))%" }
+    public static func percent(_ fraction: Double) -> String {
+        // A fraction from outside's numbers (a limit of 1e-300, NaN): shown, never a trap.
+        guard fraction.isFinite else { return "-" }
+        let percent = (fraction * 100).rounded()
+        guard let whole = Int(exactly: percent), abs(whole) <= 1_000_000 else { return fraction > 0 ? ">999999%" : "-" }
+        return "\(whole)%"
+    }
 }

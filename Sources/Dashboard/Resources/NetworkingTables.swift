@@ -159,7 +159,11 @@ private func optional(_ text: String?) -> FieldValue {
 
 private func int(_ value: Int?) -> FieldValue { value.map(FieldValue.integer) ?? .missing }
 private func mib(_ value: Int?) -> FieldValue { value.map(FieldValue.mebibytes) ?? .missing }
-private func gib(_ value: Int?) -> FieldValue { value.map { FieldValue.mebibytes($0 * 1024) } ?? .missing }
+private func gib(_ value: Int?) -> FieldValue {
+    // An absurd size from outside (near 2^63 GiB) is shown as missing, never a trap.
+    guard let value, case (let mebibytes, false) = value.multipliedReportingOverflow(by: 1024) else { return .missing }
+    return .mebibytes(mebibytes)
+}
 
 /// Neutron's statuses ("ACTIVE", "DOWN", "ERROR", "BUILD") as the other tables write states.
 enum NeutronStatus {

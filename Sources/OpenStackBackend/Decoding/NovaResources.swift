@@ -139,6 +139,15 @@ enum AbsoluteLimits {
             var limits: Limits
         }
         let absolute = try WireDecoder.decode(Body.self, from: data, service: service, path: path).limits.absolute
+        // A limit no cloud can have (1e300 cores, 2^63-1 instances) is the service's error: said, never used.
+        for names in keys.values.sorted(by: { $0.max < $1.max }) {
+            for key in [names.max] + (names.used.map { [$0] } ?? []) {
+                if let shown = absolute[key]?.absurd {
+                    throw DecodingFailure(service: service, path: path, key: "limits.absolute.\(key)",
+                                          reason: "\(shown) is not a number this limit can have")
+                }
+            }
+        }
         let usages = QuotaResource.allCases.compactMap { resource -> QuotaUsage? in
             guard let names = keys[resource], let limit = absolute[names.max]?.value else { return nil }
             let used = names.used.flatMap { absolute[$0]?.value } ?? 0

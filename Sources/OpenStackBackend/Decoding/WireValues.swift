@@ -26,13 +26,40 @@ struct FlexibleBool: Decodable {
 }
 
 /// A number that some releases send as a string or as an empty string (Nova flavor `swap: ""`).
+/// Absurd values (1e300, 2^63-1, NaN as a string) read as unknown, never as a trap later on.
 struct FlexibleInt: Decodable {
     var value: Int?
+    /// What was sent when it was a number outside `WireNumber.range`, to name it in a sentence.
+    var absurd: String?
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if container.decodeNil() { value = nil } else if let int = try? container.decode(Int.self) { value = int }
-        else if let double = try? container.decode(Double.self) { value = Int(double) }
-        else { value = Int(try container.decode(String.self)) }
+        if container.decodeNil() {
+            value = nil
+        } else if let int = try? container.decode(Int.self) {
+            value = WireNumber.sane(int)
+            if value == nil { absurd = String(int) }
+        } else if let double = try? container.decode(Double.self) {
+            value = WireNumber.sane(double)
+            if value == nil { absurd = "\(double)" }
+        } else {
+            let text = try container.decode(String.self)
+            value = Int(text).flatMap(WireNumber.sane)
+            if value == nil, Int(text) != nil || Double(text) != nil { absurd = text }
+        }
+    }
+}
+
+/// The range a count or size from an API may take: -1 (OpenStack's "unlimited") up to 2^53, far beyond
+/// any real cloud (a petabyte in bytes is 2^50) and small enough that sums, differences and products by
+/// 1024 of two such numbers cannot overflow. Anything else is not a number stacktop shows.
+enum WireNumber {
+    static let range = -1...(1 << 53)
+
+    static func sane(_ value: Int) -> Int? { range.contains(value) ? value : nil }
+
+    static func sane(_ value: Double) -> Int? {
+        guard value.isFinite, let whole = Int(exactly: value.rounded(.towardZero)) else { return nil }
+        return sane(whole)
     }
 }
 
@@ -51,9 +78,11 @@ enum WireQuotaValue: Decodable {
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if let int = try? container.decode(Int.self) { self = .limit(int) }
-        else if let detail = try? container.decode(Detail.self) {
-            self = .usage(used: detail.in_use ?? detail.used ?? 0, limit: detail.limit)
+        // An entry with an absurd number is left out (the quota shows as not reported), never a trap.
+        if let int = try? container.decode(Int.self) { self = WireNumber.sane(int).map(Self.limit) ?? .other }
+        else if let detail = try? container.decode(Detail.self),
+                let limit = WireNumber.sane(detail.limit), let used = WireNumber.sane(detail.in_use ?? detail.used ?? 0) {
+            self = .usage(used: max(0, used), limit: limit)
         } else { self = .other }
     }
 

@@ -1,0 +1,92 @@
+import Foundation
+import XCTest
+
+/// The release binary against a fake cloud whose data attacks the terminal (Fixtures/hostile_cloud.py,
+/// loopback only): what reaches stdout and stderr is checked byte by byte.
+final class HostileCloudTests: XCTestCase {
+    private var cloud: Process?
+    private var directory = ""
+    private var port = 0
+
+    private func start(_ mode: String) throws {
+        try TmuxHarness.require()
+        directory = NSTemporaryDirectory() + "stacktop-hostile-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let script = TmuxHarness.repositoryRoot.appendingPathComponent("Tests/EndToEndTests/Fixtures/hostile_cloud.py")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script.path, directory + "/port", mode]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        cloud = process
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if let text = try? String(contentsOfFile: directory + "/port", encoding: .utf8), let number = Int(text) {
+                port = number
+                return
+            }
+            usleep(50_000)
+        }
+        XCTFail("the fake cloud did not start")
+        throw XCTSkip("no fake cloud")
+    }
+
+    override func tearDown() {
+        cloud?.terminate()
+        cloud?.waitUntilExit()
+        if !directory.isEmpty { try? FileManager.default.removeItem(atPath: directory) }
+    }
+
+    private func stacktop(_ arguments: [String], timeout: TimeInterval = 60) throws -> ChildProcess.Result {
+        var environment = ProcessInfo.processInfo.environment
+        for key in environment.keys where key.hasPrefix("OS_") { environment[key] = nil }
+        environment["OS_AUTH_URL"] = "http://127.0.0.1:\(port)/v3"
+        environment["OS_USERNAME"] = "demo"
+        environment["OS_PASSWORD"] = "not-a-secret"
+        environment["OS_PROJECT_NAME"] = "demo"
+        environment["OS_USER_DOMAIN_NAME"] = "Default"
+        environment["OS_PROJECT_DOMAIN_NAME"] = "Default"
+        environment["XDG_STATE_HOME"] = directory + "/state"
+        environment["TERM"] = "xterm-256color"
+        return try ChildProcess.run([TmuxHarness.binary.path] + arguments, environment: environment, timeout: timeout)
+    }
+
+    /// ESC, BEL, any other C0 but newline, DEL, C1 (U+0080-U+009F) and the bidi controls.
+    private func forbidden(in output: String) -> [UInt32] {
+        output.unicodeScalars.map(\.value).filter { v in
+            (v < 0x20 && v != 0x0A) || (v >= 0x7F && v < 0xA0) || v == 0x061C || v == 0x200E || v == 0x200F
+                || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
+        }
+    }
+
+    func testNoEscapeBellOrC1ByteReachesAnyPlainTextOutput() throws {
+        try start("names")
+        for format in ["table", "value", "csv", "json"] {
+            let result = try stacktop(["server", "list", "-f", format])
+            XCTAssertEqual(result.status, 0, "\(format): \(result.output)")
+            XCTAssertEqual(forbidden(in: result.output), [], "\(format):\n\(result.output)")
+            XCTAssertTrue(result.output.contains("pwned"), "the name is shown, not dropped: \(result.output)")
+        }
+        // Without a terminal, plain `stacktop` prints the summary.
+        let summary = try stacktop([])
+        XCTAssertEqual(summary.status, 0, summary.output)
+        XCTAssertEqual(forbidden(in: summary.output), [], summary.output)
+
+        let csv = try stacktop(["server", "list", "-f", "csv", "-c", "name"]).output
+        var records = 0, quoted = false
+        for scalar in csv.unicodeScalars {
+            if scalar == "\"" { quoted.toggle() } else if scalar == "\n" && !quoted { records += 1 }
+        }
+        XCTAssertEqual(records, 3, "a header and the two servers; a CR in a name adds no row:\n\(csv)")
+    }
+
+    func testAnAbsurdLimitIsASentenceNotASignal() throws {
+        try start("huge")
+        let result = try stacktop(["quota", "list"])
+        XCTAssertEqual(result.status, 1, result.output)
+        XCTAssertTrue(result.output.contains("limits.absolute.maxTotalCores"), result.output)
+        XCTAssertTrue(result.output.contains("is not a number this limit can have"), result.output)
+        XCTAssertFalse(result.output.contains("crashed"), result.output)
+    }
+}
