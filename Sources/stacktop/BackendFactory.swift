@@ -20,6 +20,8 @@ struct OpenedBackend {
     var cleanup: @Sendable () -> Void
     /// Serial log, VNC display and serial console, outside the audit and read-only wrappers (see `wrap`).
     var consoles: (any ConsoleAccess)?
+    /// Seconds a whole refresh may take (a cloud); nil where the backend bounds itself (libvirt's keepalive).
+    var refreshDeadline: Double? = nil
 }
 
 /// Picks the backend the way the README promises: --demo; else --connect URI; else
@@ -86,8 +88,9 @@ enum BackendFactory {
     /// The cloud as the `openstack` CLI would resolve it; a one-shot list reads only what its table shows.
     static func openOpenStack(options: Options, environment: [String: String]) throws -> OpenedBackend {
         let home = environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
-        let cloud = try CloudConfigLoader.load(cloud: options.osCloud, environment: environment, homeDirectory: home,
+        var cloud = try CloudConfigLoader.load(cloud: options.osCloud, environment: environment, homeDirectory: home,
                                                currentDirectory: FileManager.default.currentDirectoryPath)
+        if let seconds = options.requestTimeout { cloud.apiTimeout = seconds }
         var backendOptions = OpenStackBackendOptions()
         backendOptions.tokenCache = TokenCache.defaultDirectory(environment: environment).map(TokenCache.init)
         if case .list(let word, _, _) = options.mode, let kind = ResourceKind.named(word) {
@@ -100,7 +103,8 @@ enum BackendFactory {
             backendOptions.knownImageNames = Dictionary(cached.images.map { ($0.id, $0.name) }) { first, _ in first }
         }
         let backend = try OpenStackCloudBackend(cloud: cloud, options: backendOptions)
-        return OpenedBackend(backend: backend, cache: store, auditLog: store, notice: nil, cleanup: {})
+        return OpenedBackend(backend: backend, cache: store, auditLog: store, notice: nil, cleanup: {},
+                             refreshDeadline: 2 * (cloud.apiTimeout ?? 30))
     }
 
     /// The demo: the shipped test-driver node XML and a freshly seeded temporary store. Read-only, the
@@ -134,6 +138,9 @@ enum BackendFactory {
         }
         if options.readOnly {
             wrapped.backend = ReadOnlyBackend(wrapping: AnyCloudBackend(wrapped.backend))
+        }
+        if let seconds = opened.refreshDeadline {
+            wrapped.backend = RefreshDeadlineBackend(base: wrapped.backend, seconds: seconds)
         }
         return wrapped
     }

@@ -26,6 +26,8 @@ struct Options: Equatable {
     var theme: String?
     var refreshSeconds = 2.0
     var statePath: String?
+    /// `--timeout S`: seconds one cloud request may take end to end (clouds.yaml's api_timeout otherwise).
+    var requestTimeout: Double?
     /// The key that leaves a serial console opened from the dashboard (default Ctrl-]).
     var consoleEscape: UInt8 = 0x1d
     var ascii = false
@@ -74,6 +76,7 @@ enum OptionParser {
                 }
                 options.refreshSeconds = seconds
             case "--state": options.statePath = try take()
+            case "--timeout": options.requestTimeout = try parseTimeout(try take())
             case "--escape":
                 let text = try take()
                 guard let byte = ConsolePump.escapeByte(text) else {
@@ -117,6 +120,13 @@ enum OptionParser {
         return options
     }
 
+    private static func parseTimeout(_ text: String) throws -> Double {
+        guard let seconds = Double(text), seconds.isFinite, seconds > 0, seconds <= 3600 else {
+            throw UsageError(description: "--timeout takes seconds between 0 and 3600, not \"\(text)\".")
+        }
+        return seconds
+    }
+
     private static func splitInline(_ word: String) -> (String, String?) {
         guard word.hasPrefix("--"), let eq = word.firstIndex(of: "=") else { return (word, nil) }
         return (String(word[..<eq]), String(word[word.index(after: eq)...]))
@@ -144,6 +154,8 @@ enum OptionParser {
             case "--demo": options.demo = true
             case "--state": options.statePath = try take()
             case "--readonly": options.readOnly = true
+            case "--os-cloud": options.osCloud = try take()
+            case "--timeout": options.requestTimeout = try parseTimeout(try take())
             default: throw UsageError(description: "Unknown option \(flag) for `\(kind) list`; use -f FORMAT and -c COLUMN.")
             }
         }
@@ -175,6 +187,7 @@ enum OptionParser {
             case "--demo": options.demo = true
             case "--state": options.statePath = try take()
             case "--readonly", "--read-only": options.readOnly = true
+            case "--timeout": options.requestTimeout = try parseTimeout(try take())
             default: remaining.append(words[index - 1])
             }
         }
@@ -246,6 +259,8 @@ enum OptionParser {
       --os-cloud NAME         an OpenStack cloud from clouds.yaml (./, ~/.config/openstack/, /etc/openstack/);
                               default: $OS_CLOUD, or the OS_* variables of an openrc when OS_AUTH_URL is set
       --readonly              refuse every change; the status line says READ-ONLY
+      --timeout SECONDS       a cloud request's limit, end to end (default: clouds.yaml's api_timeout, else 30);
+                              a whole refresh may take twice that before the dashboard marks it STALE
       --wall                  the wall screen: read-only, large, no keyboard chrome; q quits, Space pauses
       --rotate SECONDS        on the wall, show the next of --panels every SECONDS (default 15)
       --panels LIST           on the wall, which panels rotate (default overview), e.g. overview,instances,volumes

@@ -89,4 +89,15 @@ final class HostileCloudTests: XCTestCase {
         XCTAssertTrue(result.output.contains("is not a number this limit can have"), result.output)
         XCTAssertFalse(result.output.contains("crashed"), result.output)
     }
+
+    /// A server that trickles its answer one byte a second is cut off by the deadline, not waited on for ever.
+    func testATricklingCloudIsCutOffByTheDeadline() throws {
+        try start("slow")
+        let started = Date()
+        let result = try stacktop(["server", "list", "--timeout", "2"], timeout: 60)
+        let elapsed = Date().timeIntervalSince(started)
+        XCTAssertEqual(result.status, 1, result.output)
+        XCTAssertTrue(result.output.contains("within 2 s") || result.output.contains("within 4 s"), result.output)
+        XCTAssertLessThan(elapsed, 10, "the 2 s request limit and 4 s refresh limit bound it")
+    }
 }

@@ -3,7 +3,8 @@ import Foundation
 extension KeystoneCredentials {
     /// Maps a resolved cloud onto what Keystone needs. Throws `CloudConfigError` naming the cloud,
     /// its file and the missing key when the configuration cannot authenticate at all.
-    public init(cloud: CloudConfig, timeout: TimeInterval = 30) throws {
+    public init(cloud: CloudConfig, timeout: TimeInterval? = nil) throws {
+        let timeout = timeout ?? cloud.apiTimeout ?? 30
         func missing(_ key: String, _ what: String) -> CloudConfigError {
             let place = cloud.sourceFile.map { " in \($0)" } ?? " in the OS_* variables"
             return CloudConfigError(kind: .missingValue,

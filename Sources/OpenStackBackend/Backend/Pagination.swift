@@ -14,6 +14,12 @@ extension OpenStackClient {
         var url = try KeystoneSession.join(base, path: path, query: firstQuery)
         var seen: Set<String> = []
         while true {
+            // A next link that never ends (a new marker on every page) is a broken service, not a long list.
+            guard seen.count < Self.maximumPages else {
+                throw BackendError.failed(what: what, reason: "the list went on for more than \(Self.maximumPages) pages "
+                    + "(\(items.count) items) with a new next link each time, so stacktop stopped reading; the service's "
+                    + "pagination is broken, report it to the cloud's operators")
+            }
             seen.insert(url.absoluteString)
             let response = try await send(url: url, headers: headers, what: what)
             let page = try decode(response.body, response)
@@ -25,6 +31,9 @@ extension OpenStackClient {
             url = nextURL
         }
     }
+
+    /// Far beyond any real list (a million servers in pages of 1,000 is 1,000 pages).
+    static let maximumPages = 10_000
 
     /// Nova, Cinder, Neutron and Keystone give absolute links; Glance gives "/v2/images?marker=…",
     /// which is relative to the image endpoint (that may itself sit under a path, behind a proxy).

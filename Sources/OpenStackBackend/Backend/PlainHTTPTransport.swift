@@ -22,8 +22,43 @@ public final class PlainHTTPTransport: HTTPTransport {
 }
 
 /// One request and its answer on one connection (`Connection: close`, read to the end).
+///
+/// One deadline for the whole exchange (connect, request, headers, body): a server that trickles one
+/// byte a second cannot hold a read for ever, as a per-read timeout would let it. Answers larger than
+/// `maximumBodyBytes` are cut off with a sentence rather than read into memory without end.
 struct HTTPExchange {
     let request: HTTPRequest
+    let deadline: ContinuousClock.Instant
+    static let maximumBodyBytes = 256 << 20
+
+    init(request: HTTPRequest) {
+        self.request = request
+        deadline = .now + .milliseconds(Int64(max(0.001, request.timeout) * 1000))
+    }
+
+    /// Milliseconds left before the deadline, for poll(2); 0 once it has passed.
+    private func millisecondsLeft() -> Int32 {
+        let left = ContinuousClock.now.duration(to: deadline)
+        guard left > .zero else { return 0 }
+        let (seconds, attoseconds) = left.components
+        return Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1)
+    }
+
+    /// Waits until `fd` is ready for `events` or the deadline passes.
+    private func waitReady(_ fd: Int32, events: Int16) throws {
+        while true {
+            let left = millisecondsLeft()
+            guard left > 0 else { throw unreachable(timeoutReason) }
+            var entry = pollfd(fd: fd, events: events, revents: 0)
+            let ready = poll(&entry, 1, left)
+            if ready > 0 { return }
+            if ready < 0 && errno != EINTR { throw unreachable("the connection was lost") }
+        }
+    }
+
+    private var timeoutReason: String {
+        "no complete answer within \(Int(request.timeout.rounded())) s (the limit for one request; set api_timeout in clouds.yaml or --timeout to change it)"
+    }
 
     func run() throws -> HTTPResponse {
         let url = request.url
@@ -66,14 +101,16 @@ struct HTTPExchange {
             entry = address.pointee.ai_next
             let fd = socket(address.pointee.ai_family, address.pointee.ai_socktype, address.pointee.ai_protocol)
             guard fd >= 0 else { continue }
-            // On Linux the send timeout also bounds connect().
-            var limit = timeval(tv_sec: Int(request.timeout), tv_usec: Int((request.timeout.truncatingRemainder(dividingBy: 1)) * 1e6))
+            // On Linux the send timeout also bounds connect(); reads and writes poll against the deadline.
+            let left = Double(millisecondsLeft()) / 1000
+            guard left > 0 else { close(fd); throw unreachable(timeoutReason) }
+            var limit = timeval(tv_sec: Int(left), tv_usec: Int(left.truncatingRemainder(dividingBy: 1) * 1e6))
             setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
             setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
             var one: Int32 = 1
             setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
             if Glibc.connect(fd, address.pointee.ai_addr, address.pointee.ai_addrlen) == 0 { return fd }
-            reason = errno == EINPROGRESS || errno == EAGAIN ? "no answer before the timeout" : "the connection was refused"
+            reason = errno == EINPROGRESS || errno == EAGAIN ? timeoutReason : "the connection was refused"
             close(fd)
         }
         throw unreachable(reason)
@@ -82,10 +119,11 @@ struct HTTPExchange {
     private func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            try waitReady(fd, events: Int16(POLLOUT))
+            let written = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
             if written < 0 {
-                if errno == EINTR { continue }
-                throw unreachable(errno == EAGAIN ? "no answer before the timeout" : "the connection was lost")
+                if errno == EINTR || errno == EAGAIN { continue }
+                throw unreachable("the connection was lost")
             }
             offset += written
         }
@@ -95,13 +133,17 @@ struct HTTPExchange {
         var result: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
-            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            try waitReady(fd, events: Int16(POLLIN))
+            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
             if count == 0 { return result }
             if count < 0 {
-                if errno == EINTR { continue }
-                throw unreachable(errno == EAGAIN ? "no answer before the timeout" : "the connection was lost")
+                if errno == EINTR || errno == EAGAIN { continue }
+                throw unreachable("the connection was lost")
             }
             result.append(contentsOf: buffer[0..<count])
+            guard result.count <= Self.maximumBodyBytes else {
+                throw unreachable("the answer was larger than \(Self.maximumBodyBytes >> 20) MiB, far more than any list needs")
+            }
         }
     }
 

@@ -39,6 +39,8 @@ public struct CloudConfig: Sendable, Equatable {
     public var verifyTLS: Bool
     /// Absolute path of the CA bundle to trust, when one is configured.
     public var cacert: String?
+    /// clouds.yaml's `api_timeout` (or `--timeout`): seconds one request may take, end to end.
+    public var apiTimeout: Double?
     public var identityAPIVersion: String
     /// Keyed by the service key the configuration used ("compute", "volume", "block_storage").
     public var serviceOverrides: [String: ServiceOverride]

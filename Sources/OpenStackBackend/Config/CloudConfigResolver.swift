@@ -62,8 +62,20 @@ struct CloudConfigResolver {
             cacert = path
         }
 
+        var apiTimeout: Double?
+        if let value = values["api_timeout"] {
+            guard let seconds = Double(value.text), seconds.isFinite, seconds > 0, seconds <= 3600 else {
+                throw CloudConfigError(
+                    .invalidValue,
+                    "The api_timeout \"\(value.text)\" set \(Self.where(value.origin)) is not a number of seconds "
+                        + "between 0 and 3600; change it to one, such as 30.",
+                    key: "api_timeout", origin: value.origin)
+            }
+            apiTimeout = seconds
+        }
+
         func text(_ key: String) -> String? { values[key]?.text }
-        return CloudConfig(
+        var config = CloudConfig(
             name: source.name, authType: authType, authURL: text("auth_url") ?? "",
             username: text("username"), userID: text("user_id"), password: text("password"),
             projectName: text("project_name"), projectID: text("project_id"),
@@ -76,6 +88,8 @@ struct CloudConfigResolver {
             regionName: region, interface: interface, verifyTLS: verify, cacert: cacert,
             identityAPIVersion: identityVersion, serviceOverrides: Self.serviceOverrides(values),
             sourceFile: source.origin?.file)
+        config.apiTimeout = apiTimeout
+        return config
     }
 
     /// openstacksdk's `_get_region`: an asked-for region must be one the cloud lists, if it lists any;
