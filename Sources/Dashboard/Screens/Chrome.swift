@@ -67,9 +67,16 @@ enum Chrome {
     static func drawStatusLine(_ state: AppState, y: Int, into painter: inout Painter) {
         let row = Rect(x: 0, y: y, width: state.size.width, height: 1)
         let (text, role): (String, ThemeRole)
-        if let since = state.staleSince {
-            let age = Int(state.now.timeIntervalSince(since))
-            text = " Data is stale (last good \(Format.clock(since)), \(age)s ago): \(state.lastError ?? "refresh failed")"
+        if state.staleSince != nil {
+            let error = state.lastError ?? "the refresh failed."
+            let reason = state.retryWaitsForUser ? retryByKey(error) : error
+            if let snapshot = state.snapshot {
+                // The last good data is the snapshot on screen (live or cached), as old as its reading.
+                let age = max(0, Int(state.now.timeIntervalSince(snapshot.takenAt)))
+                text = " Data is stale (last good \(Format.clock(snapshot.takenAt)), \(age)s ago): \(reason)"
+            } else {
+                text = " Nothing loaded from \(state.backend.endpoint): \(reason)"
+            }
             role = .statusStale
         } else if let notice = state.notice {
             text = " " + notice
@@ -89,6 +96,13 @@ enum Chrome {
         }
         painter.fill(row, role: role)
         painter.text(text, x: 0, y: y, width: row.width, role: role)
+    }
+
+    /// "…; check OS_PASSWORD, then press r to try again.": a failure nothing retries by itself.
+    static func retryByKey(_ sentence: String) -> String {
+        var text = sentence
+        while text.hasSuffix(".") { text.removeLast() }
+        return text + ", then press r to try again."
     }
 
     /// What the status line says when nothing else needs saying.
