@@ -17,6 +17,9 @@ public struct CloudSnapshot: Sendable, Equatable, Codable {
     public var floatingIPs: [FloatingIP]
     public var routers: [Router]
     public var ports: [Port]
+    /// Lists that could not be read this time: they hold what the last good read gave (or nothing),
+    /// and say why. Empty when every part answered.
+    public var staleParts: [StalePart]
     /// When the data was read from the backend.
     public var takenAt: Date
 
@@ -24,17 +27,17 @@ public struct CloudSnapshot: Sendable, Equatable, Codable {
                 pools: [StoragePool] = [], networks: [Network] = [], securityGroups: [SecurityGroup] = [],
                 quotas: [ProjectQuotas] = [], flavors: [Flavor] = [], keypairs: [Keypair] = [],
                 projects: [Project] = [], hypervisors: [Hypervisor] = [], floatingIPs: [FloatingIP] = [],
-                routers: [Router] = [], ports: [Port] = [], takenAt: Date = Date()) {
+                routers: [Router] = [], ports: [Port] = [], staleParts: [StalePart] = [], takenAt: Date = Date()) {
         self.instances = instances; self.images = images; self.volumes = volumes; self.pools = pools
         self.networks = networks; self.securityGroups = securityGroups; self.quotas = quotas
         self.flavors = flavors; self.keypairs = keypairs; self.projects = projects; self.hypervisors = hypervisors
         self.floatingIPs = floatingIPs; self.routers = routers; self.ports = ports
-        self.takenAt = takenAt
+        self.staleParts = staleParts; self.takenAt = takenAt
     }
 
     private enum CodingKeys: String, CodingKey {
         case instances, images, volumes, pools, networks, securityGroups, quotas, flavors, keypairs, projects
-        case hypervisors, floatingIPs, routers, ports, takenAt
+        case hypervisors, floatingIPs, routers, ports, staleParts, takenAt
     }
 
     /// Lists added after the first release are optional here, so a snapshot cached by an older
@@ -55,6 +58,7 @@ public struct CloudSnapshot: Sendable, Equatable, Codable {
         floatingIPs = try c.decodeIfPresent([FloatingIP].self, forKey: .floatingIPs) ?? []
         routers = try c.decodeIfPresent([Router].self, forKey: .routers) ?? []
         ports = try c.decodeIfPresent([Port].self, forKey: .ports) ?? []
+        staleParts = try c.decodeIfPresent([StalePart].self, forKey: .staleParts) ?? []
         takenAt = try c.decode(Date.self, forKey: .takenAt)
     }
 
@@ -62,5 +66,19 @@ public struct CloudSnapshot: Sendable, Equatable, Codable {
     public var instanceCountsByState: [(state: InstanceState, count: Int)] {
         let counts = Dictionary(grouping: instances, by: \.state).mapValues(\.count)
         return InstanceState.allCases.compactMap { state in counts[state].map { (state, $0) } }
+    }
+}
+
+/// One list of a snapshot that its service did not give this time (a service down while others answer).
+public struct StalePart: Sendable, Equatable, Codable {
+    /// What the list is, as people say it: "images", "volumes", "projects".
+    public var what: String
+    /// The one sentence of the failure.
+    public var reason: String
+    /// When this list was last read (nil: never, so it is empty).
+    public var lastGood: Date?
+
+    public init(what: String, reason: String, lastGood: Date? = nil) {
+        self.what = what; self.reason = reason; self.lastGood = lastGood
     }
 }

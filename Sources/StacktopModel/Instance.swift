@@ -36,9 +36,12 @@ public struct Instance: Sendable, Equatable, Codable, Identifiable {
         self.locked = locked
     }
 
-    /// Sum of the disks' capacities in GiB (what the Disk column shows).
+    /// The instance's own disks in GiB, what the Disk column shows: the root disk the flavor gives
+    /// (Nova), or the domain's disks (libvirt). Attached block-storage volumes are not counted; they
+    /// have their own size in the Volumes panel.
     public var diskGiB: Double {
-        disks.filter { $0.device == .disk }.reduce(0) { $0 + Double($1.capacityBytes ?? 0) } / 1_073_741_824
+        disks.filter { $0.device == .disk && $0.volumeID == nil }
+            .reduce(0) { $0 + Double($1.capacityBytes ?? 0) } / 1_073_741_824
     }
 
     /// Every address known on any interface, in interface order.
@@ -81,11 +84,14 @@ public struct InstanceDisk: Sendable, Equatable, Codable {
     public var capacityBytes: UInt64?
     public var bus: String?
     public var readOnly: Bool
+    /// Set for an attached block-storage volume (a Cinder volume on Nova): its id; `source` is then
+    /// the volume's name and `target` its device.
+    public var volumeID: String?
 
     public init(target: String, source: String? = nil, device: Device = .disk, format: String? = nil,
-                capacityBytes: UInt64? = nil, bus: String? = nil, readOnly: Bool = false) {
+                capacityBytes: UInt64? = nil, bus: String? = nil, readOnly: Bool = false, volumeID: String? = nil) {
         self.target = target; self.source = source; self.device = device; self.format = format
-        self.capacityBytes = capacityBytes; self.bus = bus; self.readOnly = readOnly
+        self.capacityBytes = capacityBytes; self.bus = bus; self.readOnly = readOnly; self.volumeID = volumeID
     }
 }
 

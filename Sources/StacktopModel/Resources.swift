@@ -42,14 +42,17 @@ public struct Volume: Sendable, Equatable, Codable, Identifiable {
     public var attachedTo: [String]
     public var project: String?
     public var bootable: Bool
+    /// The guest device of each attachment ("/dev/vdb"), in `attachedTo`'s order, where the backend says.
+    public var attachmentDevices: [String]?
 
     public init(id: String, name: String, sizeBytes: UInt64, allocationBytes: UInt64 = 0,
                 pool: String? = nil, path: String? = nil, format: String? = nil,
                 status: String = "available", attachedTo: [String] = [], project: String? = nil,
-                bootable: Bool = false) {
+                bootable: Bool = false, attachmentDevices: [String]? = nil) {
         self.id = id; self.name = name; self.sizeBytes = sizeBytes; self.allocationBytes = allocationBytes
         self.pool = pool; self.path = path; self.format = format; self.status = status
         self.attachedTo = attachedTo; self.project = project; self.bootable = bootable
+        self.attachmentDevices = attachmentDevices
     }
 }
 
@@ -84,24 +87,60 @@ public struct Network: Sendable, Equatable, Codable, Identifiable {
     public var project: String?
     public var shared: Bool
     public var external: Bool
+    /// Every port on the network as the network service counts them (Neutron: server, router, DHCP
+    /// and free ports); nil where ports are the instances' interfaces (libvirt).
+    public var portCount: Int?
 
     public init(id: String, name: String, bridge: String? = nil, forwardMode: String = "isolated",
                 active: Bool = true, autostart: Bool = false, subnets: [Subnet] = [],
-                project: String? = nil, shared: Bool = false, external: Bool = false) {
+                project: String? = nil, shared: Bool = false, external: Bool = false, portCount: Int? = nil) {
         self.id = id; self.name = name; self.bridge = bridge; self.forwardMode = forwardMode
         self.active = active; self.autostart = autostart; self.subnets = subnets; self.project = project
-        self.shared = shared; self.external = external
+        self.shared = shared; self.external = external; self.portCount = portCount
     }
 }
 
 public struct Subnet: Sendable, Equatable, Codable {
+    /// Neutron's subnet id; "" on a libvirt network, whose address ranges have none.
+    public var id: String
+    public var name: String
     public var cidr: String
     public var gateway: String?
+    /// The first range DHCP hands out (libvirt's `<dhcp><range>`; Neutron's first pool when DHCP is on).
     public var dhcpStart: String?
     public var dhcpEnd: String?
+    /// 4 or 6.
+    public var ipVersion: Int
+    public var dhcpEnabled: Bool
+    /// Every range addresses are allocated from, as "start-end".
+    public var allocationPools: [String]
 
-    public init(cidr: String, gateway: String? = nil, dhcpStart: String? = nil, dhcpEnd: String? = nil) {
+    public init(cidr: String, gateway: String? = nil, dhcpStart: String? = nil, dhcpEnd: String? = nil,
+                id: String = "", name: String = "", ipVersion: Int? = nil, dhcpEnabled: Bool? = nil,
+                allocationPools: [String]? = nil) {
+        self.id = id; self.name = name
         self.cidr = cidr; self.gateway = gateway; self.dhcpStart = dhcpStart; self.dhcpEnd = dhcpEnd
+        self.ipVersion = ipVersion ?? (cidr.contains(":") ? 6 : 4)
+        self.dhcpEnabled = dhcpEnabled ?? (dhcpStart != nil)
+        self.allocationPools = allocationPools ?? dhcpStart.flatMap { start in dhcpEnd.map { ["\(start)-\($0)"] } } ?? []
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, name, cidr, gateway, dhcpStart, dhcpEnd, ipVersion, dhcpEnabled, allocationPools
+    }
+
+    /// Snapshots cached before subnets had ids and pools still decode.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(cidr: try c.decode(String.self, forKey: .cidr),
+                  gateway: try c.decodeIfPresent(String.self, forKey: .gateway),
+                  dhcpStart: try c.decodeIfPresent(String.self, forKey: .dhcpStart),
+                  dhcpEnd: try c.decodeIfPresent(String.self, forKey: .dhcpEnd),
+                  id: try c.decodeIfPresent(String.self, forKey: .id) ?? "",
+                  name: try c.decodeIfPresent(String.self, forKey: .name) ?? "",
+                  ipVersion: try c.decodeIfPresent(Int.self, forKey: .ipVersion),
+                  dhcpEnabled: try c.decodeIfPresent(Bool.self, forKey: .dhcpEnabled),
+                  allocationPools: try c.decodeIfPresent([String].self, forKey: .allocationPools))
     }
 }
 
@@ -163,9 +202,13 @@ public struct Project: Sendable, Equatable, Codable, Identifiable {
     public var name: String
     public var description: String
     public var enabled: Bool
+    /// Instances in the project as the compute service counts them across all projects (an admin's
+    /// view); nil when only the listed instances are known.
+    public var instanceCount: Int?
 
-    public init(id: String, name: String, description: String = "", enabled: Bool = true) {
+    public init(id: String, name: String, description: String = "", enabled: Bool = true, instanceCount: Int? = nil) {
         self.id = id; self.name = name; self.description = description; self.enabled = enabled
+        self.instanceCount = instanceCount
     }
 }
 

@@ -20,6 +20,10 @@ public enum BackendError: Error, Sendable, Equatable, CustomStringConvertible {
     case locked(name: String)
     /// The cloud answered with an error; `reason` is its message made readable.
     case remote(what: String, status: Int, reason: String, requestID: String?)
+    /// The identity service refused the password or application credential (`reason` is the whole
+    /// sentence). Trying again with the same secret cannot help and counts towards a lockout, so
+    /// nothing retries it by itself (`stopsRetries`).
+    case credentialsRefused(reason: String)
 
     public var message: String {
         switch self {
@@ -38,7 +42,7 @@ public enum BackendError: Error, Sendable, Equatable, CustomStringConvertible {
             "The state store \(path) could not be used: \(reason). Move it aside or pass --state PATH to use another file."
         case .failed(let what, let reason):
             "\(what) failed: \(reason)."
-        case .refused(let reason):
+        case .refused(let reason), .credentialsRefused(let reason):
             reason
         case .quotaExceeded(let project, let resource, let limit, let inUse, let requested):
             "Quota exceeded for \(resource) in project \(project): \(inUse) of \(limit) in use and \(requested) more "
@@ -54,9 +58,15 @@ public enum BackendError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Refusals change nothing; the audit log records them as refused rather than failed.
     public var isRefusal: Bool {
         switch self {
-        case .readOnly, .unsupported, .refused, .quotaExceeded, .locked: true
+        case .readOnly, .unsupported, .refused, .quotaExceeded, .locked, .credentialsRefused: true
         default: false
         }
+    }
+
+    /// Retrying by itself would only repeat the refusal (and could lock the account): wait for the user.
+    public var stopsRetries: Bool {
+        if case .credentialsRefused = self { return true }
+        return false
     }
 
     /// The request id the cloud gave, for the audit log.

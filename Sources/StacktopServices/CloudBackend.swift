@@ -17,9 +17,13 @@ public struct BackendDescription: Sendable, Equatable {
     public var endpoint: String
     /// The project whose quotas the Overview shows first.
     public var currentProject: String?
+    /// What `rawDefinition` returns, as the raw view's title says it ("libvirt XML", "Nova server JSON").
+    public var rawDefinitionTitle: String
 
-    public init(kind: BackendKind, endpoint: String, currentProject: String? = nil) {
+    public init(kind: BackendKind, endpoint: String, currentProject: String? = nil,
+                rawDefinitionTitle: String = "libvirt XML") {
         self.kind = kind; self.endpoint = endpoint; self.currentProject = currentProject
+        self.rawDefinitionTitle = rawDefinitionTitle
     }
 }
 

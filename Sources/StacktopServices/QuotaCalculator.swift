@@ -11,7 +11,7 @@ public enum QuotaCalculator {
 
     private static let bytesPerGiB: UInt64 = 1 << 30
 
-    /// One `ProjectQuotas` per project, in the given order, with a usage for every `QuotaResource`
+    /// One `ProjectQuotas` per project, in the given order, with a usage for every resource a libvirt host counts
     /// in declaration order. Resources without a project count for nobody.
     /// - Instances: every defined instance, whatever its state (a shut-off domain still holds its
     ///   reservation in Nova too); cores and RAM sum their vCPUs and MiB.
@@ -37,7 +37,7 @@ public enum QuotaCalculator {
                 .securityGroupRules: ownGroups.reduce(0) { $0 + $1.rules.count },
                 .keypairs: keypairs.filter { $0.project == project }.count,
             ]
-            let usages = QuotaResource.allCases.map { resource in
+            let usages = QuotaResource.libvirtResources.map { resource in
                 QuotaUsage(resource: resource, used: used[resource] ?? 0,
                            limit: limits[project]?[resource] ?? defaults[resource] ?? -1)
             }

@@ -27,6 +27,8 @@ enum ListCommand {
         }
         let backend = opened.backend
         let snapshot = try runBlocking { try await backend.snapshot() }
+        // A script must not take a list with a part missing for the whole answer.
+        if let stale = snapshot.staleParts.first { throw PartialAnswer(part: stale) }
         let exportFormat = TableExport.Format(rawValue: format.rawValue) ?? .table
         return try TableExport.render(table, snapshot: snapshot, format: exportFormat, columns: columns, now: Date())
     }
@@ -37,7 +39,8 @@ enum ListCommand {
         case .instance: return .instances
         case .image: return .images
         case .volume: return .volumes
-        case .network, .subnet: return .networks
+        case .network: return .networks
+        case .subnet: return .subnets
         case .securityGroup, .securityGroupRule: return .securityGroups
         case .quota: return .quotas
         case .flavor: return .flavors
@@ -49,6 +52,12 @@ enum ListCommand {
         case .hypervisor: return .hypervisors
         }
     }
+}
+
+/// A list one of whose services did not answer: its sentence is the service's failure.
+struct PartialAnswer: Error, CustomStringConvertible {
+    let part: StalePart
+    var description: String { part.reason }
 }
 
 /// `stacktop render VIEW`: a screen drawn from the cell buffer into a file (screenshots, docs).
@@ -133,7 +142,7 @@ enum PlainOutput {
             .joined(separator: ", ") + "\n"
         if let quotas = snapshot.quotas.first(where: { $0.project == backend.description.currentProject }) ?? snapshot.quotas.first {
             out += "Quotas of \(quotas.project): " + quotas.usages.map { usage in
-                "\(usage.resource.label) \(usage.used)/\(usage.isUnlimited ? "unlimited" : String(usage.limit))"
+                "\(usage.resource.label) \(usage.resource.amount(usage.used))/\(usage.isUnlimited ? "unlimited" : usage.resource.amount(usage.limit))"
             }.joined(separator: ", ") + "\n"
         }
         out += "\n" + (try TableExport.render(.instances, snapshot: snapshot, format: .table, now: Date()))

@@ -89,8 +89,9 @@ final class DashboardRunner {
                 }
                 effects += state.handle(event)
                 if case .loadFailed = event {
-                    // Back off instead of hammering a backend that is down or overloaded.
-                    nextRefresh = Date().addingTimeInterval(
+                    // Back off instead of hammering a backend that is down or overloaded; refused
+                    // credentials are not sent again until the user presses r (a lockout counts tries).
+                    nextRefresh = state.retryWaitsForUser ? .distantFuture : Date().addingTimeInterval(
                         RetrySchedule.delay(afterFailures: state.failedRefreshes, refreshSeconds: options.refreshSeconds))
                 }
             }
@@ -301,7 +302,8 @@ final class DashboardRunner {
                 mailbox.post(.snapshotLoaded(snapshot, origin: .live))
                 if save { try? cache?.saveSnapshot(snapshot, for: endpoint) }
             } catch {
-                mailbox.post(.loadFailed(message: ErrorText.sentence(error)))
+                mailbox.post(.loadFailed(message: ErrorText.sentence(error),
+                                         waitsForUser: (error as? BackendError)?.stopsRetries ?? false))
             }
         }
     }

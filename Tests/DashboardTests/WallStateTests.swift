@@ -26,12 +26,20 @@ final class WallStateTests: XCTestCase {
         XCTAssertEqual(state.panel, .overview)
     }
 
+    func testRRefreshesAndChangesNothingElse() {
+        // After refused credentials nothing retries by itself; r is how the wall tries again.
+        var state = wallState(WallSettings(panels: [.overview, .instances], rotateSeconds: 10))
+        let before = state
+        XCTAssertEqual(state.handle(.key(.character("r"))), [.refresh])
+        XCTAssertEqual(state, before)
+    }
+
     func testEveryOtherKeyDoesNothing() {
         var keys: [Key] = (32...126).compactMap { UnicodeScalar($0).map { .character(Character($0)) } }
         keys += [.enter, .escape, .backspace, .delete, .up, .down, .home, .end, .pageUp, .pageDown, .function(5),
                  .ctrl("d"), .ctrl("r")]
         let harmless: Set<Key> = [.character("q"), .character("Q"), .character(" "), .character("p"),
-                                  .character("h"), .character("l")]
+                                  .character("h"), .character("l"), .character("r")]
         for key in keys where !harmless.contains(key) {
             var state = wallState(WallSettings(panels: [.overview, .instances], rotateSeconds: 10))
             let before = state

@@ -149,7 +149,8 @@ final class BackendSnapshotTests: XCTestCase {
         XCTAssertEqual(versionReads.count, 1)
         let auths = await transport.requests(.post, "/v3/auth/tokens")
         XCTAssertEqual(auths.count, 1)
-        XCTAssertEqual(backend.description, BackendDescription(kind: .openstack, endpoint: "testcloud", currentProject: "admin"))
+        XCTAssertEqual(backend.description, BackendDescription(kind: .openstack, endpoint: "testcloud", currentProject: "admin",
+                                                               rawDefinitionTitle: "Nova server JSON"))
     }
 
     func testEveryKindIsReadInParallelAndAssembledWithNames() async throws {
@@ -166,7 +167,7 @@ final class BackendSnapshotTests: XCTestCase {
              "visibility": "public", "owner": pid]]])
         await transport.on(.get, "/volumes/detail", json: ["volumes": [
             ["id": "v1", "name": "data", "size": 2, "status": "in-use", "bootable": "false",
-             "attachments": [["server_id": "s1"]]]]])
+             "attachments": [["server_id": "s1", "device": "/dev/vdb"]]]]])
         await transport.on(.get, "/v2.0/subnets", json: ["subnets": [
             ["id": "sn1", "name": "private-subnet", "network_id": "n1", "cidr": "10.0.0.0/24", "gateway_ip": "10.0.0.1",
              "enable_dhcp": true, "allocation_pools": [["start": "10.0.0.2", "end": "10.0.0.254"]], "ip_version": 4]]])
@@ -206,7 +207,12 @@ final class BackendSnapshotTests: XCTestCase {
         let instance = try XCTUnwrap(snapshot.instances.first)
         XCTAssertEqual(instance.image, "cirros")
         XCTAssertEqual(instance.project, "admin")
-        XCTAssertEqual(instance.disks.first { $0.source == "v1" }?.capacityBytes, 2 * 1_073_741_824)
+        // The attached volume by name, on the device Cinder names; it is not part of the Disk figure.
+        let attached = try XCTUnwrap(instance.disks.first { $0.volumeID == "v1" })
+        XCTAssertEqual(attached.source, "data")
+        XCTAssertEqual(attached.target, "vdb")
+        XCTAssertEqual(attached.capacityBytes, 2 * 1_073_741_824)
+        XCTAssertEqual(snapshot.staleParts, [])
         XCTAssertEqual(snapshot.images.first?.project, "admin")
         XCTAssertEqual(snapshot.volumes.first?.attachedTo, ["web"])
         XCTAssertEqual(snapshot.networks.first?.subnets.first?.cidr, "10.0.0.0/24")
@@ -266,16 +272,22 @@ final class BackendSnapshotTests: XCTestCase {
         XCTAssertEqual(read?.header("OpenStack-API-Version"), "compute 2.30")
     }
 
-    func testAServerListWithoutGlanceNamesImagesFromTheCachedNames() async throws {
+    func testAServerListNamesImagesFromGlanceWhateverTheCacheHolds() async throws {
         let transport = await BackendFixture.transport()
         await transport.on(.get, "/servers/detail", json: ["servers": [BackendFixture.server("s1", "a", image: "img-1"),
                                                                        BackendFixture.server("s2", "b", image: "img-2")]])
+        await transport.on(.get, "/v2/images", json: ["images": [
+            ["id": "img-1", "name": "cirros-0.6", "status": "active", "disk_format": "qcow2", "size": 1024,
+             "visibility": "public"]]])
+        await transport.on(.get, "/v3/projects", json: ["projects": [["id": BackendFixture.projectID, "name": "admin"]]])
         var options = OpenStackBackendOptions(parts: SnapshotParts.needed(for: .instance))
-        options.knownImageNames = ["img-1": "cirros"]
+        // A cache from an earlier run: one name out of date, one image since deleted.
+        options.knownImageNames = ["img-1": "cirros-old", "img-2": "gone"]
         let snapshot = try await BackendFixture.backend(transport, options).snapshot()
-        XCTAssertEqual(snapshot.instances.map(\.image), ["cirros", "img-2"])
-        let glance = await transport.requests(.get, "/v2/images")
-        XCTAssertEqual(glance.count, 0)
+        XCTAssertEqual(snapshot.instances.map(\.image), ["cirros-0.6", "img-2"])
+        XCTAssertEqual(snapshot.instances.map(\.project), ["admin", "admin"])
+        // The Disk figure is the flavor's root disk, whatever else is attached.
+        XCTAssertEqual(snapshot.instances.first?.diskGiB, 20)
     }
 
     func testProjectsFallBackToTheTokensProjectWhenListingIsForbidden() async throws {
@@ -337,11 +349,23 @@ final class BackendSnapshotTests: XCTestCase {
         XCTAssertEqual(count, 0)
     }
 
-    func testAServerListFailureIsTheSnapshotsErrorButAMissingServiceIsNot() async throws {
+    func testAFailedServerListIsAStalePartButAMissingServiceIsNot() async throws {
         let transport = await BackendFixture.transport()
         await transport.on(.get, "/v2/images", status: 403, json: ["message": "no"])
         await transport.on(.get, "/servers/detail", status: 500, headers: ["x-openstack-request-id": "req-9"],
                            json: ["computeFault": ["code": 500, "message": "Unexpected API Error"]])
+        let backend = BackendFixture.backend(transport, OpenStackBackendOptions(parts: [.servers, .images]))
+        let snapshot = try await backend.snapshot()
+        XCTAssertEqual(snapshot.staleParts, [StalePart(
+            what: "instances", reason: "Listing servers failed (HTTP 500): Unexpected API Error. Request id req-9.")])
+        XCTAssertEqual(snapshot.images, [])
+    }
+
+    func testWhenNothingAnswersTheRefreshFailsWithTheServerListsError() async throws {
+        let transport = await BackendFixture.transport()
+        await transport.on(.get, "/servers/detail", status: 500, headers: ["x-openstack-request-id": "req-9"],
+                           json: ["computeFault": ["code": 500, "message": "Unexpected API Error"]])
+        await transport.on(.get, "/v2/images", status: 503, json: ["message": "Glance is down"])
         let backend = BackendFixture.backend(transport, OpenStackBackendOptions(parts: [.servers, .images]))
         do {
             _ = try await backend.snapshot()

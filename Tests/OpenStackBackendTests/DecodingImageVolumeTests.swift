@@ -89,10 +89,15 @@ final class DecodingImageVolumeTests: XCTestCase {
         let limits = try CinderDecoder.limits(try Samples.data("cinder/limits/limits-show-response.json"), project: "p")
         XCTAssertEqual(limits.usages, [QuotaUsage(resource: .volumes, used: 0, limit: 10),
                                        QuotaUsage(resource: .gigabytes, used: 0, limit: 1000),
-                                       QuotaUsage(resource: .snapshots, used: 0, limit: 10)])
+                                       QuotaUsage(resource: .snapshots, used: 0, limit: 10),
+                                       QuotaUsage(resource: .backups, used: 0, limit: 10),
+                                       QuotaUsage(resource: .backupGigabytes, used: 0, limit: 1000)])
         let usage = try CinderDecoder.quotaSet(try Samples.data("cinder/quota_sets/quotas-show-usage-response.json"),
                                                project: "fake_tenant")
-        XCTAssertEqual(usage.usages.map(\.resource), [.volumes, .gigabytes, .snapshots])
+        XCTAssertEqual(usage.usages.map(\.resource), [.volumes, .gigabytes, .snapshots, .backups, .backupGigabytes,
+                                                       .perVolumeGigabytes, .volumeGroups])
+        XCTAssertEqual(usage[.gigabytes]?.resource.unit, "GiB")
+        XCTAssertEqual(usage[.perVolumeGigabytes]?.limit, -1)
         XCTAssertEqual(usage[.gigabytes]?.limit, 1000, "the per-type gigabytes___DEFAULT__ (-1) is not the total")
     }
 

@@ -10,7 +10,10 @@ final class DecodingNetworkTests: XCTestCase {
         XCTAssertEqual(privateSubnet.name, "private-subnet")
         XCTAssertEqual(privateSubnet.networkID, "db193ab3-96e3-4cb3-8fc5-05f4296d0324")
         XCTAssertEqual(privateSubnet.subnet, Subnet(cidr: "10.0.0.0/24", gateway: "10.0.0.1",
-                                                    dhcpStart: "10.0.0.2", dhcpEnd: "10.0.0.254"))
+                                                    dhcpStart: "10.0.0.2", dhcpEnd: "10.0.0.254",
+                                                    id: "08eae331-0402-425a-923c-34f7cfe39c1b", name: "private-subnet",
+                                                    ipVersion: 4, dhcpEnabled: true,
+                                                    allocationPools: ["10.0.0.2-10.0.0.254"]))
         XCTAssertTrue(privateSubnet.dhcpEnabled)
         XCTAssertEqual(privateSubnet.allocationPools, [AllocationPool(start: "10.0.0.2", end: "10.0.0.254")])
 
@@ -36,8 +39,10 @@ final class DecodingNetworkTests: XCTestCase {
         XCTAssertEqual(network.name, "private-network")
         XCTAssertTrue(network.shared)
         XCTAssertEqual(network.project, "demo")
-        XCTAssertEqual(network.subnets, [Subnet(cidr: "192.0.0.0/8", gateway: "192.0.0.1",
-                                                dhcpStart: "192.0.0.2", dhcpEnd: "192.255.255.254")])
+        XCTAssertEqual(network.subnets.map(\.cidr), ["192.0.0.0/8"])
+        XCTAssertEqual(network.subnets.first?.gateway, "192.0.0.1")
+        XCTAssertEqual(network.subnets.first?.allocationPools, ["192.0.0.2-192.255.255.254"])
+        XCTAssertEqual(network.subnets.first?.name, "my_subnet")
         let external = #"{"network": {"id": "e", "name": "public", "status": "ACTIVE", "router:external": true}}"#
         let decoded = try NeutronDecoder.network(Data(external.utf8))
         XCTAssertTrue(decoded.external)
@@ -55,7 +60,9 @@ final class DecodingNetworkTests: XCTestCase {
          "subnets_links": [{"href": "https://neutron.example/v2.0/subnets?marker=s", "rel": "next"}]}
         """
         let page = try NeutronDecoder.subnets(Data(json.utf8))
-        XCTAssertEqual(page.items.first?.subnet, Subnet(cidr: "10.1.0.0/24"))
+        XCTAssertEqual(page.items.first?.subnet, Subnet(cidr: "10.1.0.0/24", id: "s", ipVersion: 4, dhcpEnabled: false,
+                                                        allocationPools: ["10.1.0.2-10.1.0.9"]))
+        XCTAssertNil(page.items.first?.subnet.dhcpStart, "no DHCP range without DHCP; the pool is still listed")
         XCTAssertEqual(page.next, "https://neutron.example/v2.0/subnets?marker=s")
     }
 
@@ -121,7 +128,11 @@ final class DecodingNetworkTests: XCTestCase {
             try Samples.data("neutron/quota_details/quota-details-show-for-project-response.json"), project: "p")
         XCTAssertEqual(details.usages, [QuotaUsage(resource: .networks, used: 9, limit: 100),
                                         QuotaUsage(resource: .securityGroups, used: 3, limit: 10),
-                                        QuotaUsage(resource: .securityGroupRules, used: 10, limit: 100)])
+                                        QuotaUsage(resource: .securityGroupRules, used: 10, limit: 100),
+                                        QuotaUsage(resource: .subnets, used: 3, limit: 100),
+                                        QuotaUsage(resource: .ports, used: 21, limit: 500),
+                                        QuotaUsage(resource: .rbacPolicies, used: 4, limit: 10),
+                                        QuotaUsage(resource: .subnetPools, used: 2, limit: -1)])
         let plain = try NeutronDecoder.quotas(try Samples.data("neutron/quotas/quotas-list-for-project-response.json"),
                                               project: "p")
         XCTAssertEqual(plain[.networks], QuotaUsage(resource: .networks, used: 0, limit: 10))

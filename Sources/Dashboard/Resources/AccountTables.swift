@@ -7,21 +7,24 @@ extension ResourceTable {
         columns: [
             ColumnSpec("Project", key: "project", width: .flexible(min: 10, weight: 1)),
             ColumnSpec("Resource", key: "resource", width: .fixed(20)),
-            ColumnSpec("Used", key: "used", width: .fixed(8), alignRight: true),
-            ColumnSpec("Limit", key: "limit", width: .fixed(9), alignRight: true),
+            ColumnSpec("Used", key: "used", width: .fixed(10), alignRight: true),
+            ColumnSpec("Limit", key: "limit", width: .fixed(10), alignRight: true),
+            ColumnSpec("Unit", key: "unit", width: .fixed(5), priority: 4),
             ColumnSpec("Usage", key: "percent", width: .fixed(6), alignRight: true),
             ColumnSpec("Free", key: "free", width: .fixed(8), alignRight: true, priority: 1),
         ],
         rows: { snapshot in
             snapshot.quotas.flatMap { project in
                 project.usages.map { usage in
-                    let amount: (Int) -> FieldValue = { usage.resource == .ramMiB ? .mebibytes($0) : .integer($0) }
+                    // Amounts in the unit the API counts in ("5 GiB"); JSON keeps the number and says the unit.
+                    let amount: (Int) -> FieldValue = { .quantity($0, unit: usage.resource.unit) }
                     return TableRow.make(id: "\(project.project)/\(usage.resource.rawValue)", [
                         .text(project.project), .text(usage.resource.label), amount(usage.used),
                         usage.isUnlimited ? .text("unlimited") : amount(usage.limit),
+                        usage.resource.unit.isEmpty ? .missing : .text(usage.resource.unit),
                         usage.isUnlimited ? .missing : .text(Format.percent(usage.fraction)),
                         usage.remaining.map(amount) ?? .missing,
-                    ], roles: [nil, nil, nil, nil, GaugeThresholds.role(for: usage), nil])
+                    ], roles: [nil, nil, nil, nil, nil, GaugeThresholds.role(for: usage), nil])
                 }
             }
         },
@@ -29,8 +32,8 @@ extension ResourceTable {
             let parts = id.split(separator: "/", maxSplits: 1).map(String.init)
             guard parts.count == 2, let project = snapshot.quotas.first(where: { $0.project == parts[0] }) else { return nil }
             return [DetailSection("Quotas of \(project.project)", project.usages.map { usage in
-                let limit = usage.isUnlimited ? "unlimited" : "\(usage.limit)\(usage.resource.unit)"
-                return (usage.resource.label, "\(usage.used)\(usage.resource.unit) of \(limit)")
+                let limit = usage.isUnlimited ? "unlimited" : usage.resource.amount(usage.limit)
+                return (usage.resource.label, "\(usage.resource.amount(usage.used)) of \(limit)")
             })]
         })
 
@@ -101,7 +104,8 @@ extension ResourceTable {
             snapshot.projects.map { project in
                 TableRow.make(id: project.id, [
                     .text(project.name), .text(project.description), .flag(project.enabled),
-                    .integer(snapshot.instances.filter { $0.project == project.name }.count), .text(project.id),
+                    .integer(project.instanceCount ?? snapshot.instances.filter { $0.project == project.name }.count),
+                    .text(project.id),
                 ])
             }
         },
@@ -110,6 +114,7 @@ extension ResourceTable {
             return [DetailSection("Project", [
                 ("Name", project.name), ("ID", project.id), ("Description", project.description),
                 ("Enabled", project.enabled ? "yes" : "no"),
+                ("Instances", String(project.instanceCount ?? snapshot.instances.filter { $0.project == project.name }.count)),
             ])]
         })
 }

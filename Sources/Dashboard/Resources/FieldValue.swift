@@ -14,6 +14,8 @@ public enum FieldValue: Sendable, Equatable {
     case list([String])
     case state(InstanceState)
     case flag(Bool)
+    /// An amount in a unit ("5 GiB", "51200 MiB"; a bare number without one); JSON keeps the number.
+    case quantity(Int, unit: String)
     case missing
 
     /// How the value reads in a table cell. `now` makes ages deterministic in tests.
@@ -27,6 +29,7 @@ public enum FieldValue: Sendable, Equatable {
         case .list(let items): items.isEmpty ? "-" : items.joined(separator: ", ")
         case .state(let state): state.label
         case .flag(let b): b ? "yes" : "no"
+        case .quantity(let n, let unit): Format.quantity(n, unit: unit)
         case .missing: "-"
         }
     }
@@ -42,6 +45,7 @@ public enum FieldValue: Sendable, Equatable {
         case .list(let items): .array(items)
         case .state(let s): .string(s.rawValue)
         case .flag(let b): .bool(b)
+        case .quantity(let n, _): .number(Double(n))
         case .missing: .null
         }
     }
@@ -70,6 +74,7 @@ public enum FieldValue: Sendable, Equatable {
         case .list(let items): items.isEmpty ? .missing : .text(items.joined(separator: ","))
         case .state(let s): .number(Double(InstanceState.allCases.firstIndex(of: s) ?? 0))
         case .flag(let b): .number(b ? 1 : 0)
+        case .quantity(let n, _): .number(Double(n))
         case .missing: .missing
         }
     }

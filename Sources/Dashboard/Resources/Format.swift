@@ -10,6 +10,18 @@ public enum Format {
         return "\(mib)M"
     }
 
+    /// "220 GiB", "26.8 GiB" (RAM counted in MiB), "512 MiB", "10 KiB" of bytes, or a bare count.
+    public static func quantity(_ n: Int, unit: String) -> String {
+        switch unit {
+        case "": return String(n)
+        case "MiB" where abs(n) >= 1024:
+            let gib = Double(n) / 1024
+            return (gib == gib.rounded() ? String(Int(gib)) : oneDecimal(gib)) + " GiB"
+        case "bytes" where n >= 1024: return bytes(UInt64(n)).replacingOccurrences(of: "K", with: " KiB")
+        default: return "\(n) \(unit)"
+        }
+    }
+
     public static func bytes(_ bytes: UInt64) -> String {
         let units = ["B", "K", "M", "G", "T", "P"]
         var value = Double(bytes)

@@ -68,6 +68,12 @@ enum InstanceDetails {
             ("Security groups", i.securityGroups.isEmpty ? "-" : i.securityGroups.joined(separator: ", ")),
         ]))
         sections.append(DetailSection("Disks", i.disks.isEmpty ? [("-", "no disks")] : i.disks.map { disk in
+            if disk.volumeID != nil {
+                // "data-05 on /dev/vdb  1G": a block-storage volume, by name, where the guest sees it.
+                let device = disk.target == "volume" ? "an unknown device" : "/dev/" + disk.target
+                let size = disk.capacityBytes.map { "  " + Format.bytes($0) } ?? ""
+                return ("volume", (disk.source ?? disk.volumeID ?? "?") + " on " + device + size)
+            }
             let size = disk.capacityBytes.map { Format.bytes($0) } ?? "?"
             let parts = [disk.device.rawValue, disk.bus, disk.format, size, disk.readOnly ? "read-only" : nil]
             return (disk.target, parts.compactMap { $0 }.joined(separator: " ") + "  " + (disk.source ?? "(no source)"))

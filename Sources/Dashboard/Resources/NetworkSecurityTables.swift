@@ -15,7 +15,7 @@ extension ResourceTable {
         ],
         rows: { snapshot in
             snapshot.networks.map { network in
-                let ports = snapshot.instances.reduce(0) { count, instance in
+                let ports = network.portCount ?? snapshot.instances.reduce(0) { count, instance in
                     count + instance.interfaces.filter { $0.network == network.name }.count
                 }
                 let dhcp = network.subnets.compactMap { s in
@@ -31,11 +31,18 @@ extension ResourceTable {
         },
         details: { snapshot, id in
             guard let network = snapshot.networks.first(where: { $0.id == id }) else { return nil }
-            let ports: [(String, String)] = snapshot.instances.flatMap { instance in
-                instance.interfaces.filter { $0.network == network.name }.map { nic in
-                    (nic.mac, instance.name + "  " + (nic.addresses.isEmpty ? "no address" : nic.addresses.joined(separator: ", ")))
+            // Neutron's own ports when the backend has them (router, DHCP and free ports too), else the instances' NICs.
+            let neutronPorts = snapshot.ports.filter { $0.network == network.name || $0.network == network.id }
+            let ports: [(String, String)] = network.portCount != nil
+                ? neutronPorts.map { port in
+                    (port.macAddress, (port.device ?? (port.deviceOwner.isEmpty ? "free port" : port.deviceOwner)) + "  "
+                        + (port.fixedIPs.isEmpty ? "no address" : port.fixedIPs.joined(separator: ", ")))
                 }
-            }
+                : snapshot.instances.flatMap { instance in
+                    instance.interfaces.filter { $0.network == network.name }.map { nic in
+                        (nic.mac, instance.name + "  " + (nic.addresses.isEmpty ? "no address" : nic.addresses.joined(separator: ", ")))
+                    }
+                }
             return [
                 DetailSection("Network", [
                     ("Name", network.name), ("ID", network.id), ("Type", network.forwardMode),
@@ -43,11 +50,51 @@ extension ResourceTable {
                     ("Autostart", network.autostart ? "yes" : "no"), ("Project", network.project ?? "-"),
                 ]),
                 DetailSection("Subnets", network.subnets.isEmpty ? [("-", "no subnet")] : network.subnets.map { s in
-                    let dhcp = s.dhcpStart.map { "DHCP \($0)-\(s.dhcpEnd ?? "?")" } ?? "no DHCP"
-                    return (s.cidr, "gateway \(s.gateway ?? "-")  \(dhcp)")
+                    let dhcp = s.dhcpEnabled ? "DHCP " + (s.allocationPools.isEmpty ? "on" : s.allocationPools.joined(separator: ", ")) : "no DHCP"
+                    return (s.cidr, (s.name.isEmpty ? "" : s.name + "  ") + "gateway \(s.gateway ?? "-")  \(dhcp)")
                 }),
-                DetailSection("Ports", ports.isEmpty ? [("-", "no instance on this network")] : ports),
+                DetailSection("Ports", ports.isEmpty
+                              ? [("-", network.portCount != nil ? "no port on this network" : "no instance on this network")]
+                              : ports),
             ]
+        })
+
+    /// Every subnet of every network: Neutron's subnets, or a libvirt network's address ranges.
+    public static let subnets = ResourceTable(
+        kind: "subnet", title: "Subnets",
+        columns: [
+            ColumnSpec("Name", key: "name", width: .flexible(min: 10, weight: 2)),
+            ColumnSpec("Network", key: "network", width: .flexible(min: 10, weight: 2)),
+            ColumnSpec("CIDR", key: "cidr", width: .flexible(min: 14, weight: 1)),
+            ColumnSpec("IP version", key: "ip_version", width: .fixed(4), alignRight: true, priority: 2),
+            ColumnSpec("Gateway", key: "gateway", width: .flexible(min: 13, weight: 1), priority: 1),
+            ColumnSpec("DHCP", key: "dhcp", width: .fixed(4), priority: 2),
+            ColumnSpec("Allocation pools", key: "allocation_pools", width: .flexible(min: 16, weight: 2), priority: 3),
+            ColumnSpec("ID", key: "id", width: .flexible(min: 8, weight: 1), priority: 4),
+        ],
+        rows: { snapshot in
+            snapshot.networks.flatMap { network in
+                network.subnets.map { subnet in
+                    TableRow.make(id: SubnetRow.id(subnet, network), [
+                        .text(subnet.name.isEmpty ? subnet.cidr : subnet.name), .text(network.name), .text(subnet.cidr),
+                        .integer(subnet.ipVersion), subnet.gateway.map(FieldValue.text) ?? .missing,
+                        .flag(subnet.dhcpEnabled), .list(subnet.allocationPools), .text(SubnetRow.id(subnet, network)),
+                    ])
+                }
+            }
+        },
+        details: { snapshot, id in
+            for network in snapshot.networks {
+                guard let subnet = network.subnets.first(where: { SubnetRow.id($0, network) == id }) else { continue }
+                return [DetailSection("Subnet", [
+                    ("Name", subnet.name.isEmpty ? "-" : subnet.name), ("ID", SubnetRow.id(subnet, network)),
+                    ("Network", network.name), ("CIDR", subnet.cidr), ("IP version", String(subnet.ipVersion)),
+                    ("Gateway", subnet.gateway ?? "-"), ("DHCP", subnet.dhcpEnabled ? "yes" : "no"),
+                    ("Allocation pools", subnet.allocationPools.isEmpty ? "-" : subnet.allocationPools.joined(separator: ", ")),
+                    ("Project", network.project ?? "-"),
+                ])]
+            }
+            return nil
         })
 
     public static let securityGroups = ResourceTable(
@@ -97,5 +144,12 @@ enum RuleFormat {
         let remote = rule.remoteGroup.map { "group \($0)" } ?? rule.remoteCIDR ?? "any"
         return "\(rule.ethertype) \(rule.protocol ?? "any") port \(rule.portRangeLabel) "
             + (rule.direction == .ingress ? "from " : "to ") + remote
+    }
+}
+
+/// A libvirt address range has no id of its own: it is named by its network and CIDR.
+enum SubnetRow {
+    static func id(_ subnet: Subnet, _ network: Network) -> String {
+        subnet.id.isEmpty ? network.id + "/" + subnet.cidr : subnet.id
     }
 }

@@ -12,7 +12,11 @@ enum Chrome {
         if state.backend.kind == .demo { badges.append((" DEMO ", .badgeDemo)) }
         if state.readOnly { badges.append((" READ-ONLY ", .badgeReadonly)) }
         if state.origin == .cached { badges.append((" CACHED ", .badgeCached)) }
-        if state.staleSince != nil { badges.append((" STALE ", .statusStale)) }
+        if state.staleSince != nil {
+            badges.append((" STALE ", .statusStale))
+        } else if state.snapshot?.staleParts.isEmpty == false {
+            badges.append((" PARTLY STALE ", .statusStale))
+        }
         let badgeWidth = badges.reduce(0) { $0 + DisplayWidth.of($1.0) + 1 }
         x = painter.text(" " + where_, x: x, y: row.y, width: max(0, row.width - x - badgeWidth - 1), role: .statusBar)
         var bx = row.width - badgeWidth
@@ -67,13 +71,23 @@ enum Chrome {
     static func drawStatusLine(_ state: AppState, y: Int, into painter: inout Painter) {
         let row = Rect(x: 0, y: y, width: state.size.width, height: 1)
         let (text, role): (String, ThemeRole)
-        if let since = state.staleSince {
-            let age = Int(state.now.timeIntervalSince(since))
-            text = " Data is stale (last good \(Format.clock(since)), \(age)s ago): \(state.lastError ?? "refresh failed")"
+        if state.staleSince != nil {
+            let error = state.lastError ?? "the refresh failed."
+            let reason = state.retryWaitsForUser ? retryByKey(error) : error
+            if let snapshot = state.snapshot {
+                // The last good data is the snapshot on screen (live or cached), as old as its reading.
+                let age = max(0, Int(state.now.timeIntervalSince(snapshot.takenAt)))
+                text = " Data is stale (last good \(Format.clock(snapshot.takenAt)), \(age)s ago): \(reason)"
+            } else {
+                text = " Nothing loaded from \(state.backend.endpoint): \(reason)"
+            }
             role = .statusStale
         } else if let notice = state.notice {
             text = " " + notice
             role = .statusBar
+        } else if let parts = state.snapshot?.staleParts, let first = parts.first {
+            text = " " + staleParts(parts, first: first)
+            role = .statusStale
         } else if let status = state.status {
             text = " " + status.text
             role = status.isError ? .statusError : .statusBar
@@ -89,6 +103,22 @@ enum Chrome {
         }
         painter.fill(row, role: role)
         painter.text(text, x: 0, y: y, width: row.width, role: role)
+    }
+
+    /// "Images are stale (last read 10:05:12): Listing images failed …": one service down, the rest live.
+    static func staleParts(_ parts: [StalePart], first: StalePart) -> String {
+        let names = parts.map(\.what)
+        let list = names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " and " + names.last!
+        let when = first.lastGood.map { "last read \(Format.clock($0))" } ?? "not read yet"
+        return list.prefix(1).uppercased() + list.dropFirst() + " \(parts.count == 1 ? "is" : "are") stale (\(when)); "
+            + "the rest is live: " + first.reason
+    }
+
+    /// "…; check OS_PASSWORD, then press r to try again.": a failure nothing retries by itself.
+    static func retryByKey(_ sentence: String) -> String {
+        var text = sentence
+        while text.hasSuffix(".") { text.removeLast() }
+        return text + ", then press r to try again."
     }
 
     /// What the status line says when nothing else needs saying.

@@ -29,7 +29,8 @@ public enum DashboardView {
         case .details(let panel, let id, let scroll):
             DetailsScreen.draw(state, panel: panel, id: id, scroll: scroll, in: rect, into: &painter)
         case .raw(_, let name, let text, let scroll):
-            RawScreen.draw(name: name, text: text, scroll: scroll, in: rect, into: &painter)
+            RawScreen.draw(name: name, text: text, scroll: scroll, in: rect, into: &painter,
+                           title: "\(name) · \(state.backend.rawDefinitionTitle)")
         case .help(let context):
             HelpScreen.draw(state, context: context, in: rect, into: &painter)
         case .confirm(let pending):

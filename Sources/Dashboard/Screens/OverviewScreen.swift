@@ -103,9 +103,10 @@ enum OverviewScreen {
 
     /// "26.8G" of RAM, "40G" of storage, "12" of anything counted.
     static func amount(_ n: Int, of resource: QuotaResource) -> String {
-        switch resource {
-        case .ramMiB: Format.mebibytes(n)
-        case .gigabytes: "\(n)G"
+        switch resource.unit {
+        case "MiB": Format.mebibytes(n)
+        case "GiB": "\(n)G"
+        case "bytes": Format.bytes(UInt64(max(0, n)))
         default: String(n)
         }
     }

@@ -96,6 +96,9 @@ enum WallScreen {
             let good = wall.settings.hideClock
                 ? wall.lastUpdate.map { " Last good data \(Format.clock($0.addingTimeInterval(Double(wall.utcOffsetSeconds))))." } ?? ""
                 : ""
+            if state.retryWaitsForUser {
+                return ("STALE for \(age): \(Chrome.retryByKey(state.lastError ?? "the last refresh failed."))\(good)", .statusStale)
+            }
             return ("STALE for \(age), retrying by itself\(tries): \(state.lastError ?? "the last refresh failed.")\(good)",
                     .statusStale)
         }

@@ -7,7 +7,9 @@ public enum AppEvent: Sendable, Equatable {
     case key(Key)
     case resize(Size)
     case snapshotLoaded(CloudSnapshot, origin: DataOrigin)
-    case loadFailed(message: String)
+    /// A refresh failed. `waitsForUser`: retrying by itself cannot help (refused credentials), so the
+    /// dashboard waits for `r` instead of backing off and trying again.
+    case loadFailed(message: String, waitsForUser: Bool = false)
     case backend(BackendEvent)
     case rawDefinitionLoaded(id: String, text: String)
     case rawDefinitionFailed(id: String, message: String)

@@ -22,13 +22,14 @@ extension AppState {
             apply(snapshot)
             self.origin = origin
             if origin == .live {
-                staleSince = nil; lastError = nil; failedRefreshes = 0
+                staleSince = nil; lastError = nil; failedRefreshes = 0; retryWaitsForUser = false
                 wallRecordLive(snapshot, previous: previous, wasStaleSince: wasStaleSince)
             }
             return []
-        case .loadFailed(let message):
+        case .loadFailed(let message, let waitsForUser):
             lastError = message
             failedRefreshes += 1
+            retryWaitsForUser = waitsForUser
             wallRecordFailure(message, firstFailure: staleSince == nil)
             if staleSince == nil { staleSince = now }
             return []

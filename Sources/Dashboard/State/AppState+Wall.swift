@@ -42,6 +42,9 @@ extension AppState {
             wall.step(by: -1, now: now)
         case .ctrl("l"):
             return [.redrawAll]
+        case .character("r"):
+            // Harmless, and the only way on after refused credentials (nothing retries those by itself).
+            return [.refresh]
         default:
             return []
         }

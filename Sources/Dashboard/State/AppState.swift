@@ -91,6 +91,8 @@ public struct AppState: Sendable, Equatable {
     public var staleSince: Date?
     /// Refreshes that failed in a row (0 once one succeeds): the retry delay and the wall's banner.
     public var failedRefreshes = 0
+    /// The last failure cannot be cured by trying again (refused credentials): no retry until `r`.
+    public var retryWaitsForUser = false
     public var lastError: String?
     public var panel: Panel = .overview
     public var tables: [Panel: TableModel]

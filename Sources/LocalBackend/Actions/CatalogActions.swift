@@ -183,7 +183,7 @@ struct CatalogActions {
         for (key, value) in request.options.sorted(by: { $0.key < $1.key }) {
             guard let resource = QuotaResource.named(key) else {
                 throw BackendError.refused(reason: "Unknown quota \"\(key)\"; quotas are "
-                    + QuotaResource.allCases.map { "--" + $0.optionName }.joined(separator: ", ") + ".")
+                    + QuotaResource.libvirtResources.map { "--" + $0.optionName }.joined(separator: ", ") + ".")
             }
             guard let limit = Int(value), limit >= -1 else {
                 throw BackendError.refused(reason: "The \(resource.label) quota must be a whole number, or -1 for unlimited, not \"\(value)\".")
@@ -210,6 +210,6 @@ extension QuotaResource {
     public static func named(_ word: String) -> QuotaResource? {
         let normal = word.lowercased().replacingOccurrences(of: "_", with: "-")
         if normal == "vcpus" { return .cores }
-        return allCases.first { $0.optionName == normal }
+        return libvirtResources.first { $0.optionName == normal }
     }
 }

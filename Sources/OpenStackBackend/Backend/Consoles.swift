@@ -11,7 +11,7 @@ extension OpenStackCloudBackend: ConsoleAccess {
         let body = try JSONSerialization.data(withJSONObject: ["os-getConsoleOutput": ["length": max(1, maxBytes / 160)]])
         let response = try await client.send(.compute, "servers/\(Self.pathComponent(instanceID))/action", method: .post,
                                              body: body, headers: await compute.headers(),
-                                             what: "Reading the console log of \(instanceID)")
+                                             what: "Reading the console log of server \(await serverLabel(instanceID))")
         let text = try NovaDecoder.consoleOutput(response.body)
         return String(text.utf8.suffix(maxBytes).map { Character(UnicodeScalar($0)) })
     }
@@ -34,7 +34,7 @@ extension OpenStackCloudBackend: ConsoleAccess {
     /// `POST /servers/{id}/remote-consoles` (microversion 2.6+), else the older `os-getVNCConsole` action.
     func remoteConsole(instanceID: String, protocol: String, type: String) async throws -> RemoteConsole {
         let headers = await compute.headers()
-        let what = "Asking Nova for the \(`protocol`) console of \(instanceID)"
+        let what = "Asking Nova for the \(`protocol`) console of server \(await serverLabel(instanceID))"
         if let version = await compute.negotiated(), version >= Microversion(2, 6) {
             let body = try JSONSerialization.data(withJSONObject: ["remote_console": ["protocol": `protocol`, "type": type]])
             let response = try await client.send(.compute, "servers/\(Self.pathComponent(instanceID))/remote-consoles",

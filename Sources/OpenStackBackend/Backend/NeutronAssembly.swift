@@ -6,6 +6,8 @@ struct NeutronLists: Sendable {
     var floatingIPs: [NeutronFloatingIP] = []
     var routers: [NeutronRouter] = []
     var ports: [NeutronPort] = []
+    /// The port list was read (so a network with none really has none).
+    var portsRead = false
 }
 
 /// Turns Neutron's ids into the names people use: networks, servers and routers by name, a router's

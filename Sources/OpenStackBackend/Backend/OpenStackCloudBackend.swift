@@ -13,6 +13,8 @@ public final class OpenStackCloudBackend: CloudReader, CloudMutator {
     private let endpointName: String
     /// The token's project name, known after the first authentication.
     private let projectName: Mutex<String?>
+    /// Each list as last read, to stand in (marked stale) while its service fails.
+    let lastGood = LastGoodParts()
 
     /// - Parameter cloudName: shown as the endpoint; the auth URL is shown when nil.
     public init(credentials: KeystoneCredentials, cloudName: String?, transport: any HTTPTransport,
@@ -47,7 +49,8 @@ public final class OpenStackCloudBackend: CloudReader, CloudMutator {
     private static func cloudName(_ cloud: CloudConfig) -> String? { cloud.sourceFile == nil ? nil : cloud.name }
 
     public var description: BackendDescription {
-        BackendDescription(kind: .openstack, endpoint: endpointName, currentProject: projectName.withLock { $0 })
+        BackendDescription(kind: .openstack, endpoint: endpointName, currentProject: projectName.withLock { $0 },
+                           rawDefinitionTitle: "Nova server JSON")
     }
 
     // MARK: Reading
@@ -59,53 +62,83 @@ public final class OpenStackCloudBackend: CloudReader, CloudMutator {
         if let name = project?.name { projectName.withLock { $0 = name } }
         let parts = options.parts
         let fetch = self.fetch
+        // Admins see every project: their instance counts come from one listing across projects.
+        let countAllProjects = parts.contains(.projects) && token.roleNames.contains { $0.lowercased() == "admin" }
 
-        async let servers = parts.contains(.servers) ? fetch.serverList() : []
+        // Each list is read on its own: a service that fails leaves its lists stale, not the snapshot.
+        async let servers = PartRead.attempt(parts.contains(.servers)) { try await fetch.serverList() }
         async let flavors = flavorList(parts)
         async let keypairs = optional(parts, .keypairs) { try await fetch.keypairs(project: project?.name) }
         async let images = optional(parts, .images) { try await fetch.images() }
         async let volumes = optional(parts, .volumes) { try await fetch.volumes() }
-        async let networks = parts.contains(.networks)
-            ? (try await ResourceFetch.optional { try await fetch.networks() } ?? NetworkList()) : NetworkList()
+        async let networks = PartRead.attempt(parts.contains(.networks)) {
+            try await ResourceFetch.optional { try await fetch.networks() } ?? NetworkList()
+        }
         async let floatingIPs = optional(parts, .floatingIPs) { try await fetch.floatingIPs() }
         async let routers = optional(parts, .routers) { try await fetch.routers() }
         async let ports = optional(parts, .ports) { try await fetch.ports() }
         async let groups = optional(parts, .securityGroups) { try await fetch.securityGroups() }
-        async let projects = parts.contains(.projects) ? fetch.projects(tokenProject: project) : []
+        async let projects = PartRead.attempt(parts.contains(.projects)) { try await fetch.projects(tokenProject: project) }
+        async let counts = PartRead.attempt(countAllProjects) {
+            try await ResourceFetch.optional { try await fetch.instanceCountsByProject() }
+        }
         async let hypervisors = optional(parts, .hypervisors) { try await fetch.hypervisors() }
-        async let quotas: [ProjectQuotas] = parts.contains(.quotas) && project != nil
-            ? [fetch.quotas(projectID: project!.id, projectName: project!.name ?? project!.id)] : []
+        async let quotas = PartRead.attempt(parts.contains(.quotas) && project != nil) {
+            [try await fetch.quotas(projectID: project!.id, projectName: project!.name ?? project!.id)]
+        }
 
-        let network = try await networks
+        var parts_ = SnapshotPartsRead(lastGood: lastGood)
+        let serverList = parts_.take(await servers, "instances", empty: [])
+        let flavorList = parts_.take(await flavors, "flavors", empty: [])
+        let keypairRead = await keypairs
+        let keypairList = parts_.take(keypairRead, "key pairs", empty: [])
+        let imageList = parts_.take(await images, "images", empty: [])
+        let volumeList = parts_.take(await volumes, "volumes", empty: [])
+        let network = parts_.take(await networks, "networks", empty: NetworkList())
+        let ipList = parts_.take(await floatingIPs, "floating IPs", empty: [])
+        let routerList = parts_.take(await routers, "routers", empty: [])
+        let portRead = await ports
+        let portList = parts_.take(portRead, "ports", empty: [])
+        let groupList = parts_.take(await groups, "security groups", empty: [])
+        let projectList = parts_.take(await projects, "projects", empty: [])
+        let countsRead = await counts
+        let countList = parts_.take(countsRead, "instance counts of projects", empty: nil)
+        let hypervisorList = parts_.take(await hypervisors, "hypervisors", empty: [])
+        let quotaList = parts_.take(await quotas, "quotas", empty: [])
+        try parts_.throwIfNothingAnswered()
+
         return SnapshotAssembly.assemble(
-            servers: try await servers, flavors: try await flavors, keypairs: try await keypairs,
-            images: try await images, volumes: try await volumes, networks: network.networks,
-            securityGroups: try await groups, projects: try await projects, quotas: try await quotas,
-            hypervisors: try await hypervisors,
-            neutron: NeutronLists(subnets: network.subnets, floatingIPs: try await floatingIPs,
-                                  routers: try await routers, ports: try await ports),
-            knownImageNames: options.knownImageNames, takenAt: Date())
+            servers: serverList, flavors: flavorList, keypairs: keypairList, keypairsRead: keypairRead.wasRead,
+            images: imageList, volumes: volumeList, networks: network.networks,
+            securityGroups: groupList, projects: projectList, quotas: quotaList,
+            hypervisors: hypervisorList,
+            neutron: NeutronLists(subnets: network.subnets, floatingIPs: ipList, routers: routerList, ports: portList,
+                                  portsRead: portRead.wasRead || parts_.hasLastGood("ports")),
+            // Glance's names whenever Glance is read: a cached name may be of an image renamed or gone.
+            knownImageNames: parts.contains(.images) ? [:] : options.knownImageNames, instanceCountsByProjectID: countList ?? nil,
+            staleParts: parts_.stale, takenAt: Date())
     }
 
     /// Flavors are read when asked for, and also when servers do not embed them (before 2.47).
-    private func flavorList(_ parts: SnapshotParts) async throws -> [Flavor] {
-        if parts.contains(.flavors) { return try await fetch.flavors() }
-        guard parts.contains(.servers) else { return [] }
+    private func flavorList(_ parts: SnapshotParts) async -> PartRead<[Flavor]> {
+        if parts.contains(.flavors) { return await PartRead.attempt(true) { try await fetch.flavors() } }
+        guard parts.contains(.servers) else { return .skipped }
         let version = await compute.negotiated()
-        if let version, version >= ComputeVersion.embeddedFlavors { return [] }
-        return try await ResourceFetch.optional { try await fetch.flavors() } ?? []
+        if let version, version >= ComputeVersion.embeddedFlavors { return .skipped }
+        return await PartRead.attempt(true) { try await ResourceFetch.optional { try await fetch.flavors() } ?? [] }
     }
 
+    /// A list the service may not offer (missing from the catalog, forbidden): then it is empty, not stale.
     private func optional<T: Sendable>(_ parts: SnapshotParts, _ part: SnapshotParts,
-                                       _ body: () async throws -> [T]) async throws -> [T] {
-        guard parts.contains(part) else { return [] }
-        return try await ResourceFetch.optional(body) ?? []
+                                       _ body: @Sendable () async throws -> [T]) async -> PartRead<[T]> {
+        await PartRead.attempt(parts.contains(part)) { try await ResourceFetch.optional(body) ?? [] }
     }
 
     /// The server as Nova describes it, pretty-printed.
     public func rawDefinition(instanceID: String) async throws -> String {
         let response = try await client.send(.compute, "servers/\(Self.pathComponent(instanceID))",
-                                             headers: await compute.headers(), what: "Reading server \(instanceID)")
+                                             headers: await compute.headers(),
+                                             what: "Reading server \(await serverLabel(instanceID))")
         guard let object = try? JSONSerialization.jsonObject(with: response.body),
               let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
         else { return String(decoding: response.body, as: UTF8.self) }
@@ -115,6 +148,11 @@ public final class OpenStackCloudBackend: CloudReader, CloudMutator {
     /// No push events from a remote cloud: the dashboard's timer refresh covers changes.
     public func events() -> AsyncStream<BackendEvent> {
         AsyncStream { $0.finish() }
+    }
+
+    /// The server's name from the last listing (people know servers by name), else its id.
+    func serverLabel(_ id: String) async -> String {
+        await fetch.servers.name(of: id) ?? id
     }
 
     static func pathComponent(_ text: String) -> String {

@@ -35,6 +35,16 @@ struct ResourceFetch: Sendable {
         return await servers.merge(changed: list.filter { !deleted.contains($0.id) }, deletedIDs: deleted, readAt: at)
     }
 
+    /// Servers per project id across every project (an admin's view; others see their own project).
+    func instanceCountsByProject() async throws -> [String: Int] {
+        let list = try await client.listAll(.compute, "servers/detail", query: [URLQueryItem(name: "all_tenants", value: "1")],
+                                            headers: await compute.headers(), limit: limit,
+                                            what: "Counting servers in every project") { body, _ in
+            try NovaDecoder.servers(body)
+        }
+        return Dictionary(grouping: list.compactMap(\.project), by: { $0 }).mapValues(\.count)
+    }
+
     func flavors() async throws -> [Flavor] {
         try await client.listAll(.compute, "flavors/detail", headers: await compute.headers(), limit: limit,
                                  what: "Listing flavors") { body, _ in try NovaDecoder.flavors(body) }
@@ -152,27 +162,45 @@ struct ResourceFetch: Sendable {
 
     // MARK: Quotas
 
-    /// Nova and Cinder limits and Neutron quota details merged into one set; a service that refuses
-    /// or is missing just leaves its gauges out.
+    /// Every quota the three services report, with what is in use, read from the same APIs as
+    /// `openstack quota show --usage`: Nova's and Cinder's quota sets with usage and Neutron's quota
+    /// details. Where a quota set is refused, the absolute limits stand in; a service that refuses or is
+    /// missing leaves its gauges out.
     func quotas(projectID: String, projectName: String) async throws -> ProjectQuotas {
+        let project = OpenStackCloudBackend.pathComponent(projectID)
         async let nova = Self.optional {
-            try NovaDecoder.limits(try await client.send(.compute, "limits", headers: await compute.headers(),
-                                                          what: "Reading compute limits").body, project: projectName)
+            if let set = try await Self.orFallBack({
+                try NovaDecoder.quotaSet(try await client.send(.compute, "os-quota-sets/\(project)/detail",
+                                                               headers: await compute.headers(),
+                                                               what: "Reading compute quotas").body, project: projectName)
+            }) { return set }
+            return try NovaDecoder.limits(try await client.send(.compute, "limits", headers: await compute.headers(),
+                                                                 what: "Reading compute limits").body, project: projectName)
         }
         async let cinder = Self.optional {
-            try CinderDecoder.limits(try await client.send(.blockStorage, "limits", what: "Reading volume limits").body,
-                                     project: projectName)
+            if let set = try await Self.orFallBack({
+                try CinderDecoder.quotaSet(try await client.send(.blockStorage, "os-quota-sets/\(project)",
+                                                                 query: [URLQueryItem(name: "usage", value: "true")],
+                                                                 what: "Reading volume quotas").body, project: projectName)
+            }) { return set }
+            return try CinderDecoder.limits(try await client.send(.blockStorage, "limits", what: "Reading volume limits").body,
+                                            project: projectName)
         }
         async let neutron = Self.optional {
-            try NeutronDecoder.quotas(try await client.send(.network, "v2.0/quotas/\(projectID)/details",
+            try NeutronDecoder.quotas(try await client.send(.network, "v2.0/quotas/\(project)/details",
                                                             what: "Reading network quotas").body, project: projectName)
         }
         var byResource: [QuotaResource: QuotaUsage] = [:]
-        // Neutron last: it is the authority for security groups, which old Nova limits also report.
+        // Neutron last: it is the authority for security groups, which old Nova quota sets also report.
         for set in [try await nova, try await cinder, try await neutron].compactMap({ $0 }) {
             for usage in set.usages { byResource[usage.resource] = usage }
         }
         return ProjectQuotas(project: projectName, usages: QuotaResource.allCases.compactMap { byResource[$0] })
+    }
+
+    /// nil when the read failed for any reason but refused credentials, so an older API can stand in.
+    static func orFallBack<T: Sendable>(_ body: () async throws -> T) async throws -> T? {
+        do { return try await body() } catch let error as BackendError where !error.stopsRetries { return nil }
     }
 
     /// nil when the service is not in the catalog, forbids it or has no such API; other errors pass.

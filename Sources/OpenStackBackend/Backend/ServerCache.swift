@@ -38,6 +38,10 @@ actor ServerCache {
         return servers
     }
 
+    func name(of id: String) -> String? {
+        servers.first { $0.id == id }?.name
+    }
+
     func forget() {
         since = nil
         servers = []

@@ -24,17 +24,19 @@ public struct SnapshotParts: OptionSet, Sendable, Hashable {
                                             .securityGroups, .projects, .quotas, .hypervisors,
                                             .floatingIPs, .routers, .ports]
 
-    /// What the list of `kind` draws from, with what names its columns need. Instances leave Glance
-    /// out: a second service validating a fresh token costs about a third of a second, so image names
-    /// come from `OpenStackBackendOptions.knownImageNames` (the cached snapshot) instead.
+    /// What the list of `kind` draws from, with what names its columns need. Instances read Glance
+    /// and Keystone too, so image and project names are the services' own whatever the cache holds
+    /// (correctness over the cost of two more token validations); networks read ports for their
+    /// counts; quotas read key pairs, whose use Nova does not count.
     public static func needed(for kind: ResourceKind) -> SnapshotParts {
         switch kind {
-        case .instance: [.servers]
+        case .instance: [.servers, .images, .projects]
         case .image: [.images]
         case .volume: [.volumes, .servers, .projects]
-        case .network, .subnet: [.networks]
+        case .network: [.networks, .ports]
+        case .subnet: [.networks]
         case .securityGroup, .securityGroupRule: [.securityGroups, .servers, .projects]
-        case .quota: [.quotas]
+        case .quota: [.quotas, .keypairs]
         case .flavor: [.flavors, .servers]
         case .keypair: [.keypairs]
         case .project: [.projects, .servers]

@@ -66,6 +66,8 @@ public enum CinderDecoder {
             .volumes: ("maxTotalVolumes", "totalVolumesUsed"),
             .gigabytes: ("maxTotalVolumeGigabytes", "totalGigabytesUsed"),
             .snapshots: ("maxTotalSnapshots", "totalSnapshotsUsed"),
+            .backups: ("maxTotalBackups", "totalBackupsUsed"),
+            .backupGigabytes: ("maxTotalBackupGigabytes", "totalBackupGigabytesUsed"),
         ])
     }
 
@@ -76,7 +78,8 @@ public enum CinderDecoder {
         struct Body: Decodable { var quota_set: [String: WireQuotaValue] }
         let body = try WireDecoder.decode(Body.self, from: data, service: service, path: path)
         return ProjectQuotas(project: project, usages: QuotaMapping.usages(body.quota_set, keys: [
-            .volumes: "volumes", .gigabytes: "gigabytes", .snapshots: "snapshots",
+            .volumes: "volumes", .gigabytes: "gigabytes", .snapshots: "snapshots", .backups: "backups",
+            .backupGigabytes: "backup_gigabytes", .perVolumeGigabytes: "per_volume_gigabytes", .volumeGroups: "groups",
         ]))
     }
 }
@@ -114,16 +117,21 @@ private struct WireVolume: Decodable {
         case tenantID = "os-vol-tenant-attr:tenant_id", host = "os-vol-host-attr:host"
     }
 
-    struct WireAttachment: Decodable { var server_id: String? }
+    struct WireAttachment: Decodable {
+        var server_id: String?
+        var device: String?
+    }
 
     func volume(_ serverNames: [String: String], _ projectNames: [String: String]) -> Volume {
-        let servers = (attachments ?? []).compactMap(\.server_id).map { serverNames[$0] ?? $0 }
+        let attached = (attachments ?? []).filter { $0.server_id != nil }
+        let servers = attached.compactMap(\.server_id).map { serverNames[$0] ?? $0 }
         // Horizon shows an unnamed volume by its id; so does stacktop.
         let shownName = name.flatMap { $0.isEmpty ? nil : $0 } ?? id
         // "host@backend#pool": the part after '#' is the storage pool, when an admin can see it.
         let pool = host.flatMap { $0.split(separator: "#", maxSplits: 1).dropFirst().first.map(String.init) }
         return Volume(id: id, name: shownName, sizeBytes: size * 1_073_741_824, pool: pool, status: status,
                       attachedTo: servers, project: tenantID.map { projectNames[$0] ?? $0 },
-                      bootable: bootable?.value ?? false)
+                      bootable: bootable?.value ?? false,
+                      attachmentDevices: attached.isEmpty ? nil : attached.map { $0.device ?? "" })
     }
 }

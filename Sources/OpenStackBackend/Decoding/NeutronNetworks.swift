@@ -61,7 +61,9 @@ public enum NeutronDecoder {
             let first = dhcp ? pools.first : nil
             return NeutronSubnet(id: wire.id, name: wire.name ?? "", networkID: wire.network_id,
                                  subnet: Subnet(cidr: wire.cidr, gateway: wire.gateway_ip,
-                                                dhcpStart: first?.start, dhcpEnd: first?.end),
+                                                dhcpStart: first?.start, dhcpEnd: first?.end, id: wire.id,
+                                                name: wire.name ?? "", ipVersion: wire.ip_version ?? 4,
+                                                dhcpEnabled: dhcp, allocationPools: pools.map { "\($0.start)-\($0.end)" }),
                                  dhcpEnabled: dhcp, ipVersion: wire.ip_version ?? 4,
                                  allocationPools: pools.map { AllocationPool(start: $0.start, end: $0.end) })
         }
@@ -75,6 +77,8 @@ public enum NeutronDecoder {
         let body = try WireDecoder.decode(Body.self, from: data, service: service, path: path)
         return ProjectQuotas(project: project, usages: QuotaMapping.usages(body.quota, keys: [
             .networks: "network", .securityGroups: "security_group", .securityGroupRules: "security_group_rule",
+            .subnets: "subnet", .ports: "port", .routers: "router", .floatingIPs: "floatingip",
+            .routerRoutes: "router_route", .rbacPolicies: "rbac_policy", .subnetPools: "subnetpool",
         ]))
     }
 }

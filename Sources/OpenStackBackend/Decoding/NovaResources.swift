@@ -65,6 +65,11 @@ extension NovaDecoder {
             .keypairs: ("maxTotalKeypairs", nil),
             .securityGroups: ("maxSecurityGroups", "totalSecurityGroupsUsed"),
             .securityGroupRules: ("maxSecurityGroupRules", nil),
+            .serverGroups: ("maxServerGroups", "totalServerGroupsUsed"),
+            .serverGroupMembers: ("maxServerGroupMembers", nil),
+            .metadataItems: ("maxServerMeta", nil),
+            .injectedFiles: ("maxPersonality", nil),
+            .injectedFileContentBytes: ("maxPersonalitySize", nil),
         ])
     }
 
@@ -76,6 +81,9 @@ extension NovaDecoder {
         return ProjectQuotas(project: project, usages: QuotaMapping.usages(body.quota_set, keys: [
             .instances: "instances", .cores: "cores", .ramMiB: "ram", .keypairs: "key_pairs",
             .securityGroups: "security_groups", .securityGroupRules: "security_group_rules",
+            .serverGroups: "server_groups", .serverGroupMembers: "server_group_members",
+            .metadataItems: "metadata_items", .injectedFiles: "injected_files",
+            .injectedFileContentBytes: "injected_file_content_bytes", .injectedFilePathBytes: "injected_file_path_bytes",
         ]))
     }
 

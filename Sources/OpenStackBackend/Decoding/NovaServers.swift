@@ -146,7 +146,7 @@ private struct WireServer: Decodable {
                                       capacityBytes: UInt64(rootGiB) * 1_073_741_824))
         }
         // Sizes of attached volumes live in Cinder; the backend fills them in when it has the volume list.
-        disks += (volumes ?? []).map { InstanceDisk(target: "volume", source: $0.id, device: .disk) }
+        disks += (volumes ?? []).map { InstanceDisk(target: "volume", source: $0.id, device: .disk, volumeID: $0.id) }
         var groups: [String] = []
         for group in securityGroups ?? [] where !groups.contains(group.name) { groups.append(group.name) }
         return Instance(

@@ -92,10 +92,10 @@ public actor KeystoneSession {
                                           reason: "the answer was not a Keystone v3 token; check that OS_AUTH_URL points at Keystone")
             }
         case 401:
-            throw BackendError.refused(reason: refusalSentence(credentials))
+            throw BackendError.credentialsRefused(reason: refusalSentence(credentials))
         case 404 where credentials.isApplicationCredential:
             // Keystone answers an unknown (or deleted) application credential with 404, not 401.
-            throw BackendError.refused(reason: refusalSentence(credentials, unknownCredential: true))
+            throw BackendError.credentialsRefused(reason: refusalSentence(credentials, unknownCredential: true))
         default:
             throw BackendError.remote(what: "Authenticating \(credentials.principal) with Keystone at "
                                         + endpointText(credentials.identityV3URL),

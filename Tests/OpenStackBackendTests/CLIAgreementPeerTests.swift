@@ -1,0 +1,235 @@
+import Foundation
+import XCTest
+@testable import OpenStackBackend
+import StacktopModel
+import StacktopServices
+
+/// Issue 11 on the real services: every list and count stacktop reads equals what the `openstack` CLI
+/// says on the same peer with the same credentials. Runs only with STACKTOP_OPENSTACK_PEER=1.
+final class CLIAgreementPeerTests: XCTestCase {
+    static let cli = "/tmp/ospeer/venv/bin/openstack"
+    private var directory = ""
+
+    override func setUpWithError() throws {
+        guard ProcessInfo.processInfo.environment["STACKTOP_OPENSTACK_PEER"] == "1" else {
+            throw XCTSkip("set STACKTOP_OPENSTACK_PEER=1 with the OpenStack peer running (start-peer.sh)")
+        }
+        guard FileManager.default.isExecutableFile(atPath: Self.cli) else { throw XCTSkip("no openstack CLI at \(Self.cli)") }
+        directory = NSTemporaryDirectory() + "stacktop-cli-peer-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() {
+        if !directory.isEmpty { try? FileManager.default.removeItem(atPath: directory) }
+    }
+
+    struct Account { let user: String; let password: String }
+    static let admin = Account(user: "admin", password: "secretadmin")
+    static let demo = Account(user: "demo", password: "demopass")
+
+    private func backend(_ account: Account, parts: SnapshotParts = .all) throws -> OpenStackCloudBackend {
+        let credentials = KeystoneCredentials(
+            authURL: URL(string: "http://127.0.0.1:5000/v3")!,
+            method: .password(user: .name(account.user), password: Secret(account.password), userDomain: .name("Default")),
+            project: ProjectScope(project: .name(account.user), domain: .name("Default")), region: "RegionOne",
+            interface: .public, timeout: 60)
+        return OpenStackCloudBackend(credentials: credentials, cloudName: "peer",
+                                     transport: PlainHTTPTransport(secure: URLSessionTransport()),
+                                     options: OpenStackBackendOptions(parts: parts))
+    }
+
+    /// The CLI's `-f json` answer, run with the account's OS_* variables (stderr dropped).
+    private func cli(_ account: Account, _ arguments: [String]) throws -> Any {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.cli)
+        process.arguments = arguments + ["-f", "json"]
+        process.environment = [
+            "PATH": "/usr/bin:/bin", "HOME": directory, "OS_AUTH_URL": "http://127.0.0.1:5000/v3",
+            "OS_IDENTITY_API_VERSION": "3", "OS_USERNAME": account.user, "OS_PASSWORD": account.password,
+            "OS_PROJECT_NAME": account.user, "OS_USER_DOMAIN_NAME": "Default", "OS_PROJECT_DOMAIN_NAME": "Default",
+            "OS_REGION_NAME": "RegionOne",
+        ]
+        let outPath = directory + "/cli-\(UUID().uuidString.prefix(6)).json"
+        FileManager.default.createFile(atPath: outPath, contents: nil)
+        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try out.close()
+        let data = try Data(contentsOf: URL(fileURLWithPath: outPath))
+        XCTAssertEqual(process.terminationStatus, 0, "openstack \(arguments.joined(separator: " ")) failed")
+        return try JSONSerialization.jsonObject(with: data)
+    }
+
+    private func rows(_ account: Account, _ arguments: [String]) throws -> [[String: Any]] {
+        try XCTUnwrap(try cli(account, arguments) as? [[String: Any]], "openstack \(arguments.joined(separator: " "))")
+    }
+
+    private func json(_ object: Any) throws -> Data { try JSONSerialization.data(withJSONObject: object) }
+
+    private func id(_ response: HTTPResponse, _ key: String) throws -> String {
+        let object = try JSONSerialization.jsonObject(with: response.body) as? [String: Any]
+        return try XCTUnwrap((object?[key] as? [String: Any])?["id"] as? String, "no \(key) id")
+    }
+
+    /// As demo: a network with a subnet (one pool), a router on it, a free port and two key pairs, so
+    /// every count below has something to count whatever else the peer holds.
+    private func seed(_ backend: OpenStackCloudBackend, tag: String) async throws -> [(ServiceType, String)] {
+        let client = backend.client
+        var made: [(ServiceType, String)] = []
+        for index in 1...2 {
+            let name = "cli-\(tag)-key\(index)"
+            _ = try await client.send(.compute, "os-keypairs", method: .post, body: try json(["keypair": [
+                "name": name, "public_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl peer"]]),
+                                      what: "Creating key pair")
+            made.append((.compute, "os-keypairs/\(name)"))
+        }
+        let network = try id(try await client.send(.network, "v2.0/networks", method: .post,
+                                                   body: try json(["network": ["name": "cli-\(tag)-net"]]),
+                                                   what: "Creating network"), "network")
+        let subnet = try id(try await client.send(.network, "v2.0/subnets", method: .post, body: try json(["subnet": [
+            "name": "cli-\(tag)-subnet", "network_id": network, "ip_version": 4, "cidr": "10.77.0.0/24",
+            "allocation_pools": [["start": "10.77.0.10", "end": "10.77.0.99"]]]]), what: "Creating subnet"), "subnet")
+        let router = try id(try await client.send(.network, "v2.0/routers", method: .post,
+                                                  body: try json(["router": ["name": "cli-\(tag)-router"]]),
+                                                  what: "Creating router"), "router")
+        _ = try await client.send(.network, "v2.0/routers/\(router)/add_router_interface", method: .put,
+                                  body: try json(["subnet_id": subnet]), what: "Attaching subnet")
+        let port = try id(try await client.send(.network, "v2.0/ports", method: .post,
+                                                body: try json(["port": ["name": "cli-\(tag)-port", "network_id": network]]),
+                                                what: "Creating port"), "port")
+        made += [(.network, "v2.0/ports/\(port)"), (.network, "router:\(router):\(subnet)"),
+                 (.network, "v2.0/routers/\(router)"), (.network, "v2.0/networks/\(network)")]
+        return made
+    }
+
+    private func clean(_ backend: OpenStackCloudBackend, _ made: [(ServiceType, String)]) async {
+        for (service, path) in made {
+            if path.hasPrefix("router:") {
+                let parts = path.split(separator: ":")
+                _ = try? await backend.client.send(.network, "v2.0/routers/\(parts[1])/remove_router_interface", method: .put,
+                                                   body: try? json(["subnet_id": String(parts[2])]), what: "Detaching subnet")
+            } else {
+                _ = try? await backend.client.send(service, path, method: .delete, what: "Cleaning up \(path)")
+            }
+        }
+    }
+
+    func testSubnetsPortsKeyPairsAndQuotasEqualTheCLIs() async throws {
+        let demo = try backend(Self.demo)
+        let made = try await seed(demo, tag: String(UUID().uuidString.prefix(6)).lowercased())
+        do {
+            let snapshot = try await demo.snapshot()
+            XCTAssertEqual(snapshot.staleParts, [])
+
+            // Subnets: ids, names, CIDRs and networks.
+            let cliSubnets = try rows(Self.demo, ["subnet", "list"])
+            let ours = snapshot.networks.flatMap { network in network.subnets.map { ($0, network) } }
+            XCTAssertEqual(Set(ours.map { "\($0.0.id) \($0.0.name) \($0.0.cidr) \($0.1.id)" }),
+                           Set(cliSubnets.map { "\($0["ID"]!) \($0["Name"]!) \($0["Subnet"]!) \($0["Network"]!)" }))
+            let pools = ours.first { $0.0.name.hasSuffix("-subnet") && $0.0.cidr == "10.77.0.0/24" }?.0.allocationPools
+            XCTAssertEqual(pools, ["10.77.0.10-10.77.0.99"])
+
+            // Ports of every network, as Neutron counts them (router interface and free port included).
+            for network in snapshot.networks {
+                let cliPorts = try rows(Self.demo, ["port", "list", "--network", network.id])
+                XCTAssertEqual(network.portCount, cliPorts.count, "ports of \(network.name)")
+                print("PEER ports of \(network.name): stacktop \(network.portCount ?? -1), openstack CLI \(cliPorts.count)")
+            }
+
+            // Key pairs and every quota the CLI shows with usage.
+            let keypairs = try rows(Self.demo, ["keypair", "list"])
+            XCTAssertEqual(snapshot.keypairs.count, keypairs.count)
+            let quotas = try XCTUnwrap(snapshot.quotas.first)
+            XCTAssertEqual(quotas[.keypairs]?.used, keypairs.count, "key pairs in use")
+            let cliQuotas = try rows(Self.demo, ["quota", "show", "--usage"])
+            let names: [String: QuotaResource] = [
+                "cores": .cores, "instances": .instances, "ram": .ramMiB, "floating_ips": .floatingIPs,
+                "networks": .networks, "security_group_rules": .securityGroupRules, "security_groups": .securityGroups,
+                "volumes": .volumes, "snapshots": .snapshots, "gigabytes": .gigabytes, "backups": .backups,
+                "groups": .volumeGroups, "ports": .ports, "rbac_policies": .rbacPolicies, "router_routes": .routerRoutes,
+                "routers": .routers, "subnets": .subnets, "subnet_pools": .subnetPools, "key-pairs": .keypairs,
+                "properties": .metadataItems, "server-group-members": .serverGroupMembers, "server-groups": .serverGroups,
+                "backup-gigabytes": .backupGigabytes, "per-volume-gigabytes": .perVolumeGigabytes,
+            ]
+            var compared: [String] = []
+            for row in cliQuotas {
+                guard let name = row["Resource"] as? String, let resource = names[name] else { continue }
+                let usage = try XCTUnwrap(quotas[resource], "stacktop has no \(resource.label) quota (CLI \(name))")
+                XCTAssertEqual(usage.limit, row["Limit"] as? Int, "limit of \(name)")
+                if let used = row["In Use"] as? Int { XCTAssertEqual(usage.used, used, "in use of \(name)") }
+                compared.append("\(name) \(usage.used)/\(usage.limit)")
+            }
+            print("PEER quotas equal to the CLI's: " + compared.joined(separator: ", "))
+            for resource in [QuotaResource.cores, .instances, .ramMiB, .volumes, .gigabytes, .floatingIPs, .routers, .ports,
+                             .subnets, .securityGroups, .securityGroupRules, .keypairs] {
+                XCTAssertNotNil(quotas[resource], "\(resource.label) is missing")
+            }
+            XCTAssertEqual(quotas[.gigabytes]?.resource.unit, "GiB")
+            XCTAssertEqual(quotas[.ramMiB]?.resource.unit, "MiB")
+        } catch {
+            await clean(demo, made)
+            throw error
+        }
+        await clean(demo, made)
+    }
+
+    func testServerListNamesAndAdminProjectCountsEqualTheCLIs() async throws {
+        let demo = try backend(Self.demo)
+        var built: PeerServerBuild.Built?
+        // One server in demo, unless the peer already has one there.
+        if try rows(Self.demo, ["server", "list"]).isEmpty {
+            let admin = try backend(Self.admin, parts: [.images, .flavors, .networks])
+            let catalog = try await admin.snapshot()
+            let image = try XCTUnwrap(catalog.images.first { $0.name == "fake-image" } ?? catalog.images.first)
+            let flavor = try XCTUnwrap(catalog.flavors.min { $0.ramMiB < $1.ramMiB })
+            let demoNetworks = try await backend(Self.demo, parts: [.networks]).snapshot().networks
+            let network = try XCTUnwrap(demoNetworks.first { !$0.external } ?? demoNetworks.first)
+            built = try await PeerServerBuild(backend: demo, poller: try backend(Self.demo, parts: [.servers]))
+                .create(name: "cli-agree-\(UUID().uuidString.prefix(6).lowercased())", imageID: image.id,
+                        flavorID: flavor.id, networkID: network.id)
+        }
+        defer {
+            if let built {
+                let cleanup = try? backend(Self.demo)
+                Task { _ = try? await cleanup?.client.send(.compute, "servers/\(built.id)", method: .delete, what: "Deleting") }
+            }
+        }
+
+        // `server list` as a one-shot reads it, with no cached names at all.
+        let servers = try await backend(Self.demo, parts: SnapshotParts.needed(for: .instance)).snapshot()
+        let cliServers = try rows(Self.demo, ["server", "list"])
+        XCTAssertEqual(Set(servers.instances.map { "\($0.id) \($0.name) \($0.image ?? "-")" }),
+                       Set(cliServers.map { "\($0["ID"]!) \($0["Name"]!) \(($0["Image"] as? String) ?? "-")" }))
+        XCTAssertTrue(servers.instances.allSatisfy { $0.project == "demo" }, "\(servers.instances.map(\.project))")
+        let flavors = try rows(Self.admin, ["flavor", "list"])
+        for instance in servers.instances {
+            let flavor = flavors.first { $0["Name"] as? String == instance.flavor }
+            XCTAssertEqual(instance.diskGiB, Double(flavor?["Disk"] as? Int ?? -1), "Disk of \(instance.name) is its flavor's")
+        }
+
+        // As admin, each project's instance count is Nova's across all projects.
+        let admin = try await backend(Self.admin, parts: SnapshotParts.needed(for: .project)).snapshot()
+        for project in admin.projects {
+            let cliCount = try rows(Self.admin, ["server", "list", "--project", project.id]).count
+            XCTAssertEqual(project.instanceCount, cliCount, "instances of \(project.name)")
+            print("PEER instances of project \(project.name): stacktop \(project.instanceCount ?? -1), openstack CLI \(cliCount)")
+        }
+        XCTAssertGreaterThanOrEqual(admin.projects.first { $0.name == "demo" }?.instanceCount ?? 0, 1)
+    }
+
+    func testARefusedPasswordIsOneRequestAndTyped() async throws {
+        let wrong = try backend(Account(user: "demo", password: "not-demopass"))
+        do {
+            _ = try await wrong.snapshot()
+            XCTFail("expected the refusal")
+        } catch let error as BackendError {
+            XCTAssertTrue(error.stopsRetries, error.message)
+            XCTAssertTrue(error.message.contains("user demo (project demo"), error.message)
+        }
+        let count = await wrong.session.authenticationCount
+        XCTAssertEqual(count, 0)
+    }
+}
