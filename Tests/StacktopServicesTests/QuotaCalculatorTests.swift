@@ -36,7 +36,7 @@ final class StoreQuotaCalculatorTests: XCTestCase {
                                            defaults: [.instances: 10, .cores: 20, .ramMiB: 51_200])
         XCTAssertEqual(quotas.map(\.project), ["web", "admin", "empty"])
         for project in quotas {
-            XCTAssertEqual(project.usages.map(\.resource), QuotaResource.allCases, "every resource, in order")
+            XCTAssertEqual(project.usages.map(\.resource), QuotaResource.libvirtResources, "every resource a host has, in order")
         }
         let web = quotas[0]
         XCTAssertEqual(web[.instances], QuotaUsage(resource: .instances, used: 3, limit: 4))
@@ -61,7 +61,7 @@ final class StoreQuotaCalculatorTests: XCTestCase {
     }
 
     func testOpenStackDefaultsCoverEveryResource() {
-        XCTAssertEqual(Set(QuotaCalculator.openStackDefaults.keys), Set(QuotaResource.allCases))
+        XCTAssertEqual(Set(QuotaCalculator.openStackDefaults.keys), Set(QuotaResource.libvirtResources))
         let quotas = QuotaCalculator.usage(projects: ["p"], instances: [], volumes: [], networks: [],
                                            securityGroups: [], keypairs: [], limits: [:])
         XCTAssertEqual(quotas[0][.instances]?.limit, 10)

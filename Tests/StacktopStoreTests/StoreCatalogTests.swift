@@ -100,7 +100,7 @@ final class StoreCatalogTests: XCTestCase {
         XCTAssertEqual(web[.instances], 3)
         XCTAssertEqual(web[.ramMiB], -1)
         XCTAssertEqual(web[.cores], 20)
-        XCTAssertEqual(web.count, QuotaResource.allCases.count, "every resource has a limit")
+        XCTAssertEqual(web.count, QuotaResource.libvirtResources.count, "every resource a host has has a limit")
         XCTAssertEqual(try store.quotaLimits(project: "admin")[.instances], 15)
 
         try store.clearQuotaLimit(for: .instances, project: "web")
