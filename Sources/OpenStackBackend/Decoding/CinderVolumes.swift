@@ -77,10 +77,11 @@ public enum CinderDecoder {
                                 path: String = "/os-quota-sets/{project}") throws(DecodingFailure) -> ProjectQuotas {
         struct Body: Decodable { var quota_set: [String: WireQuotaValue] }
         let body = try WireDecoder.decode(Body.self, from: data, service: service, path: path)
-        return ProjectQuotas(project: project, usages: QuotaMapping.usages(body.quota_set, keys: [
+        return ProjectQuotas(project: project, usages: try QuotaMapping.usages(body.quota_set, keys: [
             .volumes: "volumes", .gigabytes: "gigabytes", .snapshots: "snapshots", .backups: "backups",
             .backupGigabytes: "backup_gigabytes", .perVolumeGigabytes: "per_volume_gigabytes", .volumeGroups: "groups",
-        ]))
+        ], service: service,
+                                                                               path: path, container: "quota_set"))
     }
 }
 

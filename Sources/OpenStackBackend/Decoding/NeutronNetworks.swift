@@ -75,11 +75,12 @@ public enum NeutronDecoder {
                               path: String = "/v2.0/quotas/{project}/details") throws(DecodingFailure) -> ProjectQuotas {
         struct Body: Decodable { var quota: [String: WireQuotaValue] }
         let body = try WireDecoder.decode(Body.self, from: data, service: service, path: path)
-        return ProjectQuotas(project: project, usages: QuotaMapping.usages(body.quota, keys: [
+        return ProjectQuotas(project: project, usages: try QuotaMapping.usages(body.quota, keys: [
             .networks: "network", .securityGroups: "security_group", .securityGroupRules: "security_group_rule",
             .subnets: "subnet", .ports: "port", .routers: "router", .floatingIPs: "floatingip",
             .routerRoutes: "router_route", .rbacPolicies: "rbac_policy", .subnetPools: "subnetpool",
-        ]))
+        ], service: service,
+                                                                               path: path, container: "quota"))
     }
 }
 

@@ -78,13 +78,14 @@ extension NovaDecoder {
                                 path: String = "/os-quota-sets/{project}/detail") throws(DecodingFailure) -> ProjectQuotas {
         struct Body: Decodable { var quota_set: [String: WireQuotaValue] }
         let body = try WireDecoder.decode(Body.self, from: data, service: service, path: path)
-        return ProjectQuotas(project: project, usages: QuotaMapping.usages(body.quota_set, keys: [
+        return ProjectQuotas(project: project, usages: try QuotaMapping.usages(body.quota_set, keys: [
             .instances: "instances", .cores: "cores", .ramMiB: "ram", .keypairs: "key_pairs",
             .securityGroups: "security_groups", .securityGroupRules: "security_group_rules",
             .serverGroups: "server_groups", .serverGroupMembers: "server_group_members",
             .metadataItems: "metadata_items", .injectedFiles: "injected_files",
             .injectedFileContentBytes: "injected_file_content_bytes", .injectedFilePathBytes: "injected_file_path_bytes",
-        ]))
+        ], service: service,
+                                                                               path: path, container: "quota_set"))
     }
 
     /// `POST /servers/{id}/action` with `os-getConsoleOutput`.

@@ -68,21 +68,27 @@ enum WireNumber {
 enum WireQuotaValue: Decodable {
     case limit(Int)
     case usage(used: Int, limit: Int)
+    /// A number no quota can have (1e300, 2^63-1, used -2^63), as sent, to name in a sentence.
+    case absurd(String)
     case other
 
     private struct Detail: Decodable {
-        var in_use: Int?
-        var used: Int?
-        var limit: Int
+        var in_use: Double?
+        var used: Double?
+        var limit: Double
     }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        // An entry with an absurd number is left out (the quota shows as not reported), never a trap.
-        if let int = try? container.decode(Int.self) { self = WireNumber.sane(int).map(Self.limit) ?? .other }
-        else if let detail = try? container.decode(Detail.self),
-                let limit = WireNumber.sane(detail.limit), let used = WireNumber.sane(detail.in_use ?? detail.used ?? 0) {
-            self = .usage(used: max(0, used), limit: limit)
+        if let int = try? container.decode(Int.self) {
+            self = WireNumber.sane(int).map(Self.limit) ?? .absurd(String(int))
+        } else if let number = try? container.decode(Double.self) {
+            self = WireNumber.sane(number).map(Self.limit) ?? .absurd("\(number)")
+        } else if let detail = try? container.decode(Detail.self) {
+            let used = detail.in_use ?? detail.used ?? 0
+            guard let limit = WireNumber.sane(detail.limit) else { self = .absurd("limit \(detail.limit)"); return }
+            guard let inUse = WireNumber.sane(used), inUse >= 0 else { self = .absurd("in use \(used)"); return }
+            self = .usage(used: inUse, limit: limit)
         } else { self = .other }
     }
 
@@ -90,17 +96,26 @@ enum WireQuotaValue: Decodable {
         switch self {
         case let .limit(limit): (0, limit)
         case let .usage(used, limit): (used, limit)
-        case .other: nil
+        case .absurd, .other: nil
         }
     }
 }
 
 enum QuotaMapping {
-    /// Maps a service's quota keys onto stacktop's resources, in the model's order.
-    static func usages(_ set: [String: WireQuotaValue], keys: [QuotaResource: String]) -> [QuotaUsage] {
-        QuotaResource.allCases.compactMap { resource in
-            guard let key = keys[resource], let pair = set[key]?.usedAndLimit else { return nil }
-            return QuotaUsage(resource: resource, used: pair.used, limit: pair.limit)
+    /// Maps a service's quota keys onto stacktop's resources, in the model's order. A quota with a number
+    /// no cloud can have is the service's error: a sentence naming the key, never a trap or a silent gap.
+    static func usages(_ set: [String: WireQuotaValue], keys: [QuotaResource: String], service: String, path: String,
+                       container: String) throws(DecodingFailure) -> [QuotaUsage] {
+        var usages: [QuotaUsage] = []
+        for resource in QuotaResource.allCases {
+            guard let key = keys[resource], let value = set[key] else { continue }
+            if case .absurd(let shown) = value {
+                throw DecodingFailure(service: service, path: path, key: "\(container).\(key)",
+                                      reason: "\(shown) is not a number this quota can have")
+            }
+            guard let pair = value.usedAndLimit else { continue }
+            usages.append(QuotaUsage(resource: resource, used: pair.used, limit: pair.limit))
         }
+        return usages
     }
 }
