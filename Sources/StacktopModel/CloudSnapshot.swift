@@ -20,6 +20,9 @@ public struct CloudSnapshot: Sendable, Equatable, Codable {
     /// Lists that could not be read this time: they hold what the last good read gave (or nothing),
     /// and say why. Empty when every part answered.
     public var staleParts: [StalePart]
+    /// Lists this cloud does not offer to this user (a service missing from the catalog, or one that
+    /// refuses with 403/404): not stale, just not there; each with its one sentence.
+    public var unavailableParts: [StalePart] = []
     /// When the data was read from the backend.
     public var takenAt: Date
 
@@ -37,7 +40,7 @@ public struct CloudSnapshot: Sendable, Equatable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case instances, images, volumes, pools, networks, securityGroups, quotas, flavors, keypairs, projects
-        case hypervisors, floatingIPs, routers, ports, staleParts, takenAt
+        case hypervisors, floatingIPs, routers, ports, staleParts, unavailableParts, takenAt
     }
 
     /// Lists added after the first release are optional here, so a snapshot cached by an older
@@ -59,6 +62,7 @@ public struct CloudSnapshot: Sendable, Equatable, Codable {
         routers = try c.decodeIfPresent([Router].self, forKey: .routers) ?? []
         ports = try c.decodeIfPresent([Port].self, forKey: .ports) ?? []
         staleParts = try c.decodeIfPresent([StalePart].self, forKey: .staleParts) ?? []
+        unavailableParts = try c.decodeIfPresent([StalePart].self, forKey: .unavailableParts) ?? []
         takenAt = try c.decode(Date.self, forKey: .takenAt)
     }
 
@@ -70,6 +74,13 @@ public struct CloudSnapshot: Sendable, Equatable, Codable {
 }
 
 /// One list of a snapshot that its service did not give this time (a service down while others answer).
+extension CloudSnapshot {
+    /// Why the list titled `what` ("images", "key pairs") is not offered by this cloud, if it is not.
+    public func unavailability(of what: String) -> StalePart? {
+        unavailableParts.first { $0.what.lowercased() == what.lowercased() }
+    }
+}
+
 public struct StalePart: Sendable, Equatable, Codable {
     /// What the list is, as people say it: "images", "volumes", "projects".
     public var what: String

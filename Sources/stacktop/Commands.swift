@@ -27,6 +27,8 @@ enum ListCommand {
         }
         let backend = opened.backend
         let snapshot = try runBlocking { try await backend.snapshot() }
+        // A list the cloud does not offer is not an empty list: a script must learn why, from the exit code too.
+        if let missing = snapshot.unavailability(of: table.title) { throw PartialAnswer(part: missing) }
         // A script must not take a list with a part missing for the whole answer.
         if let stale = snapshot.staleParts.first { throw PartialAnswer(part: stale) }
         let exportFormat = TableExport.Format(rawValue: format.rawValue) ?? .table

@@ -100,4 +100,22 @@ final class HostileCloudTests: XCTestCase {
         XCTAssertTrue(result.output.contains("within 2 s") || result.output.contains("within 4 s"), result.output)
         XCTAssertLessThan(elapsed, 10, "the 2 s request limit and 4 s refresh limit bound it")
     }
+
+    /// A service missing from the catalog or forbidden is a sentence and a failing exit, never `[]`.
+    func testAMissingOrForbiddenServiceIsASentenceNotAnEmptyList() throws {
+        for (mode, words) in [("missing", ["this cloud does not offer it"]), ("forbidden", ["HTTP 403"])] {
+            try start(mode)
+            for kind in ["image", "volume"] {
+                let result = try stacktop([kind, "list", "-f", "json"])
+                XCTAssertEqual(result.status, 1, "\(mode) \(kind): \(result.output)")
+                XCTAssertTrue(words.allSatisfy(result.output.contains), "\(mode) \(kind): \(result.output)")
+                XCTAssertFalse(result.output.contains("[]"), result.output)
+            }
+            let servers = try stacktop(["server", "list", "-f", "json", "-c", "name"])
+            XCTAssertEqual(servers.status, 0, "the services that are there still answer: \(servers.output)")
+            tearDown()
+            cloud = nil
+            directory = ""
+        }
+    }
 }

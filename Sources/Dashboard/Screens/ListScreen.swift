@@ -25,7 +25,8 @@ enum ListScreen {
         }
         let bodyHeight = inner.height - 1
         if model.rows.isEmpty || model.count == 0 {
-            let message = model.rows.isEmpty ? "No \(table.title.lowercased()) yet."
+            let unavailable = state.snapshot?.unavailability(of: table.title)
+            let message = model.rows.isEmpty ? (unavailable?.reason ?? "No \(table.title.lowercased()) yet.")
                 : "No row matches \"\(model.filter)\"; press Esc to clear the filter."
             painter.text(message, x: x0, y: inner.y + 1, width: inner.width - 2, role: .muted)
             return

@@ -116,7 +116,7 @@ public final class OpenStackCloudBackend: CloudReader, CloudMutator {
                                   portsRead: portRead.wasRead || parts_.hasLastGood("ports")),
             // Glance's names whenever Glance is read: a cached name may be of an image renamed or gone.
             knownImageNames: parts.contains(.images) ? [:] : options.knownImageNames, instanceCountsByProjectID: countList ?? nil,
-            staleParts: parts_.stale, takenAt: Date())
+            staleParts: parts_.stale, unavailableParts: parts_.unavailable, takenAt: Date())
     }
 
     /// Flavors are read when asked for, and also when servers do not embed them (before 2.47).
@@ -128,10 +128,11 @@ public final class OpenStackCloudBackend: CloudReader, CloudMutator {
         return await PartRead.attempt(true) { try await ResourceFetch.optional { try await fetch.flavors() } ?? [] }
     }
 
-    /// A list the service may not offer (missing from the catalog, forbidden): then it is empty, not stale.
+    /// A list the service may not offer (missing from the catalog, forbidden): then it is empty, not
+    /// stale, and the snapshot says why (the panel shows the sentence; `KIND list` fails with it).
     private func optional<T: Sendable>(_ parts: SnapshotParts, _ part: SnapshotParts,
                                        _ body: @Sendable () async throws -> [T]) async -> PartRead<[T]> {
-        await PartRead.attempt(parts.contains(part)) { try await ResourceFetch.optional(body) ?? [] }
+        await PartRead.attemptOffered(parts.contains(part), body)
     }
 
     /// The server as Nova describes it, pretty-printed.

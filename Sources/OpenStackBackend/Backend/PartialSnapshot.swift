@@ -7,11 +7,25 @@ import StacktopServices
 enum PartRead<Value: Sendable>: Sendable {
     case read(Value)
     case failed(any Error)
+    /// The service is not in the catalog or refuses this user (403/404/501): not there, with why.
+    case unavailable(String)
     case skipped
 
     static func attempt(_ wanted: Bool, _ body: () async throws -> Value) async -> PartRead {
         guard wanted else { return .skipped }
         do { return .read(try await body()) } catch { return .failed(error) }
+    }
+
+    /// For lists a cloud may not offer: absent or forbidden is `.unavailable` with its sentence.
+    static func attemptOffered(_ wanted: Bool, _ body: () async throws -> Value) async -> PartRead {
+        guard wanted else { return .skipped }
+        do {
+            return .read(try await body())
+        } catch let error as BackendError where error.isAbsentOrForbidden {
+            return .unavailable(ErrorText.sentence(error))
+        } catch {
+            return .failed(error)
+        }
     }
 
     var wasRead: Bool {
@@ -40,6 +54,7 @@ struct SnapshotPartsRead {
     let lastGood: LastGoodParts
     let now = Date()
     private(set) var stale: [StalePart] = []
+    private(set) var unavailable: [StalePart] = []
     private var answered = 0
     private var firstError: (any Error)?
     private var refusal: (any Error)?
@@ -49,6 +64,10 @@ struct SnapshotPartsRead {
     mutating func take<Value: Sendable>(_ read: PartRead<Value>, _ what: String, empty: Value) -> Value {
         switch read {
         case .skipped:
+            return empty
+        case .unavailable(let reason):
+            answered += 1   // the cloud answered: it has no such service for this user
+            unavailable.append(StalePart(what: what, reason: reason))
             return empty
         case .read(let value):
             answered += 1

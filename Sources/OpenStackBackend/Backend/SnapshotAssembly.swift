@@ -10,7 +10,7 @@ enum SnapshotAssembly {
                          projects: [Project], quotas: [ProjectQuotas], hypervisors: [Hypervisor] = [],
                          neutron: NeutronLists = NeutronLists(), knownImageNames: [String: String] = [:],
                          instanceCountsByProjectID: [String: Int]? = nil, staleParts: [StalePart] = [],
-                         takenAt: Date) -> CloudSnapshot {
+                         unavailableParts: [StalePart] = [], takenAt: Date) -> CloudSnapshot {
         let projectNames = Dictionary(projects.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         let imageNames = knownImageNames.merging(images.map { ($0.id, $0.name) }, uniquingKeysWith: { _, fresh in fresh })
         let flavorsByID = Dictionary(flavors.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -47,7 +47,7 @@ enum SnapshotAssembly {
         let named = NeutronNaming(neutron, networks: networks, serverNames: serverNames, project: project)
         let portsByNetwork = neutron.portsRead
             ? Dictionary(grouping: neutron.ports, by: \.networkID).mapValues(\.count) : nil
-        return CloudSnapshot(
+        var snapshot = CloudSnapshot(
             instances: instances,
             images: images.map { var image = $0; image.project = project($0.project); return image },
             volumes: volumes.map { volume in
@@ -82,5 +82,7 @@ enum SnapshotAssembly {
             hypervisors: hypervisors,
             floatingIPs: named.floatingIPs(), routers: named.routers(), ports: named.ports(),
             staleParts: staleParts, takenAt: takenAt)
+        snapshot.unavailableParts = unavailableParts
+        return snapshot
     }
 }

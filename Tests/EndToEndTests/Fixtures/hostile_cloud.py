@@ -5,6 +5,8 @@ Usage: hostile_cloud.py PORTFILE MODE
   MODE names: server names full of terminal escapes (OSC title, screen clear, OSC 52, C1 CSI, bidi).
   MODE huge:  Nova limits of 1e300 and other absurd numbers.
   MODE slow:  every answer after the token trickles out one byte a second.
+  MODE missing: the catalog has no image (Glance) or volumev3 (Cinder) service.
+  MODE forbidden: Glance and Cinder answer 403 to every request.
 Writes the port it listens on to PORTFILE, then serves until killed. Loopback only."""
 import json
 import sys
@@ -25,6 +27,8 @@ def token_body(handler):
     for kind, name, path in [("identity", "keystone", "/v3"), ("compute", "nova", "/compute/v2.1"),
                              ("image", "glance", "/image"), ("volumev3", "cinderv3", "/volume/v3/p1"),
                              ("network", "neutron", "/network")]:
+        if MODE == "missing" and kind in ("image", "volumev3"):
+            continue
         catalog.append({"type": kind, "name": name, "id": name,
                         "endpoints": [{"interface": "public", "region": "RegionOne", "region_id": "RegionOne",
                                        "url": b + path, "id": name + "-public"}]})
@@ -101,6 +105,9 @@ class Handler(BaseHTTPRequestHandler):
         if self.path in ("/", "/v3", "/v3/"):
             return self.send_json(200, {"version": {"id": "v3.14", "status": "stable", "links": [
                 {"rel": "self", "href": base(self) + "/v3/"}]}})
+        if MODE == "forbidden" and (self.path.startswith("/image") or self.path.startswith("/volume")):
+            return self.send_json(403, {"error": {"code": 403, "title": "Forbidden",
+                                                  "message": "You are not authorized to list this."}})
         self.send_json(200, answer_for(self.path))
 
     def do_POST(self):

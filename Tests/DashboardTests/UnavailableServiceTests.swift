@@ -1,0 +1,36 @@
+import XCTest
+import StacktopModel
+import StacktopServices
+import TerminalUI
+@testable import Dashboard
+
+/// A cloud without Glance (or one that forbids it) has no images to show: the panel says why rather
+/// than "No images yet.", and nothing about it is stale.
+final class UnavailableServiceTests: XCTestCase {
+    func testThePanelOfAServiceTheCloudDoesNotOfferShowsWhy() {
+        var snapshot = SampleCloud.snapshot
+        snapshot.images = []
+        let why = "Listing images failed (HTTP 403): you are not authorized; ask a cloud administrator for a role that allows it."
+        snapshot.unavailableParts = [StalePart(what: "images", reason: why)]
+        var state = AppState(backend: BackendDescription(kind: .openstack, endpoint: "peer"), readOnly: false,
+                             size: Size(width: 160, height: 24), now: SampleCloud.now)
+        _ = state.handle(.snapshotLoaded(snapshot, origin: .live))
+        state.panel = .images
+        let screen = DashboardView.render(state).text
+        XCTAssertTrue(screen.contains(why), screen)
+        XCTAssertFalse(screen.contains("No images yet."), screen)
+        XCTAssertFalse(screen.contains("STALE"), "a service that is not there is not stale:\n\(screen)")
+    }
+
+    func testOlderCachedSnapshotsWithoutTheFieldStillDecode() throws {
+        var snapshot = SampleCloud.snapshot
+        snapshot.unavailableParts = [StalePart(what: "volumes", reason: "No Cinder here.")]
+        let data = try JSONEncoder().encode(snapshot)
+        var object = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        XCTAssertNotNil(object.removeValue(forKey: "unavailableParts"))
+        let older = try JSONDecoder().decode(CloudSnapshot.self, from: JSONSerialization.data(withJSONObject: object))
+        XCTAssertEqual(older.unavailableParts, [])
+        XCTAssertEqual(try JSONDecoder().decode(CloudSnapshot.self, from: data).unavailability(of: "Volumes")?.reason,
+                       "No Cinder here.")
+    }
+}
