@@ -13,7 +13,14 @@ extension OpenStackCloudBackend: ConsoleAccess {
                                              body: body, headers: await compute.headers(),
                                              what: "Reading the console log of server \(await serverLabel(instanceID))")
         let text = try NovaDecoder.consoleOutput(response.body)
-        return String(text.utf8.suffix(maxBytes).map { Character(UnicodeScalar($0)) })
+        return Self.lastBytes(of: text, maxBytes: maxBytes)
+    }
+
+    /// The end of `text` in at most `maxBytes` of UTF-8, cut at a character boundary ("Grüße", not "GrÃ¼Ãe").
+    static func lastBytes(of text: String, maxBytes: Int) -> String {
+        var tail = text.utf8.suffix(max(0, maxBytes))
+        while let first = tail.first, first & 0xC0 == 0x80 { tail = tail.dropFirst() }   // a continuation byte
+        return String(decoding: tail, as: UTF8.self)
     }
 
     public func graphicsDisplay(instanceID: String) async throws -> GraphicsDisplay {
