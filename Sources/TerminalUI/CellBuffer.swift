@@ -52,6 +52,13 @@ public struct CellBuffer: Sendable, Equatable {
         let limit = min(maxX ?? size.width, size.width)
         var column = x
         for original in text {
+            // A ZWJ sequence (👩‍💻) is one glyph on some terminals and several on others: its parts are
+            // drawn one by one, so the columns are the same on every terminal (TerminalText).
+            if original.unicodeScalars.count > 1, original.unicodeScalars.contains(TerminalText.zeroWidthJoiner) {
+                column = write(TerminalText.withoutJoiners(String(original)), x: column, y: y, style: style, maxX: limit)
+                if column >= limit { return column }
+                continue
+            }
             // Names come from outside: a control or bidi character is shown, never sent (TerminalText).
             let character = TerminalText.cellCharacter(original)
             let width = DisplayWidth.of(character)

@@ -90,3 +90,16 @@ final class WideCharacterOverwriteTests: XCTestCase {
         XCTAssertEqual(buffer.text(row: 0), " ...中")
     }
 }
+
+final class JoinerWidthTests: XCTestCase {
+    /// "👩‍💻" drawn as 👩 and 💻, two cells each: the row ends where every terminal puts it.
+    func testAZeroWidthJoinerSequenceTakesTheColumnsOfItsParts() {
+        var buffer = CellBuffer(size: Size(width: 10, height: 1))
+        let end = buffer.write("a\u{1F469}\u{200D}\u{1F4BB}b", x: 0, y: 0, style: .plain)
+        XCTAssertEqual(end, 6)
+        XCTAssertEqual(buffer[5, 0].character, "b")
+        XCTAssertFalse(buffer.cells.contains { $0.character.unicodeScalars.contains("\u{200D}") })
+        XCTAssertEqual(TerminalText.sanitize("a\u{1F469}\u{200D}\u{1F4BB}b"), "a\u{1F469}\u{1F4BB}b")
+        XCTAssertEqual(DisplayWidth.of(TerminalText.sanitize("a\u{1F469}\u{200D}\u{1F4BB}b")), 6)
+    }
+}

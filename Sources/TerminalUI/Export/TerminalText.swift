@@ -7,8 +7,17 @@
 /// - DEL (U+007F) as `␡`;
 /// - C1 controls (U+0080-U+009F: U+009B is CSI on many terminals) and the bidirectional overrides,
 ///   embeddings, isolates and marks (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069) as `�`.
-/// Every replacement is one column wide, so widths stay what the terminal draws.
+/// Every replacement is one column wide, so widths stay what the terminal draws. Zero-width joiners are
+/// left out, so an emoji sequence shows as its parts (as terminals without ZWJ support draw it anyway).
 public enum TerminalText {
+    public static let zeroWidthJoiner: Unicode.Scalar = "\u{200D}"
+
+    public static func withoutJoiners(_ text: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        scalars.append(contentsOf: text.unicodeScalars.lazy.filter { $0 != zeroWidthJoiner })
+        return String(scalars)
+    }
+
     /// What `scalar` is shown as, or nil when it is safe as it is.
     @inline(__always)
     public static func replacement(for scalar: Unicode.Scalar, allowNewline: Bool = false,
@@ -35,7 +44,7 @@ public enum TerminalText {
     /// True when `text` has nothing to replace (the common case, checked without copying).
     public static func isSafe(_ text: some StringProtocol, allowNewline: Bool = false, allowTab: Bool = false) -> Bool {
         for scalar in text.unicodeScalars
-        where replacement(for: scalar, allowNewline: allowNewline, allowTab: allowTab) != nil {
+        where scalar == zeroWidthJoiner || replacement(for: scalar, allowNewline: allowNewline, allowTab: allowTab) != nil {
             return false
         }
         return true
@@ -45,7 +54,7 @@ public enum TerminalText {
     public static func sanitize(_ text: some StringProtocol, allowNewline: Bool = false, allowTab: Bool = false) -> String {
         if isSafe(text, allowNewline: allowNewline, allowTab: allowTab) { return String(text) }
         var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
+        for scalar in text.unicodeScalars where scalar != zeroWidthJoiner {
             out.append(replacement(for: scalar, allowNewline: allowNewline, allowTab: allowTab) ?? scalar)
         }
         return String(out)
