@@ -105,4 +105,20 @@ final class ReleaseBinaryTests: XCTestCase {
         try tmux.send("q")
         XCTAssertEqual(tmux.waitForExit(), "EXIT=0")
     }
+
+    /// Ctrl-\ (SIGQUIT) stops stacktop as SIGTERM does: cleanly, no backtrace drawn over the screen.
+    func testSIGQUITQuitsLikeSIGTERM() throws {
+        try TmuxHarness.require()
+        let tmux = try TmuxHarness(command: "sh -c \"echo \\$\\$ > pid.txt; exec \(TmuxHarness.binary.path) --demo\"")
+        tmux.waitFor(text: "Limit Summary")
+        let pid = try XCTUnwrap(tmux.file("pid.txt").flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+        kill(pid, SIGQUIT)
+        XCTAssertNotNil(tmux.waitForExit())
+        XCTAssertEqual(tmux.file("before.txt"), tmux.file("after.txt"))
+        XCTAssertFalse(tmux.alternateScreenOn())
+        XCTAssertFalse(tmux.screen().contains("Thread 0"), tmux.screen())
+        let log = (try? String(contentsOfFile: tmux.workDirectory.appendingPathComponent("state/stacktop/crash.log").path,
+                                encoding: .utf8)) ?? ""
+        XCTAssertFalse(log.contains("crashed"), "not a crash: \(log)")
+    }
 }
