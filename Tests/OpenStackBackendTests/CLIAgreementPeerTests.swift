@@ -179,6 +179,7 @@ final class CLIAgreementPeerTests: XCTestCase {
     func testServerListNamesAndAdminProjectCountsEqualTheCLIs() async throws {
         let demo = try backend(Self.demo)
         var built: PeerServerBuild.Built?
+        var ownNetwork: String?
         // One server in demo, unless the peer already has one there.
         if try rows(Self.demo, ["server", "list"]).isEmpty {
             let admin = try backend(Self.admin, parts: [.images, .flavors, .networks])
@@ -186,18 +187,47 @@ final class CLIAgreementPeerTests: XCTestCase {
             let image = try XCTUnwrap(catalog.images.first { $0.name == "fake-image" } ?? catalog.images.first)
             let flavor = try XCTUnwrap(catalog.flavors.min { $0.ramMiB < $1.ramMiB })
             let demoNetworks = try await backend(Self.demo, parts: [.networks]).snapshot().networks
-            let network = try XCTUnwrap(demoNetworks.first { !$0.external } ?? demoNetworks.first)
+            // Nova refuses a port on an external network: on a fresh peer demo has only "public", so the
+            // server gets a private network of its own, removed with it.
+            var networkID = demoNetworks.first { !$0.external }?.id
+            if networkID == nil {
+                let client = demo.client
+                let tag = UUID().uuidString.prefix(6).lowercased()
+                let made = try id(try await client.send(.network, "v2.0/networks", method: .post,
+                                                        body: try json(["network": ["name": "cli-agree-\(tag)-net"]]),
+                                                        what: "Creating network"), "network")
+                _ = try await client.send(.network, "v2.0/subnets", method: .post, body: try json(["subnet": [
+                    "name": "cli-agree-\(tag)-subnet", "network_id": made, "ip_version": 4, "cidr": "10.78.0.0/24"]]),
+                                          what: "Creating subnet")
+                ownNetwork = made
+                networkID = made
+            }
             built = try await PeerServerBuild(backend: demo, poller: try backend(Self.demo, parts: [.servers]))
                 .create(name: "cli-agree-\(UUID().uuidString.prefix(6).lowercased())", imageID: image.id,
-                        flavorID: flavor.id, networkID: network.id)
+                        flavorID: flavor.id, networkID: try XCTUnwrap(networkID))
         }
-        defer {
-            if let built {
-                let cleanup = try? backend(Self.demo)
-                Task { _ = try? await cleanup?.client.send(.compute, "servers/\(built.id)", method: .delete, what: "Deleting") }
+        var failure: (any Error)?
+        do { try await assertServerListsAndProjectCounts() } catch { failure = error }
+        await removeServer(built?.id, thenNetwork: ownNetwork)
+        if let failure { throw failure }
+    }
+
+    /// Deletes the test's server, waits for Nova to let go of its port, then deletes its network.
+    private func removeServer(_ serverID: String?, thenNetwork networkID: String?) async {
+        guard let cleanup = try? backend(Self.demo) else { return }
+        if let serverID {
+            _ = try? await cleanup.client.send(.compute, "servers/\(serverID)", method: .delete, what: "Deleting")
+            for _ in 0..<60 where networkID != nil {
+                if (try? await cleanup.client.send(.compute, "servers/\(serverID)", what: "Waiting")) == nil { break }
+                try? await Task.sleep(for: .milliseconds(500))
             }
         }
+        if let networkID {
+            _ = try? await cleanup.client.send(.network, "v2.0/networks/\(networkID)", method: .delete, what: "Deleting")
+        }
+    }
 
+    private func assertServerListsAndProjectCounts() async throws {
         // `server list` as a one-shot reads it, with no cached names at all.
         let servers = try await backend(Self.demo, parts: SnapshotParts.needed(for: .instance)).snapshot()
         let cliServers = try rows(Self.demo, ["server", "list"])
