@@ -4,9 +4,9 @@ import StacktopModel
 public enum BackendKind: String, Sendable, Codable {
     /// A libvirt host (any URI, including qemu+ssh://).
     case local
-    /// The built-in demo cloud: libvirt's test driver plus a seeded temporary store.
+    /// The built-in demo cloud: libvirt's test driver plus a seeded store of its own.
     case demo
-    /// An OpenStack cloud (a later issue).
+    /// An OpenStack cloud (Keystone, Nova, Glance, Cinder, Neutron).
     case openstack
 }
 
