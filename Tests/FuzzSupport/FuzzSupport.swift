@@ -36,11 +36,14 @@ public enum Fuzz {
     public static func count(_ base: Int) -> Int { isLongRun ? base * longFactor : base }
 
     /// Why `text` is not one sentence as stacktop writes them, or nil when it is: not empty, starting
-    /// with a capital letter, a path or a quote, ending with ".", and without raw control characters
+    /// with a capital letter, a path, a quote or a lower-case proper noun, ending with ".", and without raw control characters
     /// (C0, DEL, C1: a refusal is printed, and must not move the cursor or ring a bell).
     public static func sentenceProblem(_ text: String) -> String? {
         guard let first = text.first else { return "the refusal is empty" }
-        if !(first.isUppercase || first == "/" || first == "\"" || first == "~" || first == "'") {
+        // "libvirt" and "stacktop" are spelled lower-case even where they start a sentence.
+        let properNouns = ["libvirt", "stacktop"]
+        if !(first.isUppercase || first == "/" || first == "\"" || first == "~" || first == "'"
+             || properNouns.contains(where: { text.hasPrefix($0 + " ") })) {
             return "it does not start with a capital letter or a path"
         }
         if !text.hasSuffix(".") { return "it does not end with \".\"" }
@@ -412,7 +415,7 @@ public struct Mutator: Sendable {
             bytes.removeSubrange(lt..<min(end + 1, bytes.count))
         case 5: // deep nesting
             guard let lt = opens.isEmpty ? nil : pick(opens) else { return mutateBytes(input) }
-            let depth = [10, 1000, 20000][below(3)]
+            let depth = [10, 300, 3000][below(3)]
             let nested = String(repeating: "<devices>", count: depth) + String(repeating: "</devices>", count: depth)
             bytes.insert(contentsOf: Array(nested.utf8), at: lt)
         default: // an entity, comment, CDATA or DOCTYPE fragment where it should not be
