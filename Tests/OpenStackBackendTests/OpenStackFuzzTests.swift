@@ -277,6 +277,36 @@ final class OpenStackFuzzTests: XCTestCase {
         print("clouds.yaml/secure.yaml: \(tried) loads of mutated files, \(refused) refused with a sentence")
     }
 
+    /// The crashes the suite found, each kept as a plain test (DECISIONS.md lists them).
+    func testFoundCrashesStayFixed() throws {
+        let server = #"{"server": {"id": "s", "name": "n", "image": {"id": "i"}, "flavor": {"disk": 9007199254740993, "vcpus": 9223372036854775807, "ram": 1e300}}}"#
+        let instance = try NovaDecoder.server(Data(server.utf8))
+        XCTAssertEqual(instance.vcpus, 0, "an absurd vCPU count reads as unknown")
+        XCTAssertNil(instance.disks.first?.capacityBytes, "2^53 GiB is more bytes than UInt64 holds")
+
+        let flavors = #"{"flavors": [{"id": "1", "name": "huge", "vcpus": 1, "ram": 512, "disk": 9223372036854775807}]}"#
+        XCTAssertThrowsError(try NovaDecoder.flavors(Data(flavors.utf8))) { error in
+            XCTAssertTrue("\(error)".contains("flavors[0].disk"), "\(error)")
+        }
+
+        let volumes = #"{"volumes": [{"id": "v", "size": 17179869184, "status": "available"}]}"#
+        XCTAssertThrowsError(try CinderDecoder.volumes(Data(volumes.utf8))) { error in
+            XCTAssertTrue("\(error)".contains("volumes[0].size"), "\(error)")
+            XCTAssertNil(Fuzz.sentenceProblem("\(error)"))
+        }
+
+        for wait in ["1e300", "nan", "inf", "-5"] {
+            let response = HTTPResponse(status: 429, headers: ["Retry-After": wait], body: Data())
+            XCTAssertNil(OpenStackClient.retryAfter(response), wait)
+            XCTAssertNil(Fuzz.sentenceProblem(RemoteFailure.error(what: "Listing servers", response: response).description))
+        }
+
+        let rule = #"{"security_group_rule": {"id": "r", "direction": "\u001b[2J", "security_group_id": "g"}}"#
+        XCTAssertThrowsError(try NeutronDecoder.securityGroupRule(Data(rule.utf8))) { error in
+            XCTAssertTrue("\(error)".contains("\u{241B}[2J"), "ESC is shown as its picture: \(error)")
+        }
+    }
+
     private func assertSentence(_ error: any Error, _ what: String, _ input: [UInt8],
                                 file: StaticString = #filePath, line: UInt = #line) {
         let text = "\(error)"

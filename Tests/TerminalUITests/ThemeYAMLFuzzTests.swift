@@ -81,4 +81,16 @@ final class ThemeYAMLFuzzTests: XCTestCase {
         }
         print("YAML: \(count) mutated documents, \(refused) refused with a sentence")
     }
+
+    /// The crash the suite found in YAMLNode.int, and the control characters in refusals, kept as plain tests.
+    func testFoundProblemsStayFixed() throws {
+        for text in ["--9223372036854775808", "-0x-8000000000000000", "+-1", "-+1"] {
+            XCTAssertNil(try YAML.parse("a: \(text)")?["a"]?.int, text)
+        }
+        XCTAssertEqual(try YAML.parse("a: -9223372036854775807")?["a"]?.int, -9_223_372_036_854_775_807)
+        XCTAssertEqual(try YAML.parse("a: -0x10")?["a"]?.int, -16)
+        XCTAssertThrowsError(try ThemeLoader.parse("\"\\e\": x\n", name: "t", file: "/t.yaml")) { error in
+            XCTAssertNil(Fuzz.sentenceProblem("\(error)"), "\(error)")
+        }
+    }
 }
