@@ -45,14 +45,19 @@ let package = Package(
                           dependencies: ["StacktopModel", "StacktopServices", "StacktopStore", "LocalBackend",
                                          "OpenStackBackend", "TerminalUI", "Dashboard", "NcursesTerminal"]),
 
+        // Seeded mutators and the sentence check shared by the fuzz suites (DECISIONS.md, "Fuzzing ships
+        // with the tests"); test code only, no product links it.
+        .target(name: "FuzzSupport", path: "Tests/FuzzSupport"),
+
         .testTarget(name: "StacktopServicesTests", dependencies: ["StacktopServices", "StacktopModel"]),
         .testTarget(name: "LocalBackendTests",
-                    dependencies: ["LocalBackend", "StacktopStore", "StacktopServices", "StacktopModel"]),
-        .testTarget(name: "StacktopStoreTests", dependencies: ["StacktopStore", "StacktopServices", "StacktopModel"]),
+                    dependencies: ["LocalBackend", "StacktopStore", "StacktopServices", "StacktopModel", "FuzzSupport"]),
+        .testTarget(name: "StacktopStoreTests",
+                    dependencies: ["StacktopStore", "StacktopServices", "StacktopModel", "FuzzSupport"]),
         .testTarget(name: "OpenStackBackendTests",
-                    dependencies: ["OpenStackBackend", "StacktopServices", "StacktopModel", "YAMLKit"],
+                    dependencies: ["OpenStackBackend", "StacktopServices", "StacktopModel", "YAMLKit", "FuzzSupport"],
                     exclude: ["Samples"]),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "YAMLKit"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "YAMLKit", "FuzzSupport"]),
         .testTarget(name: "DashboardTests",
                     dependencies: ["Dashboard", "TerminalUI", "StacktopModel", "StacktopServices", "StacktopStore",
                                    "LocalBackend"],

@@ -25,7 +25,10 @@ public enum BackendError: Error, Sendable, Equatable, CustomStringConvertible {
     /// nothing retries it by itself (`stopsRetries`).
     case credentialsRefused(reason: String)
 
-    public var message: String {
+    /// One line with any control character in quoted text shown, not obeyed (`ErrorText.visible`).
+    public var message: String { ErrorText.visible(sentence) }
+
+    private var sentence: String {
         switch self {
         case .readOnly(let action):
             "Refused to \(action): stacktop is read-only; restart it without --readonly to make changes."

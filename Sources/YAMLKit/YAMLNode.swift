@@ -105,12 +105,14 @@ extension YAMLNode {
             if text.first == "-" { sign = -1 }
             text.removeFirst()
         }
-        let value: Int?
-        if text.hasPrefix("0x") { value = Int(text.dropFirst(2), radix: 16) }
-        else if text.hasPrefix("0o") { value = Int(text.dropFirst(2), radix: 8) }
-        else if text.allSatisfy(\.isASCII) { value = Int(text, radix: 10) }
-        else { value = nil }
-        return value.map { $0 * sign }
+        let digits = text.hasPrefix("0x") || text.hasPrefix("0o") ? text.dropFirst(2) : text[...]
+        let radix = text.hasPrefix("0x") ? 16 : text.hasPrefix("0o") ? 8 : 10
+        // Digits only: Int() would take a second sign ("--9223372036854775808", "-0x-8000000000000000"),
+        // and negating the Int.min it gives traps (found by the fuzz suite). Unsigned digits that fit are at
+        // most Int.max, whose negation always fits.
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isHexDigit }),
+              let value = Int(digits, radix: radix) else { return nil }
+        return sign * value
     }
 
     /// A plain scalar that is a number (integer or decimal, `.inf`/`.nan` excluded on purpose:

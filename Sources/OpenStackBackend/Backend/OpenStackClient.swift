@@ -51,7 +51,9 @@ struct OpenStackClient: Sendable {
     /// Seconds to wait: `Retry-After` as seconds or as an HTTP date.
     static func retryAfter(_ response: HTTPResponse, now: Date = Date()) -> TimeInterval? {
         guard let text = response.header("Retry-After")?.trimmingCharacters(in: .whitespaces) else { return nil }
-        if let seconds = Double(text) { return seconds }
+        // "nan", "inf" or 1e300 seconds is no wait at all: nil, never a trap where it becomes an Int
+        // (RemoteFailure rounds it for the sentence; found by the fuzz suite).
+        if let seconds = Double(text) { return seconds.isFinite && seconds >= 0 && seconds <= 86_400 ? seconds : nil }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")

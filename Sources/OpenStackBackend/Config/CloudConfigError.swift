@@ -1,3 +1,5 @@
+import StacktopServices
+
 /// Why no usable cloud configuration could be built. `message` is one sentence naming the file,
 /// key and line (when known) and what to do about it.
 public struct CloudConfigError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -17,7 +19,8 @@ public struct CloudConfigError: Error, Sendable, Equatable, CustomStringConverti
     public var line: Int?
 
     public init(kind: Kind, message: String, file: String? = nil, key: String? = nil, line: Int? = nil) {
-        self.kind = kind; self.message = message; self.file = file; self.key = key; self.line = line
+        // Cloud names and keys come from the file ("\e" is ESC in a quoted YAML key): shown, not obeyed.
+        self.kind = kind; self.message = ErrorText.visible(message); self.file = file; self.key = key; self.line = line
     }
 
     public var description: String { message }

@@ -18,7 +18,10 @@ public enum CinderDecoder {
             var volumes_links: [WireLink]?
         }
         let body = try WireDecoder.decode(Body.self, from: data, service: service, path: path)
-        let items = body.volumes.map { $0.volume(serverNamesByID, projectNamesByID) }
+        var items: [Volume] = []
+        for (index, wire) in body.volumes.enumerated() {
+            items.append(try wire.volume(serverNamesByID, projectNamesByID, path: path, key: "volumes[\(index)]"))
+        }
         return OpenStackPage(items: items, next: body.volumes_links?.next)
     }
 
@@ -28,7 +31,7 @@ public enum CinderDecoder {
                               path: String = "/volumes/{id}") throws(DecodingFailure) -> Volume {
         struct Body: Decodable { var volume: WireVolume }
         return try WireDecoder.decode(Body.self, from: data, service: service, path: path)
-            .volume.volume(serverNamesByID, projectNamesByID)
+            .volume.volume(serverNamesByID, projectNamesByID, path: path, key: "volume")
     }
 
     /// `GET /v3/{project}/snapshots` or `/snapshots/detail`.
@@ -123,14 +126,22 @@ private struct WireVolume: Decodable {
         var device: String?
     }
 
-    func volume(_ serverNames: [String: String], _ projectNames: [String: String]) -> Volume {
+    func volume(_ serverNames: [String: String], _ projectNames: [String: String], path: String,
+                key: String) throws(DecodingFailure) -> Volume {
+        // A size whose bytes do not fit in UInt64 (2^34 GiB and up) is no volume a cloud can have: a sentence
+        // naming the key, never a trap (found by the fuzz suite).
+        let (sizeBytes, overflow) = size.multipliedReportingOverflow(by: 1_073_741_824)
+        if overflow {
+            throw DecodingFailure(service: CinderDecoder.service, path: path, key: "\(key).size",
+                                  reason: "\(size) GiB is not a size a volume can have")
+        }
         let attached = (attachments ?? []).filter { $0.server_id != nil }
         let servers = attached.compactMap(\.server_id).map { serverNames[$0] ?? $0 }
         // Horizon shows an unnamed volume by its id; so does stacktop.
         let shownName = name.flatMap { $0.isEmpty ? nil : $0 } ?? id
         // "host@backend#pool": the part after '#' is the storage pool, when an admin can see it.
         let pool = host.flatMap { $0.split(separator: "#", maxSplits: 1).dropFirst().first.map(String.init) }
-        return Volume(id: id, name: shownName, sizeBytes: size * 1_073_741_824, pool: pool, status: status,
+        return Volume(id: id, name: shownName, sizeBytes: sizeBytes, pool: pool, status: status,
                       attachedTo: servers, project: tenantID.map { projectNames[$0] ?? $0 },
                       bootable: bootable?.value ?? false,
                       attachmentDevices: attached.isEmpty ? nil : attached.map { $0.device ?? "" })

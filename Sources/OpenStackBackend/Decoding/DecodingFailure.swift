@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import StacktopServices
 
 /// A response body that did not have the shape stacktop expects. It names the service, the request path and
 /// the key, so a report from the field says which API changed or which proxy mangled a reply.
@@ -19,8 +20,9 @@ public struct DecodingFailure: Error, Equatable, Sendable, CustomStringConvertib
 
     public var description: String {
         let place = key.isEmpty ? "" : " at \"\(key)\""
-        return "Could not read the \(service) reply to \(path)\(place): \(reason); check that the endpoint "
-            + "in the catalog is the \(service) API and report the reply if it is."
+        // Keys and reasons quote the reply (an unknown direction, a key with an ESC in it): shown, not obeyed.
+        return ErrorText.visible("Could not read the \(service) reply to \(path)\(place): \(reason); check that the "
+            + "endpoint in the catalog is the \(service) API and report the reply if it is.")
     }
 }
 

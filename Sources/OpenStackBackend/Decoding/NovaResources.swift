@@ -24,6 +24,15 @@ extension NovaDecoder {
             var flavors_links: [WireLink]?
         }
         let body = try WireDecoder.decode(Body.self, from: data, service: service, path: path)
+        // Flavors name the sizes of servers that carry only a flavor id; a size no cloud can have (2^63-1 GiB)
+        // is the service's error, said here rather than multiplied into bytes later (see the fuzz suite).
+        for (index, flavor) in body.flavors.enumerated() {
+            for (key, value) in [("vcpus", flavor.vcpus), ("ram", flavor.ram), ("disk", flavor.disk)]
+            where WireNumber.sane(value) == nil {
+                throw DecodingFailure(service: service, path: path, key: "flavors[\(index)].\(key)",
+                                      reason: "\(value) is not a number this flavor can have")
+            }
+        }
         let items = body.flavors.map {
             Flavor(id: $0.id, name: $0.name, vcpus: $0.vcpus, ramMiB: $0.ram, diskGiB: $0.disk,
                    isPublic: $0.isPublic ?? true)

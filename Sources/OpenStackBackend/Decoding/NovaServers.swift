@@ -111,13 +111,14 @@ private struct WireServer: Decodable {
     struct WireNamed: Decodable { var name: String }
     struct WireVolumeRef: Decodable { var id: String }
 
-    /// `{id, links}` before 2.47; `{original_name, vcpus, ram, disk, ...}` from 2.47 on.
+    /// `{id, links}` before 2.47; `{original_name, vcpus, ram, disk, ...}` from 2.47 on. The numbers are
+    /// range-checked (`FlexibleInt`): a flavor of 2^63-1 GiB reads as unknown, never as a trap below.
     struct WireFlavorRef: Decodable {
         var id: String?
         var original_name: String?
-        var vcpus: Int?
-        var ram: Int?
-        var disk: Int?
+        var vcpus: FlexibleInt?
+        var ram: FlexibleInt?
+        var disk: FlexibleInt?
     }
 
     /// `{id, links}`, or "" for a server booted from a volume.
@@ -136,14 +137,17 @@ private struct WireServer: Decodable {
     func instance(_ lookup: NovaLookup) -> Instance {
         let known = flavor?.id.flatMap { lookup.flavorsByID[$0] }
         let flavorName = flavor?.original_name ?? known?.name ?? flavor?.id
-        let vcpus = flavor?.vcpus ?? known?.vcpus ?? 0
-        let ram = flavor?.ram ?? known?.ramMiB ?? 0
-        let rootGiB = flavor?.disk ?? known?.diskGiB ?? 0
+        let vcpus = flavor?.vcpus?.value ?? known?.vcpus ?? 0
+        let ram = flavor?.ram?.value ?? known?.ramMiB ?? 0
+        let rootGiB = flavor?.disk?.value ?? known?.diskGiB ?? 0
         let imageID = image?.id
         var disks: [InstanceDisk] = []
         if rootGiB > 0, let imageID {
+            // Even a sane count of GiB (up to 2^53) can be more bytes than UInt64 holds: that disk's size
+            // is unknown rather than a trap (found by the fuzz suite).
+            let (bytes, overflow) = UInt64(rootGiB).multipliedReportingOverflow(by: 1_073_741_824)
             disks.append(InstanceDisk(target: "root", source: imageID, device: .disk,
-                                      capacityBytes: UInt64(rootGiB) * 1_073_741_824))
+                                      capacityBytes: overflow ? nil : bytes))
         }
         // Sizes of attached volumes live in Cinder; the backend fills them in when it has the volume list.
         disks += (volumes ?? []).map { InstanceDisk(target: "volume", source: $0.id, device: .disk, volumeID: $0.id) }

@@ -19,10 +19,11 @@ public struct ThemeError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The message with another ending, e.g. "stacktop uses the built-in theme" at start-up.
     public func sentence(consequence: String?) -> String {
         let tail = consequence.map { "; \($0)." } ?? "."
+        // Problems quote the file (an unknown key "\e" is an ESC): shown, not obeyed (found by the fuzz suite).
         switch (file, line) {
-        case (let file?, let line?): return "Theme file \(file), line \(line): \(problem)\(tail)"
-        case (let file?, nil): return "Theme file \(file): \(problem)\(tail)"
-        default: return problem.prefix(1).uppercased() + problem.dropFirst() + tail
+        case (let file?, let line?): return TerminalText.sanitize("Theme file \(file), line \(line): \(problem)\(tail)")
+        case (let file?, nil): return TerminalText.sanitize("Theme file \(file): \(problem)\(tail)")
+        default: return TerminalText.sanitize(problem.prefix(1).uppercased() + problem.dropFirst() + tail)
         }
     }
 }
