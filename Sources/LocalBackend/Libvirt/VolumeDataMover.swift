@@ -48,7 +48,8 @@ enum VolumeSizeXML {
     /// Removes the first `<name …>…</name>` or `<name …/>` at the volume's top level (libvirt writes
     /// capacity and allocation once, before any nested element of the same name could appear).
     private static func removingElement(_ name: String, from xml: String) -> String {
-        guard let start = xml.range(of: "<\(name)>") ?? xml.range(of: "<\(name) ") else { return xml }
+        guard let start = xml.range(of: "<\(name)>") ?? xml.range(of: "<\(name) ") ?? xml.range(of: "<\(name)/")
+        else { return xml }
         guard let tagEnd = xml[start.lowerBound...].firstIndex(of: ">") else { return xml }
         let end: String.Index
         if xml[xml.index(before: tagEnd)] == "/" {
