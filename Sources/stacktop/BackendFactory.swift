@@ -16,7 +16,7 @@ struct OpenedBackend {
     var writableCapabilities: Capabilities = .none
     /// Why the demo opened instead of what was asked for.
     var notice: String?
-    /// Deletes temporary files (the demo's node XML and store).
+    /// Run at exit; nothing needs it today (the demo keeps its files in the state directory on purpose).
     var cleanup: @Sendable () -> Void
     /// Serial log, VNC display and serial console, outside the audit and read-only wrappers (see `wrap`).
     var consoles: (any ConsoleAccess)?
