@@ -113,8 +113,18 @@ enum BackendFactory {
             printError("The demo cloud starts afresh: its saved changes in \(home.directory) were deleted.")
         }
         try home.createIfMissing()
-        let connection = try LibvirtConnection(uri: home.uri, readOnly: options.readOnly)
-        let store = try openStore(path: home.storePath, readOnly: options.readOnly)
+        let connection: LibvirtConnection, store: StateStore
+        do {
+            connection = try LibvirtConnection(uri: home.uri, readOnly: options.readOnly)
+            store = try openStore(path: home.storePath, readOnly: options.readOnly)
+        } catch {
+            // A demo file damaged by hand (or by a full disk) need not be repaired by hand.
+            var sentence = ErrorText.sentence(error)
+            if case .unreachable(_, let reason)? = error as? BackendError { sentence = reason }  // not "is libvirtd running?"
+            throw BackendError.failed(what: "Opening the demo cloud in \(home.directory)",
+                                      reason: (sentence.hasSuffix(".") ? String(sentence.dropLast()) : sentence)
+                                        + "; stacktop --demo --reset starts it afresh")
+        }
         let local = LocalCloudBackend(connection: connection, store: store, kind: .demo)
         let backend: any CloudBackend = options.readOnly ? local : PersistentDemoBackend(base: local, home: home)
         return OpenedBackend(backend: backend, cache: nil, auditLog: store, notice: notice, cleanup: {})

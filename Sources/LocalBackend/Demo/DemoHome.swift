@@ -70,7 +70,8 @@ public struct DemoHome: Sendable {
             let code = errno
             // Another stacktop made it first: use theirs.
             if (code == EEXIST || code == ENOTEMPTY), exists { return }
-            throw BackendError.failed(what: "Creating the demo cloud in \(directory)", reason: String(cString: strerror(code)))
+            throw BackendError.failed(what: "Creating the demo cloud in \(directory)", reason: String(cString: strerror(code))
+                                      + (code == EEXIST || code == ENOTEMPTY ? "; stacktop --demo --reset starts it afresh" : ""))
         }
     }
 
