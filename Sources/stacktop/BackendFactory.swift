@@ -16,7 +16,7 @@ struct OpenedBackend {
     var writableCapabilities: Capabilities = .none
     /// Why the demo opened instead of what was asked for.
     var notice: String?
-    /// Deletes temporary files (the demo's node XML and store).
+    /// Run at exit; nothing needs it today (the demo keeps its files in the state directory on purpose).
     var cleanup: @Sendable () -> Void
     /// Serial log, VNC display and serial console, outside the audit and read-only wrappers (see `wrap`).
     var consoles: (any ConsoleAccess)?
@@ -31,7 +31,7 @@ enum BackendFactory {
         if wantsOpenStack(options, environment: environment) {
             return try wrap(openOpenStack(options: options, environment: environment), options)
         }
-        if options.demo { return try wrap(openDemo(notice: nil, readOnly: options.readOnly), options) }
+        if options.demo { return try wrap(openDemo(notice: nil, options: options, environment: environment), options) }
         if let uri = options.connect ?? environment["LIBVIRT_DEFAULT_URI"] {
             return try wrap(openLibvirt(uri: uri, options: options, environment: environment), options)
         }
@@ -46,7 +46,7 @@ enum BackendFactory {
         }
         let why = "No libvirt URI was given and no local libvirt answered (qemu:///system), so this is the demo cloud; "
             + "use --connect URI for a real host."
-        return try wrap(openDemo(notice: why, readOnly: options.readOnly), options)
+        return try wrap(openDemo(notice: why, options: options, environment: environment), options)
     }
 
     /// The URIs tried when none is given: the system daemon's socket must exist, so a missing
@@ -107,20 +107,31 @@ enum BackendFactory {
                              refreshDeadline: 2 * (cloud.apiTimeout ?? 30))
     }
 
-    /// The demo: the shipped test-driver node XML and a freshly seeded temporary store. Read-only, the
-    /// seeding still writes (the demo's own temporary file); afterwards the store is reopened read-only.
-    static func openDemo(notice: String?, readOnly: Bool) throws -> OpenedBackend {
-        let directory = try DemoFiles.makeDirectory()
-        let xmlPath = directory + "/node.xml"
-        try DemoFiles.write(DemoNodeXML.xml, to: xmlPath)
-        let connection = try LibvirtConnection(uri: "test://" + xmlPath, readOnly: readOnly)
-        let storePath = directory + "/state.sqlite3"
-        var store = try StateStore(path: storePath)
-        try DemoSeed.apply(to: store, inventory: connection.inventory())
-        if readOnly { store = try StateStore(readOnlyAt: storePath) }
-        let backend = LocalCloudBackend(connection: connection, store: store, kind: .demo)
-        return OpenedBackend(backend: backend, cache: nil, auditLog: store, notice: notice,
-                             cleanup: { DemoFiles.remove(directory) })
+    /// The demo: libvirt's test driver on `<state dir>/demo/host.xml` and its store `<state dir>/demo/state.sqlite3`
+    /// (see `DemoHome`). It keeps its changes: writable, every action is saved back (`PersistentDemoBackend`).
+    /// Read-only with no demo yet, the compiled-in demo is written first (that is the demo's starting point,
+    /// not a change anyone made); an existing demo is only read, its store opened read-only.
+    static func openDemo(notice: String?, options: Options, environment: [String: String]) throws -> OpenedBackend {
+        let home = DemoHome(stateStorePath: options.statePath ?? StateStore.defaultPath(environment: environment))
+        if options.resetDemo, try home.reset() {
+            printError("The demo cloud starts afresh: its saved changes in \(home.directory) were deleted.")
+        }
+        try home.createIfMissing()
+        let connection: LibvirtConnection, store: StateStore
+        do {
+            connection = try LibvirtConnection(uri: home.uri, readOnly: options.readOnly)
+            store = try openStore(path: home.storePath, readOnly: options.readOnly)
+        } catch {
+            // A demo file damaged by hand (or by a full disk) need not be repaired by hand.
+            var sentence = ErrorText.sentence(error)
+            if case .unreachable(_, let reason)? = error as? BackendError { sentence = reason }  // not "is libvirtd running?"
+            throw BackendError.failed(what: "Opening the demo cloud in \(home.directory)",
+                                      reason: (sentence.hasSuffix(".") ? String(sentence.dropLast()) : sentence)
+                                        + "; stacktop --demo --reset starts it afresh")
+        }
+        let local = LocalCloudBackend(connection: connection, store: store, kind: .demo)
+        let backend: any CloudBackend = options.readOnly ? local : PersistentDemoBackend(base: local, home: home)
+        return OpenedBackend(backend: backend, cache: nil, auditLog: store, notice: notice, cleanup: {})
     }
 
     /// Audit inside, read-only outside: a read-only refusal never reaches the backend nor the store.
@@ -156,29 +167,4 @@ struct AnyCloudBackend: CloudReader, CloudMutator {
     func events() -> AsyncStream<BackendEvent> { base.events() }
     var capabilities: Capabilities { base.capabilities }
     func perform(_ request: ActionRequest) async throws -> ActionOutcome { try await base.perform(request) }
-}
-
-/// Temporary files of the demo cloud, removed when stacktop exits.
-enum DemoFiles {
-    static func makeDirectory() throws -> String {
-        let base = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
-        var template = Array((base + "/stacktop-demo-XXXXXX").utf8CString)
-        guard let made = mkdtemp(&template) else {
-            throw BackendError.failed(what: "Creating the demo's temporary directory in \(base)",
-                                      reason: String(cString: strerror(errno)))
-        }
-        return String(cString: made)
-    }
-
-    static func write(_ text: String, to path: String) throws {
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        } catch {
-            throw BackendError.failed(what: "Writing the demo cloud to \(path)", reason: "\(error)")
-        }
-    }
-
-    static func remove(_ directory: String) {
-        try? FileManager.default.removeItem(atPath: directory)
-    }
 }

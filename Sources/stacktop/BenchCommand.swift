@@ -37,8 +37,8 @@ enum BenchCommand {
     static func benchDashboard(count: Int) -> [String] {
         var failures: [String] = []
         let snapshot = BenchFixtures.snapshot(instances: count)
-        let directory = (try? DemoFiles.makeDirectory()) ?? "/tmp"
-        defer { DemoFiles.remove(directory) }
+        let directory = (try? BenchFiles.makeDirectory()) ?? "/tmp"
+        defer { BenchFiles.remove(directory) }
         let storePath = directory + "/bench.sqlite3"
         do {
             let store = try StateStore(path: storePath)
@@ -127,10 +127,10 @@ enum BenchCommand {
     static func benchLibvirt(domains: Int) -> [String] {
         print("\n== libvirt test driver, \(domains) domains ==")
         var failures: [String] = []
-        guard let directory = try? DemoFiles.makeDirectory() else { return ["temp dir"] }
-        defer { DemoFiles.remove(directory) }
+        guard let directory = try? BenchFiles.makeDirectory() else { return ["temp dir"] }
+        defer { BenchFiles.remove(directory) }
         let path = directory + "/node.xml"
-        do { try DemoFiles.write(BenchFixtures.nodeXML(domains: domains), to: path) } catch { return ["fixture"] }
+        do { try BenchFiles.write(BenchFixtures.nodeXML(domains: domains), to: path) } catch { return ["fixture"] }
         let uri = "test://" + path
         var stacktopTime = Double.infinity
         var openTime = 0.0
@@ -211,5 +211,30 @@ enum BenchCommand {
         var usage = rusage()
         getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
         return usage.ru_maxrss / 1024
+    }
+}
+
+/// The bench's scratch files (fixture node files), in a temporary directory removed when the bench ends.
+enum BenchFiles {
+    static func makeDirectory() throws -> String {
+        let base = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+        var template = Array((base + "/stacktop-bench-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw BackendError.failed(what: "Creating the bench's temporary directory in \(base)",
+                                      reason: String(cString: strerror(errno)))
+        }
+        return String(cString: made)
+    }
+
+    static func write(_ text: String, to path: String) throws {
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw BackendError.failed(what: "Writing the bench fixture to \(path)", reason: "\(error)")
+        }
+    }
+
+    static func remove(_ directory: String) {
+        try? FileManager.default.removeItem(atPath: directory)
     }
 }

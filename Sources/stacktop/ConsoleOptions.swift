@@ -28,6 +28,7 @@ enum ConsoleOptions {
             case "--show-password" where command == "vnc": showPassword = true
             case "--connect", "-c": options.connect = try take()
             case "--demo": options.demo = true
+            case "--reset": options.resetDemo = true
             case "--state": options.statePath = try take()
             case "--readonly", "--read-only": options.readOnly = true
             default:

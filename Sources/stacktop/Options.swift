@@ -20,6 +20,8 @@ struct Options: Equatable {
 
     var mode: Mode = .dashboard
     var demo = false
+    /// `--reset` (with `--demo`): delete the demo's saved changes and start it afresh.
+    var resetDemo = false
     var connect: String?
     var osCloud: String?
     var readOnly = false
@@ -50,6 +52,18 @@ struct UsageError: Error, CustomStringConvertible {
 
 enum OptionParser {
     static func parse(_ arguments: [String]) throws -> Options {
+        let options = try parseWords(arguments)
+        if options.resetDemo, !options.demo, options.mode != .help, options.mode != .version {
+            throw UsageError(description: "--reset starts the demo cloud afresh; use it with --demo (stacktop --demo --reset).")
+        }
+        if options.resetDemo, options.readOnly {
+            throw UsageError(description: "--reset deletes the demo's saved changes, which --readonly and --wall never do; "
+                             + "run stacktop --demo --reset without them first.")
+        }
+        return options
+    }
+
+    private static func parseWords(_ arguments: [String]) throws -> Options {
         var options = Options()
         var rest = arguments[...]
         func value(for flag: String) throws -> String {
@@ -65,6 +79,7 @@ enum OptionParser {
             func take() throws -> String { try inline ?? value(for: flag) }
             switch flag {
             case "--demo": options.demo = true
+            case "--reset": options.resetDemo = true
             case "-c", "--connect": options.connect = try take()
             case "--os-cloud": options.osCloud = try take()
             case "--readonly", "--read-only": options.readOnly = true
@@ -152,6 +167,7 @@ enum OptionParser {
             case "-c", "--column": columns.append(try take())
             case "--connect": options.connect = try take()
             case "--demo": options.demo = true
+            case "--reset": options.resetDemo = true
             case "--state": options.statePath = try take()
             case "--readonly": options.readOnly = true
             case "--os-cloud": options.osCloud = try take()
@@ -185,6 +201,7 @@ enum OptionParser {
             case "--connect": options.connect = try take()
             case "--os-cloud": options.osCloud = try take()
             case "--demo": options.demo = true
+            case "--reset": options.resetDemo = true
             case "--state": options.statePath = try take()
             case "--readonly", "--read-only": options.readOnly = true
             case "--timeout": options.requestTimeout = try parseTimeout(try take())
@@ -253,7 +270,8 @@ enum OptionParser {
                                               open a VNC viewer, or print the ssh -L line to reach the display
 
     Options:
-      --demo                  open the built-in demo cloud
+      --demo                  open the built-in demo cloud; it keeps its changes in the state directory
+      --reset                 with --demo: delete the demo's changes and start it afresh
       -c, --connect URI       libvirt URI (qemu:///system, qemu+ssh://host/system, test:///path.xml);
                               default: $LIBVIRT_DEFAULT_URI, else the local libvirt, else the demo
       --os-cloud NAME         an OpenStack cloud from clouds.yaml (./, ~/.config/openstack/, /etc/openstack/);

@@ -127,8 +127,12 @@ enum DemoCloudFixture {
     static let now = Date(timeIntervalSince1970: 1_790_000_000)
 
     static func open() async throws -> Opened {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stacktop-demo-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("stacktop-dashboard-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // The test driver has read its file once the connection is open, and the snapshot is taken below;
+        // nothing reads the directory afterwards, so it goes (it used to be left in /tmp by every run).
+        defer { try? FileManager.default.removeItem(at: directory) }
         let node = directory.appendingPathComponent("node.xml")
         try DemoNodeXML.xml.write(to: node, atomically: true, encoding: .utf8)
         let connection = try LibvirtConnection(uri: "test://" + node.path)

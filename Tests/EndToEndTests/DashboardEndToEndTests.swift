@@ -211,9 +211,17 @@ final class DashboardEndToEndTests: XCTestCase {
         XCTAssertTrue(bad.output.contains(theme.path) && bad.output.contains("line 3"), bad.output)
     }
 
+    /// This test's own state directory: the demo keeps its changes there, so no two tests may share one.
+    private lazy var stateHome: String = {
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("stacktop-e2e-state-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
+        return path
+    }()
+
     private func run(_ argv: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
         var env = ProcessInfo.processInfo.environment
-        env["XDG_STATE_HOME"] = FileManager.default.temporaryDirectory.appendingPathComponent("stacktop-e2e-state").path
+        env["XDG_STATE_HOME"] = stateHome
         for (key, value) in environment { env[key] = value }
         let result = try ChildProcess.run(argv, environment: env, timeout: 30)
         XCTAssertFalse(result.timedOut, "\(argv.joined(separator: " ")) did not finish within 30 s")

@@ -6,10 +6,10 @@ import XCTest
 import StacktopModel
 import StacktopServices
 
-/// A fresh copy of the demo host for one test; the file is removed when the test ends.
+/// A fresh copy of the demo host for one test; its directory is removed when the test ends.
 func openDemoHost(_ testCase: XCTestCase) throws -> LibvirtConnection {
-    let path = try DemoNodeXML.writeTemporaryFile()
-    testCase.addTeardownBlock { unlink(path) }
+    let path = try makeTemporaryDirectory(testCase) + "/node.xml"
+    try DemoNodeXML.xml.write(toFile: path, atomically: true, encoding: .utf8)
     return try LibvirtConnection(uri: "test://" + path)
 }
 

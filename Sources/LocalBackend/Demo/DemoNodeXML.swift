@@ -7,35 +7,9 @@ import StacktopServices
 
 /// The demo cloud's host: a libvirt test-driver node (`test:///path`) with domains in every state,
 /// three networks and two storage pools. The test driver runs inside the process, so the demo needs
-/// no daemon, and every open reads a fresh copy.
+/// no daemon. `DemoHome` keeps it between runs.
 public enum DemoNodeXML {
     public static let xml: String = DemoNodeBuilder().xml
-
-    /// Writes the XML to a new temporary file and returns its absolute path; open `"test://" + path`.
-    public static func writeTemporaryFile() throws -> String {
-        let directory = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        var template = Array("\(directory)/stacktop-demo-XXXXXX.xml".utf8CString)
-        let descriptor = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, 4) }
-        guard descriptor >= 0 else {
-            throw BackendError.failed(what: "Creating the demo host file in \(directory)",
-                                      reason: String(cString: strerror(errno)))
-        }
-        defer { close(descriptor) }
-        let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-        let bytes = Array(xml.utf8)
-        var written = 0
-        while written < bytes.count {
-            let result = bytes[written...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            if result < 0, errno == EINTR { continue }
-            guard result > 0 else {
-                let reason = String(cString: strerror(errno))
-                unlink(path)
-                throw BackendError.failed(what: "Writing the demo host file \(path)", reason: reason)
-            }
-            written += result
-        }
-        return path
-    }
 }
 
 /// What the demo host contains, as data; the XML is generated from it so names, paths and MACs
@@ -68,7 +42,7 @@ struct DemoNodeBuilder {
     }
 
     static let images = [
-        Volume(name: "debian-12.qcow2", format: "qcow2", capacityMiB: 2048, allocationMiB: 412),
+        Volume(name: "debian-12.qcow2", format: "qcow2", capacityMiB: 1024, allocationMiB: 412),
         Volume(name: "ubuntu-24.04.qcow2", format: "qcow2", capacityMiB: 3584, allocationMiB: 587),
         Volume(name: "cirros-0.6.2.img", format: "raw", capacityMiB: 117, allocationMiB: 117),
         Volume(name: "fedora 40 cloud.qcow2", format: "qcow2", capacityMiB: 5120, allocationMiB: 398),

@@ -19,6 +19,8 @@ public final class LibvirtConnection: @unchecked Sendable {
     /// The underlying `virConnectPtr`, valid while this object lives. Exposed for the mutating side
     /// of the backend (start, stop, ...), which calls the libvirt C API directly.
     public let handle: OpaquePointer
+    /// How volume bytes move on this host: by libvirt, or not at all on the test driver (the demo).
+    public let dataMover: VolumeDataMover
 
     /// Opens `uri`; `readOnly` opens a read-only connection (enough for everything this type reads).
     /// Throws `BackendError.unreachable` with libvirt's reason.
@@ -38,6 +40,7 @@ public final class LibvirtConnection: @unchecked Sendable {
         self.uri = uri
         self.readOnly = readOnly
         self.handle = opened
+        self.dataMover = VolumeDataMover.chosen(for: opened)
     }
 
     public convenience init(uri: String) throws {

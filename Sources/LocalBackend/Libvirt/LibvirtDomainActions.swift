@@ -160,6 +160,9 @@ extension LibvirtConnection {
         let advice: String = switch code {
         case Int32(VIR_ERR_OPERATION_INVALID.rawValue):
             "; its state changed meanwhile, so refresh the list and try again"
+        case Int32(VIR_ERR_NO_SUPPORT.rawValue) where uri.hasPrefix("test:"):
+            // The demo: say that a real host can, rather than "use another action".
+            "; libvirt's test driver, which runs the demo, cannot do this, so it needs a real host (--connect qemu:///system)"
         case Int32(VIR_ERR_NO_SUPPORT.rawValue), Int32(VIR_ERR_OPERATION_UNSUPPORTED.rawValue):
             "; this hypervisor cannot do it, so use another action"
         case Int32(VIR_ERR_OPERATION_DENIED.rawValue), Int32(VIR_ERR_AUTH_FAILED.rawValue):
