@@ -62,7 +62,7 @@ let package = Package(
                     dependencies: ["Dashboard", "TerminalUI", "StacktopModel", "StacktopServices", "StacktopStore",
                                    "LocalBackend"],
                     exclude: ["Snapshots"]),
-        .testTarget(name: "EndToEndTests", dependencies: []),
+        .testTarget(name: "EndToEndTests", dependencies: [], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )
