@@ -1,3 +1,4 @@
+import TextSafety
 /// The screen as a grid of cells in memory. Screens draw into it; the terminal layer writes only
 /// the cells that differ from the previous frame; tests read it back as text.
 public struct CellBuffer: Sendable, Equatable {

@@ -1,3 +1,5 @@
+import TextSafety
+
 /// A document that could not be read: where, and what is wrong, in words a person can act on.
 public struct YAMLError: Error, Sendable, Equatable, CustomStringConvertible {
     /// 1-based; 0 when libyaml gave no position.
@@ -9,20 +11,8 @@ public struct YAMLError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public init(line: Int, column: Int, problem: String) {
         // Problems quote keys, and a quoted key may hold any character ("\e" is ESC): control characters
-        // are shown as their pictures, as TerminalUI's sanitizer shows them (found by the fuzz suite).
-        self.line = line; self.column = column; self.problem = Self.visible(problem)
-    }
-
-    private static func visible(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            let v = scalar.value
-            if v < 0x20 { out.append(Unicode.Scalar(0x2400 + v)!) }
-            else if v == 0x7F { out.append("\u{2421}") }
-            else if v >= 0x80 && v < 0xA0 { out.append("\u{FFFD}") }
-            else { out.append(scalar) }
-        }
-        return String(out)
+        // are shown as their pictures by the one sanitizer (TextSafety; found by the fuzz suite).
+        self.line = line; self.column = column; self.problem = TerminalText.sanitize(problem)
     }
 
     public var description: String {

@@ -4,6 +4,7 @@ import StacktopServices
 import TerminalUI
 import NcursesTerminal
 import LocalBackend
+import TextSafety
 
 /// `stacktop console INSTANCE`: the serial console on this terminal until the escape key.
 enum ConsoleCommand {

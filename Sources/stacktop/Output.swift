@@ -1,5 +1,6 @@
 import Glibc
 import TerminalUI
+import TextSafety
 
 /// Every line stacktop prints for a person passes here: text from outside (names, error bodies, URLs)
 /// is shown, never obeyed by the terminal (TerminalText). Newlines and tabs are kept.

@@ -2,6 +2,7 @@ import XCTest
 import StacktopModel
 import TerminalUI
 @testable import Dashboard
+import TextSafety
 
 /// Names are written by other people (tenants, guests): nothing in them may act on the terminal or the
 /// spreadsheet that shows stacktop's output.

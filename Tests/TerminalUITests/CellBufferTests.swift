@@ -1,5 +1,6 @@
 import XCTest
 import TerminalUI
+import TextSafety
 
 final class CellBufferTests: XCTestCase {
     func testWriteReturnsTheNextColumnAndClips() {

@@ -1,6 +1,7 @@
 import StacktopModel
 import TerminalUI
 import FoundationEssentials
+import TextSafety
 
 /// `stacktop KIND list` output: the same rows and columns as the dashboard's table, as the
 /// `openstack` CLI prints them (table, json, csv, value).

@@ -1,3 +1,4 @@
+import TextSafety
 /// Select Graphic Rendition sequences: how a terminal is told to change colours and attributes.
 enum SGR {
     static let reset = "\u{1B}[0m"

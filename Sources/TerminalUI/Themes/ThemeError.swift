@@ -1,3 +1,4 @@
+import TextSafety
 /// A theme that could not be used. `description` is one sentence naming the file, the line and the
 /// problem, ending with what happens next, ready for the status bar or stderr.
 public struct ThemeError: Error, Sendable, Equatable, CustomStringConvertible {
