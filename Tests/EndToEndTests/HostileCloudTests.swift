@@ -39,15 +39,8 @@ final class HostileCloudTests: XCTestCase {
     }
 
     private func stacktop(_ arguments: [String], timeout: TimeInterval = 60) throws -> ChildProcess.Result {
-        var environment = ProcessInfo.processInfo.environment
-        for key in environment.keys where key.hasPrefix("OS_") { environment[key] = nil }
-        environment["OS_AUTH_URL"] = "http://127.0.0.1:\(port)/v3"
-        environment["OS_USERNAME"] = "demo"
-        environment["OS_PASSWORD"] = "not-a-secret"
-        environment["OS_PROJECT_NAME"] = "demo"
-        environment["OS_USER_DOMAIN_NAME"] = "Default"
-        environment["OS_PROJECT_DOMAIN_NAME"] = "Default"
-        environment["XDG_STATE_HOME"] = directory + "/state"
+        var environment = OpenRC.environment(authURL: "http://127.0.0.1:\(port)/v3", user: "demo",
+                                             password: "not-a-secret", stateDirectory: directory + "/state")
         environment["TERM"] = "xterm-256color"
         return try ChildProcess.run([TmuxHarness.binary.path] + arguments, environment: environment, timeout: timeout)
     }

@@ -21,16 +21,8 @@ final class PeerBinaryTests: XCTestCase {
 
     /// The openrc way: only OS_* variables, as `. openrc && stacktop` uses them.
     private func stacktop(_ arguments: String..., timeout: TimeInterval = 120) throws -> ChildProcess.Result {
-        var environment = ProcessInfo.processInfo.environment
-        for key in environment.keys where key.hasPrefix("OS_") { environment[key] = nil }
-        environment["OS_AUTH_URL"] = "http://127.0.0.1:5000/v3"
-        environment["OS_USERNAME"] = "demo"
-        environment["OS_PASSWORD"] = "demopass"
-        environment["OS_PROJECT_NAME"] = "demo"
-        environment["OS_USER_DOMAIN_NAME"] = "Default"
-        environment["OS_PROJECT_DOMAIN_NAME"] = "Default"
-        environment["OS_REGION_NAME"] = "RegionOne"
-        environment["XDG_STATE_HOME"] = state
+        let environment = OpenRC.environment(authURL: "http://127.0.0.1:5000/v3", user: "demo", password: "demopass",
+                                             stateDirectory: state, region: "RegionOne")
         let result = try ChildProcess.run([TmuxHarness.binary.path] + arguments, environment: environment, timeout: timeout)
         XCTAssertFalse(result.timedOut, "stacktop \(arguments.joined(separator: " ")) did not finish")
         return result
