@@ -111,4 +111,28 @@ final class HostileCloudTests: XCTestCase {
             directory = ""
         }
     }
+
+    /// A refused password is sent again only when the user asks: Keystone lockout rules must not lock the
+    /// operator out while the dashboard sits there, and nothing is called "last good" when nothing loaded.
+    func testARefusedPasswordIsNotRetriedByTheDashboard() throws {
+        try start("refuse")
+        var environment = OpenRC.environment(authURL: "http://127.0.0.1:\(port)/v3", user: "demo",
+                                             password: "wrong", stateDirectory: directory + "/state")
+        environment["TERM"] = nil
+        let exports = environment.filter { $0.key.hasPrefix("OS_") || $0.key == "XDG_STATE_HOME" }
+            .map { "\($0.key)='\($0.value)'" }.sorted().joined(separator: " ")
+        let tmux = try TmuxHarness(command: "env \(exports) \(TmuxHarness.binary.path) --refresh 1")
+        let screen = tmux.waitFor(text: "refused")
+        usleep(12_000_000)   // twelve refresh periods
+        let attempts = (try? String(contentsOfFile: directory + "/port.auth", encoding: .utf8))?
+            .split(separator: "\n").count ?? 0
+        XCTAssertGreaterThanOrEqual(attempts, 1)
+        XCTAssertLessThanOrEqual(attempts, 2, "the password was sent \(attempts) times in 12 s")
+        let later = tmux.screen()
+        XCTAssertFalse(later.lowercased().contains("last good"), later)
+        XCTAssertFalse(later.contains("Loading"), "nothing is loading:\n\(later)")
+        XCTAssertTrue(later.contains("Keystone refused"), later)
+        try tmux.send("q")
+        XCTAssertEqual(tmux.waitForExit(), "EXIT=0")
+    }
 }

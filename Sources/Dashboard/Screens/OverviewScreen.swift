@@ -9,7 +9,15 @@ enum OverviewScreen {
     static func draw(_ state: AppState, in rect: Rect, into painter: inout Painter) {
         guard let snapshot = state.snapshot else {
             let inner = painter.box(rect, title: "Overview")
-            painter.text("Loading…", x: inner.x + 1, y: inner.y, width: inner.width - 2, role: .muted)
+            // Nothing loaded yet: say why when a read failed (a refused password must not look like "loading").
+            if let error = state.lastError {
+                let lines = ConfirmDialog.wrap(error, width: max(10, inner.width - 2))
+                for (offset, line) in lines.prefix(max(1, inner.height)).enumerated() {
+                    painter.text(line, x: inner.x + 1, y: inner.y + offset, width: inner.width - 2, role: .stateError)
+                }
+            } else {
+                painter.text("Loading…", x: inner.x + 1, y: inner.y, width: inner.width - 2, role: .muted)
+            }
             return
         }
         let project = state.backend.currentProject ?? snapshot.quotas.first?.project

@@ -7,6 +7,7 @@ Usage: hostile_cloud.py PORTFILE MODE
   MODE slow:  every answer after the token trickles out one byte a second.
   MODE missing: the catalog has no image (Glance) or volumev3 (Cinder) service.
   MODE forbidden: Glance and Cinder answer 403 to every request.
+  MODE refuse: Keystone refuses every password (401); each attempt is appended to PORTFILE.auth.
 Writes the port it listens on to PORTFILE, then serves until killed. Loopback only."""
 import json
 import sys
@@ -114,6 +115,11 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length", "0"))
         self.rfile.read(length)
         if self.path.startswith("/v3/auth/tokens"):
+            if MODE == "refuse":
+                with open(PORTFILE + ".auth", "a") as f:
+                    f.write("%f\n" % time.time())
+                return self.send_json(401, {"error": {"code": 401, "title": "Unauthorized",
+                                                      "message": "The request you have made requires authentication."}})
             return self.send_json(201, token_body(self), {"X-Subject-Token": "tok-hostile"})
         self.send_json(404, {"itemNotFound": {"code": 404, "message": "not here"}})
 
