@@ -81,11 +81,16 @@ public struct InstanceDisk: Sendable, Equatable, Codable {
     public var capacityBytes: UInt64?
     public var bus: String?
     public var readOnly: Bool
+    /// Whether deleting the instance deletes this disk (Nova's `delete_on_termination`): true only for
+    /// what was made for the instance (its root disk, its cloud-init seed); nil when the backend cannot tell.
+    public var deleteOnTermination: Bool?
 
     public init(target: String, source: String? = nil, device: Device = .disk, format: String? = nil,
-                capacityBytes: UInt64? = nil, bus: String? = nil, readOnly: Bool = false) {
+                capacityBytes: UInt64? = nil, bus: String? = nil, readOnly: Bool = false,
+                deleteOnTermination: Bool? = nil) {
         self.target = target; self.source = source; self.device = device; self.format = format
         self.capacityBytes = capacityBytes; self.bus = bus; self.readOnly = readOnly
+        self.deleteOnTermination = deleteOnTermination
     }
 }
 

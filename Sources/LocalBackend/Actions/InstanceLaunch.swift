@@ -99,6 +99,12 @@ struct InstanceLaunch {
             try store.setVolumeOwner(path: rootPath, project: plan.project)
             journal.record("root owner") { try? store.setVolumeOwner(path: rootPath, project: nil) }
         }
+        // The disks made for this instance, and only those, go when it is deleted (Nova's delete_on_termination).
+        for (path, role) in [(plan.source.image != nil ? rootPath : nil, "root"), (seedPath, "seed")] {
+            guard let path else { continue }
+            try store.recordInstanceDisk(path: path, uuid: uuid, role: role)
+            journal.record("\(role) record") { try? store.forgetInstanceDisk(path: path) }
+        }
 
         // 6. Start it.
         try connection.call(.create, uuid: uuid, name: name)
