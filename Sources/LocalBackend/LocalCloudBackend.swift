@@ -26,6 +26,10 @@ public struct LocalCloudBackend: CloudReader, CloudMutator {
     init(session: LibvirtSession, store: StateStore, kind: BackendKind = .local) {
         self.session = session
         self.store = store
+        // A fresh host gets flavors, a project and its default security group, as a new cloud has. Never when
+        // read-only. A failure here (another stacktop holding the store's write lock) is retried on the next open,
+        // and the same store error then shows on the first write anyway.
+        if kind == .local, !store.isReadOnly, !session.current.readOnly { try? LocalHostSetup.apply(to: store) }
         let firstProject = (try? store.projects())?.first?.name
         description = BackendDescription(kind: kind, endpoint: session.uri, currentProject: firstProject)
     }
