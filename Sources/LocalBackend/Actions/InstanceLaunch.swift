@@ -21,6 +21,14 @@ struct InstanceLaunch {
 
     func perform(_ request: ActionRequest) throws -> ActionOutcome {
         let plan = try LaunchPlan(request: request, snapshot: try snapshot())
+        // Instance filters reference libvirt's standard `clean-traffic`; without it the guest cannot start.
+        if !plan.securityGroups.isEmpty, connection.supportsNetworkFilters,
+           let missing = Self.standardFilters.first(where: { !connection.networkFilterExists($0) }) {
+            throw BackendError.refused(reason: "Launching \(plan.names.joined(separator: ", ")) needs libvirt's standard "
+                + "network filter \(missing), which this host lacks: install Debian's libvirt-daemon-config-nwfilter "
+                + "(it puts them in /etc/libvirt/nwfilter), then restart libvirtd or load each file with "
+                + "`virsh nwfilter-define /etc/libvirt/nwfilter/FILE.xml`, and launch again.")
+        }
         let journal = UndoJournal()
         var launched: [String] = []
         do {
@@ -129,6 +137,11 @@ struct InstanceLaunch {
         try connection.upload(file: source.descriptor, size: source.size, toVolumePath: seedPath) { _ in }
         return seedPath
     }
+
+    /// The standard filters an instance filter needs: `clean-traffic` and those it references.
+    static let standardFilters = ["clean-traffic", "no-mac-spoofing", "no-ip-spoofing", "allow-incoming-ipv4",
+                                  "no-arp-spoofing", "no-arp-mac-spoofing", "no-arp-ip-spoofing", "no-other-l2-traffic",
+                                  "qemu-announce-self", "qemu-announce-self-rarp"]
 
     /// A file name from an instance name: no slashes or spaces.
     static func fileStem(_ name: String) -> String {
