@@ -8,6 +8,10 @@ public struct LocalCloudBackend: CloudReader, CloudMutator {
     public let store: StateStore
     public let description: BackendDescription
     private let session: LibvirtSession
+    /// How long detaching a disk or an interface (and deleting an instance with volumes attached) waits for
+    /// the running guest to let the device go before saying it did not.
+    public var unplugTimeout: Duration = Self.defaultUnplugTimeout
+    public static let defaultUnplugTimeout: Duration = .seconds(10)
 
     /// The connection in use now. After libvirtd went away it is the dead one until the next
     /// `snapshot()`, `perform` or `events()` opens a fresh one (same URI, same read-only flag).
@@ -22,6 +26,10 @@ public struct LocalCloudBackend: CloudReader, CloudMutator {
     init(session: LibvirtSession, store: StateStore, kind: BackendKind = .local) {
         self.session = session
         self.store = store
+        // A fresh host gets flavors, a project and its default security group, as a new cloud has. Never when
+        // read-only. A failure here (another stacktop holding the store's write lock) is retried on the next open,
+        // and the same store error then shows on the first write anyway.
+        if kind == .local, !store.isReadOnly, !session.current.readOnly { try? LocalHostSetup.apply(to: store) }
         let firstProject = (try? store.projects())?.first?.name
         description = BackendDescription(kind: kind, endpoint: session.uri, currentProject: firstProject)
     }
@@ -81,12 +89,14 @@ public struct LocalCloudBackend: CloudReader, CloudMutator {
         if let refusal = capabilities.refusal(request.action, on: request.kind) {
             throw BackendError.refused(reason: refusal)
         }
-        let store = self.store
-        return try session.run { connection in try Self.perform(request, connection: connection, store: store) }
+        let store = self.store, unplugTimeout = self.unplugTimeout
+        return try session.run { connection in
+            try Self.perform(request, connection: connection, store: store, unplugTimeout: unplugTimeout)
+        }
     }
 
     private static func perform(_ request: ActionRequest, connection: LibvirtConnection,
-                                store: StateStore) throws -> ActionOutcome {
+                                store: StateStore, unplugTimeout: Duration) throws -> ActionOutcome {
         // Quota checks and in-use checks need what exists right now, read fresh.
         let current: @Sendable () throws -> CloudSnapshot = {
             LocalSnapshotAssembler.assemble(inventory: try connection.inventory(), store: try store.localData(),
@@ -96,11 +106,12 @@ public struct LocalCloudBackend: CloudReader, CloudMutator {
             return try InstanceLaunch(connection: connection, store: store, snapshot: current).perform(request)
         }
         if request.kind == .instance,
-           let outcome = try InstanceDeviceActions(connection: connection, store: store, snapshot: current).perform(request) {
+           let outcome = try InstanceDeviceActions(connection: connection, store: store, snapshot: current,
+                                                   unplugTimeout: unplugTimeout).perform(request) {
             return outcome
         }
         if request.kind == .instance {
-            return try InstanceActions(connection: connection, store: store).perform(request)
+            return try InstanceActions(connection: connection, store: store, unplugTimeout: unplugTimeout).perform(request)
         }
         if let outcome = try StorageActions(connection: connection, store: store, snapshot: current).perform(request) {
             return outcome

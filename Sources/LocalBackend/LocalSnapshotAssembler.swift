@@ -11,13 +11,15 @@ public enum LocalSnapshotAssembler {
     /// - Instances take project, flavor, image, keypair, security groups, lock and creation time
     ///   from their ownership record; an unrecorded flavor is matched by vCPUs and RAM, an
     ///   unrecorded image by a disk that reads an image's volume directly.
+    /// - Each disk says whether deleting its instance deletes it (`InstanceDiskFate`).
     /// - Quotas are computed from the merged resources.
     /// - `cpuUtilization` is the host's CPU load since the previous snapshot (the backend keeps the counters).
     public static func assemble(inventory: HostInventory, store: LocalStoreData, hostname: String? = nil,
                                 cpuUtilization: Double? = nil, takenAt: Date = Date()) -> CloudSnapshot {
         let lookup = VolumeLookup(inventory.poolVolumes)
+        let fate = InstanceDiskFate(inventory: inventory, images: Set(store.imageMetadata.keys), records: store.instanceDisks)
         let instances = inventory.instances.map {
-            instance(from: $0, store: store, lookup: lookup, hostname: hostname)
+            instance(from: $0, store: store, lookup: lookup, hostname: hostname, fate: fate)
         }
         let images = inventory.poolVolumes.compactMap { volume in
             store.imageMetadata[volume.path].map { image(from: volume, metadata: $0) }
@@ -61,9 +63,10 @@ public enum LocalSnapshotAssembler {
     }
 
     static func instance(from base: Instance, store: LocalStoreData, lookup: VolumeLookup,
-                         hostname: String?) -> Instance {
+                         hostname: String?, fate: InstanceDiskFate? = nil) -> Instance {
         var result = base
         let owner = store.instanceOwnership[base.id] ?? store.instanceOwnership[base.id.lowercased()]
+        if let fate { result.disks = fate.marked(base, launchedByStacktop: owner != nil) }
         result.project = owner?.project ?? base.project
         result.flavor = owner?.flavor ?? base.flavor
             ?? matchFlavor(vcpus: base.vcpus, memoryMiB: base.memoryMiB, in: store.flavors)?.name

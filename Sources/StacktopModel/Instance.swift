@@ -87,11 +87,16 @@ public struct InstanceDisk: Sendable, Equatable, Codable {
     /// Set for an attached block-storage volume (a Cinder volume on Nova): its id; `source` is then
     /// the volume's name and `target` its device.
     public var volumeID: String?
+    /// Whether deleting the instance deletes this disk (Nova's `delete_on_termination`): true only for
+    /// what was made for the instance (its root disk, its cloud-init seed); nil when the backend cannot tell.
+    public var deleteOnTermination: Bool?
 
     public init(target: String, source: String? = nil, device: Device = .disk, format: String? = nil,
-                capacityBytes: UInt64? = nil, bus: String? = nil, readOnly: Bool = false, volumeID: String? = nil) {
+                capacityBytes: UInt64? = nil, bus: String? = nil, readOnly: Bool = false, volumeID: String? = nil,
+                deleteOnTermination: Bool? = nil) {
         self.target = target; self.source = source; self.device = device; self.format = format
         self.capacityBytes = capacityBytes; self.bus = bus; self.readOnly = readOnly; self.volumeID = volumeID
+        self.deleteOnTermination = deleteOnTermination
     }
 }
 

@@ -15,7 +15,8 @@ extension StateStore {
                                                   uniquingKeysWith: { first, _ in first }),
                     volumeOwners: try Self.fetchVolumeOwners(db),
                     networkOwnership: try Self.fetchNetworkOwnership(db),
-                    quotaLimits: try Self.fetchAllQuotaLimits(db))
+                    quotaLimits: try Self.fetchAllQuotaLimits(db),
+                    instanceDisks: try Self.fetchInstanceDiskOwners(db))
             }
         }
     }

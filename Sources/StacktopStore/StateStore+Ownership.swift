@@ -137,3 +137,43 @@ extension StateStore {
         return (try? JSONDecoder().decode([String].self, from: Data(bytes))) ?? []
     }
 }
+
+// The disks stacktop made for an instance: the only ones deleting it may delete.
+extension StateStore {
+    /// Records that stacktop made the volume at `path` for the instance `uuid` (`role`: "root", "seed").
+    public func recordInstanceDisk(path: String, uuid: String, role: String) throws {
+        try withDatabase { db in
+            try db.execute("""
+                INSERT INTO instance_disks (path, uuid, role) VALUES (?, ?, ?)
+                ON CONFLICT (path) DO UPDATE SET uuid = excluded.uuid, role = excluded.role
+                """, path, uuid, role)
+        }
+    }
+
+    /// Volume path -> role, for the disks made for `uuid`.
+    public func instanceDisks(uuid: String) throws -> [String: String] {
+        try withDatabase { db in
+            var disks: [String: String] = [:]
+            for row in try db.query("SELECT path, role FROM instance_disks WHERE uuid = ?", uuid) {
+                disks[row.string(0)] = row.string(1)
+            }
+            return disks
+        }
+    }
+
+    /// Volume path -> the UUID of the instance it was made for, for every recorded disk.
+    public func instanceDiskOwners() throws -> [String: String] {
+        try withDatabase(Self.fetchInstanceDiskOwners)
+    }
+
+    /// Forgets one recorded disk (deleted, or handed over as a volume).
+    public func forgetInstanceDisk(path: String) throws {
+        try withDatabase { db in try db.execute("DELETE FROM instance_disks WHERE path = ?", path) }
+    }
+
+    static func fetchInstanceDiskOwners(_ db: SQLiteDatabase) throws(SQLiteError) -> [String: String] {
+        var owners: [String: String] = [:]
+        for row in try db.query("SELECT path, uuid FROM instance_disks") { owners[row.string(0)] = row.string(1) }
+        return owners
+    }
+}

@@ -12,6 +12,7 @@ enum StoreMigrations {
         Step(version: 1, sql: version1),
         Step(version: 2, sql: version2),
         Step(version: 3, sql: version3),
+        Step(version: 4, sql: version4),
     ]
 
     /// The first schema: catalogue, quotas, image metadata, instance ownership, audit log.
@@ -126,5 +127,16 @@ enum StoreMigrations {
     /// Version 3: the request ids a remote cloud gave for each audited mutation (JSON array).
     static let version3 = """
         ALTER TABLE audit_log ADD COLUMN request_ids TEXT NOT NULL DEFAULT '[]';
+        """
+
+    /// Version 4: the disks stacktop made for an instance (its root overlay, its cloud-init seed), so that
+    /// deleting the instance deletes exactly those and keeps every volume made separately.
+    static let version4 = """
+        CREATE TABLE instance_disks (
+            path TEXT PRIMARY KEY,
+            uuid TEXT NOT NULL,
+            role TEXT NOT NULL
+        );
+        CREATE INDEX instance_disks_by_uuid ON instance_disks (uuid);
         """
 }

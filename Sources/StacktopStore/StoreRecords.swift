@@ -95,15 +95,18 @@ public struct LocalStoreData: Sendable, Equatable {
     public var networkOwnership: [String: NetworkOwnership]
     /// Resolved limits (explicit, else default) for every project.
     public var quotaLimits: [String: [QuotaResource: Int]]
+    /// Volume path -> UUID of the instance stacktop made it for (root overlay, seed disk).
+    public var instanceDisks: [String: String]
 
     public init(projects: [Project] = [], flavors: [Flavor] = [], keypairs: [Keypair] = [],
                 securityGroups: [SecurityGroup] = [], imageMetadata: [String: ImageMetadata] = [:],
                 instanceOwnership: [String: InstanceOwnership] = [:], volumeOwners: [String: String] = [:],
                 networkOwnership: [String: NetworkOwnership] = [:],
-                quotaLimits: [String: [QuotaResource: Int]] = [:]) {
+                quotaLimits: [String: [QuotaResource: Int]] = [:], instanceDisks: [String: String] = [:]) {
         self.projects = projects; self.flavors = flavors; self.keypairs = keypairs
         self.securityGroups = securityGroups; self.imageMetadata = imageMetadata
         self.instanceOwnership = instanceOwnership; self.volumeOwners = volumeOwners
         self.networkOwnership = networkOwnership; self.quotaLimits = quotaLimits
+        self.instanceDisks = instanceDisks
     }
 }

@@ -17,7 +17,11 @@ enum ActionCommandRunner {
             printError(refusal)
             return 1
         }
-        let confirmation = command.confirmed ? .none : ConfirmationPolicy.requirement(for: request)
+        // Deleting servers names the disks that go and the volumes that stay, read fresh from the backend.
+        let backendForPreview = opened.backend
+        let preview = !command.confirmed && request.action == .delete && request.kind == .instance
+            ? try? runBlocking { try await backendForPreview.snapshot() } : nil
+        let confirmation = command.confirmed ? .none : ConfirmationPolicy.requirement(for: request, snapshot: preview)
         if let question = confirmation.question {
             guard isatty(STDIN_FILENO) == 1 else {
                 printError("Refusing to \(request.summary) without confirmation: stdin is not a terminal. "

@@ -296,6 +296,10 @@ enum OptionParser {
           quota, flavor, keypair, project, hypervisor
     ACTION: start, stop, poweroff, reboot, hard-reboot, pause, unpause, suspend, resume, lock, unlock,
             rename --name NEW, delete (what a backend offers: see ? in the dashboard)
+    Examples: flavor create m1.custom --vcpus 2 --ram 4096 --disk 20;  flavor delete m1.custom
+            server detach-volume web-01 --volume data-01 [--force]  (waits for the guest to let go; --force
+              takes it out of the definition only, so it is gone once the guest is shut off)
+            server delete web-01  (deletes the disks made for it; keeps volumes attached to it)
     VIEW: overview, instances, images, volumes, networks, secgroups, quotas, flavors, keypairs, projects,
           details (the first instance's details), xml, help, launch (the wizard), confirm (a delete), topology,
           wall (the wall screen after an hour of the demo)

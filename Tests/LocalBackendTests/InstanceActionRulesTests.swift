@@ -73,31 +73,52 @@ final class InstanceActionRulesTests: XCTestCase {
         }
     }
 
-    func testOwnedVolumesSkipImagesSharedDisksAndMedia() {
+    func testOnlyDisksMadeForTheInstanceGoWithIt() {
         func volume(_ name: String, pool: String = "default") -> PoolVolume {
             PoolVolume(pool: pool, name: name, path: "/p/\(pool)/\(name)", key: name, capacityBytes: 1,
                        allocationBytes: 1)
         }
+        let a = Instance(id: "u-1", name: "a", state: .shutoff, vcpus: 1, memoryMiB: 1, disks: [
+            InstanceDisk(target: "vda", source: "/p/default/a-root.qcow2"),
+            InstanceDisk(target: "vdb", source: "default/data.raw"),
+            InstanceDisk(target: "vdc", source: "/p/default/shared.raw"),
+            InstanceDisk(target: "vdd", source: "/p/images/base.qcow2"),
+            InstanceDisk(target: "sda", source: "/p/default/a-seed.iso", device: .cdrom),
+        ])
+        let legacy = Instance(id: "u-3", name: "c", state: .shutoff, vcpus: 1, memoryMiB: 1, disks: [
+            InstanceDisk(target: "vda", source: "/p/default/c-root.qcow2"),
+            InstanceDisk(target: "vdb", source: "/p/default/c-root2.qcow2"),
+            InstanceDisk(target: "sda", source: "/p/default/c-seed.iso", device: .cdrom),
+        ])
         let inventory = HostInventory(
-            instances: [
-                Instance(id: "u-1", name: "a", state: .shutoff, vcpus: 1, memoryMiB: 1, disks: [
-                    InstanceDisk(target: "vda", source: "/p/default/a.qcow2"),
-                    InstanceDisk(target: "vdb", source: "default/data.raw"),
-                    InstanceDisk(target: "vdc", source: "/p/default/shared.raw"),
-                    InstanceDisk(target: "vdd", source: "/p/images/base.qcow2"),
-                    InstanceDisk(target: "vde", source: "/p/default/seed.raw", readOnly: true),
-                    InstanceDisk(target: "sda", source: "/p/default/tools.iso", device: .cdrom),
-                ]),
-                Instance(id: "u-2", name: "b", state: .shutoff, vcpus: 1, memoryMiB: 1, disks: [
-                    InstanceDisk(target: "vda", source: "default/shared.raw"),
-                ]),
-            ],
-            poolVolumes: [volume("a.qcow2"), volume("data.raw"), volume("shared.raw"),
-                          volume("base.qcow2", pool: "images"), volume("seed.raw"), volume("tools.iso"),
-                          volume("other.raw")])
-        let owned = InstanceDeletion.ownedVolumes(of: "u-1", in: inventory, images: ["/p/images/base.qcow2"])
-        XCTAssertEqual(owned.map(\.name), ["a.qcow2", "data.raw"],
-                       "shared (named by pool/volume elsewhere), image, read-only and CD-ROM disks stay")
+            instances: [a, Instance(id: "u-2", name: "b", state: .shutoff, vcpus: 1, memoryMiB: 1, disks: [
+                InstanceDisk(target: "vda", source: "default/shared.raw")]), legacy],
+            poolVolumes: [volume("a-root.qcow2"), volume("data.raw"), volume("shared.raw"), volume("base.qcow2", pool: "images"),
+                          volume("a-seed.iso"), volume("c-root.qcow2"), volume("c-root2.qcow2"), volume("c-seed.iso")])
+        // The store recorded a's root and seed, and (wrongly) the shared disk and the image: those stay anyway.
+        let fate = InstanceDiskFate(inventory: inventory, images: ["/p/images/base.qcow2"], records: [
+            "/p/default/a-root.qcow2": "u-1", "/p/default/a-seed.iso": "u-1", "/p/default/shared.raw": "u-1",
+            "/p/images/base.qcow2": "u-1"])
+        XCTAssertEqual(fate.marked(a, launchedByStacktop: true).map(\.deleteOnTermination), [true, false, false, false, true],
+                       "the recorded root and seed go; the separate volume, the shared disk and the image stay")
+        // Launched before disks were recorded: the launch's names in the launch's places, nothing else.
+        XCTAssertEqual(fate.marked(legacy, launchedByStacktop: true).map(\.deleteOnTermination), [true, false, true])
+        // Defined outside stacktop: nothing of it is deleted.
+        XCTAssertEqual(fate.marked(legacy, launchedByStacktop: false).map(\.deleteOnTermination), [false, false, false])
+        XCTAssertEqual(fate.name(of: a.disks[1]), "data.raw")
+    }
+
+    func testDeleteSentencesNameWhatWentAndWhatStayed() {
+        typealias Done = InstanceActionReport.Done
+        XCTAssertEqual(try? InstanceActionReport.outcome(.delete, done: [
+            Done(name: "web", deletedDisks: ["web-root.qcow2", "web-seed.iso"], keptDisks: ["data.qcow2"])], failed: []),
+            ActionOutcome(message: "Deleted web with its disks web-root.qcow2 and web-seed.iso; kept volume data.qcow2."))
+        XCTAssertEqual(try? InstanceActionReport.outcome(.delete, done: [
+            Done(name: "web", deletedDisks: ["web-root.qcow2"], keptDisks: ["data.qcow2"], heldAtPowerOff: ["data.qcow2"]),
+            Done(name: "old", keptDisks: ["old.qcow2", "x.raw"], definedOutside: true)], failed: []),
+            ActionOutcome(message: "Deleted web with its disk web-root.qcow2; kept volume data.qcow2, though web still "
+                          + "held data.qcow2 when it was powered off; deleted the definition of old (stacktop did not "
+                          + "launch it); kept its disks old.qcow2 and x.raw."))
     }
 
     func testLibvirtErrorsBecomeSentencesWithWhatToDo() throws {

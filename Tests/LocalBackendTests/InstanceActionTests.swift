@@ -205,17 +205,20 @@ final class InstanceActionTests: XCTestCase {
         try store.upsertInstanceOwnership(InstanceOwnership(uuid: Self.webUUID, project: "web"))
         try store.setVolumeOwner(path: "/var/lib/stacktop-test/default/web-01.qcow2", project: "web")
         try store.setVolumeOwner(path: "/var/lib/stacktop-test/default/shared.raw", project: "web")
+        // stacktop made web-01.qcow2 for web-01; data-01.raw was made separately and is attached.
+        try store.recordInstanceDisk(path: "/var/lib/stacktop-test/default/web-01.qcow2", uuid: Self.webUUID, role: "root")
         let message = try await perform(.delete, "web-01")
-        XCTAssertEqual(message, "Deleted web-01 with its disks web-01.qcow2 and data-01.raw.")
+        XCTAssertEqual(message, "Deleted web-01 with its disk web-01.qcow2; kept volumes data-01.raw and shared.raw.")
 
         let host = try connection.inventory()
         XCTAssertFalse(host.instances.contains { $0.name == "web-01" })
         XCTAssertEqual(Set(host.poolVolumes.map(\.name)),
-                       ["cirros-0.6.2.qcow2", "shared.raw", "db-01.qcow2", "scratch.raw"],
-                       "the image, the disk db-01 shares and the unattached volume stay")
+                       ["cirros-0.6.2.qcow2", "shared.raw", "data-01.raw", "db-01.qcow2", "scratch.raw"],
+                       "the image, the separate volume, the disk db-01 shares and the unattached volume stay")
         XCTAssertNil(try store.instanceOwnership(uuid: Self.webUUID))
         XCTAssertEqual(try store.volumeOwners(), ["/var/lib/stacktop-test/default/shared.raw": "web"],
                        "the deleted disk's owner is forgotten, the shared one's kept")
+        XCTAssertEqual(try store.instanceDiskOwners(), [:], "the deleted disk's record is gone")
         XCTAssertEqual(try state("db-01"), .shutoff)
     }
 

@@ -205,7 +205,7 @@ final class LocalCloudBackendTests: XCTestCase {
 
     func testKindsLibvirtLacksAreRefusedWithTheReason() async throws {
         let backend = LocalCloudBackend(connection: try openTestHost(), store: try makeStore(self))
-        XCTAssertNil(backend.description.currentProject)
+        XCTAssertEqual(backend.description.currentProject, "admin", "a fresh host gets the admin project")
         XCTAssertEqual(backend.description.kind, .local)
         XCTAssertTrue(backend.capabilities.actions(for: .floatingIP).isEmpty)
         do {

@@ -31,8 +31,8 @@ final class StoreMigrationTests: XCTestCase {
         let path = directory + "/nested/deeper/state.sqlite3"
         let store = try StateStore(path: path)
         XCTAssertTrue(FileManager.default.fileExists(atPath: path), "parent folders and file are created")
-        XCTAssertEqual(try store.storedSchemaVersion(), 3)
-        XCTAssertEqual(StateStore.schemaVersion, 3)
+        XCTAssertEqual(try store.storedSchemaVersion(), 4)
+        XCTAssertEqual(StateStore.schemaVersion, 4)
         XCTAssertEqual(try store.journalMode(), "wal")
         try store.upsertProject(.init(id: "p1", name: "admin"))
         XCTAssertTrue(FileManager.default.fileExists(atPath: path + "-wal"), "WAL writes go to the -wal file")
@@ -53,7 +53,7 @@ final class StoreMigrationTests: XCTestCase {
         try StateStore(path: path).upsertProject(.init(id: "p1", name: "admin"))
         let reopened = try StateStore(path: path)
         XCTAssertEqual(try reopened.projects().map(\.name), ["admin"])
-        XCTAssertEqual(try reopened.storedSchemaVersion(), 3)
+        XCTAssertEqual(try reopened.storedSchemaVersion(), 4)
     }
 
     func testVersion1StoreIsUpgraded() throws {
@@ -61,7 +61,7 @@ final class StoreMigrationTests: XCTestCase {
         try writeVersion1Store(at: path)
 
         let store = try StateStore(path: path)
-        XCTAssertEqual(try store.storedSchemaVersion(), 3)
+        XCTAssertEqual(try store.storedSchemaVersion(), 4)
         // Old rows survive, with the new columns at their defaults.
         XCTAssertEqual(try store.projects().map(\.name), ["admin", "web"])
         let owner = try XCTUnwrap(try store.instanceOwnership(uuid: "11111111-2222-3333-4444-555555555555"))
@@ -84,6 +84,12 @@ final class StoreMigrationTests: XCTestCase {
                               requestIDs: ["req-1", "req-2"])
         XCTAssertEqual(try store.auditLog(limit: 1).first?.error, "boom")
         XCTAssertEqual(try store.recent(limit: 1).first?.requestIDs, ["req-1", "req-2"])
+        // Version 4's record of the disks made for an instance.
+        try store.recordInstanceDisk(path: "/pool/web-root.qcow2", uuid: "u1", role: "root")
+        try store.recordInstanceDisk(path: "/pool/web-seed.iso", uuid: "u1", role: "seed")
+        XCTAssertEqual(try store.instanceDisks(uuid: "u1"), ["/pool/web-root.qcow2": "root", "/pool/web-seed.iso": "seed"])
+        try store.forgetInstanceDisk(path: "/pool/web-seed.iso")
+        XCTAssertEqual(try store.instanceDiskOwners(), ["/pool/web-root.qcow2": "u1"])
     }
 
     func testNewerStoreIsRefusedAndLeftAlone() throws {

@@ -75,7 +75,7 @@ extension AppState {
             overlays.append(.form(form))
             return []
         }
-        let confirmation = command.confirmed ? .none : ConfirmationPolicy.requirement(for: request)
+        let confirmation = command.confirmed ? .none : ConfirmationPolicy.requirement(for: request, snapshot: snapshot)
         if confirmation == .none {
             let effects = start(request)
             if request.action == .create, request.kind == .instance, let snapshot { apply(snapshot) }

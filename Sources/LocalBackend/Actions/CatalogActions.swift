@@ -124,6 +124,11 @@ struct CatalogActions {
         var groups: [SecurityGroup] = []
         for name in request.targets {
             let group = try group(named: name, project: request.project)
+            // As in Neutron: every project has its default group, and stacktop would make it again on the next start.
+            guard group.name != "default" else {
+                throw BackendError.refused(reason: "The default security group of project \(group.project ?? "none") cannot "
+                                           + "be deleted, as in OpenStack; remove its rules instead.")
+            }
             let users = instances.filter(group.isUsed(by:)).map(\.name)
             guard users.isEmpty else {
                 throw BackendError.refused(reason: "Security group \(name) is used by \(users.joined(separator: ", ")); "

@@ -7,6 +7,12 @@ enum InstanceActionReport {
         var name: String
         var renamedTo: String? = nil
         var deletedDisks: [String] = []
+        /// Disks that stay in their pools: volumes made separately, or every disk of a domain stacktop did not launch.
+        var keptDisks: [String] = []
+        /// Kept volumes the running guest still held when it was powered off.
+        var heldAtPowerOff: [String] = []
+        /// A domain defined outside stacktop: only its definition was deleted.
+        var definedOutside = false
     }
 
     /// "Powered off web-01 and web-02": what was done, in the past tense, without the full stop.
@@ -28,12 +34,36 @@ enum InstanceActionReport {
         case .rename:
             return list(done.map { "Renamed \($0.name) to \($0.renamedTo ?? $0.name)" })
         case .delete:
-            let disks = done.flatMap(\.deletedDisks)
-            if disks.isEmpty { return "Deleted \(names)" }
-            let what = disks.count == 1 ? "disk" : "disks"
-            return "Deleted \(names) with \(done.count == 1 ? "its" : "their") \(what) \(list(disks))"
+            if done.allSatisfy({ $0.keptDisks.isEmpty }) {
+                let disks = done.flatMap(\.deletedDisks)
+                if disks.isEmpty { return "Deleted \(names)" }
+                let what = disks.count == 1 ? "disk" : "disks"
+                return "Deleted \(names) with \(done.count == 1 ? "its" : "their") \(what) \(list(disks))"
+            }
+            let clauses = done.map(deletion)
+            return clauses.enumerated().map { $0.offset == 0 ? $0.element : "d" + $0.element.dropFirst() }
+                .joined(separator: "; ")
         default: return "\(action.traits.title) done for \(names)"
         }
+    }
+
+    /// "Deleted web-01 with its disk web-01-root.qcow2; kept volume data.qcow2": exactly what went and what stayed.
+    private static func deletion(_ done: Done) -> String {
+        let plural = { (count: Int, one: String) in count == 1 ? one : one + "s" }
+        let outside = done.definedOutside && !done.keptDisks.isEmpty
+        var text = outside ? "Deleted the definition of \(done.name) (stacktop did not launch it)"
+                                       : "Deleted \(done.name)"
+        if !done.deletedDisks.isEmpty {
+            text += " with its \(plural(done.deletedDisks.count, "disk")) \(list(done.deletedDisks))"
+        }
+        if !done.keptDisks.isEmpty {
+            text += outside ? "; kept its \(plural(done.keptDisks.count, "disk")) \(list(done.keptDisks))"
+                                        : "; kept \(plural(done.keptDisks.count, "volume")) \(list(done.keptDisks))"
+            if !done.heldAtPowerOff.isEmpty {
+                text += ", though \(done.name) still held \(list(done.heldAtPowerOff)) when it was powered off"
+            }
+        }
+        return text
     }
 
     /// The outcome when nothing failed; else the one error naming what succeeded and what failed, and why.

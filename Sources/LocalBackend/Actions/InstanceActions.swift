@@ -6,6 +6,8 @@ import StacktopStore
 struct InstanceActions {
     let connection: LibvirtConnection
     let store: StateStore
+    /// How long a delete waits for a running guest to let go of the volumes it keeps.
+    var unplugTimeout: Duration = LocalCloudBackend.defaultUnplugTimeout
 
     func perform(_ request: ActionRequest) throws(BackendError) -> ActionOutcome {
         var seen = Set<String>()
@@ -55,7 +57,12 @@ struct InstanceActions {
                 try connection.call(.rename(to: newName), uuid: status.uuid, name: status.name)
                 done.renamedTo = newName
             case .delete:
-                done.deletedDisks = try InstanceDeletion(connection: connection, store: store).delete(status)
+                let deletion = try InstanceDeletion(connection: connection, store: store, unplugTimeout: unplugTimeout)
+                    .delete(status)
+                done.deletedDisks = deletion.deleted
+                done.keptDisks = deletion.kept
+                done.heldAtPowerOff = deletion.heldAtPowerOff
+                done.definedOutside = deletion.definedOutside
             }
         }
         return done

@@ -10,6 +10,8 @@ struct InstanceDeviceActions {
     let connection: LibvirtConnection
     let store: StateStore
     let snapshot: @Sendable () throws -> CloudSnapshot
+    /// How long a detach waits for the running guest to let the device go.
+    var unplugTimeout: Duration = LocalCloudBackend.defaultUnplugTimeout
 
     static let actions: [ActionKind] = [.attachVolume, .detachVolume, .attachInterface, .detachInterface,
                                         .resize, .snapshot, .addSecurityGroup, .removeSecurityGroup]
@@ -67,7 +69,10 @@ struct InstanceDeviceActions {
         let name = try option(request, "volume", example: "data-01")
         guard let volume = current.volumes.first(where: { $0.name == name || $0.name == name + ".qcow2" }),
               let path = volume.path else { throw BackendError.notFound(kind: "volume", name: name) }
-        guard let disk = instance.disks.first(where: { $0.source == path }) else {
+        // The live disks, else (a guest that let go late) the ones its definition still has.
+        let saved = try connection.devices(uuid: instance.id, live: false).map(DomainDefinition.init(devices:))?.disks ?? []
+        let disks = instance.disks + saved.map(\.disk).filter { disk in !instance.disks.contains { $0.target == disk.target } }
+        guard let disk = disks.first(where: { $0.source == path || $0.source == "\(volume.pool ?? "")/\(volume.name)" }) else {
             throw BackendError.refused(reason: "Volume \(volume.name) is not attached to \(instance.name).")
         }
         guard disk.target != "vda" else {
@@ -75,8 +80,22 @@ struct InstanceDeviceActions {
         }
         let xml = "<disk type='file' device='disk'><source file='\(XMLText.escape(path))'/>"
             + "<target dev='\(disk.target)' bus='\(disk.bus ?? "virtio")'/></disk>"
-        try connection.detachDevice(uuid: instance.id, xml: xml, what: "Detaching \(volume.name) from \(instance.name)")
-        return ActionOutcome(message: "Detached volume \(volume.name) from \(instance.name).")
+        let what = "Detaching \(volume.name) from \(instance.name)"
+        let unplug = DeviceUnplug(connection: connection, timeout: unplugTimeout)
+        switch try unplug.detach(uuid: instance.id, device: .disk(target: disk.target), xml: xml,
+                                 force: request.options["force"] == "true", what: what) {
+        case nil:
+            throw BackendError.refused(reason: "Volume \(volume.name) is not attached to \(instance.name).")
+        case .removed:
+            return ActionOutcome(message: "Detached volume \(volume.name) from \(instance.name).")
+        case .removedFromDefinitionOnly:
+            return ActionOutcome(message: "Took volume \(volume.name) out of \(instance.name)'s definition; the running "
+                                 + "guest still has it as \(disk.target) until \(instance.name) is shut off (a reboot "
+                                 + "inside the guest is not enough), and from then on the volume is free.")
+        case .held(let paused):
+            throw BackendError.failed(what: what, reason: unplug.heldReason(
+                instance: instance.name, device: "\(disk.target) (\(volume.name))", paused: paused, kind: "volume"))
+        }
     }
 
     // MARK: interfaces
@@ -93,13 +112,28 @@ struct InstanceDeviceActions {
 
     private func detachInterface(_ instance: Instance, _ request: ActionRequest) throws -> ActionOutcome {
         let mac = try option(request, "mac", example: "52:54:00:12:34:56")
-        guard let interface = instance.interfaces.first(where: { $0.mac.lowercased() == mac.lowercased() }) else {
+        let saved = try connection.devices(uuid: instance.id, live: false).map(DomainDefinition.init(devices:))?.interfaces ?? []
+        let interfaces = instance.interfaces + saved.filter { one in !instance.interfaces.contains { $0.mac == one.mac } }
+        guard let interface = interfaces.first(where: { $0.mac.lowercased() == mac.lowercased() }) else {
             throw BackendError.refused(reason: "\(instance.name) has no interface with MAC \(mac); its interfaces are "
-                + instance.interfaces.map(\.mac).joined(separator: ", ") + ".")
+                + interfaces.map(\.mac).joined(separator: ", ") + ".")
         }
         let xml = "<interface type='\(interface.type)'><mac address='\(interface.mac)'/></interface>"
-        try connection.detachDevice(uuid: instance.id, xml: xml, what: "Detaching interface \(mac) from \(instance.name)")
-        return ActionOutcome(message: "Detached interface \(mac) from \(instance.name).")
+        let what = "Detaching interface \(mac) from \(instance.name)"
+        let unplug = DeviceUnplug(connection: connection, timeout: unplugTimeout)
+        switch try unplug.detach(uuid: instance.id, device: .interface(mac: interface.mac), xml: xml,
+                                 force: request.options["force"] == "true", what: what) {
+        case nil:
+            throw BackendError.refused(reason: "\(instance.name) has no interface with MAC \(mac).")
+        case .removed:
+            return ActionOutcome(message: "Detached interface \(mac) from \(instance.name).")
+        case .removedFromDefinitionOnly:
+            return ActionOutcome(message: "Took interface \(mac) out of \(instance.name)'s definition; the running guest "
+                                 + "keeps it until \(instance.name) is shut off (a reboot inside the guest is not enough).")
+        case .held(let paused):
+            throw BackendError.failed(what: what, reason: unplug.heldReason(
+                instance: instance.name, device: "interface \(mac)", paused: paused, kind: "interface"))
+        }
     }
 
     // MARK: flavor

@@ -21,6 +21,14 @@ struct InstanceLaunch {
 
     func perform(_ request: ActionRequest) throws -> ActionOutcome {
         let plan = try LaunchPlan(request: request, snapshot: try snapshot())
+        // Instance filters reference libvirt's standard `clean-traffic`; without it the guest cannot start.
+        if !plan.securityGroups.isEmpty, connection.supportsNetworkFilters,
+           let missing = Self.standardFilters.first(where: { !connection.networkFilterExists($0) }) {
+            throw BackendError.refused(reason: "Launching \(plan.names.joined(separator: ", ")) needs libvirt's standard "
+                + "network filter \(missing), which this host lacks: install Debian's libvirt-daemon-config-nwfilter "
+                + "(it puts them in /etc/libvirt/nwfilter), then restart libvirtd or load each file with "
+                + "`virsh nwfilter-define /etc/libvirt/nwfilter/FILE.xml`, and launch again.")
+        }
         let journal = UndoJournal()
         var launched: [String] = []
         do {
@@ -99,6 +107,12 @@ struct InstanceLaunch {
             try store.setVolumeOwner(path: rootPath, project: plan.project)
             journal.record("root owner") { try? store.setVolumeOwner(path: rootPath, project: nil) }
         }
+        // The disks made for this instance, and only those, go when it is deleted (Nova's delete_on_termination).
+        for (path, role) in [(plan.source.image != nil ? rootPath : nil, "root"), (seedPath, "seed")] {
+            guard let path else { continue }
+            try store.recordInstanceDisk(path: path, uuid: uuid, role: role)
+            journal.record("\(role) record") { try? store.forgetInstanceDisk(path: path) }
+        }
 
         // 6. Start it.
         try connection.call(.create, uuid: uuid, name: name)
@@ -123,6 +137,11 @@ struct InstanceLaunch {
         try connection.upload(file: source.descriptor, size: source.size, toVolumePath: seedPath) { _ in }
         return seedPath
     }
+
+    /// The standard filters an instance filter needs: `clean-traffic` and those it references.
+    static let standardFilters = ["clean-traffic", "no-mac-spoofing", "no-ip-spoofing", "allow-incoming-ipv4",
+                                  "no-arp-spoofing", "no-arp-mac-spoofing", "no-arp-ip-spoofing", "no-other-l2-traffic",
+                                  "qemu-announce-self", "qemu-announce-self-rarp"]
 
     /// A file name from an instance name: no slashes or spaces.
     static func fileStem(_ name: String) -> String {

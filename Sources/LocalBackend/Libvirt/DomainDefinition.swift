@@ -18,7 +18,12 @@ struct DomainDefinition: Equatable {
     }
 
     init(xml root: XMLTree.Element) {
-        guard let devices = root.child("devices") else { return }
+        guard let devices = root.child("devices") else { self.init(); return }
+        self.init(devices: devices)
+    }
+
+    /// From the `<devices>` element itself.
+    init(devices: XMLTree.Element) {
         for device in devices.children {
             switch device.name {
             case "disk": if let disk = Self.disk(device) { disks.append(disk) }

@@ -23,9 +23,37 @@ extension LibvirtConnection {
         }
     }
 
-    func detachDevice(uuid: String, xml: String, what: String) throws {
+    /// Whether the domain runs (or is paused): only then does a device have a live side to unplug.
+    func isActive(uuid: String) throws -> Bool {
+        try withDomain(uuid: uuid) { virDomainIsActive($0) == 1 }
+    }
+
+    /// The `<devices>` of the running guest (`live`) or of the saved definition; nil if there is none.
+    func devices(uuid: String, live: Bool) throws -> XMLTree.Element? {
         try withDomain(uuid: uuid) { domain in
-            guard virDomainDetachDeviceFlags(domain, xml, Self.deviceFlags(domain)) == 0 else { throw libvirtFailure(what) }
+            let flags = live ? UInt32(0) : UInt32(VIR_DOMAIN_XML_INACTIVE.rawValue)
+            return try parseLibvirtXML(virDomainGetXMLDesc(domain, flags), what: "instance \(uuid)")?.child("devices")
+        }
+    }
+
+    /// Asks the running guest to let the device go. This only asks: the guest must answer (PCI unplug through
+    /// ACPI), and the device stays until it does, so callers wait for it to leave the live definition.
+    /// With the device's alias the request returns at once; without one libvirt itself waits up to 5 s.
+    func requestLiveDetach(uuid: String, alias: String?, xml: String, what: String) throws {
+        try withDomain(uuid: uuid) { domain in
+            let live = UInt32(VIR_DOMAIN_AFFECT_LIVE.rawValue)
+            let result = if let alias { virDomainDetachDeviceAlias(domain, alias, live) }
+                         else { virDomainDetachDeviceFlags(domain, xml, live) }
+            guard result == 0 else { throw libvirtFailure(what) }
+        }
+    }
+
+    /// Takes the device out of the saved definition only: a running guest keeps it until it is shut off.
+    func detachFromDefinition(uuid: String, xml: String, what: String) throws {
+        try withDomain(uuid: uuid) { domain in
+            guard virDomainDetachDeviceFlags(domain, xml, UInt32(VIR_DOMAIN_AFFECT_CONFIG.rawValue)) == 0 else {
+                throw libvirtFailure(what)
+            }
         }
     }
 
