@@ -32,12 +32,28 @@ public enum LocalSnapshotAssembler {
             projects: store.projects.map(\.name), instances: instances, volumes: volumes, networks: networks,
             securityGroups: store.securityGroups, keypairs: store.keypairs, limits: store.quotaLimits)
         // libvirt lists in no stable order; a fixed order keeps lists, details and exports repeatable.
-        return CloudSnapshot(instances: instances.sorted(by: byNameThenID), images: images.sorted(by: byNameThenID),
+        var snapshot = CloudSnapshot(instances: instances.sorted(by: byNameThenID), images: images.sorted(by: byNameThenID),
                              volumes: volumes.sorted(by: byNameThenID), pools: inventory.pools.sorted { $0.name < $1.name },
                              networks: networks.sorted(by: byNameThenID), securityGroups: store.securityGroups, quotas: quotas,
                              flavors: store.flavors, keypairs: store.keypairs, projects: store.projects,
                              hypervisors: host(inventory, hostname: hostname, cpuUtilization: cpuUtilization).map { [$0] } ?? [],
                              takenAt: takenAt)
+        snapshot.extraDetails = filterDetails(snapshot)
+        return snapshot
+    }
+
+    /// On a libvirt host a security group is enforced as a network filter: its details show exactly which.
+    static func filterDetails(_ snapshot: CloudSnapshot) -> [String: [DetailBlock]] {
+        let addresses = NWFilterXML.groupAddresses(snapshot)
+        var details: [String: [DetailBlock]] = [:]
+        for group in snapshot.securityGroups {
+            let xml = NWFilterXML.group(group, groupAddresses: addresses)
+            details[DetailBlock.key(kind: "secgroup", id: group.id)] = [
+                DetailBlock(title: "As a libvirt network filter (\(NWFilterXML.groupFilterName(group)))",
+                            lines: xml.split(separator: "\n").map(String.init)),
+            ]
+        }
+        return details
     }
 
     /// The libvirt host as the one hypervisor: what it has, and what is in use. Memory in use is the host's

@@ -23,6 +23,9 @@ public struct CloudSnapshot: Sendable, Equatable, Codable {
     /// Lists this cloud does not offer to this user (a service missing from the catalog, or one that
     /// refuses with 403/404): not stale, just not there; each with its one sentence.
     public var unavailableParts: [StalePart] = []
+    /// Sections only this backend can add to a resource's details (a libvirt host shows the network filter a
+    /// security group becomes), keyed by `DetailBlock.key(kind:id:)`: the UI shows them without knowing why.
+    public var extraDetails: [String: [DetailBlock]] = [:]
     /// When the data was read from the backend.
     public var takenAt: Date
 
@@ -40,7 +43,7 @@ public struct CloudSnapshot: Sendable, Equatable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case instances, images, volumes, pools, networks, securityGroups, quotas, flavors, keypairs, projects
-        case hypervisors, floatingIPs, routers, ports, staleParts, unavailableParts, takenAt
+        case hypervisors, floatingIPs, routers, ports, staleParts, unavailableParts, extraDetails, takenAt
     }
 
     /// Lists added after the first release are optional here, so a snapshot cached by an older
@@ -63,6 +66,7 @@ public struct CloudSnapshot: Sendable, Equatable, Codable {
         ports = try c.decodeIfPresent([Port].self, forKey: .ports) ?? []
         staleParts = try c.decodeIfPresent([StalePart].self, forKey: .staleParts) ?? []
         unavailableParts = try c.decodeIfPresent([StalePart].self, forKey: .unavailableParts) ?? []
+        extraDetails = try c.decodeIfPresent([String: [DetailBlock]].self, forKey: .extraDetails) ?? [:]
         takenAt = try c.decode(Date.self, forKey: .takenAt)
     }
 
@@ -79,6 +83,17 @@ extension CloudSnapshot {
     public func unavailability(of what: String) -> StalePart? {
         unavailableParts.first { $0.what.lowercased() == what.lowercased() }
     }
+}
+
+/// A titled block of text lines a backend adds to a resource's details.
+public struct DetailBlock: Sendable, Equatable, Codable {
+    public var title: String
+    public var lines: [String]
+
+    public init(title: String, lines: [String]) { self.title = title; self.lines = lines }
+
+    /// "secgroup/<id>": the resource's kind word (as the tables name it) and its id.
+    public static func key(kind: String, id: String) -> String { kind + "/" + id }
 }
 
 public struct StalePart: Sendable, Equatable, Codable {

@@ -60,10 +60,14 @@ public protocol ConsoleAccess: Sendable {
     /// Where the serial console is a remote websocket (Nova's serial proxy), its URL; nil where stacktop
     /// attaches itself (libvirt).
     func serialConsoleURL(instanceID: String) async throws -> String?
+    /// True where the serial console is a remote websocket shown as a URL (Nova), false where stacktop
+    /// attaches to it in place (libvirt): what the runner asks instead of which backend is open.
+    var serialConsoleIsRemote: Bool { get }
 }
 
 extension ConsoleAccess {
     public func serialConsoleURL(instanceID: String) async throws -> String? { nil }
+    public var serialConsoleIsRemote: Bool { false }
 }
 
 /// Another session holds the serial console. The dashboard offers F to take it over; the CLI says `--force`.

@@ -6,7 +6,7 @@ enum ConsoleAccessGate {
     static func consoles(of backend: any CloudBackend, readOnly: Bool) -> (any ConsoleAccess)? {
         guard let base = (backend as? AnyCloudBackend)?.base as? any ConsoleAccess ?? backend as? any ConsoleAccess
         else { return nil }
-        return readOnly ? ReadOnlyConsoles(base: base) : base
+        return readOnly ? ReadOnlyConsoles(wrapping: base) : base
     }
 }
 
@@ -32,22 +32,5 @@ extension AnyCloudBackend: ConsoleAccess {
     func serialConsoleURL(instanceID: String) async throws -> String? {
         try await consoles.serialConsoleURL(instanceID: instanceID)
     }
-}
-
-/// Read-only: the log and the display address, never the keyboard.
-struct ReadOnlyConsoles: ConsoleAccess {
-    let base: any ConsoleAccess
-    func consoleLog(instanceID: String, maxBytes: Int) async throws -> String {
-        try await base.consoleLog(instanceID: instanceID, maxBytes: maxBytes)
-    }
-    func graphicsDisplay(instanceID: String) async throws -> GraphicsDisplay {
-        try await base.graphicsDisplay(instanceID: instanceID)
-    }
-    func openSerialConsole(instanceID: String, force: Bool) throws -> any SerialConsoleSession {
-        throw BackendError.readOnly(action: "open a serial console")
-    }
-    /// The URL opens a console that types into the guest: refused like the console itself.
-    func serialConsoleURL(instanceID: String) async throws -> String? {
-        throw BackendError.readOnly(action: "open a serial console")
-    }
+    var serialConsoleIsRemote: Bool { (try? consoles.serialConsoleIsRemote) ?? false }
 }

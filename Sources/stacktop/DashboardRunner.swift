@@ -178,7 +178,7 @@ final class DashboardRunner {
             } catch {
                 _ = state.handle(.auditFailed(message: "The audit log could not be read: \(ErrorText.sentence(error))"))
             }
-        case .openConsole(let id, let name, _) where state.backend.kind == .openstack:
+        case .openConsole(let id, let name, _) where opened.consoles?.serialConsoleIsRemote == true:
             // Nova's serial console is a websocket behind its proxy: shown as a URL, like the web console.
             guard let consoles = opened.consoles else { return }
             let mailbox = self.mailbox

@@ -34,3 +34,30 @@ final class UnavailableServiceTests: XCTestCase {
                        "No Cinder here.")
     }
 }
+
+/// The details view shows what a backend adds, whatever the backend: the UI knows no libvirt.
+final class BackendDetailBlocksTests: XCTestCase {
+    func testABackendsExtraSectionIsShownAndNoOtherIsInvented() throws {
+        var snapshot = SampleCloud.snapshot
+        let group = SecurityGroup(id: "g1", name: "web", project: "engineering",
+                                  rules: [SecurityGroupRule(id: "r1", direction: .ingress)])
+        snapshot.securityGroups = [group]
+        snapshot.extraDetails = [DetailBlock.key(kind: "secgroup", id: group.id):
+                                    [DetailBlock(title: "As enforced by the backend", lines: ["rule one", "rule two"])]]
+        var state = AppState(backend: BackendDescription(kind: .openstack, endpoint: "peer"), readOnly: false,
+                             size: Size(width: 120, height: 40), now: SampleCloud.now)
+        _ = state.handle(.snapshotLoaded(snapshot, origin: .live))
+        state.panel = .securityGroups
+        _ = state.perform(.openDetails)
+        let screen = DashboardView.render(state).text
+        XCTAssertTrue(screen.contains("As enforced by the backend") && screen.contains("rule two"), screen)
+
+        snapshot.extraDetails = [:]
+        var local = AppState(backend: BackendDescription(kind: .local, endpoint: "host"), readOnly: false,
+                             size: Size(width: 120, height: 40), now: SampleCloud.now)
+        _ = local.handle(.snapshotLoaded(snapshot, origin: .live))
+        local.panel = .securityGroups
+        _ = local.perform(.openDetails)
+        XCTAssertFalse(DashboardView.render(local).text.contains("network filter"), "the UI adds no libvirt of its own")
+    }
+}

@@ -17,7 +17,7 @@ public enum Format {
         case "MiB" where abs(n) >= 1024:
             let gib = Double(n) / 1024
             return (gib == gib.rounded() ? String(Int(gib)) : oneDecimal(gib)) + " GiB"
-        case "bytes" where n >= 1024: return bytes(UInt64(n)).replacingOccurrences(of: "K", with: " KiB")
+        case "bytes" where n >= 1024: return bytes(UInt64(n)).replacing("K", with: " KiB")
         default: return "\(n) \(unit)"
         }
     }

@@ -7,11 +7,9 @@ enum DetailsScreen {
     static func draw(_ state: AppState, panel: Panel, id: String, scroll: Int, in rect: Rect, into painter: inout Painter) {
         guard let snapshot = state.snapshot, let table = panel.table,
               var sections = table.details(snapshot, id) else { return }
-        // On a libvirt host a security group is enforced as a network filter: show exactly which.
-        if panel == .securityGroups, state.backend.kind != .openstack,
-           let group = snapshot.securityGroups.first(where: { $0.id == id }) {
-            sections.append(DetailSection("As a libvirt network filter (\(NWFilterXML.groupFilterName(group)))",
-                                          NWFilterXML.group(group, groupAddresses: NWFilterXML.groupAddresses(snapshot)).split(separator: "\n").map { ("", String($0)) }))
+        // What only the backend can add (a libvirt host: the network filter a security group becomes).
+        for block in snapshot.extraDetails[DetailBlock.key(kind: table.kind, id: id)] ?? [] {
+            sections.append(DetailSection(block.title, block.lines.map { ("", $0) }))
         }
         let name = sections.first?.lines.first?.value ?? id
         let inner = painter.box(rect, title: "\(table.kind.capitalized) \(name)")

@@ -94,8 +94,8 @@ enum OverviewScreen {
             x = inner.x + 1 + nameWidth
             for column in projectColumns where x + cellWidth <= inner.maxX {
                 if let usage = project[column.resource] {
-                    let text = amountText(usage).replacingOccurrences(of: " used", with: "")
-                        .replacingOccurrences(of: " of ", with: "/").replacingOccurrences(of: " (no limit)", with: painter.glyphs == .ascii ? "/-" : "/∞")
+                    let text = amountText(usage).replacing(" used", with: "")
+                        .replacing(" of ", with: "/").replacing(" (no limit)", with: painter.glyphs == .ascii ? "/-" : "/∞")
                     painter.text(text, x: x, y: y, width: cellWidth - 1, role: GaugeThresholds.role(for: usage), alignRight: true)
                 }
                 x += cellWidth

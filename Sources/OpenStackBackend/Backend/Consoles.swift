@@ -6,6 +6,8 @@ import StacktopServices
 /// Nova remote console (a noVNC URL with a short-lived token); the serial console is offered as its
 /// websocket URL, since stacktop does not speak Nova's serial proxy protocol itself.
 extension OpenStackCloudBackend: ConsoleAccess {
+    public var serialConsoleIsRemote: Bool { true }
+
     public func consoleLog(instanceID: String, maxBytes: Int) async throws -> String {
         // Nova counts lines, not bytes; 400 lines of a serial console is about the last 64 KiB.
         let body = try JSONSerialization.data(withJSONObject: ["os-getConsoleOutput": ["length": max(1, maxBytes / 160)]])

@@ -1,10 +1,10 @@
 import Foundation
 import StacktopModel
 
-/// Security groups as libvirt network filters (here, not in the local backend, so the details view can
-/// show the filter a group becomes). Each group becomes one filter of accept rules; each
+/// Security groups as libvirt network filters. Each group becomes one filter of accept rules; each
 /// instance gets one filter that references its groups, lets replies back in, and drops every other
-/// incoming packet, which is what Neutron's default-deny ingress means.
+/// incoming packet, which is what Neutron's default-deny ingress means. The details view shows a group's
+/// filter through the snapshot's `extraDetails` (LocalSnapshotAssembler), so the UI needs no libvirt.
 public enum NWFilterXML {
     public static func groupFilterName(_ group: SecurityGroup) -> String { "stacktop-sg-\(group.id)" }
     public static func instanceFilterName(uuid: String) -> String { "stacktop-instance-\(uuid)" }
