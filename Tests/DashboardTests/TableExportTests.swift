@@ -40,6 +40,20 @@ final class TableExportTests: XCTestCase {
         XCTAssertEqual(Format.iso8601(Date(timeIntervalSince1970: 1_790_000_000)), "2026-09-21T14:13:20Z")
         XCTAssertEqual(Format.age(of: SampleCloud.now.addingTimeInterval(-3 * 86400), now: SampleCloud.now), "3d")
     }
+
+    /// The quota's unit names the raw figures of JSON and CSV; the table shows "18 GiB" and leaves it out.
+    func testTheUnitColumnIsForRawFiguresOnly() throws {
+        var snapshot = SampleCloud.snapshot
+        snapshot.quotas = [ProjectQuotas(project: "admin", usages: [QuotaUsage(resource: .ramMiB, used: 18_432, limit: 51_200)])]
+        let json = try TableExport.render(.quotas, snapshot: snapshot, format: .json, now: SampleCloud.now)
+        XCTAssertTrue(json.contains("\"used\": 18432") && json.contains("\"unit\": \"MiB\""), json)
+        let table = try TableExport.render(.quotas, snapshot: snapshot, format: .table, now: SampleCloud.now)
+        XCTAssertTrue(table.contains("18 GiB"), table)
+        XCTAssertFalse(table.contains("Unit"), table)
+        let asked = try TableExport.render(.quotas, snapshot: snapshot, format: .table,
+                                           columns: ["resource", "unit"], now: SampleCloud.now)
+        XCTAssertTrue(asked.contains("Unit"), "asked for by name, it is shown: \(asked)")
+    }
 }
 
 import TerminalUI

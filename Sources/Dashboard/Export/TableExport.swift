@@ -20,7 +20,11 @@ public enum TableExport {
     /// columns; empty means all. Rows are in the table's default sort order.
     public static func render(_ table: ResourceTable, snapshot: CloudSnapshot, format: Format,
                               columns: [String] = [], now: Date) throws -> String {
-        let picked = try pick(columns, from: table.columns)
+        var picked = try pick(columns, from: table.columns)
+        // Shown values are humanised in table and value output: a raw-unit column would contradict them.
+        if columns.isEmpty, format == .table || format == .value {
+            picked = picked.filter { !table.columns[$0].rawValuesOnly }
+        }
         var model = TableModel(table: table.kind, sortColumn: table.defaultSortColumn)
         model.setRows(table.rows(snapshot))
         let rows = model.visible.map { model.rows[$0] }

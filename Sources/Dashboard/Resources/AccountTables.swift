@@ -9,7 +9,7 @@ extension ResourceTable {
             ColumnSpec("Resource", key: "resource", width: .fixed(20)),
             ColumnSpec("Used", key: "used", width: .fixed(10), alignRight: true),
             ColumnSpec("Limit", key: "limit", width: .fixed(10), alignRight: true),
-            ColumnSpec("Unit", key: "unit", width: .fixed(5), priority: 4),
+            ColumnSpec("Unit", key: "unit", width: .fixed(5), priority: 4, rawValuesOnly: true),
             ColumnSpec("Usage", key: "percent", width: .fixed(6), alignRight: true),
             ColumnSpec("Free", key: "free", width: .fixed(8), alignRight: true, priority: 1),
         ],

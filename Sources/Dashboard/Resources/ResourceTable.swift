@@ -17,10 +17,14 @@ public struct ColumnSpec: Sendable, Equatable {
     public var alignRight: Bool
     /// Lower numbers stay longest when the terminal is narrow (0 = always shown).
     public var priority: Int
+    /// Only where values are raw numbers (`-f json`, `-f csv`, or asked for with `-c`): the unit of a
+    /// quota's raw figures would contradict the screen, which shows "18 GiB" where the number is MiB.
+    public var rawValuesOnly: Bool
 
-    public init(_ title: String, key: String, width: ColumnWidth, alignRight: Bool = false, priority: Int = 0) {
+    public init(_ title: String, key: String, width: ColumnWidth, alignRight: Bool = false, priority: Int = 0,
+                rawValuesOnly: Bool = false) {
         self.title = title; self.key = key; self.width = width; self.alignRight = alignRight
-        self.priority = priority
+        self.priority = priority; self.rawValuesOnly = rawValuesOnly
     }
 }
 

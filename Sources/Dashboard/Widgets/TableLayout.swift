@@ -19,7 +19,7 @@ struct TableLayout: Equatable {
             }
         }
         // Drop the least important columns until the rest fit.
-        var shown = Array(specs.indices)
+        var shown = specs.indices.filter { !specs[$0].rawValuesOnly }
         func needed(_ indices: [Int]) -> Int {
             indices.reduce(0) { $0 + minimum(specs[$1]) } + max(0, indices.count - 1) * TableLayout.gap
         }
