@@ -1,3 +1,77 @@
+/// The name of an option (`--remote-ip` is `.remoteIP`). Keys are made here and only here, so a backend
+/// cannot read an option the schema does not know: it reads `request[.size]`, never a string.
+public struct OptionKey: Sendable, Hashable, CustomStringConvertible {
+    /// The word after `--`.
+    public let word: String
+    init(_ word: String) { self.word = word }
+    public var description: String { "--" + word }
+
+    public static let name = OptionKey("name")
+    public static let flavor = OptionKey("flavor")
+    public static let image = OptionKey("image")
+    public static let volume = OptionKey("volume")
+    public static let networks = OptionKey("networks")
+    public static let securityGroups = OptionKey("security-groups")
+    public static let keypair = OptionKey("keypair")
+    public static let userData = OptionKey("user-data")
+    public static let count = OptionKey("count")
+    public static let virtType = OptionKey("virt-type")
+    public static let hard = OptionKey("hard")
+    public static let imageName = OptionKey("image-name")
+    public static let pool = OptionKey("pool")
+    public static let force = OptionKey("force")
+    public static let network = OptionKey("network")
+    public static let mac = OptionKey("mac")
+    public static let group = OptionKey("group")
+    public static let size = OptionKey("size")
+    public static let file = OptionKey("file")
+    public static let visibility = OptionKey("visibility")
+    public static let os = OptionKey("os")
+    public static let minDisk = OptionKey("min-disk")
+    public static let minRAM = OptionKey("min-ram")
+    public static let mode = OptionKey("mode")
+    public static let cidr = OptionKey("cidr")
+    public static let gateway = OptionKey("gateway")
+    public static let dhcp = OptionKey("dhcp")
+    public static let fixedIP = OptionKey("fixed-ip")
+    public static let description = OptionKey("description")
+    public static let server = OptionKey("server")
+    public static let externalNetwork = OptionKey("external-network")
+    public static let subnet = OptionKey("subnet")
+    public static let direction = OptionKey("direction")
+    public static let ipProtocol = OptionKey("protocol")
+    public static let port = OptionKey("port")
+    public static let remoteIP = OptionKey("remote-ip")
+    public static let publicKey = OptionKey("public-key")
+    public static let privateKey = OptionKey("private-key")
+    public static let vcpus = OptionKey("vcpus")
+    public static let ram = OptionKey("ram")
+    public static let disk = OptionKey("disk")
+    public static let instances = OptionKey("instances")
+    public static let cores = OptionKey("cores")
+    public static let volumes = OptionKey("volumes")
+    public static let gigabytes = OptionKey("gigabytes")
+    public static let snapshots = OptionKey("snapshots")
+    public static let securityGroupRules = OptionKey("security-group-rules")
+    public static let keypairs = OptionKey("keypairs")
+    public static let yes = OptionKey("yes")
+    public static let wait = OptionKey("wait")
+}
+
+extension ActionRequest {
+    /// The value of a declared option, nil when absent. Reading a key this kind and action do not
+    /// declare is a mistake in the backend, caught by the tests (debug builds assert).
+    public subscript(key: OptionKey) -> String? {
+        assert(ActionSchema.declares(key, for: kind, action), "\(kind.rawValue) \(action.word) reads \(key), which its schema does not declare")
+        return options[key.word]
+    }
+}
+
+extension Dictionary where Key == String, Value == String {
+    /// An action's options read by declared key, for code handed the options alone.
+    public subscript(key: OptionKey) -> String? { self[key.word] }
+}
+
 /// What one option of an action takes, said once for the parser, `--help` and the tests.
 public struct ActionOption: Sendable, Equatable {
     public enum Value: Sendable, Equatable {
@@ -74,15 +148,16 @@ public struct ActionOption: Sendable, Equatable {
         }
     }
 
-    public var name: String
+    public var key: OptionKey
+    public var name: String { key.word }
     public var value: Value
     public var required: Bool
     /// What the backends use when it is absent, as the user would type it.
     public var defaultValue: String?
     public var help: String
 
-    public init(_ name: String, _ value: Value, required: Bool = false, default defaultValue: String? = nil, _ help: String) {
-        self.name = name; self.value = value; self.required = required; self.defaultValue = defaultValue; self.help = help
+    public init(_ key: OptionKey, _ value: Value, required: Bool = false, default defaultValue: String? = nil, _ help: String) {
+        self.key = key; self.value = value; self.required = required; self.defaultValue = defaultValue; self.help = help
     }
 
     public var isSwitch: Bool { value == .flag }
@@ -95,12 +170,12 @@ public struct ActionOption: Sendable, Equatable {
 public enum ActionSchema {
     /// Switches every action accepts: `--yes` answers the question up front, `--wait` is accepted for scripts.
     public static let globalSwitches: [ActionOption] = [
-        ActionOption("yes", .flag, "Confirm up front (scripts, pipes)."),
-        ActionOption("wait", .flag, "Accepted for scripts; actions already report until they end."),
+        ActionOption(.yes, .flag, "Confirm up front (scripts, pipes)."),
+        ActionOption(.wait, .flag, "Accepted for scripts; actions already report until they end."),
     ]
 
     private static func name(_ noun: String) -> ActionOption {
-        ActionOption("name", .text, "The new \(noun)'s name, when not given as NAME.")
+        ActionOption(.name, .text, "The new \(noun)'s name, when not given as NAME.")
     }
 
     // swiftlint:disable:next cyclomatic_complexity function_body_length
@@ -110,129 +185,130 @@ public enum ActionSchema {
         case (.instance, .create):
             return [
                 name("server"),
-                ActionOption("flavor", .text, required: true, "The flavor, e.g. m1.small."),
-                ActionOption("image", .text, "The image to boot from (or --volume)."),
-                ActionOption("volume", .text, "A volume to boot from instead of an image."),
-                ActionOption("networks", .list, "Networks to attach, first one first (default: the first network)."),
-                ActionOption("security-groups", .list, default: "default", "Security groups to put it in."),
-                ActionOption("keypair", .text, "The key pair whose public key is injected."),
-                ActionOption("user-data", .path, "A cloud-init user-data file."),
-                ActionOption("count", .integer(1...100), default: "1", "How many to launch (libvirt: up to 20)."),
-                ActionOption("virt-type", .choice(["kvm", "qemu"]), "libvirt only: the domain type (default: kvm when available)."),
+                ActionOption(.flavor, .text, required: true, "The flavor, e.g. m1.small."),
+                ActionOption(.image, .text, "The image to boot from (or --volume)."),
+                ActionOption(.volume, .text, "A volume to boot from instead of an image."),
+                ActionOption(.networks, .list, "Networks to attach, first one first (default: the first network)."),
+                ActionOption(.securityGroups, .list, default: "default", "Security groups to put it in."),
+                ActionOption(.keypair, .text, "The key pair whose public key is injected."),
+                ActionOption(.userData, .path, "A cloud-init user-data file."),
+                ActionOption(.count, .integer(1...100), default: "1", "How many to launch (libvirt: up to 20)."),
+                ActionOption(.virtType, .choice(["kvm", "qemu"]), "libvirt only: the domain type (default: kvm when available)."),
             ]
         case (.instance, .reboot):
-            return [ActionOption("hard", .flag, "Reset instead of asking the guest (same as hard-reboot).")]
+            return [ActionOption(.hard, .flag, "Reset instead of asking the guest (same as hard-reboot).")]
         case (.instance, .rename):
-            return [ActionOption("name", .text, required: true, "The new name.")]
+            return [ActionOption(.name, .text, required: true, "The new name.")]
         case (.instance, .resize):
-            return [ActionOption("flavor", .text, required: true, "The new flavor.")]
+            return [ActionOption(.flavor, .text, required: true, "The new flavor.")]
         case (.instance, .snapshot):
             return [
-                ActionOption("image-name", .text, default: "NAME-snapshot", "The new image's name."),
-                ActionOption("pool", .text, "libvirt only: the storage pool for the image (default: images)."),
+                ActionOption(.imageName, .text, default: "NAME-snapshot", "The new image's name."),
+                ActionOption(.pool, .text, "libvirt only: the storage pool for the image (default: images)."),
             ]
         case (.instance, .attachVolume):
-            return [ActionOption("volume", .text, required: true, "The volume to attach.")]
+            return [ActionOption(.volume, .text, required: true, "The volume to attach.")]
         case (.instance, .detachVolume):
             return [
-                ActionOption("volume", .text, required: true, "The volume to detach."),
-                ActionOption("force", .flag, "libvirt only: remove it from the definition without waiting for the guest."),
+                ActionOption(.volume, .text, required: true, "The volume to detach."),
+                ActionOption(.force, .flag, "libvirt only: remove it from the definition without waiting for the guest."),
             ]
         case (.instance, .attachInterface):
-            return [ActionOption("network", .text, required: true, "The network to plug in.")]
+            return [ActionOption(.network, .text, required: true, "The network to plug in.")]
         case (.instance, .detachInterface):
             return [
-                ActionOption("mac", .text, required: true, "The interface's MAC address."),
-                ActionOption("force", .flag, "libvirt only: remove it from the definition without waiting for the guest."),
+                ActionOption(.mac, .text, required: true, "The interface's MAC address."),
+                ActionOption(.force, .flag, "libvirt only: remove it from the definition without waiting for the guest."),
             ]
         case (.instance, .addSecurityGroup), (.instance, .removeSecurityGroup):
-            return [ActionOption("group", .text, required: true, "The security group.")]
+            return [ActionOption(.group, .text, required: true, "The security group.")]
         case (.volume, .create):
             return [
                 name("volume"),
-                ActionOption("size", .sizeGiB, required: true, "The size in GiB."),
-                ActionOption("image", .text, "An image to copy into it (default: empty)."),
-                ActionOption("pool", .text, "libvirt only: the storage pool (default: the first active one)."),
+                ActionOption(.size, .sizeGiB, required: true, "The size in GiB."),
+                ActionOption(.image, .text, "An image to copy into it (default: empty)."),
+                ActionOption(.pool, .text, "libvirt only: the storage pool (default: the first active one)."),
             ]
         case (.volume, .extend):
-            return [ActionOption("size", .sizeGiB, required: true, "The new size in GiB; volumes only grow.")]
+            return [ActionOption(.size, .sizeGiB, required: true, "The new size in GiB; volumes only grow.")]
         case (.volume, .snapshot):
-            return [ActionOption("name", .text, default: "NAME-snap", "The copy's name.")]
+            return [ActionOption(.name, .text, default: "NAME-snap", "The copy's name.")]
         case (.image, .create), (.image, .upload):
             return [
                 name("image"),
-                ActionOption("file", .path, required: true, "The qcow2 or raw file to upload."),
-                ActionOption("visibility", .choice(["public", "private", "shared", "community"]),
+                ActionOption(.file, .path, required: true, "The qcow2 or raw file to upload."),
+                ActionOption(.pool, .text, "libvirt only: the storage pool (default: images, else the first active one)."),
+                ActionOption(.visibility, .choice(["public", "private", "shared", "community"]),
                              "Who sees it (default: public on libvirt, private on OpenStack)."),
             ]
         case (.image, .update):
             return [
-                ActionOption("name", .text, "A new name."),
-                ActionOption("os", .text, "The operating system shown, e.g. \"Debian 13\"."),
-                ActionOption("min-disk", .integer(0...Int.max), "The smallest root disk, in GiB."),
-                ActionOption("min-ram", .integer(0...Int.max), "The least RAM, in MiB."),
-                ActionOption("visibility", .choice(["public", "private", "shared", "community"]), "Who sees it."),
+                ActionOption(.name, .text, "A new name."),
+                ActionOption(.os, .text, "The operating system shown, e.g. \"Debian 13\"."),
+                ActionOption(.minDisk, .integer(0...Int.max), "The smallest root disk, in GiB."),
+                ActionOption(.minRAM, .integer(0...Int.max), "The least RAM, in MiB."),
+                ActionOption(.visibility, .choice(["public", "private", "shared", "community"]), "Who sees it."),
             ]
         case (.network, .create):
             return [
                 name("network"),
-                ActionOption("mode", .choice(["nat", "isolated"]), default: "nat", "libvirt only: nat or isolated."),
-                ActionOption("cidr", .cidr, "Its address range (libvirt default: 10.20.0.0/24; OpenStack: no subnet)."),
-                ActionOption("gateway", .address, "The gateway address (default: the first address)."),
-                ActionOption("dhcp", .addressRange, "The DHCP range START-END (default: no DHCP)."),
+                ActionOption(.mode, .choice(["nat", "isolated"]), default: "nat", "libvirt only: nat or isolated."),
+                ActionOption(.cidr, .cidr, "Its address range (libvirt default: 10.20.0.0/24; OpenStack: no subnet)."),
+                ActionOption(.gateway, .address, "The gateway address (default: the first address)."),
+                ActionOption(.dhcp, .addressRange, "The DHCP range START-END (default: no DHCP)."),
             ]
         case (.subnet, .create):
             return [
                 name("subnet"),
-                ActionOption("network", .text, required: true, "The network it belongs to."),
-                ActionOption("cidr", .cidr, required: true, "Its address range."),
-                ActionOption("gateway", .address, "The gateway address (default: the first address)."),
-                ActionOption("dhcp", .addressRange, "The DHCP range START-END (default: no DHCP)."),
+                ActionOption(.network, .text, required: true, "The network it belongs to."),
+                ActionOption(.cidr, .cidr, required: true, "Its address range."),
+                ActionOption(.gateway, .address, "The gateway address (default: the first address)."),
+                ActionOption(.dhcp, .addressRange, "The DHCP range START-END (default: no DHCP)."),
             ]
         case (.port, .create):
             return [
                 name("port"),
-                ActionOption("network", .text, required: true, "The network it belongs to."),
-                ActionOption("fixed-ip", .address, "Its address (default: one Neutron picks)."),
+                ActionOption(.network, .text, required: true, "The network it belongs to."),
+                ActionOption(.fixedIP, .address, "Its address (default: one Neutron picks)."),
             ]
         case (.floatingIP, .create):
             return [
-                ActionOption("network", .text, "The external network (default: the only one, or NAME)."),
-                ActionOption("description", .text, "A description."),
+                ActionOption(.network, .text, "The external network (default: the only one, or NAME)."),
+                ActionOption(.description, .text, "A description."),
             ]
         case (.floatingIP, .associate):
             return [
-                ActionOption("server", .text, required: true, "The server to reach through it."),
-                ActionOption("fixed-ip", .address, "Which of the server's addresses (default: its first)."),
+                ActionOption(.server, .text, required: true, "The server to reach through it."),
+                ActionOption(.fixedIP, .address, "Which of the server's addresses (default: its first)."),
             ]
         case (.router, .create):
-            return [name("router"), ActionOption("external-network", .text, "Its gateway network (default: none).")]
+            return [name("router"), ActionOption(.externalNetwork, .text, "Its gateway network (default: none).")]
         case (.router, .update):
-            return [ActionOption("external-network", .text, required: true, "The new gateway network.")]
+            return [ActionOption(.externalNetwork, .text, required: true, "The new gateway network.")]
         case (.router, .attachInterface), (.router, .detachInterface):
-            return [ActionOption("subnet", .text, required: true, "The subnet's name or id.")]
+            return [ActionOption(.subnet, .text, required: true, "The subnet's name or id.")]
         case (.securityGroup, .create):
-            return [name("security group"), ActionOption("description", .text, "A description.")]
+            return [name("security group"), ActionOption(.description, .text, "A description.")]
         case (.securityGroupRule, .create):
             return [
-                ActionOption("group", .text, "The security group (or name it as the target)."),
-                ActionOption("direction", .choice(["ingress", "egress"]), default: "ingress", "Which way it admits traffic."),
-                ActionOption("protocol", .ipProtocol, default: "any", "tcp, udp, icmp or any."),
-                ActionOption("port", .ports, "A port or range, tcp and udp only (default: all)."),
-                ActionOption("remote-ip", .cidr, "Where traffic may come from (default: anywhere)."),
+                ActionOption(.group, .text, "The security group (or name it as the target)."),
+                ActionOption(.direction, .choice(["ingress", "egress"]), default: "ingress", "Which way it admits traffic."),
+                ActionOption(.ipProtocol, .ipProtocol, default: "any", "tcp, udp, icmp or any."),
+                ActionOption(.port, .ports, "A port or range, tcp and udp only (default: all)."),
+                ActionOption(.remoteIP, .cidr, "Where traffic may come from (default: anywhere)."),
             ]
         case (.keypair, .create):
             return [
                 name("key pair"),
-                ActionOption("public-key", .path, "A public key file to import (OpenStack: required)."),
-                ActionOption("private-key", .path, "libvirt: where to save a generated private key."),
+                ActionOption(.publicKey, .path, "A public key file to import (OpenStack: required)."),
+                ActionOption(.privateKey, .path, "libvirt: where to save a generated private key."),
             ]
         case (.flavor, .create):
             return [
                 name("flavor"),
-                ActionOption("vcpus", .integer(1...Int.max), required: true, "Virtual CPUs."),
-                ActionOption("ram", .integer(1...Int.max), required: true, "RAM in MiB."),
-                ActionOption("disk", .integer(0...Int.max), required: true, "Root disk in GiB (0: the image's size)."),
+                ActionOption(.vcpus, .integer(1...Int.max), required: true, "Virtual CPUs."),
+                ActionOption(.ram, .integer(1...Int.max), required: true, "RAM in MiB."),
+                ActionOption(.disk, .integer(0...Int.max), required: true, "Root disk in GiB (0: the image's size)."),
             ]
         case (.quota, .update):
             return quotaOptions
@@ -243,11 +319,17 @@ public enum ActionSchema {
 
     /// `quota update PROJECT --instances 20`: one option per limit a libvirt host keeps; -1 is unlimited.
     static let quotaOptions: [ActionOption] = [
-        ("instances", "Instances"), ("cores", "vCPUs"), ("vcpus", "vCPUs (same as --cores)"), ("ram", "RAM in MiB"),
-        ("volumes", "Volumes"), ("gigabytes", "Volume storage in GiB"), ("snapshots", "Volume snapshots"),
-        ("networks", "Networks"), ("security-groups", "Security groups"), ("security-group-rules", "Security group rules"),
-        ("keypairs", "Key pairs"),
+        (OptionKey.instances, "Instances"), (.cores, "vCPUs"), (.vcpus, "vCPUs (same as --cores)"), (.ram, "RAM in MiB"),
+        (.volumes, "Volumes"), (.gigabytes, "Volume storage in GiB"), (.snapshots, "Volume snapshots"),
+        (.networks, "Networks"), (.securityGroups, "Security groups"), (.securityGroupRules, "Security group rules"),
+        (.keypairs, "Key pairs"),
     ].map { ActionOption($0.0, .integer(-1...Int.max), "\($0.1) (-1: unlimited).") }
+
+    /// Whether this kind and action take `key` (the global switches included).
+    public static func declares(_ key: OptionKey, for kind: ResourceKind, _ action: ActionKind) -> Bool {
+        option(key.word, for: kind, action) != nil
+            || (action == .hardReboot && key == .hard)
+    }
 
     /// The one declared option `name` of this action, or nil.
     public static func option(_ name: String, for kind: ResourceKind, _ action: ActionKind) -> ActionOption? {

@@ -6,18 +6,18 @@ import StacktopServices
 enum ActionOptions {
     /// A create names its new item as its target (`flavor create tiny`) or with --name.
     static func name(_ request: ActionRequest) throws -> String {
-        guard let name = request.targets.first ?? request.options["name"], !name.isEmpty else {
+        guard let name = request.targets.first ?? request[.name], !name.isEmpty else {
             throw BackendError.refused(reason: "Give the new \(request.kind.noun) a name, e.g. `\(request.kind.rawValue) create NAME`.")
         }
         return name
     }
 
-    static func positiveInt(_ request: ActionRequest, _ key: String, allowZero: Bool = false) throws -> Int {
-        guard let text = request.options[key] else {
-            throw BackendError.refused(reason: "\(request.action.traits.title) \(request.kind.noun) needs --\(key) NUMBER.")
+    static func positiveInt(_ request: ActionRequest, _ key: OptionKey, allowZero: Bool = false) throws -> Int {
+        guard let text = request[key] else {
+            throw BackendError.refused(reason: "\(request.action.traits.title) \(request.kind.noun) needs \(key) NUMBER.")
         }
         guard let value = Int(text), value > 0 || (allowZero && value == 0) else {
-            throw BackendError.refused(reason: "--\(key) must be a whole number\(allowZero ? "" : " above zero"), not \"\(text)\".")
+            throw BackendError.refused(reason: "\(key) must be a whole number\(allowZero ? "" : " above zero"), not \"\(text)\".")
         }
         return value
     }
@@ -38,11 +38,11 @@ enum QuotaCheck {
 /// `--direction ingress --protocol tcp --port 22 --remote-ip 0.0.0.0/0` → a rule, checked by `RuleSyntax`
 /// (shared with OpenStack): no `--protocol` means any protocol, as in Neutron.
 enum RuleOptions {
-    static func rule(from options: [String: String]) throws -> SecurityGroupRule {
+    static func rule(from request: ActionRequest) throws -> SecurityGroupRule {
         let parsed: RuleSyntax.Rule
         do {
-            parsed = try RuleSyntax.rule(direction: options["direction"], protocol: options["protocol"],
-                                         port: options["port"], remoteIP: options["remote-ip"])
+            parsed = try RuleSyntax.rule(direction: request[.direction], protocol: request[.ipProtocol],
+                                         port: request[.port], remoteIP: request[.remoteIP])
         } catch {
             throw BackendError.refused(reason: error.description)
         }

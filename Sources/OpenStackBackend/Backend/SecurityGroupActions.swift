@@ -6,7 +6,7 @@ import StacktopServices
 extension OpenStackCloudBackend {
     func createSecurityGroup(_ request: ActionRequest) async throws -> ActionOutcome {
         let name = try Self.single(request, "`stacktop secgroup create NAME [--description TEXT]`")
-        let body = try Self.json(["security_group": ["name": name, "description": Self.option(request, "description") ?? ""]])
+        let body = try Self.json(["security_group": ["name": name, "description": Self.option(request, .description) ?? ""]])
         let response = try await client.send(.network, "v2.0/security-groups", method: .post, body: body,
                                              what: "Create security group \(name)")
         let id = (Self.object(response.body)?["security_group"] as? [String: Any])?["id"] as? String
@@ -34,14 +34,14 @@ extension OpenStackCloudBackend {
     /// `--group G [--direction ingress|egress] [--protocol tcp|udp|icmp|any] [--port 22|8000-8080] [--remote-ip CIDR]`.
     func createSecurityGroupRule(_ request: ActionRequest) async throws -> ActionOutcome {
         // The form sends the group as an option; the command line may name it as the target.
-        guard let group = Self.option(request, "group") ?? request.targets.first, request.targets.count <= 1 else {
+        guard let group = Self.option(request, .group) ?? request.targets.first, request.targets.count <= 1 else {
             throw BackendError.refused(reason: "Name the security group the rule belongs to: add --group GROUP.")
         }
         // Checked by `RuleSyntax`, shared with libvirt: no --protocol means any protocol, as in Neutron.
         let parsed: RuleSyntax.Rule
         do {
-            parsed = try RuleSyntax.rule(direction: Self.option(request, "direction"), protocol: Self.option(request, "protocol"),
-                                         port: Self.option(request, "port"), remoteIP: Self.option(request, "remote-ip"))
+            parsed = try RuleSyntax.rule(direction: Self.option(request, .direction), protocol: Self.option(request, .ipProtocol),
+                                         port: Self.option(request, .port), remoteIP: Self.option(request, .remoteIP))
         } catch {
             throw BackendError.refused(reason: error.description)
         }
