@@ -78,15 +78,15 @@ public struct ActionCommand: Sendable, Equatable {
             }
             options[name] = value
         }
-        if let problem = ActionSchema.problem(with: ActionRequest(action: action, kind: kind, targets: targets, options: options),
-                                              requireAll: requireAll, spelled: spelled) {
-            throw ParseError(description: problem)
-        }
         // `server reboot NAME --hard` is the openstack CLI's spelling of a hard reboot.
         if action == .reboot, options.removeValue(forKey: "hard") != nil { action = .hardReboot }
         if targets.isEmpty, action != .create, action != .upload {
             throw ParseError(description: "\(action.traits.title) \(kind.noun) needs a name, for example "
                              + "`\(kind.rawValue) \(action.word) NAME`.")
+        }
+        if let problem = ActionSchema.problem(with: ActionRequest(action: action, kind: kind, targets: targets, options: options),
+                                              requireAll: requireAll, spelled: spelled) {
+            throw ParseError(description: problem)
         }
         return ActionCommand(request: ActionRequest(action: action, kind: kind, targets: targets, options: options),
                              confirmed: confirmed)

@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import StacktopServices
 
@@ -93,6 +94,29 @@ final class ActionSchemaTests: XCTestCase {
                        "server resize needs --flavor TEXT: The new flavor.")
         let forForm = try ActionCommand.parse(["volume", "create", "data"], requireAll: false)
         XCTAssertEqual(forForm.request.options, [:])
+    }
+
+    /// Every action command the README shows parses: a schema that forgot an option would break them.
+    func testTheREADMEsActionCommandsParse() throws {
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("README.md")
+        let text = try String(contentsOf: readme, encoding: .utf8)
+        var checked = 0
+        var pending = ""
+        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            var line = pending + raw.trimmingCharacters(in: .whitespaces)
+            pending = ""
+            if line.hasSuffix("\\") { pending = String(line.dropLast()) + " "; continue }
+            guard line.hasPrefix("stacktop ") else { continue }
+            if let comment = line.range(of: "  #") ?? line.range(of: " # ") { line = String(line[..<comment.lowerBound]) }
+            var words = ActionCommand.words(of: line).dropFirst().filter { !["--demo", "--readonly"].contains($0) }
+            if words.first == "--connect" || words.first == "--os-cloud" { words.removeFirst(2) }
+            guard words.count >= 2, ResourceKind.named(words[0]) != nil, ActionKind.named(words[1]) != nil,
+                  !words.contains(where: { $0.hasPrefix("[") || $0.contains("...") || $0 == "NAME" }) else { continue }
+            XCTAssertNoThrow(try ActionCommand.parse(Array(words)), line)
+            checked += 1
+        }
+        XCTAssertGreaterThan(checked, 15)
     }
 
     func testDoubleDashStillEndsTheOptions() throws {

@@ -67,6 +67,8 @@ public struct FormState: Sendable, Equatable {
         }
         // A create names its target by the "name" field, as `KIND create NAME` does on the command line.
         if request.targets.isEmpty, let name = request.options.removeValue(forKey: "name") { request.targets = [name] }
+        // The same schema as the command line: "--size wants a size in GiB…" before anything runs.
+        if let problem = ActionSchema.problem(with: request) { return .failure(FormError(message: problem)) }
         return .success(request)
     }
 
