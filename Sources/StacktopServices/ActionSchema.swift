@@ -339,26 +339,23 @@ public enum ActionSchema {
     /// `stacktop volume create --help`.
     public static func help(for kind: ResourceKind, _ action: ActionKind) -> String {
         let options = options(for: kind, action)
-        var lines = ["Usage: stacktop \(kind.rawValue) \(action.word) "
+        let word = kind == .instance ? "server" : kind.rawValue
+        var lines = ["Usage: stacktop \(word) \(action.word) "
                      + (action == .create || action == .upload ? "[NAME]" : "NAME…")
                      + (options.isEmpty ? "" : " [options]") + " [--yes]",
-                     "\(action.traits.title) \(kind.noun)."]
-        if options.isEmpty {
-            lines.append("It takes no options.")
-        } else {
-            lines.append("")
-            let shown = options.map { option in
-                "--\(option.name)" + (option.isSwitch ? "" : " \(option.value.placeholder)")
-            }
-            let width = min(shown.map(\.count).max() ?? 0, 36)
-            for (option, usage) in zip(options, shown) {
-                var line = "  " + usage + String(repeating: " ", count: max(0, width - usage.count)) + "  " + option.help
-                if option.required { line += " Required." }
-                if let value = option.defaultValue { line += " Default: \(value)." }
-                lines.append(line)
-            }
+                     "\(action.traits.title) \(kind.noun)." + (options.isEmpty ? " It takes no options." : ""),
+                     ""]
+        let confirm = ActionOption(.yes, .flag, "Confirm up front; without a terminal a change that asks is refused without it.")
+        let rows = (options + [confirm]).map { option in
+            ("--\(option.name)" + (option.isSwitch ? "" : " \(option.value.placeholder)"), option)
         }
-        lines.append("  --yes  Confirm up front; without a terminal a change that asks is refused without it.")
+        let width = min(rows.map(\.0.count).max() ?? 0, 36)
+        for (usage, option) in rows {
+            var line = "  " + usage + String(repeating: " ", count: max(0, width - usage.count)) + "  " + option.help
+            if option.required { line += " Required." }
+            if let value = option.defaultValue { line += " Default: \(value)." }
+            lines.append(line)
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -129,7 +129,13 @@ final class ActionSchemaTests: XCTestCase {
         XCTAssertTrue(help.hasPrefix("Usage: stacktop volume create [NAME] [options] [--yes]\n"), help)
         XCTAssertTrue(help.contains("--size GIB"), help)
         XCTAssertTrue(help.contains("Required."), help)
-        XCTAssertTrue(ActionCommand.helpText(["server", "stop", "-h"])?.contains("It takes no options.") == true)
+        XCTAssertEqual(ActionCommand.helpText(["vm", "stop", "-h"]), """
+            Usage: stacktop server stop NAME… [--yes]
+            Shut off server. It takes no options.
+
+              --yes  Confirm up front; without a terminal a change that asks is refused without it.
+
+            """)
         XCTAssertNil(ActionCommand.helpText(["server", "stop", "--", "--help"]), "after -- it is a name")
         XCTAssertNil(ActionCommand.helpText(["server", "stop", "web-01"]))
     }
