@@ -13,11 +13,19 @@ public struct ActionCommand: Sendable, Equatable {
         public var description: String
     }
 
-    /// Flags that take no value.
-    static let switches: Set<String> = ["yes", "hard", "wait", "force"]
+    /// `KIND ACTION … --help` (or `-h`, before any `--`): the action's options from `ActionSchema`; nil otherwise.
+    public static func helpText(_ words: [String]) -> String? {
+        let flags = words.prefix { $0 != "--" }
+        guard flags.contains("--help") || flags.contains("-h"), words.count >= 2,
+              let kind = ResourceKind.named(words[0]), let action = ActionKind.named(words[1]) else { return nil }
+        return ActionSchema.help(for: kind, action)
+    }
 
     /// `words` starts at KIND. Names with spaces arrive as one word (shell quoting, or quotes after `:`).
-    public static func parse(_ words: [String]) throws(ParseError) -> ActionCommand {
+    /// Every flag is checked against `ActionSchema`: an unknown one, a value of the wrong kind and (with
+    /// `requireAll`) a missing required one are refused. The dashboard passes `requireAll: false`, since
+    /// an action asked for without its options opens the form that asks for them.
+    public static func parse(_ words: [String], requireAll: Bool = true) throws(ParseError) -> ActionCommand {
         guard let kindWord = words.first else {
             throw ParseError(description: "Name a kind and an action, for example `server stop web-01`.")
         }
@@ -32,6 +40,7 @@ public struct ActionCommand: Sendable, Equatable {
             throw ParseError(description: "Unknown action \"\(words[1])\" for \(kind.noun); actions are "
                              + ActionKind.allCases.map(\.word).joined(separator: ", ") + ".")
         }
+        let spelled = "\(kindWord.lowercased()) \(words[1].lowercased())"
         var targets: [String] = []
         var options: [String: String] = [:]
         var confirmed = false
@@ -51,8 +60,13 @@ public struct ActionCommand: Sendable, Equatable {
                 value = String(name[name.index(after: equals)...])
                 name = String(name[..<equals])
             }
-            if switches.contains(name) {
-                if name == "yes" { confirmed = true } else { options[name] = "true" }
+            let declared = ActionSchema.options(for: kind, action)
+            guard let option = (declared + ActionSchema.globalSwitches).first(where: { $0.name == name }) else {
+                throw ParseError(description: ActionSchema.unknown(name, what: spelled, declared: declared))
+            }
+            if option.isSwitch {
+                if value != nil { throw ParseError(description: "--\(name) is a switch and takes no value.") }
+                if name == "yes" { confirmed = true } else if name != "wait" { options[name] = "true" }
                 continue
             }
             if value == nil {
@@ -69,6 +83,10 @@ public struct ActionCommand: Sendable, Equatable {
         if targets.isEmpty, action != .create, action != .upload {
             throw ParseError(description: "\(action.traits.title) \(kind.noun) needs a name, for example "
                              + "`\(kind.rawValue) \(action.word) NAME`.")
+        }
+        if let problem = ActionSchema.problem(with: ActionRequest(action: action, kind: kind, targets: targets, options: options),
+                                              requireAll: requireAll, spelled: spelled) {
+            throw ParseError(description: problem)
         }
         return ActionCommand(request: ActionRequest(action: action, kind: kind, targets: targets, options: options),
                              confirmed: confirmed)

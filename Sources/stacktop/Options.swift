@@ -13,6 +13,8 @@ struct Options: Equatable {
         case console(instance: String, force: Bool, escape: UInt8)
         case vnc(instance: String, showPassword: Bool)
         case help
+        /// `KIND ACTION --help`: the action's options, from `ActionSchema`.
+        case actionHelp(String)
         case version
     }
 
@@ -208,6 +210,7 @@ enum OptionParser {
             default: remaining.append(words[index - 1])
             }
         }
+        if let help = ActionCommand.helpText(remaining) { return .actionHelp(help) }
         do {
             return .action(try ActionCommand.parse(remaining))
         } catch {
@@ -262,6 +265,7 @@ enum OptionParser {
       stacktop [OPTIONS] KIND ACTION NAME... [--option VALUE]... [--yes]
                                               e.g. server stop web-01, server reboot web-01 --hard;
                                               destructive actions ask first, --yes skips the question
+      stacktop KIND ACTION --help             the options that action takes, e.g. volume create --help
       stacktop [OPTIONS] render VIEW [--size 120x40] [--format txt|ansi|svg] [-o FILE]
       stacktop bench [--instances 1000,10000]
       stacktop [OPTIONS] console INSTANCE [--force] [--escape ^]]

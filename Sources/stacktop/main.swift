@@ -20,6 +20,9 @@ func runStacktop() -> Int32 {
     case .help:
         print(OptionParser.usage)
         return 0
+    case .actionHelp(let text):
+        print(text, terminator: "")
+        return 0
     case .version:
         print("stacktop \(stacktopVersion)")
         return 0

@@ -210,8 +210,8 @@ final class ActionFormTests: XCTestCase {
 
     func testChoicesCycleAndDigitsToggleLists() {
         var form = FormState(title: "t", request: ActionRequest(action: .create, kind: .instance, targets: []), fields: [
-            FormField(option: "flavor", label: "Flavor", value: .choice(options: ["a", "b", "c"], selected: 0)),
-            FormField(option: "networks", label: "Networks", value: .multiChoice(options: ["x", "y"], selected: [0])),
+            FormField(option: .flavor, label: "Flavor", value: .choice(options: ["a", "b", "c"], selected: 0)),
+            FormField(option: .networks, label: "Networks", value: .multiChoice(options: ["x", "y"], selected: [0])),
         ])
         _ = form.handle(.left)
         XCTAssertEqual(form.fields[0].optionValue, "c")

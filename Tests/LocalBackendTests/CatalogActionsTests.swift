@@ -90,12 +90,18 @@ final class CatalogActionsTests: XCTestCase {
         let group = try XCTUnwrap(try store.securityGroups().first { $0.name == "api" })
         XCTAssertEqual(group.rules.map(\.direction), [.egress, .ingress], "new groups allow egress, as in Neutron")
         XCTAssertEqual(group.rules.last?.portMin, 8000)
+        // No --protocol means any protocol, as in Neutron and on OpenStack.
+        let anyRule = try catalog.perform(ActionRequest(action: .create, kind: .securityGroupRule, targets: ["api"],
+                                                        options: ["remote-ip": "10.1.0.0/16"], project: "web"))
+        XCTAssertEqual(anyRule?.message, "Added ingress any from 10.1.0.0/16 to security group api.")
+        XCTAssertNil(try XCTUnwrap(try store.securityGroups().first { $0.name == "api" }).rules.last?.protocol)
 
         for (options, expected) in [
-            (["group": "api", "protocol": "tcp", "port": "70000"], "--port is a port (22) or a range (8000-8080) within 1-65535, not \"70000\"."),
-            (["group": "api", "protocol": "icmp", "port": "22"], "Ports need --protocol tcp or udp."),
+            (["group": "api", "protocol": "tcp", "port": "70000"], "--port is a port such as 22 or a range such as 8000-8080 within 1-65535, not \"70000\"."),
+            (["group": "api", "protocol": "icmp", "port": "22"], "--port applies to tcp and udp only; drop it for icmp."),
+            (["group": "api", "port": "22"], "--port needs --protocol tcp or udp: without --protocol a rule matches any protocol, which has no ports."),
             (["group": "api", "protocol": "gre"], "--protocol is tcp, udp, icmp or any, not \"gre\"."),
-            (["group": "api", "remote-ip": "10.0.0/8"], "--remote-ip must be a network such as 10.0.0.0/8 or 0.0.0.0/0, not \"10.0.0/8\"."),
+            (["group": "api", "remote-ip": "10.0.0/8"], "--remote-ip is an address range such as 0.0.0.0/0 or 10.0.0.0/8, not \"10.0.0/8\"."),
         ] {
             XCTAssertEqual(refusal { try catalog.perform(ActionRequest(action: .create, kind: .securityGroupRule,
                                                                        targets: [], options: options, project: "web")) },
@@ -111,7 +117,7 @@ final class CatalogActionsTests: XCTestCase {
                        "Security group api is used by api-01; remove it from those instances first.")
         let rule = try XCTUnwrap(group.rules.last)
         _ = try catalog.perform(ActionRequest(action: .delete, kind: .securityGroupRule, targets: [rule.id]))
-        XCTAssertEqual(try store.securityGroups().first?.rules.count, 1)
+        XCTAssertEqual(try store.securityGroups().first?.rules.count, 2, "the egress rule and the any-protocol one stay")
         _ = try catalog.perform(ActionRequest(action: .delete, kind: .securityGroup, targets: ["api"], project: "web"))
         XCTAssertEqual(try store.securityGroups(), [])
     }

@@ -60,6 +60,19 @@ final class BackendCreateSecurityGroupTests: XCTestCase {
         XCTAssertEqual(anyV6.message, "Added an ingress rule to security group web: any from ::/0 (id rule-9).")
     }
 
+    /// As in Neutron (and on libvirt): a rule without --protocol matches any protocol, so no protocol is sent.
+    func testRuleWithoutProtocolMeansAnyProtocol() async throws {
+        let transport = await CreateFixture.transport()
+        await transport.on(.post, "/v2.0/security-group-rules", status: 201, json: ["security_group_rule": ["id": "rule-9"]])
+        let backend = BackendFixture.backend(transport)
+        let outcome = try await backend.perform(ActionRequest(action: .create, kind: .securityGroupRule, targets: ["web"],
+                                                              options: ["remote-ip": "10.0.0.0/8"]))
+        let bodies = await transport.requests(.post, "/v2.0/security-group-rules").map { CreateFixture.json($0.body) }
+        XCTAssertEqual(bodies, [["security_group_rule": ["security_group_id": "sg-1", "direction": "ingress",
+                                                         "ethertype": "IPv4", "remote_ip_prefix": "10.0.0.0/8"]]] as [NSDictionary?])
+        XCTAssertEqual(outcome.message, "Added an ingress rule to security group web: any from 10.0.0.0/8 (id rule-9).")
+    }
+
     func testBadRuleOptionsAreRefusedBeforeNeutronIsAsked() async throws {
         let transport = await CreateFixture.transport()
         let backend = BackendFixture.backend(transport)
@@ -68,8 +81,11 @@ final class BackendCreateSecurityGroupTests: XCTestCase {
         }
         let noGroup = await CreateFixture.refusal(backend, rule(["port": "22"]))
         XCTAssertEqual(noGroup, "Name the security group the rule belongs to: add --group GROUP.")
-        let badPort = await CreateFixture.refusal(backend, rule(["group": "web", "port": "9000-80"]))
-        XCTAssertEqual(badPort, "--port is a port such as 22 or a range such as 8000-8080 (1 to 65535), not \"9000-80\".")
+        let badPort = await CreateFixture.refusal(backend, rule(["group": "web", "protocol": "tcp", "port": "9000-80"]))
+        XCTAssertEqual(badPort, "--port is a port such as 22 or a range such as 8000-8080 within 1-65535, not \"9000-80\".")
+        // No --protocol means any protocol, as in Neutron, and any protocol has no ports.
+        let anyPort = await CreateFixture.refusal(backend, rule(["group": "web", "port": "22"]))
+        XCTAssertEqual(anyPort, "--port needs --protocol tcp or udp: without --protocol a rule matches any protocol, which has no ports.")
         let icmpPort = await CreateFixture.refusal(backend, rule(["group": "web", "protocol": "icmp", "port": "22"]))
         XCTAssertEqual(icmpPort, "--port applies to tcp and udp only; drop it for icmp.")
         let badProto = await CreateFixture.refusal(backend, rule(["group": "web", "protocol": "sctp"]))

@@ -89,14 +89,14 @@ extension AppState {
     func withLaunchesInFlight(_ snapshot: CloudSnapshot) -> CloudSnapshot {
         var shown = snapshot
         for request in actionsInFlight where request.kind == .instance && request.action == .create {
-            let count = Int(request.options["count"] ?? "1") ?? 1
+            let count = Int(request[.count] ?? "1") ?? 1
             let base = request.targets.first ?? "new instance"
             for name in count == 1 ? [base] : (1...max(1, count)).map({ "\(base)-\($0)" })
             where !snapshot.instances.contains(where: { $0.name == name }) {
-                let flavor = snapshot.flavors.first { $0.name == request.options["flavor"] }
+                let flavor = snapshot.flavors.first { $0.name == request[.flavor] }
                 shown.instances.append(Instance(id: "building:\(name)", name: name, state: .building,
                                                 vcpus: flavor?.vcpus ?? 0, memoryMiB: flavor?.ramMiB ?? 0,
-                                                image: request.options["image"], flavor: flavor?.name,
+                                                image: request[.image], flavor: flavor?.name,
                                                 project: request.project))
             }
         }

@@ -39,7 +39,8 @@ public enum CommandLine {
         }
         if quotedWords.count >= 2, ResourceKind.named(first) != nil, quotedWords[1].lowercased() != "list" {
             do {
-                return .action(try ActionCommand.parse(quotedWords))
+                // A missing required option is left to the form the action opens.
+                return .action(try ActionCommand.parse(quotedWords, requireAll: false))
             } catch {
                 return .invalid(error.description)
             }

@@ -12,14 +12,14 @@ public struct FormField: Sendable, Equatable {
     }
 
     /// The option name the action receives (`--flavor`), so a form and the command line meet in one request.
-    public var option: String
+    public var option: OptionKey
     public var label: String
     public var value: Value
     public var required: Bool
     /// One line under the form when the field has focus.
     public var help: String
 
-    public init(option: String, label: String, value: Value, required: Bool = false, help: String = "") {
+    public init(option: OptionKey, label: String, value: Value, required: Bool = false, help: String = "") {
         self.option = option; self.label = label; self.value = value; self.required = required; self.help = help
     }
 
@@ -63,10 +63,12 @@ public struct FormState: Sendable, Equatable {
                 if field.required { return .failure(FormError(message: "\(field.label) is required.")) }
                 continue
             }
-            request.options[field.option] = value
+            request.options[field.option.word] = value
         }
         // A create names its target by the "name" field, as `KIND create NAME` does on the command line.
         if request.targets.isEmpty, let name = request.options.removeValue(forKey: "name") { request.targets = [name] }
+        // The same schema as the command line: "--size wants a size in GiB…" before anything runs.
+        if let problem = ActionSchema.problem(with: request) { return .failure(FormError(message: problem)) }
         return .success(request)
     }
 

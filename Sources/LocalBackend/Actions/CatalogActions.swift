@@ -44,9 +44,9 @@ struct CatalogActions {
         guard try store.flavors().allSatisfy({ $0.name != name }) else {
             throw BackendError.refused(reason: "A flavor named \(name) already exists; pick another name.")
         }
-        let vcpus = try ActionOptions.positiveInt(request, "vcpus")
-        let ram = try ActionOptions.positiveInt(request, "ram")
-        let disk = try ActionOptions.positiveInt(request, "disk", allowZero: true)
+        let vcpus = try ActionOptions.positiveInt(request, .vcpus)
+        let ram = try ActionOptions.positiveInt(request, .ram)
+        let disk = try ActionOptions.positiveInt(request, .disk, allowZero: true)
         try store.upsertFlavor(Flavor(id: UUID().uuidString.lowercased(), name: name, vcpus: vcpus, ramMiB: ram, diskGiB: disk))
         return ActionOutcome(message: "Created flavor \(name) (\(vcpus) vCPUs, \(ram) MiB RAM, \(disk) GiB disk).")
     }
@@ -68,14 +68,14 @@ struct CatalogActions {
             throw BackendError.refused(reason: "A key pair named \(name) already exists; pick another name.")
         }
         try QuotaCheck.require(.keypairs, adding: 1, project: project, snapshot: try snapshot())
-        if let publicKeyPath = request.options["public-key"] {
+        if let publicKeyPath = request[.publicKey] {
             let publicKey = try keys.readPublicKey(at: publicKeyPath)
             let fingerprint = try keys.fingerprint(of: publicKey)
             try store.upsertKeypair(Keypair(name: name, fingerprint: fingerprint, publicKey: publicKey, project: project,
                                             createdAt: Date()))
             return ActionOutcome(message: "Imported key pair \(name) (\(fingerprint)).")
         }
-        guard let privatePath = request.options["private-key"] else {
+        guard let privatePath = request[.privateKey] else {
             throw BackendError.refused(reason: "Say where to save the new private key with --private-key PATH "
                                        + "(it is shown nowhere else), or import one with --public-key FILE.")
         }
@@ -113,7 +113,7 @@ struct CatalogActions {
         try QuotaCheck.require(.securityGroups, adding: 1, project: request.project, snapshot: try snapshot())
         // As in Neutron, a new group lets everything out and nothing in until rules say otherwise.
         let group = SecurityGroup(id: UUID().uuidString.lowercased(), name: name,
-                                  description: request.options["description"] ?? "", project: request.project,
+                                  description: request[.description] ?? "", project: request.project,
                                   rules: [SecurityGroupRule(id: UUID().uuidString.lowercased(), direction: .egress)])
         try store.upsertSecurityGroup(group)
         return ActionOutcome(message: "Created security group \(name) (all egress allowed, no ingress yet).")
@@ -141,12 +141,12 @@ struct CatalogActions {
     }
 
     private func createRule(_ request: ActionRequest) throws -> ActionOutcome {
-        guard let groupName = request.options["group"] ?? request.targets.first else {
+        guard let groupName = request[.group] ?? request.targets.first else {
             throw BackendError.refused(reason: "Say which security group gets the rule with --group NAME.")
         }
         let group = try group(named: groupName, project: request.project)
         try QuotaCheck.require(.securityGroupRules, adding: 1, project: group.project, snapshot: try snapshot())
-        let rule = try RuleOptions.rule(from: request.options)
+        let rule = try RuleOptions.rule(from: request)
         try store.addSecurityGroupRule(rule, toGroup: group.id)
         let live = try refreshFilter(groupID: group.id)
         return ActionOutcome(message: "Added \(RuleOptions.describe(rule)) to security group \(group.name)\(live).")

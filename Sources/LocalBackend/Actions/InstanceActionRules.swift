@@ -86,7 +86,7 @@ enum InstanceActionRules {
             if !locked { throw refuse("\(name) is not locked.") }
             return .setLocked(false)
         case .rename:
-            let newName = (options["name"] ?? "").trimmingWhitespace
+            let newName = (options[.name] ?? "").trimmingWhitespace
             if newName.isEmpty { throw refuse("Rename needs a new name for \(name); give it with --name NEW.") }
             if newName == name { throw refuse("\(name) already has that name; give a different one.") }
             if state == .saved {

@@ -37,9 +37,9 @@ struct InstanceDeviceActions {
         }
     }
 
-    private func option(_ request: ActionRequest, _ key: String, example: String) throws -> String {
-        guard let value = request.options[key], !value.isEmpty else {
-            throw BackendError.refused(reason: "\(request.action.traits.title) needs --\(key), e.g. --\(key) \(example).")
+    private func option(_ request: ActionRequest, _ key: OptionKey, example: String) throws -> String {
+        guard let value = request[key], !value.isEmpty else {
+            throw BackendError.refused(reason: "\(request.action.traits.title) needs \(key), e.g. \(key) \(example).")
         }
         return value
     }
@@ -47,7 +47,7 @@ struct InstanceDeviceActions {
     // MARK: volumes
 
     private func attachVolume(_ instance: Instance, _ request: ActionRequest, _ current: CloudSnapshot) throws -> ActionOutcome {
-        let name = try option(request, "volume", example: "data-01")
+        let name = try option(request, .volume, example: "data-01")
         guard let volume = current.volumes.first(where: { $0.name == name || $0.name == name + ".qcow2" }),
               let path = volume.path else { throw BackendError.notFound(kind: "volume", name: name) }
         guard volume.attachedTo.isEmpty else {
@@ -66,7 +66,7 @@ struct InstanceDeviceActions {
     }
 
     private func detachVolume(_ instance: Instance, _ request: ActionRequest, _ current: CloudSnapshot) throws -> ActionOutcome {
-        let name = try option(request, "volume", example: "data-01")
+        let name = try option(request, .volume, example: "data-01")
         guard let volume = current.volumes.first(where: { $0.name == name || $0.name == name + ".qcow2" }),
               let path = volume.path else { throw BackendError.notFound(kind: "volume", name: name) }
         // The live disks, else (a guest that let go late) the ones its definition still has.
@@ -83,7 +83,7 @@ struct InstanceDeviceActions {
         let what = "Detaching \(volume.name) from \(instance.name)"
         let unplug = DeviceUnplug(connection: connection, timeout: unplugTimeout)
         switch try unplug.detach(uuid: instance.id, device: .disk(target: disk.target), xml: xml,
-                                 force: request.options["force"] == "true", what: what) {
+                                 force: request[.force] == "true", what: what) {
         case nil:
             throw BackendError.refused(reason: "Volume \(volume.name) is not attached to \(instance.name).")
         case .removed:
@@ -101,7 +101,7 @@ struct InstanceDeviceActions {
     // MARK: interfaces
 
     private func attachInterface(_ instance: Instance, _ request: ActionRequest, _ current: CloudSnapshot) throws -> ActionOutcome {
-        let name = try option(request, "network", example: "default")
+        let name = try option(request, .network, example: "default")
         guard current.networks.contains(where: { $0.name == name }) else { throw BackendError.notFound(kind: "network", name: name) }
         let filter = NWFilterXML.instanceFilterName(uuid: instance.id)
         let filterRef = connection.supportsNetworkFilters && connection.networkFilterExists(filter) ? "<filterref filter='\(filter)'/>" : ""
@@ -111,7 +111,7 @@ struct InstanceDeviceActions {
     }
 
     private func detachInterface(_ instance: Instance, _ request: ActionRequest) throws -> ActionOutcome {
-        let mac = try option(request, "mac", example: "52:54:00:12:34:56")
+        let mac = try option(request, .mac, example: "52:54:00:12:34:56")
         let saved = try connection.devices(uuid: instance.id, live: false).map(DomainDefinition.init(devices:))?.interfaces ?? []
         let interfaces = instance.interfaces + saved.filter { one in !instance.interfaces.contains { $0.mac == one.mac } }
         guard let interface = interfaces.first(where: { $0.mac.lowercased() == mac.lowercased() }) else {
@@ -122,7 +122,7 @@ struct InstanceDeviceActions {
         let what = "Detaching interface \(mac) from \(instance.name)"
         let unplug = DeviceUnplug(connection: connection, timeout: unplugTimeout)
         switch try unplug.detach(uuid: instance.id, device: .interface(mac: interface.mac), xml: xml,
-                                 force: request.options["force"] == "true", what: what) {
+                                 force: request[.force] == "true", what: what) {
         case nil:
             throw BackendError.refused(reason: "\(instance.name) has no interface with MAC \(mac).")
         case .removed:
@@ -139,7 +139,7 @@ struct InstanceDeviceActions {
     // MARK: flavor
 
     private func resize(_ instance: Instance, _ request: ActionRequest, _ current: CloudSnapshot) throws -> ActionOutcome {
-        let name = try option(request, "flavor", example: "m1.medium")
+        let name = try option(request, .flavor, example: "m1.medium")
         guard let flavor = current.flavors.first(where: { $0.name == name }) else { throw BackendError.notFound(kind: "flavor", name: name) }
         guard instance.state == .shutoff else {
             throw BackendError.refused(reason: "Resize needs \(instance.name) shut off first; shut it off and try again.")
@@ -164,7 +164,7 @@ struct InstanceDeviceActions {
     // MARK: snapshot
 
     private func snapshotToImage(_ instance: Instance, _ request: ActionRequest, _ current: CloudSnapshot) throws -> ActionOutcome {
-        let imageName = request.options["image-name"] ?? "\(instance.name)-snapshot"
+        let imageName = request[.imageName] ?? "\(instance.name)-snapshot"
         guard !current.images.contains(where: { $0.name == imageName }) else {
             throw BackendError.refused(reason: "An image named \(imageName) already exists; choose another --image-name.")
         }
@@ -174,7 +174,7 @@ struct InstanceDeviceActions {
         guard let root = instance.disks.first(where: { $0.target == "vda" }) ?? instance.disks.first, let source = root.source else {
             throw BackendError.refused(reason: "\(instance.name) has no disk to snapshot.")
         }
-        let pool = request.options["pool"] ?? current.pools.first { $0.name == "images" && $0.active }?.name
+        let pool = request[.pool] ?? current.pools.first { $0.name == "images" && $0.active }?.name
             ?? current.images.first?.pool ?? current.pools.first(where: \.active)?.name
         guard let pool else { throw BackendError.refused(reason: "This host has no active storage pool for images.") }
         let path = try connection.copyVolume(sourcePath: source, poolName: pool, name: InstanceLaunch.fileStem(imageName) + ".qcow2",
@@ -194,7 +194,7 @@ struct InstanceDeviceActions {
     // MARK: security groups
 
     private func changeGroups(_ instance: Instance, _ request: ActionRequest, _ current: CloudSnapshot) throws -> ActionOutcome {
-        let name = try option(request, "group", example: "web")
+        let name = try option(request, .group, example: "web")
         let adding = request.action == .addSecurityGroup
         let candidates = current.securityGroups.filter { $0.name == name }
         guard !candidates.isEmpty else {

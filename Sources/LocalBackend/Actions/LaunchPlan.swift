@@ -26,15 +26,15 @@ struct LaunchPlan {
 
     init(request: ActionRequest, snapshot: CloudSnapshot) throws {
         let name = try ActionOptions.name(request)
-        let count = Int(request.options["count"] ?? "1") ?? 0
+        let count = Int(request[.count] ?? "1") ?? 0
         guard (1...20).contains(count) else {
-            throw BackendError.refused(reason: "--count is how many instances to launch, 1 to 20, not \"\(request.options["count"] ?? "")\".")
+            throw BackendError.refused(reason: "--count is how many instances to launch, 1 to 20, not \"\(request[.count] ?? "")\".")
         }
         names = count == 1 ? [name] : (1...count).map { "\(name)-\($0)" }
         for candidate in names where snapshot.instances.contains(where: { $0.name == candidate }) {
             throw BackendError.refused(reason: "An instance named \(candidate) already exists; pick another name.")
         }
-        guard let flavorName = request.options["flavor"] else {
+        guard let flavorName = request[.flavor] else {
             throw BackendError.refused(reason: "Choose a flavor with --flavor NAME (see `stacktop flavor list`).")
         }
         guard let flavor = snapshot.flavors.first(where: { $0.name == flavorName }) else {
@@ -43,7 +43,7 @@ struct LaunchPlan {
         self.flavor = flavor
         project = request.project
 
-        switch (request.options["image"], request.options["volume"]) {
+        switch (request[.image], request[.volume]) {
         case (let imageName?, nil):
             guard let image = snapshot.images.first(where: { $0.name == imageName }), let path = image.path else {
                 throw BackendError.notFound(kind: "image", name: imageName)
@@ -70,7 +70,7 @@ struct LaunchPlan {
             throw BackendError.refused(reason: "Boot from an image or from a volume, not both.")
         }
 
-        let networkNames = (request.options["networks"] ?? snapshot.networks.first?.name ?? "")
+        let networkNames = (request[.networks] ?? snapshot.networks.first?.name ?? "")
             .split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         networks = try networkNames.map { networkName in
             guard let network = snapshot.networks.first(where: { $0.name == networkName }) else {
@@ -78,7 +78,7 @@ struct LaunchPlan {
             }
             return network
         }
-        let groupNames = (request.options["security-groups"] ?? "default").split(separator: ",")
+        let groupNames = (request[.securityGroups] ?? "default").split(separator: ",")
             .map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         securityGroups = try groupNames.map { groupName in
             let candidates = snapshot.securityGroups.filter { $0.name == groupName }
@@ -87,13 +87,13 @@ struct LaunchPlan {
             }
             return group
         }
-        keypair = try request.options["keypair"].map { keyName in
+        keypair = try request[.keypair].map { keyName in
             guard let keypair = snapshot.keypairs.first(where: { $0.name == keyName }) else {
                 throw BackendError.notFound(kind: "keypair", name: keyName)
             }
             return keypair
         }
-        userData = try request.options["user-data"].map { path in
+        userData = try request[.userData].map { path in
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw BackendError.refused(reason: "Could not read the user data file \(path); check the path.")
             }
@@ -102,7 +102,7 @@ struct LaunchPlan {
             }
             return String(decoding: data, as: UTF8.self)
         }
-        virtType = request.options["virt-type"]
+        virtType = request[.virtType]
 
         // Quotas for everything at once, before anything is made.
         try QuotaCheck.require(.instances, adding: count, project: project, snapshot: snapshot)

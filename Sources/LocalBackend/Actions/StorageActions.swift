@@ -48,7 +48,7 @@ struct StorageActions {
 
     /// The pool new volumes go to: --pool, else "default", else the first active pool.
     private func targetPool(_ request: ActionRequest, _ snapshot: CloudSnapshot, preferring preferred: String) throws -> String {
-        if let asked = request.options["pool"] {
+        if let asked = request[.pool] {
             guard snapshot.pools.contains(where: { $0.name == asked }) else { throw BackendError.notFound(kind: "pool", name: asked) }
             return asked
         }
@@ -61,9 +61,9 @@ struct StorageActions {
 
     private func createVolume(_ request: ActionRequest) throws -> ActionOutcome {
         let name = try ActionOptions.name(request)
-        let sizeGiB = try ActionOptions.positiveInt(request, "size")
+        let sizeGiB = try ActionOptions.positiveInt(request, .size)
         let current = try snapshot()
-        let image = try request.options["image"].map { imageName in
+        let image = try request[.image].map { imageName in
             guard let image = current.images.first(where: { $0.name == imageName }), let path = image.path else {
                 throw BackendError.notFound(kind: "image", name: imageName)
             }
@@ -111,7 +111,7 @@ struct StorageActions {
         let current = try snapshot()
         guard let name = request.targets.first else { throw BackendError.refused(reason: "Name the volume to extend.") }
         let volume = try volume(named: name, in: current)
-        let newSize = try ActionOptions.positiveInt(request, "size")
+        let newSize = try ActionOptions.positiveInt(request, .size)
         let oldSize = Int((volume.sizeBytes + Self.gib - 1) / Self.gib)
         guard newSize > oldSize else {
             throw BackendError.refused(reason: "Volume \(volume.name) is \(oldSize) GiB; volumes only grow, so ask for more than that.")
@@ -139,7 +139,7 @@ struct StorageActions {
                                        + "pause or shut it off first so the copy is consistent.")
         }
         let stem = volume.name.split(separator: ".").dropLast().joined(separator: ".")
-        let snapshotName = (request.options["name"] ?? "\(stem.isEmpty ? volume.name : stem)-snap") + ".qcow2"
+        let snapshotName = (request[.name] ?? "\(stem.isEmpty ? volume.name : stem)-snap") + ".qcow2"
         guard !current.volumes.contains(where: { $0.pool == volume.pool && $0.name == snapshotName }) else {
             throw BackendError.refused(reason: "Pool \(volume.pool ?? "?") already has a volume named \(snapshotName); choose another --name.")
         }
@@ -216,7 +216,7 @@ struct StorageActions {
 
     private func uploadImage(_ request: ActionRequest) throws -> ActionOutcome {
         let name = try ActionOptions.name(request)
-        guard let file = request.options["file"] else {
+        guard let file = request[.file] else {
             throw BackendError.refused(reason: "Say which local file to upload with --file PATH (qcow2 or raw).")
         }
         let current = try snapshot()
@@ -234,7 +234,7 @@ struct StorageActions {
             try connection.upload(file: source.descriptor, size: total, toVolumePath: path) { sent in
                 ActionProgress.report(ActionProgress.Update(what: "Uploading \(fileName)", done: sent, total: total))
             }
-            let visibility = Image.Visibility(rawValue: request.options["visibility"] ?? "public") ?? .public
+            let visibility = Image.Visibility(rawValue: request[.visibility] ?? "public") ?? .public
             try store.upsertImageMetadata(ImageMetadata(path: path, name: name, visibility: visibility,
                                                         project: request.project))
         } catch {

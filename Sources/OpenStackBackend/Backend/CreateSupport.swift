@@ -19,22 +19,22 @@ extension OpenStackCloudBackend {
     }
 
     /// An option with its surrounding blanks removed; nil when absent or empty.
-    static func option(_ request: ActionRequest, _ name: String) -> String? {
-        guard let value = request.options[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+    static func option(_ request: ActionRequest, _ key: OptionKey) -> String? {
+        guard let value = request[key]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
         return value
     }
 
     /// "a, b ,c" as ["a", "b", "c"].
-    static func list(_ request: ActionRequest, _ name: String) -> [String] {
-        (request.options[name] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+    static func list(_ request: ActionRequest, _ key: OptionKey) -> [String] {
+        (request[key] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }
     }
 
-    static func positive(_ request: ActionRequest, _ name: String, what: String, upTo limit: Int = Int.max) throws -> Int? {
-        guard let text = option(request, name) else { return nil }
+    static func positive(_ request: ActionRequest, _ key: OptionKey, what: String, upTo limit: Int = Int.max) throws -> Int? {
+        guard let text = option(request, key) else { return nil }
         guard let value = Int(text), value >= 1, value <= limit else {
             let range = limit == Int.max ? "a whole number of 1 or more" : "a whole number from 1 to \(limit)"
-            throw BackendError.refused(reason: "--\(name) is \(what), \(range), not \"\(text)\".")
+            throw BackendError.refused(reason: "\(key) is \(what), \(range), not \"\(text)\".")
         }
         return value
     }

@@ -12,9 +12,9 @@ extension OpenStackCloudBackend {
         guard request.targets.count <= 1 else {
             throw BackendError.refused(reason: "Allocate one floating IP at a time: `stacktop floating-ip create --network public`.")
         }
-        let network = try await externalNetwork(Self.option(request, "network") ?? request.targets.first)
+        let network = try await externalNetwork(Self.option(request, .network) ?? request.targets.first)
         var body: [String: Any] = ["floating_network_id": network.id]
-        if let description = Self.option(request, "description") { body["description"] = description }
+        if let description = Self.option(request, .description) { body["description"] = description }
         let response = try await client.send(.network, "v2.0/floatingips", method: .post,
                                              body: try Self.json(["floatingip": body]),
                                              what: "Allocate a floating IP from \(network.name)")
@@ -28,12 +28,12 @@ extension OpenStackCloudBackend {
     func associateFloatingIP(_ request: ActionRequest) async throws -> ActionOutcome {
         let usage = "`stacktop floating-ip associate 172.24.4.10 --server web-01`"
         let address = try Self.single(request, usage)
-        guard let server = Self.option(request, "server") else {
+        guard let server = Self.option(request, .server) else {
             throw BackendError.refused(reason: "Name the server to associate \(address) with: add --server NAME, as in \(usage).")
         }
         let floatingID = try await resolver.resolve(address, kind: .floatingIP)
         let serverID = try await resolver.resolve(server, kind: .instance)
-        let (port, fixed) = try await serverPort(serverID, server: server, fixedIP: Self.option(request, "fixed-ip"))
+        let (port, fixed) = try await serverPort(serverID, server: server, fixedIP: Self.option(request, .fixedIP))
         var body: [String: Any] = ["port_id": port]
         if let fixed { body["fixed_ip_address"] = fixed }
         let response = try await client.send(.network, "v2.0/floatingips/\(Self.pathComponent(floatingID))", method: .put,

@@ -7,10 +7,10 @@ import StacktopServices
 extension OpenStackCloudBackend {
     func uploadImage(_ request: ActionRequest) async throws -> ActionOutcome {
         let name = try Self.single(request, "`stacktop image create NAME --file PATH`")
-        guard let path = Self.option(request, "file") else {
+        guard let path = Self.option(request, .file) else {
             throw BackendError.refused(reason: "Image \(name) needs its data: add --file PATH (a qcow2 or raw file).")
         }
-        let visibility = Self.option(request, "visibility")?.lowercased() ?? "private"
+        let visibility = Self.option(request, .visibility)?.lowercased() ?? "private"
         guard ["private", "public", "shared", "community"].contains(visibility) else {
             throw BackendError.refused(reason: "--visibility is private, public, shared or community, not \"\(visibility)\".")
         }

@@ -6,7 +6,7 @@ import StacktopServices
 extension OpenStackCloudBackend {
     func createKeypair(_ request: ActionRequest) async throws -> ActionOutcome {
         let name = try Self.single(request, "`stacktop keypair create NAME --public-key FILE`")
-        guard let path = Self.option(request, "public-key") else {
+        guard let path = Self.option(request, .publicKey) else {
             throw BackendError.refused(reason: "OpenStack no longer generates key pairs (Nova deprecated it), so import "
                 + "one: make it with ssh-keygen and add --public-key ~/.ssh/id_ed25519.pub.")
         }

@@ -30,7 +30,7 @@ extension OpenStackCloudBackend {
         }
         var newName: String?
         if request.action == .rename {
-            guard let name = request.options["name"]?.trimmingCharacters(in: .whitespaces), !name.isEmpty else {
+            guard let name = request[.name]?.trimmingCharacters(in: .whitespaces), !name.isEmpty else {
                 throw BackendError.refused(reason: "Rename needs the new name: add --name NEW.")
             }
             guard request.targets.count == 1 else {

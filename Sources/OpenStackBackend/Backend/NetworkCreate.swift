@@ -6,14 +6,14 @@ import StacktopServices
 extension OpenStackCloudBackend {
     func createNetwork(_ request: ActionRequest) async throws -> ActionOutcome {
         let name = try Self.single(request, "`stacktop network create NAME --cidr 10.20.0.0/24`")
-        let cidr = Self.option(request, "cidr")
+        let cidr = Self.option(request, .cidr)
         if let cidr, !Self.looksLikeCIDR(cidr) {
             throw BackendError.refused(reason: "--cidr is the subnet's address range such as 10.20.0.0/24, not \"\(cidr)\".")
         }
         var subnet: [String: Any] = [:]
         if let cidr {
             subnet = try Self.subnetBody(name: "\(name)-subnet", cidr: cidr, request)
-        } else if Self.option(request, "gateway") != nil || Self.option(request, "dhcp") != nil {
+        } else if Self.option(request, .gateway) != nil || Self.option(request, .dhcp) != nil {
             throw BackendError.refused(reason: "--gateway and --dhcp describe a subnet: add --cidr for it too.")
         }
 
@@ -40,7 +40,7 @@ extension OpenStackCloudBackend {
                 throw error
             }
         }
-        if let mode = Self.option(request, "mode") {
+        if let mode = Self.option(request, .mode) {
             message += "; --mode \(mode) was ignored, as Neutron networks reach outside through a router instead"
         }
         return ActionOutcome(message: message + ".", requestIDs: requestIDs)
@@ -49,8 +49,8 @@ extension OpenStackCloudBackend {
     /// A subnet's body from `--gateway` and `--dhcp START-END`; an empty DHCP range means no DHCP, as the form says.
     static func subnetBody(name: String, cidr: String, _ request: ActionRequest) throws -> [String: Any] {
         var subnet: [String: Any] = ["name": name, "cidr": cidr, "ip_version": cidr.contains(":") ? 6 : 4]
-        if let gateway = option(request, "gateway") { subnet["gateway_ip"] = gateway }
-        if let range = option(request, "dhcp") {
+        if let gateway = option(request, .gateway) { subnet["gateway_ip"] = gateway }
+        if let range = option(request, .dhcp) {
             let ends = range.split(separator: "-").map { $0.trimmingCharacters(in: .whitespaces) }
             guard ends.count == 2, !ends[0].isEmpty, !ends[1].isEmpty else {
                 throw BackendError.refused(reason: "--dhcp is a range START-END such as 10.20.0.100-10.20.0.200, not \"\(range)\".")

@@ -13,7 +13,7 @@ extension OpenStackCloudBackend {
         let name = try Self.single(request, "`stacktop router create NAME [--external-network public]`")
         var router: [String: Any] = ["name": name]
         var gateway: String?
-        if let external = Self.option(request, "external-network") {
+        if let external = Self.option(request, .externalNetwork) {
             let network = try await externalNetwork(external)
             router["external_gateway_info"] = ["network_id": network.id]
             gateway = network.name
@@ -30,7 +30,7 @@ extension OpenStackCloudBackend {
         let attach = request.action == .attachInterface
         let usage = "`stacktop router \(request.action.word) ROUTER --subnet SUBNET`"
         let router = try Self.single(request, usage)
-        guard let subnet = Self.option(request, "subnet") else {
+        guard let subnet = Self.option(request, .subnet) else {
             throw BackendError.refused(reason: "Name the subnet to \(attach ? "attach" : "detach"): add --subnet SUBNET, as in \(usage).")
         }
         let routerID = try await resolver.resolve(router, kind: .router)
@@ -48,7 +48,7 @@ extension OpenStackCloudBackend {
     func updateRouter(_ request: ActionRequest) async throws -> ActionOutcome {
         let usage = "`stacktop router update ROUTER --external-network public` (or `none` to clear the gateway)"
         let router = try Self.single(request, usage)
-        guard let external = Self.option(request, "external-network") else {
+        guard let external = Self.option(request, .externalNetwork) else {
             throw BackendError.refused(reason: "Say what to change: add --external-network NETWORK or --external-network none, "
                 + "as in \(usage).")
         }

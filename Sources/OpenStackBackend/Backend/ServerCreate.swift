@@ -8,7 +8,7 @@ extension OpenStackCloudBackend {
     func createServer(_ request: ActionRequest) async throws -> ActionOutcome {
         let usage = "`stacktop server create NAME --image IMAGE --flavor FLAVOR`"
         let name = try Self.single(request, usage)
-        let image = Self.option(request, "image"), volume = Self.option(request, "volume")
+        let image = Self.option(request, .image), volume = Self.option(request, .volume)
         if image != nil && volume != nil {
             throw BackendError.refused(reason: "Give either --image or --volume for server \(name), not both: "
                 + "a server boots from one of them.")
@@ -16,12 +16,12 @@ extension OpenStackCloudBackend {
         guard image != nil || volume != nil else {
             throw BackendError.refused(reason: "Server \(name) needs something to boot: add --image IMAGE or --volume VOLUME.")
         }
-        guard let flavor = Self.option(request, "flavor") else {
+        guard let flavor = Self.option(request, .flavor) else {
             throw BackendError.refused(reason: "Server \(name) needs a flavor: add --flavor FLAVOR (see `stacktop flavor list`).")
         }
-        let count = try Self.positive(request, "count", what: "how many servers to create", upTo: 100) ?? 1
+        let count = try Self.positive(request, .count, what: "how many servers to create", upTo: 100) ?? 1
         var userData: String?
-        if let path = Self.option(request, "user-data") {
+        if let path = Self.option(request, .userData) {
             userData = try Self.localFile(path, option: "user-data").base64EncodedString()
             // Nova's limit is on the encoded text.
             if userData!.utf8.count > 65_535 {
@@ -41,7 +41,7 @@ extension OpenStackCloudBackend {
             ] as [String: Any]]
         }
         var networks: [[String: String]] = []
-        for network in Self.list(request, "networks") {
+        for network in Self.list(request, .networks) {
             networks.append(["uuid": try await resolver.resolve(network, kind: .network)])
         }
         let version = await compute.negotiated()
@@ -51,9 +51,9 @@ extension OpenStackCloudBackend {
             // From 2.37 Nova wants networks named; "auto" is what the CLI sends when none are.
             server["networks"] = "auto"
         }
-        let groups = Self.list(request, "security-groups")
+        let groups = Self.list(request, .securityGroups)
         if !groups.isEmpty { server["security_groups"] = groups.map { ["name": $0] } }
-        if let keypair = Self.option(request, "keypair") { server["key_name"] = keypair }
+        if let keypair = Self.option(request, .keypair) { server["key_name"] = keypair }
         if let userData { server["user_data"] = userData }
         if count > 1 { server["return_reservation_id"] = true }
 

@@ -6,7 +6,7 @@ import StacktopServices
 extension OpenStackCloudBackend {
     func resizeServer(_ request: ActionRequest) async throws -> ActionOutcome {
         let server = try Self.single(request, "`stacktop server resize SERVER --flavor FLAVOR`")
-        guard let flavor = Self.option(request, "flavor") else {
+        guard let flavor = Self.option(request, .flavor) else {
             throw BackendError.refused(reason: "Resizing server \(server) needs the new flavor: add --flavor FLAVOR.")
         }
         let flavorID = try await flavorID(flavor)
@@ -39,7 +39,7 @@ extension OpenStackCloudBackend {
 
     func snapshotServer(_ request: ActionRequest) async throws -> ActionOutcome {
         let server = try Self.single(request, "`stacktop server snapshot SERVER --image-name NAME`")
-        let imageName = Self.option(request, "image-name") ?? "\(server)-snapshot"
+        let imageName = Self.option(request, .imageName) ?? "\(server)-snapshot"
         let response = try await serverAction(server, ["createImage": ["name": imageName]],
                                               what: "Snapshot server \(server)")
         // 2.45 and later answer with the id; older versions only in the Location header.

@@ -9,10 +9,10 @@ extension OpenStackCloudBackend {
     func createSubnet(_ request: ActionRequest) async throws -> ActionOutcome {
         let usage = "`stacktop subnet create NAME --network NET --cidr 10.30.0.0/24`"
         let name = try Self.single(request, usage)
-        guard let network = Self.option(request, "network") else {
+        guard let network = Self.option(request, .network) else {
             throw BackendError.refused(reason: "Name the network the subnet belongs to: add --network NET, as in \(usage).")
         }
-        guard let cidr = Self.option(request, "cidr") else {
+        guard let cidr = Self.option(request, .cidr) else {
             throw BackendError.refused(reason: "Give the subnet's address range: add --cidr, as in \(usage).")
         }
         guard Self.looksLikeCIDR(cidr) else {
@@ -30,11 +30,11 @@ extension OpenStackCloudBackend {
     func createPort(_ request: ActionRequest) async throws -> ActionOutcome {
         let usage = "`stacktop port create NAME --network NET [--fixed-ip 10.30.0.10]`"
         let name = try Self.single(request, usage)
-        guard let network = Self.option(request, "network") else {
+        guard let network = Self.option(request, .network) else {
             throw BackendError.refused(reason: "Name the network to put the port on: add --network NET, as in \(usage).")
         }
         var port: [String: Any] = ["name": name, "network_id": try await resolver.resolve(network, kind: .network)]
-        if let fixed = Self.option(request, "fixed-ip") { port["fixed_ips"] = [["ip_address": fixed]] }
+        if let fixed = Self.option(request, .fixedIP) { port["fixed_ips"] = [["ip_address": fixed]] }
         let response = try await client.send(.network, "v2.0/ports", method: .post, body: try Self.json(["port": port]),
                                              what: "Create port \(name) on network \(network)")
         let created = Self.object(response.body)?["port"] as? [String: Any]

@@ -6,11 +6,11 @@ import StacktopServices
 extension OpenStackCloudBackend {
     func createVolume(_ request: ActionRequest) async throws -> ActionOutcome {
         let name = try Self.single(request, "`stacktop volume create NAME --size GIB`")
-        guard let size = try Self.positive(request, "size", what: "the size in GiB") else {
+        guard let size = try Self.positive(request, .size, what: "the size in GiB") else {
             throw BackendError.refused(reason: "Volume \(name) needs a size: add --size GIB.")
         }
         var volume: [String: Any] = ["name": name, "size": size]
-        let image = Self.option(request, "image")
+        let image = Self.option(request, .image)
         if let image { volume["imageRef"] = try await resolver.resolve(image, kind: .image) }
         let response = try await client.send(.blockStorage, "volumes", method: .post, body: try Self.json(["volume": volume]),
                                              what: "Create volume \(name)")
@@ -23,7 +23,7 @@ extension OpenStackCloudBackend {
 
     func extendVolume(_ request: ActionRequest) async throws -> ActionOutcome {
         let name = try Self.single(request, "`stacktop volume extend NAME --size GIB`")
-        guard let size = try Self.positive(request, "size", what: "the new size in GiB") else {
+        guard let size = try Self.positive(request, .size, what: "the new size in GiB") else {
             throw BackendError.refused(reason: "Extending volume \(name) needs the new size: add --size GIB.")
         }
         let id = try await resolver.resolve(name, kind: .volume)
@@ -39,7 +39,7 @@ extension OpenStackCloudBackend {
         let attach = request.action == .attachVolume
         let word = attach ? "attach-volume" : "detach-volume"
         let server = try Self.single(request, "`stacktop server \(word) SERVER --volume VOLUME`")
-        guard let volume = Self.option(request, "volume") else {
+        guard let volume = Self.option(request, .volume) else {
             throw BackendError.refused(reason: "Name the volume to \(attach ? "attach to" : "detach from") server "
                 + "\(server): add --volume VOLUME.")
         }

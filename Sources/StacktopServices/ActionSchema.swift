@@ -1,0 +1,394 @@
+/// The name of an option (`--remote-ip` is `.remoteIP`). Keys are made here and only here, so a backend
+/// cannot read an option the schema does not know: it reads `request[.size]`, never a string.
+public struct OptionKey: Sendable, Hashable, CustomStringConvertible {
+    /// The word after `--`.
+    public let word: String
+    init(_ word: String) { self.word = word }
+    public var description: String { "--" + word }
+
+    public static let name = OptionKey("name")
+    public static let flavor = OptionKey("flavor")
+    public static let image = OptionKey("image")
+    public static let volume = OptionKey("volume")
+    public static let networks = OptionKey("networks")
+    public static let securityGroups = OptionKey("security-groups")
+    public static let keypair = OptionKey("keypair")
+    public static let userData = OptionKey("user-data")
+    public static let count = OptionKey("count")
+    public static let virtType = OptionKey("virt-type")
+    public static let hard = OptionKey("hard")
+    public static let imageName = OptionKey("image-name")
+    public static let pool = OptionKey("pool")
+    public static let force = OptionKey("force")
+    public static let network = OptionKey("network")
+    public static let mac = OptionKey("mac")
+    public static let group = OptionKey("group")
+    public static let size = OptionKey("size")
+    public static let file = OptionKey("file")
+    public static let visibility = OptionKey("visibility")
+    public static let os = OptionKey("os")
+    public static let minDisk = OptionKey("min-disk")
+    public static let minRAM = OptionKey("min-ram")
+    public static let mode = OptionKey("mode")
+    public static let cidr = OptionKey("cidr")
+    public static let gateway = OptionKey("gateway")
+    public static let dhcp = OptionKey("dhcp")
+    public static let fixedIP = OptionKey("fixed-ip")
+    public static let description = OptionKey("description")
+    public static let server = OptionKey("server")
+    public static let externalNetwork = OptionKey("external-network")
+    public static let subnet = OptionKey("subnet")
+    public static let direction = OptionKey("direction")
+    public static let ipProtocol = OptionKey("protocol")
+    public static let port = OptionKey("port")
+    public static let remoteIP = OptionKey("remote-ip")
+    public static let publicKey = OptionKey("public-key")
+    public static let privateKey = OptionKey("private-key")
+    public static let vcpus = OptionKey("vcpus")
+    public static let ram = OptionKey("ram")
+    public static let disk = OptionKey("disk")
+    public static let instances = OptionKey("instances")
+    public static let cores = OptionKey("cores")
+    public static let volumes = OptionKey("volumes")
+    public static let gigabytes = OptionKey("gigabytes")
+    public static let snapshots = OptionKey("snapshots")
+    public static let securityGroupRules = OptionKey("security-group-rules")
+    public static let keypairs = OptionKey("keypairs")
+    public static let yes = OptionKey("yes")
+    public static let wait = OptionKey("wait")
+}
+
+extension ActionRequest {
+    /// The value of a declared option, nil when absent. Reading a key this kind and action do not
+    /// declare is a mistake in the backend, caught by the tests (debug builds assert).
+    public subscript(key: OptionKey) -> String? {
+        assert(ActionSchema.declares(key, for: kind, action), "\(kind.rawValue) \(action.word) reads \(key), which its schema does not declare")
+        return options[key.word]
+    }
+}
+
+extension Dictionary where Key == String, Value == String {
+    /// An action's options read by declared key, for code handed the options alone.
+    public subscript(key: OptionKey) -> String? { self[key.word] }
+}
+
+/// What one option of an action takes, said once for the parser, `--help` and the tests.
+public struct ActionOption: Sendable, Equatable {
+    public enum Value: Sendable, Equatable {
+        /// Any text (a name, a description).
+        case text
+        /// A whole number within the range.
+        case integer(ClosedRange<Int>)
+        /// A size in GiB, a whole number of 1 or more.
+        case sizeGiB
+        /// A flag without a value (`--force`).
+        case flag
+        /// An address range such as 10.20.0.0/24.
+        case cidr
+        /// A port (22) or a range (8000-8080).
+        case ports
+        /// tcp, udp, icmp or any.
+        case ipProtocol
+        /// Names separated by commas.
+        case list
+        /// A file on this machine.
+        case path
+        /// One of these words.
+        case choice([String])
+        /// An IP address.
+        case address
+        /// START-END, two addresses.
+        case addressRange
+
+        /// What a value looks like, for help and refusals.
+        public var placeholder: String {
+            switch self {
+            case .text: "TEXT"
+            case .integer: "NUMBER"
+            case .sizeGiB: "GIB"
+            case .flag: ""
+            case .cidr: "CIDR"
+            case .ports: "PORT[-PORT]"
+            case .ipProtocol: "tcp|udp|icmp|any"
+            case .list: "A,B,…"
+            case .path: "PATH"
+            case .choice(let words): words.joined(separator: "|")
+            case .address: "ADDRESS"
+            case .addressRange: "START-END"
+            }
+        }
+
+        /// nil when `text` is a value of this kind; else what the option wants, as a phrase.
+        public func problem(with text: String) -> String? {
+            switch self {
+            case .text, .list, .path, .address, .flag: return nil
+            case .integer(let range):
+                guard let value = Int(text.trimmedBlanks), range.contains(value) else {
+                    return range.upperBound == Int.max ? "a whole number of \(range.lowerBound) or more"
+                        : "a whole number from \(range.lowerBound) to \(range.upperBound)"
+                }
+                return nil
+            case .sizeGiB:
+                guard let value = Int(text.trimmedBlanks), value >= 1 else { return "a size in GiB, a whole number of 1 or more" }
+                return nil
+            case .cidr:
+                return RuleSyntax.isCIDR(text.trimmedBlanks) ? nil : "an address range such as 10.20.0.0/24 or 0.0.0.0/0"
+            case .ports:
+                return (try? RuleSyntax.portRange(text)) != nil ? nil
+                    : "a port such as 22 or a range such as 8000-8080, within 1-65535"
+            case .ipProtocol:
+                return (try? RuleSyntax.ipProtocol(text)) != nil ? nil : "tcp, udp, icmp or any"
+            case .choice(let words):
+                return words.contains(text.trimmedBlanks.lowercased()) ? nil : words.joined(separator: " or ")
+            case .addressRange:
+                let ends = text.split(separator: "-", omittingEmptySubsequences: false).map { $0.trimmedBlanks }
+                return ends.count == 2 && !ends[0].isEmpty && !ends[1].isEmpty ? nil
+                    : "a range START-END such as 10.20.0.100-10.20.0.200"
+            }
+        }
+    }
+
+    public var key: OptionKey
+    public var name: String { key.word }
+    public var value: Value
+    public var required: Bool
+    /// What the backends use when it is absent, as the user would type it.
+    public var defaultValue: String?
+    public var help: String
+
+    public init(_ key: OptionKey, _ value: Value, required: Bool = false, default defaultValue: String? = nil, _ help: String) {
+        self.key = key; self.value = value; self.required = required; self.defaultValue = defaultValue; self.help = help
+    }
+
+    public var isSwitch: Bool { value == .flag }
+}
+
+/// Every option every action takes, declared once: `ActionCommand.parse` refuses what is not here,
+/// `stacktop KIND ACTION --help` prints it, and the forms' requests are tested against it.
+/// An action is listed with the union of what the backends read; a backend may still refuse an
+/// option it has no use for (libvirt's --virt-type on OpenStack is ignored, --mode is reported as ignored).
+public enum ActionSchema {
+    /// Switches every action accepts: `--yes` answers the question up front, `--wait` is accepted for scripts.
+    public static let globalSwitches: [ActionOption] = [
+        ActionOption(.yes, .flag, "Confirm up front (scripts, pipes)."),
+        ActionOption(.wait, .flag, "Accepted for scripts; actions already report until they end."),
+    ]
+
+    private static func name(_ noun: String) -> ActionOption {
+        ActionOption(.name, .text, "The new \(noun)'s name, when not given as NAME.")
+    }
+
+    // swiftlint:disable:next cyclomatic_complexity function_body_length
+    /// The options of `action` on `kind`, in the order help lists them; empty when it takes none.
+    public static func options(for kind: ResourceKind, _ action: ActionKind) -> [ActionOption] {
+        switch (kind, action) {
+        case (.instance, .create):
+            return [
+                name("server"),
+                ActionOption(.flavor, .text, required: true, "The flavor, e.g. m1.small."),
+                ActionOption(.image, .text, "The image to boot from (or --volume)."),
+                ActionOption(.volume, .text, "A volume to boot from instead of an image."),
+                ActionOption(.networks, .list, "Networks to attach, first one first (default: the first network)."),
+                ActionOption(.securityGroups, .list, default: "default", "Security groups to put it in."),
+                ActionOption(.keypair, .text, "The key pair whose public key is injected."),
+                ActionOption(.userData, .path, "A cloud-init user-data file."),
+                ActionOption(.count, .integer(1...100), default: "1", "How many to launch (libvirt: up to 20)."),
+                ActionOption(.virtType, .choice(["kvm", "qemu"]), "libvirt only: the domain type (default: kvm when available)."),
+            ]
+        case (.instance, .reboot):
+            return [ActionOption(.hard, .flag, "Reset instead of asking the guest (same as hard-reboot).")]
+        case (.instance, .rename):
+            return [ActionOption(.name, .text, required: true, "The new name.")]
+        case (.instance, .resize):
+            return [ActionOption(.flavor, .text, required: true, "The new flavor.")]
+        case (.instance, .snapshot):
+            return [
+                ActionOption(.imageName, .text, default: "NAME-snapshot", "The new image's name."),
+                ActionOption(.pool, .text, "libvirt only: the storage pool for the image (default: images)."),
+            ]
+        case (.instance, .attachVolume):
+            return [ActionOption(.volume, .text, required: true, "The volume to attach.")]
+        case (.instance, .detachVolume):
+            return [
+                ActionOption(.volume, .text, required: true, "The volume to detach."),
+                ActionOption(.force, .flag, "libvirt only: remove it from the definition without waiting for the guest."),
+            ]
+        case (.instance, .attachInterface):
+            return [ActionOption(.network, .text, required: true, "The network to plug in.")]
+        case (.instance, .detachInterface):
+            return [
+                ActionOption(.mac, .text, required: true, "The interface's MAC address."),
+                ActionOption(.force, .flag, "libvirt only: remove it from the definition without waiting for the guest."),
+            ]
+        case (.instance, .addSecurityGroup), (.instance, .removeSecurityGroup):
+            return [ActionOption(.group, .text, required: true, "The security group.")]
+        case (.volume, .create):
+            return [
+                name("volume"),
+                ActionOption(.size, .sizeGiB, required: true, "The size in GiB."),
+                ActionOption(.image, .text, "An image to copy into it (default: empty)."),
+                ActionOption(.pool, .text, "libvirt only: the storage pool (default: the first active one)."),
+            ]
+        case (.volume, .extend):
+            return [ActionOption(.size, .sizeGiB, required: true, "The new size in GiB; volumes only grow.")]
+        case (.volume, .snapshot):
+            return [ActionOption(.name, .text, default: "NAME-snap", "The copy's name.")]
+        case (.image, .create), (.image, .upload):
+            return [
+                name("image"),
+                ActionOption(.file, .path, required: true, "The qcow2 or raw file to upload."),
+                ActionOption(.pool, .text, "libvirt only: the storage pool (default: images, else the first active one)."),
+                ActionOption(.visibility, .choice(["public", "private", "shared", "community"]),
+                             "Who sees it (default: public on libvirt, private on OpenStack)."),
+            ]
+        case (.image, .update):
+            return [
+                ActionOption(.name, .text, "A new name."),
+                ActionOption(.os, .text, "The operating system shown, e.g. \"Debian 13\"."),
+                ActionOption(.minDisk, .integer(0...Int.max), "The smallest root disk, in GiB."),
+                ActionOption(.minRAM, .integer(0...Int.max), "The least RAM, in MiB."),
+                ActionOption(.visibility, .choice(["public", "private", "shared", "community"]), "Who sees it."),
+            ]
+        case (.network, .create):
+            return [
+                name("network"),
+                ActionOption(.mode, .choice(["nat", "isolated"]), default: "nat", "libvirt only: nat or isolated."),
+                ActionOption(.cidr, .cidr, "Its address range (libvirt default: 10.20.0.0/24; OpenStack: no subnet)."),
+                ActionOption(.gateway, .address, "The gateway address (default: the first address)."),
+                ActionOption(.dhcp, .addressRange, "The DHCP range START-END (default: no DHCP)."),
+            ]
+        case (.subnet, .create):
+            return [
+                name("subnet"),
+                ActionOption(.network, .text, required: true, "The network it belongs to."),
+                ActionOption(.cidr, .cidr, required: true, "Its address range."),
+                ActionOption(.gateway, .address, "The gateway address (default: the first address)."),
+                ActionOption(.dhcp, .addressRange, "The DHCP range START-END (default: no DHCP)."),
+            ]
+        case (.port, .create):
+            return [
+                name("port"),
+                ActionOption(.network, .text, required: true, "The network it belongs to."),
+                ActionOption(.fixedIP, .address, "Its address (default: one Neutron picks)."),
+            ]
+        case (.floatingIP, .create):
+            return [
+                ActionOption(.network, .text, "The external network (default: the only one, or NAME)."),
+                ActionOption(.description, .text, "A description."),
+            ]
+        case (.floatingIP, .associate):
+            return [
+                ActionOption(.server, .text, required: true, "The server to reach through it."),
+                ActionOption(.fixedIP, .address, "Which of the server's addresses (default: its first)."),
+            ]
+        case (.router, .create):
+            return [name("router"), ActionOption(.externalNetwork, .text, "Its gateway network (default: none).")]
+        case (.router, .update):
+            return [ActionOption(.externalNetwork, .text, required: true, "The new gateway network.")]
+        case (.router, .attachInterface), (.router, .detachInterface):
+            return [ActionOption(.subnet, .text, required: true, "The subnet's name or id.")]
+        case (.securityGroup, .create):
+            return [name("security group"), ActionOption(.description, .text, "A description.")]
+        case (.securityGroupRule, .create):
+            return [
+                ActionOption(.group, .text, "The security group (or name it as the target)."),
+                ActionOption(.direction, .choice(["ingress", "egress"]), default: "ingress", "Which way it admits traffic."),
+                ActionOption(.ipProtocol, .ipProtocol, default: "any", "tcp, udp, icmp or any."),
+                ActionOption(.port, .ports, "A port or range, tcp and udp only (default: all)."),
+                ActionOption(.remoteIP, .cidr, "Where traffic may come from (default: anywhere)."),
+            ]
+        case (.keypair, .create):
+            return [
+                name("key pair"),
+                ActionOption(.publicKey, .path, "A public key file to import (OpenStack: required)."),
+                ActionOption(.privateKey, .path, "libvirt: where to save a generated private key."),
+            ]
+        case (.flavor, .create):
+            return [
+                name("flavor"),
+                ActionOption(.vcpus, .integer(1...Int.max), required: true, "Virtual CPUs."),
+                ActionOption(.ram, .integer(1...Int.max), required: true, "RAM in MiB."),
+                ActionOption(.disk, .integer(0...Int.max), required: true, "Root disk in GiB (0: the image's size)."),
+            ]
+        case (.quota, .update):
+            return quotaOptions
+        default:
+            return []
+        }
+    }
+
+    /// `quota update PROJECT --instances 20`: one option per limit a libvirt host keeps; -1 is unlimited.
+    static let quotaOptions: [ActionOption] = [
+        (OptionKey.instances, "Instances"), (.cores, "vCPUs"), (.vcpus, "vCPUs (same as --cores)"), (.ram, "RAM in MiB"),
+        (.volumes, "Volumes"), (.gigabytes, "Volume storage in GiB"), (.snapshots, "Volume snapshots"),
+        (.networks, "Networks"), (.securityGroups, "Security groups"), (.securityGroupRules, "Security group rules"),
+        (.keypairs, "Key pairs"),
+    ].map { ActionOption($0.0, .integer(-1...Int.max), "\($0.1) (-1: unlimited).") }
+
+    /// Whether this kind and action take `key` (the global switches included).
+    public static func declares(_ key: OptionKey, for kind: ResourceKind, _ action: ActionKind) -> Bool {
+        option(key.word, for: kind, action) != nil
+            || (action == .hardReboot && key == .hard)
+    }
+
+    /// The one declared option `name` of this action, or nil.
+    public static func option(_ name: String, for kind: ResourceKind, _ action: ActionKind) -> ActionOption? {
+        (options(for: kind, action) + globalSwitches).first { $0.name == name }
+    }
+
+    /// `stacktop volume create --help`.
+    public static func help(for kind: ResourceKind, _ action: ActionKind) -> String {
+        let options = options(for: kind, action)
+        let word = kind == .instance ? "server" : kind.rawValue
+        var lines = ["Usage: stacktop \(word) \(action.word) "
+                     + (action == .create || action == .upload ? "[NAME]" : "NAME…")
+                     + (options.isEmpty ? "" : " [options]") + " [--yes]",
+                     "\(action.traits.title) \(kind.noun)." + (options.isEmpty ? " It takes no options." : ""),
+                     ""]
+        let confirm = ActionOption(.yes, .flag, "Confirm up front; without a terminal a change that asks is refused without it.")
+        let rows = (options + [confirm]).map { option in
+            ("--\(option.name)" + (option.isSwitch ? "" : " \(option.value.placeholder)"), option)
+        }
+        let width = min(rows.map(\.0.count).max() ?? 0, 36)
+        for (usage, option) in rows {
+            var line = "  " + usage + String(repeating: " ", count: max(0, width - usage.count)) + "  " + option.help
+            if option.required { line += " Required." }
+            if let value = option.defaultValue { line += " Default: \(value)." }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// nil when `request` fits the schema; else the sentence saying what does not. `requireAll: false`
+    /// leaves required options to a form (the dashboard asks for them).
+    /// `spelled` is how the user named the kind and action ("server stop"), for the sentence.
+    public static func problem(with request: ActionRequest, requireAll: Bool = true, spelled: String? = nil) -> String? {
+        let declared = options(for: request.kind, request.action)
+        let what = spelled ?? "\(request.kind.rawValue) \(request.action.word)"
+        for key in request.options.keys.sorted() {
+            guard let option = declared.first(where: { $0.name == key }) else {
+                return unknown(key, what: what, declared: declared)
+            }
+            let value = request.options[key] ?? ""
+            if !option.isSwitch, !value.isEmpty, let wanted = option.value.problem(with: value) {
+                return "--\(key) wants \(wanted), not \"\(value)\"."
+            }
+        }
+        if requireAll, let missing = declared.first(where: { $0.required && (request.options[$0.name] ?? "").isEmpty }) {
+            return "\(what) needs --\(missing.name) \(missing.value.placeholder): "
+                + missing.help
+        }
+        return nil
+    }
+
+    static func unknown(_ key: String, what: String, declared: [ActionOption]) -> String {
+        if declared.isEmpty { return "\(what) takes no options; --\(key) is not one of them." }
+        return "--\(key) is not an option of \(what); it takes " + declared.map { "--" + $0.name }.joined(separator: ", ") + "."
+    }
+}
+
+extension StringProtocol {
+    var trimmedBlanks: String {
+        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    }
+}

@@ -1,0 +1,89 @@
+/// The words of a security-group rule and of address ranges, parsed once for both backends:
+/// `--protocol tcp --port 8000-8080 --remote-ip 10.0.0.0/8`. A rule without `--protocol` matches
+/// any protocol, as Neutron's does.
+public enum RuleSyntax {
+    public struct Invalid: Error, Sendable, Equatable, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// tcp, udp or icmp; nil means any protocol (absent, empty, "any" or "all").
+    public static func ipProtocol(_ text: String?) throws(Invalid) -> String? {
+        guard let word = text?.trimmedBlanks.lowercased(), !word.isEmpty, word != "any", word != "all" else { return nil }
+        guard ["tcp", "udp", "icmp"].contains(word) else {
+            throw Invalid(description: "--protocol is tcp, udp, icmp or any, not \"\(text ?? "")\".")
+        }
+        return word
+    }
+
+    /// "22" or "8000-8080" within 1-65535, low end first.
+    public static func portRange(_ text: String) throws(Invalid) -> ClosedRange<Int> {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false).map { Int($0.trimmedBlanks) }
+        guard (1...2).contains(parts.count), let low = parts.first ?? nil, let high = parts.last ?? nil,
+              (1...65535).contains(low), (low...65535).contains(high) else {
+            throw Invalid(description: "--port is a port such as 22 or a range such as 8000-8080 within 1-65535, not \"\(text)\".")
+        }
+        return low...high
+    }
+
+    /// The ports of a rule: nil (all) when absent or empty; refused for a protocol without ports.
+    public static func ports(_ text: String?, protocol proto: String?) throws(Invalid) -> ClosedRange<Int>? {
+        guard let text, !text.trimmedBlanks.isEmpty else { return nil }
+        let range = try portRange(text)
+        guard let proto else {
+            throw Invalid(description: "--port needs --protocol tcp or udp: without --protocol a rule matches any protocol, "
+                          + "which has no ports.")
+        }
+        guard proto == "tcp" || proto == "udp" else {
+            throw Invalid(description: "--port applies to tcp and udp only; drop it for \(proto).")
+        }
+        return range
+    }
+
+    /// An IPv4 (a.b.c.d/0-32) or IPv6 (hex and colons/0-128) address range.
+    public static func isCIDR(_ text: String) -> Bool {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[1].isEmpty, parts[1].allSatisfy(\.isASCIIDigit), let bits = Int(parts[1]) else {
+            return false
+        }
+        let address = parts[0]
+        if address.contains(":") {
+            return (0...128).contains(bits) && address.count >= 2 && address.allSatisfy { $0.isHexDigit || $0 == ":" }
+        }
+        let octets = address.split(separator: ".", omittingEmptySubsequences: false)
+        return (0...32).contains(bits) && octets.count == 4
+            && octets.allSatisfy { !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isASCIIDigit) && Int($0).map { $0 <= 255 } == true }
+    }
+
+    /// "IPv6" for an IPv6 range, else "IPv4".
+    public static func ethertype(of remote: String?) -> String {
+        remote?.contains(":") == true ? "IPv6" : "IPv4"
+    }
+
+    /// The checked pieces of a rule; `remote` is nil for anywhere.
+    public struct Rule: Sendable, Equatable {
+        public var direction: String
+        public var ipProtocol: String?
+        public var ports: ClosedRange<Int>?
+        public var remote: String?
+        public var ethertype: String { RuleSyntax.ethertype(of: remote) }
+    }
+
+    /// `--direction`, `--protocol`, `--port`, `--remote-ip` as one checked rule.
+    public static func rule(direction: String?, protocol proto: String?, port: String?, remoteIP: String?) throws(Invalid) -> Rule {
+        let way = direction.map { $0.trimmedBlanks.lowercased() }.flatMap { $0.isEmpty ? nil : $0 } ?? "ingress"
+        guard way == "ingress" || way == "egress" else {
+            throw Invalid(description: "--direction is ingress or egress, not \"\(direction ?? "")\".")
+        }
+        let checked = try ipProtocol(proto)
+        let range = try ports(port, protocol: checked)
+        let remote = remoteIP.map(\.trimmedBlanks).flatMap { $0.isEmpty ? nil : $0 }
+        if let remote, !isCIDR(remote) {
+            throw Invalid(description: "--remote-ip is an address range such as 0.0.0.0/0 or 10.0.0.0/8, not \"\(remote)\".")
+        }
+        return Rule(direction: way, ipProtocol: checked, ports: range, remote: remote)
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
+}
