@@ -71,9 +71,7 @@ public final class OpenStackCloudBackend: CloudReader, CloudMutator {
         async let keypairs = optional(parts, .keypairs) { try await fetch.keypairs(project: project?.name) }
         async let images = optional(parts, .images) { try await fetch.images() }
         async let volumes = optional(parts, .volumes) { try await fetch.volumes() }
-        async let networks = PartRead.attempt(parts.contains(.networks)) {
-            try await ResourceFetch.optional { try await fetch.networks() } ?? NetworkList()
-        }
+        async let networks = PartRead.attemptOffered(parts.contains(.networks)) { try await fetch.networks() }
         async let floatingIPs = optional(parts, .floatingIPs) { try await fetch.floatingIPs() }
         async let routers = optional(parts, .routers) { try await fetch.routers() }
         async let ports = optional(parts, .ports) { try await fetch.ports() }
