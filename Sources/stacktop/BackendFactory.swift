@@ -103,7 +103,8 @@ enum BackendFactory {
             backendOptions.knownImageNames = Dictionary(cached.images.map { ($0.id, $0.name) }) { first, _ in first }
         }
         let backend = try OpenStackCloudBackend(cloud: cloud, options: backendOptions)
-        return OpenedBackend(backend: backend, cache: store, auditLog: store, notice: nil, cleanup: {},
+        return OpenedBackend(backend: backend, cache: store, auditLog: store, notice: backendOptions.tokenCache?.problem,
+                             cleanup: {},
                              refreshDeadline: 2 * (cloud.apiTimeout ?? 30))
     }
 

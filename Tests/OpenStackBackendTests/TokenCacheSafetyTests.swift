@@ -55,4 +55,15 @@ final class TokenCacheSafetyTests: XCTestCase {
         XCTAssertEqual(info.st_mode & S_IFMT, S_IFREG, "the link was replaced by a private file")
         XCTAssertEqual(info.st_mode & 0o777, 0o600)
     }
+
+    func testAnUnsafeTokensDirectoryIsSaidInASentence() throws {
+        XCTAssertNil(TokenCache(directory: root + "/not-yet").problem, "made private when the first token is saved")
+        let open = root + "/open"
+        try FileManager.default.createDirectory(atPath: open, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o755])
+        let problem = try XCTUnwrap(TokenCache(directory: open).problem)
+        XCTAssertTrue(problem.hasPrefix("The token cache \(open) is not a private directory") && problem.hasSuffix("."), problem)
+        chmod(open, 0o700)
+        XCTAssertNil(TokenCache(directory: open).problem)
+    }
 }

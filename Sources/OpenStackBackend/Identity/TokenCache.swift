@@ -64,6 +64,16 @@ public struct TokenCache: Sendable {
         if written == contents.count { rename(temporary, path) } else { unlink(temporary) }
     }
 
+    /// Why tokens cannot be kept here, as a sentence; nil when the directory is fine or not made yet
+    /// (it is made private when the first token is saved).
+    public var problem: String? {
+        var info = stat()
+        guard lstat(directory, &info) == 0 else { return nil }
+        guard !Self.isPrivateDirectory(directory) else { return nil }
+        return "The token cache \(directory) is not a private directory of yours (it must be a real directory, owned by "
+            + "you, mode 0700), so no token is kept and every command logs in again; fix it with chmod 700 or remove it."
+    }
+
     /// The tokens directory must be a real directory (not a link), owned by this user, closed to others.
     static func isPrivateDirectory(_ path: String) -> Bool {
         var info = stat()
