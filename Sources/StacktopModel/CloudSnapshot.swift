@@ -4,6 +4,8 @@ public struct CloudSnapshot: Sendable, Equatable, Codable {
     public var instances: [Instance]
     public var images: [Image]
     public var volumes: [Volume]
+    /// Point-in-time copies of volumes (Cinder snapshots; qcow2 internal snapshots on a libvirt host).
+    public var volumeSnapshots: [VolumeSnapshot] = []
     public var pools: [StoragePool]
     public var networks: [Network]
     public var securityGroups: [SecurityGroup]
@@ -42,7 +44,7 @@ public struct CloudSnapshot: Sendable, Equatable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case instances, images, volumes, pools, networks, securityGroups, quotas, flavors, keypairs, projects
+        case instances, images, volumes, volumeSnapshots, pools, networks, securityGroups, quotas, flavors, keypairs, projects
         case hypervisors, floatingIPs, routers, ports, staleParts, unavailableParts, extraDetails, takenAt
     }
 
@@ -53,6 +55,7 @@ public struct CloudSnapshot: Sendable, Equatable, Codable {
         instances = try c.decode([Instance].self, forKey: .instances)
         images = try c.decode([Image].self, forKey: .images)
         volumes = try c.decode([Volume].self, forKey: .volumes)
+        volumeSnapshots = try c.decodeIfPresent([VolumeSnapshot].self, forKey: .volumeSnapshots) ?? []
         pools = try c.decode([StoragePool].self, forKey: .pools)
         networks = try c.decode([Network].self, forKey: .networks)
         securityGroups = try c.decode([SecurityGroup].self, forKey: .securityGroups)

@@ -233,6 +233,13 @@ public enum ActionSchema {
             return [ActionOption(.size, .sizeGiB, required: true, "The new size in GiB; volumes only grow.")]
         case (.volume, .snapshot):
             return [ActionOption(.name, .text, default: "NAME-snap", "The copy's name.")]
+        case (.volumeSnapshot, .create):
+            return [
+                name("volume snapshot"),
+                ActionOption(.volume, .text, required: true, "The volume to take it of."),
+                ActionOption(.description, .text, "A description."),
+                ActionOption(.force, .flag, "OpenStack only: take it even while the volume is attached (in use)."),
+            ]
         case (.image, .create), (.image, .upload):
             return [
                 name("image"),

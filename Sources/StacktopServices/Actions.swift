@@ -2,7 +2,7 @@ import StacktopModel
 
 /// A resource kind, as the command grammar names it (`stacktop KIND ACTION NAME`).
 public enum ResourceKind: String, Sendable, Codable, CaseIterable {
-    case instance, image, volume, network, subnet, router, port, floatingIP = "floating-ip"
+    case instance, image, volume, volumeSnapshot = "volume-snapshot", network, subnet, router, port, floatingIP = "floating-ip"
     case securityGroup = "secgroup", securityGroupRule = "secgroup-rule"
     case quota, flavor, keypair, project, hypervisor
 
@@ -12,6 +12,7 @@ public enum ResourceKind: String, Sendable, Codable, CaseIterable {
         case .instance: ["instance", "instances", "server", "servers", "vm", "vms"]
         case .image: ["image", "images", "img"]
         case .volume: ["volume", "volumes", "vol"]
+        case .volumeSnapshot: ["volume-snapshot", "volume-snapshots", "vsnap", "vsnaps", "snapshots"]
         case .network: ["network", "networks", "net"]
         case .subnet: ["subnet", "subnets"]
         case .router: ["router", "routers"]
@@ -31,6 +32,7 @@ public enum ResourceKind: String, Sendable, Codable, CaseIterable {
     public var noun: String {
         switch self {
         case .instance: "server"
+        case .volumeSnapshot: "volume snapshot"
         case .floatingIP: "floating IP"
         case .securityGroup: "security group"
         case .securityGroupRule: "security group rule"

@@ -52,6 +52,7 @@ enum ListCommand {
         case .router: return .routers
         case .floatingIP: return .floatingIPs
         case .hypervisor: return .hypervisors
+        case .volumeSnapshot: return nil  // the panel lands with its KindSpec
         }
     }
 }

@@ -19,10 +19,11 @@ public struct SnapshotParts: OptionSet, Sendable, Hashable {
     public static let floatingIPs = SnapshotParts(rawValue: 1 << 10)
     public static let routers = SnapshotParts(rawValue: 1 << 11)
     public static let ports = SnapshotParts(rawValue: 1 << 12)
+    public static let volumeSnapshots = SnapshotParts(rawValue: 1 << 13)
 
     public static let all: SnapshotParts = [.servers, .flavors, .keypairs, .images, .volumes, .networks,
                                             .securityGroups, .projects, .quotas, .hypervisors,
-                                            .floatingIPs, .routers, .ports]
+                                            .floatingIPs, .routers, .ports, .volumeSnapshots]
 
     /// What the list of `kind` draws from, with what names its columns need. Instances read Glance
     /// and Keystone too, so image and project names are the services' own whatever the cache holds
@@ -33,6 +34,7 @@ public struct SnapshotParts: OptionSet, Sendable, Hashable {
         case .instance: [.servers, .images, .projects]
         case .image: [.images]
         case .volume: [.volumes, .servers, .projects]
+        case .volumeSnapshot: [.volumeSnapshots, .volumes, .projects]
         case .network: [.networks, .ports]
         case .subnet: [.networks]
         case .securityGroup, .securityGroupRule: [.securityGroups, .servers, .projects]
