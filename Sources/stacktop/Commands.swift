@@ -35,25 +35,8 @@ enum ListCommand {
         return try TableExport.render(table, snapshot: snapshot, format: exportFormat, columns: columns, now: Date())
     }
 
-    static func table(for word: String) -> ResourceTable? {
-        guard let kind = ResourceKind.named(word) else { return nil }
-        switch kind {
-        case .instance: return .instances
-        case .image: return .images
-        case .volume: return .volumes
-        case .network: return .networks
-        case .subnet: return .subnets
-        case .securityGroup, .securityGroupRule: return .securityGroups
-        case .quota: return .quotas
-        case .flavor: return .flavors
-        case .keypair: return .keypairs
-        case .project: return .projects
-        case .port: return .ports
-        case .router: return .routers
-        case .floatingIP: return .floatingIPs
-        case .hypervisor: return .hypervisors
-        case .volumeSnapshot: return nil  // the panel lands with its KindSpec
-        }
+    static func table(for word: String) -> KindSpec? {
+        ResourceKind.named(word).flatMap(KindSpec.of)
     }
 }
 
@@ -110,9 +93,9 @@ enum RenderCommand {
             state.panel = .instances
             _ = state.perform(.help)
         default:
-            guard let panel = Panel.allCases.first(where: { $0.commandAliases.contains(view.lowercased()) }) else {
-                throw UsageError(description: "Unknown view \"\(view)\"; use a panel name (overview, instances, images, "
-                                 + "volumes, networks, secgroups, quotas, flavors, keypairs, projects), details, xml, help, "
+            guard let panel = Panel.named(view) else {
+                throw UsageError(description: "Unknown view \"\(view)\"; use a panel name ("
+                                 + Panel.allCases.map(\.word).joined(separator: ", ") + "), details, xml, help, "
                                  + "launch, confirm, topology or wall.")
             }
             state.panel = panel

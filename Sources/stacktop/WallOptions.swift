@@ -8,8 +8,8 @@ enum WallOptions {
         guard options.wall else { return nil }
         var panels: [Panel] = []
         for name in options.wallPanels where !name.isEmpty {
-            guard let panel = Panel.allCases.first(where: { $0.commandAliases.contains(name.lowercased()) }) else {
-                let known = Panel.allCases.map { $0.commandAliases[0] }.joined(separator: ", ")
+            guard let panel = Panel.named(name) else {
+                let known = Panel.allCases.map(\.word).joined(separator: ", ")
                 throw UsageError(description: "--panels does not know \"\(name)\"; use a comma-separated list of \(known).")
             }
             panels.append(panel)

@@ -54,7 +54,7 @@ final class NetworkingPanelTests: XCTestCase {
         }
         var state = state(Size(width: 120, height: 40), panel: .projects)
         _ = state.handle(.key(.tab))
-        XCTAssertEqual(state.panel, .floatingIPs, "Tab goes on past the tenth panel")
+        XCTAssertEqual(state.panel, .volumeSnapshots, "Tab goes on past the tenth panel")
         _ = state.runCommandLine("hypervisors")
         XCTAssertEqual(state.panel, .hypervisors)
         _ = state.runCommandLine("fip")
@@ -62,28 +62,28 @@ final class NetworkingPanelTests: XCTestCase {
     }
 
     func testFloatingIPRowsAndDetails() throws {
-        let rows = ResourceTable.floatingIPs.rows(Self.cloud)
+        let rows = KindSpec.floatingIPs.rows(Self.cloud)
         let now = SampleCloud.now
         XCTAssertEqual(rows[0].values.map { $0.display(now: now) },
                        ["172.24.4.10", "web-01", "10.0.0.5", "public", "edge", "engineering", "active"])
         XCTAssertEqual(rows[1].values.map { $0.display(now: now) }, ["172.24.4.9", "-", "-", "public", "-", "engineering", "down"])
         XCTAssertEqual(rows.map { $0.roles.last ?? nil }, [.stateRunning, .stateShutoff])
-        let details = try XCTUnwrap(ResourceTable.floatingIPs.details(Self.cloud, "fip-2"))
+        let details = try XCTUnwrap(KindSpec.floatingIPs.details(Self.cloud, "fip-2"))
         XCTAssertEqual(details[1].lines.first?.value, "not associated: press A to map it to a server")
-        XCTAssertEqual(ResourceNames.name(of: "fip-1", in: .floatingIPs, snapshot: Self.cloud), "172.24.4.10",
+        XCTAssertEqual(KindSpec.floatingIPs.name(Self.cloud, "fip-1"), "172.24.4.10",
                        "actions name a floating IP by its address")
     }
 
     func testRouterAndHypervisorRows() throws {
         let now = SampleCloud.now
-        let routers = ResourceTable.routers.rows(Self.cloud)
+        let routers = KindSpec.routers.rows(Self.cloud)
         XCTAssertEqual(routers[0].values.map { $0.display(now: now) },
                        ["edge", "public", "172.24.4.2", "private-subnet, db-subnet", "up", "engineering", "active"])
         XCTAssertEqual(routers[1].values.map { $0.display(now: now) }, ["isolated", "-", "-", "-", "down", "engineering", "down"])
-        let details = try XCTUnwrap(ResourceTable.routers.details(Self.cloud, "rt-2"))
+        let details = try XCTUnwrap(KindSpec.routers.details(Self.cloud, "rt-2"))
         XCTAssertEqual(details[0].lines.last?.value, "none: subnets behind it cannot reach outside")
 
-        let hosts = ResourceTable.hypervisors.rows(Self.cloud)
+        let hosts = KindSpec.hypervisors.rows(Self.cloud)
         XCTAssertEqual(hosts[0].values.map { $0.display(now: now) },
                        ["compute-1", "QEMU", "up", "enabled", "12", "32", "48G", "128G", "240G", "900G", "9", "192.0.2.11"])
         XCTAssertEqual(hosts[1].values[4], .missing, "2.88+ hides capacity: shown as -, not 0")
@@ -91,14 +91,14 @@ final class NetworkingPanelTests: XCTestCase {
         let exported = try TableExport.render(.hypervisors, snapshot: Self.cloud, format: .json, columns: [], now: now)
         XCTAssertTrue(exported.contains("\"vcpus_used\": 12"), exported)
 
-        let ports = ResourceTable.ports.rows(Self.cloud)
+        let ports = KindSpec.ports.rows(Self.cloud)
         XCTAssertEqual(ports.first?.values[4], .text("web-01"))
     }
 
     func testScreensWithCloudData() throws {
         for (panel, size) in [(Panel.floatingIPs, Size(width: 120, height: 40)), (.routers, Size(width: 120, height: 40)),
                               (.hypervisors, Size(width: 120, height: 40)), (.floatingIPs, Size(width: 80, height: 24))] {
-            try assertScreenSnapshot(state(size, panel: panel), named: "cloud-\(panel.rawValue)-\(size.width)x\(size.height)")
+            try assertScreenSnapshot(state(size, panel: panel), named: "cloud-\(panel.word)-\(size.width)x\(size.height)")
         }
     }
 }

@@ -12,11 +12,15 @@ final class ReadOnlyKeysTests: XCTestCase {
         ActionKind.allCases.map { Capability(kind, $0) }
     }))
 
-    /// The demo cloud, plus a floating IP and a router (a libvirt host has none): every panel has rows to select.
+    /// The demo cloud, plus a floating IP and a router (a libvirt host has none) and a volume snapshot: every panel has rows to select.
     private func demo() async throws -> DemoCloudFixture.Opened {
         var demo = try await DemoCloudFixture.open()
         demo.snapshot.floatingIPs = [FloatingIP(id: "fip-1", address: "203.0.113.10", status: "ACTIVE", network: "public")]
         demo.snapshot.routers = [Router(id: "router-1", name: "edge", status: "ACTIVE")]
+        if demo.snapshot.volumeSnapshots.isEmpty, let volume = demo.snapshot.volumes.first {
+            demo.snapshot.volumeSnapshots = [VolumeSnapshot(id: "vsnap-1", name: "before-upgrade", volumeID: volume.id,
+                                                            volumeName: volume.name, sizeBytes: volume.sizeBytes)]
+        }
         return demo
     }
 
@@ -73,7 +77,7 @@ final class ReadOnlyKeysTests: XCTestCase {
 
     private func selectedName(_ state: AppState) -> String? {
         guard let model = state.tables[state.panel], let id = model.selectedID else { return nil }
-        return ResourceNames.name(of: id, in: state.panel, snapshot: state.snapshot)
+        return state.panel.table.flatMap { table in state.snapshot.flatMap { table.name($0, id) } }
     }
 
     func testEveryKeyOnEveryPanelProducesNoMutation() async throws {

@@ -84,14 +84,14 @@ final class RefusalAndStalePartsTests: XCTestCase {
                 Subnet(cidr: "192.168.122.0/24", gateway: "192.168.122.1", dhcpStart: "192.168.122.2",
                        dhcpEnd: "192.168.122.254")]),
         ])
-        let rows = ResourceTable.subnets.rows(snapshot)
+        let rows = KindSpec.subnets.rows(snapshot)
         XCTAssertEqual(rows.map(\.id), ["s1", "uuid-default/192.168.122.0/24"])
         XCTAssertEqual(rows[0].values.map { $0.display(now: SampleCloud.now) },
                        ["app-subnet", "app-net", "10.50.0.0/24", "4", "10.50.0.1", "no", "10.50.0.10-10.50.0.99", "s1"])
         XCTAssertEqual(rows[1].values.map { $0.display(now: SampleCloud.now) },
                        ["192.168.122.0/24", "default", "192.168.122.0/24", "4", "192.168.122.1", "yes",
                         "192.168.122.2-192.168.122.254", "uuid-default/192.168.122.0/24"])
-        let details = ResourceTable.subnets.details(snapshot, "s1")
+        let details = KindSpec.subnets.details(snapshot, "s1")
         XCTAssertEqual(details?.first?.lines.first { $0.label == "Allocation pools" }?.value, "10.50.0.10-10.50.0.99")
     }
 
@@ -105,10 +105,10 @@ final class RefusalAndStalePartsTests: XCTestCase {
                     Port(id: "p2", name: "", network: "app-net", macAddress: "fa:16:3e:00:00:02",
                          deviceOwner: "network:router_interface", device: "app-router", status: "DOWN"),
                     Port(id: "p3", name: "spare", network: "app-net", macAddress: "fa:16:3e:00:00:03", status: "DOWN")])
-        let rows = ResourceTable.networks.rows(snapshot)
-        let portsColumn = ResourceTable.networks.columns.firstIndex { $0.key == "ports" }!
+        let rows = KindSpec.networks.rows(snapshot)
+        let portsColumn = KindSpec.networks.columns.firstIndex { $0.key == "ports" }!
         XCTAssertEqual(rows.map { $0.values[portsColumn] }, [.integer(3), .integer(0)])
-        let section = ResourceTable.networks.details(snapshot, "n1")?.first { $0.title == "Ports" }
+        let section = KindSpec.networks.details(snapshot, "n1")?.first { $0.title == "Ports" }
         XCTAssertEqual(section?.lines.count, 3)
     }
 
@@ -116,7 +116,7 @@ final class RefusalAndStalePartsTests: XCTestCase {
         let snapshot = CloudSnapshot(quotas: [ProjectQuotas(project: "demo", usages: [
             QuotaUsage(resource: .gigabytes, used: 5, limit: 1000), QuotaUsage(resource: .ramMiB, used: 512, limit: 51200),
             QuotaUsage(resource: .floatingIPs, used: 0, limit: 50)])])
-        let rows = ResourceTable.quotas.rows(snapshot)
+        let rows = KindSpec.quotas.rows(snapshot)
         let shown = rows.map { row in row.values.prefix(5).map { $0.display(now: SampleCloud.now) } }
         XCTAssertEqual(shown, [["demo", "Volume Storage", "5 GiB", "1000 GiB", "GiB"],
                                ["demo", "RAM", "512 MiB", "50 GiB", "MiB"],
@@ -127,7 +127,7 @@ final class RefusalAndStalePartsTests: XCTestCase {
     func testProjectsCountTheServicesInstancesWhenKnown() {
         let snapshot = CloudSnapshot(projects: [Project(id: "p1", name: "demo", instanceCount: 1),
                                                 Project(id: "p2", name: "admin")])
-        let rows = ResourceTable.projects.rows(snapshot)
+        let rows = KindSpec.projects.rows(snapshot)
         XCTAssertEqual(rows.map { $0.values[3] }, [.integer(1), .integer(0)])
     }
 

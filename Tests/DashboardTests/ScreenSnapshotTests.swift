@@ -27,7 +27,18 @@ final class ScreenSnapshotTests: XCTestCase {
             var state = try await demoState(size: size)
             for panel in Panel.allCases {
                 state.panel = panel
-                try assertScreenSnapshot(state, named: "\(panel.rawValue)-\(size)")
+                try assertScreenSnapshot(state, named: "\(panel.word)-\(size)")
+            }
+        }
+    }
+
+    /// The tab bar on its own: every panel's tab, the active one marked, scrolled so the active tab shows.
+    func testTabBarAtBothSizes() async throws {
+        for size in [Size(width: 80, height: 24), Size(width: 120, height: 40)] {
+            var state = try await demoState(size: size)
+            for panel in [Panel.overview, .instances, .volumeSnapshots, .hypervisors] {
+                state.panel = panel
+                try assertTabBarSnapshot(state, named: "tabs-\(panel.word)-\(size)")
             }
         }
     }

@@ -25,6 +25,7 @@ final class ActionSchemaTests: XCTestCase {
             "instance remove-security-group": ["group"],
             "volume create": ["name", "size", "image", "pool"],
             "volume extend": ["size"],
+            "volume-snapshot create": ["name", "volume", "description", "force"],
             "volume snapshot": ["name"],
             "image create": ["name", "file", "pool", "visibility"],
             "image upload": ["name", "file", "pool", "visibility"],

@@ -18,14 +18,14 @@ public enum TableExport {
 
     /// Renders `table` over `snapshot`. `columns` (keys or titles, case-insensitive) picks and orders
     /// columns; empty means all. Rows are in the table's default sort order.
-    public static func render(_ table: ResourceTable, snapshot: CloudSnapshot, format: Format,
+    public static func render(_ table: KindSpec, snapshot: CloudSnapshot, format: Format,
                               columns: [String] = [], now: Date) throws -> String {
         var picked = try pick(columns, from: table.columns)
         // Shown values are humanised in table and value output: a raw-unit column would contradict them.
         if columns.isEmpty, format == .table || format == .value {
             picked = picked.filter { !table.columns[$0].rawValuesOnly }
         }
-        var model = TableModel(table: table.kind, sortColumn: table.defaultSortColumn)
+        var model = TableModel(table: table.kind.rawValue, sortColumn: table.defaultSortColumn)
         model.setRows(table.rows(snapshot))
         let rows = model.visible.map { model.rows[$0] }
         switch format {

@@ -8,11 +8,11 @@ enum DetailsScreen {
         guard let snapshot = state.snapshot, let table = panel.table,
               var sections = table.details(snapshot, id) else { return }
         // What only the backend can add (a libvirt host: the network filter a security group becomes).
-        for block in snapshot.extraDetails[DetailBlock.key(kind: table.kind, id: id)] ?? [] {
+        for block in snapshot.extraDetails[DetailBlock.key(kind: table.kind.rawValue, id: id)] ?? [] {
             sections.append(DetailSection(block.title, block.lines.map { ("", $0) }))
         }
         let name = sections.first?.lines.first?.value ?? id
-        let inner = painter.box(rect, title: "\(table.kind.capitalized) \(name)")
+        let inner = painter.box(rect, title: "\(table.itemWord.capitalized) \(name)")
         let lines = layout(sections, width: inner.width - 2)
         let first = min(scroll, max(0, lines.count - inner.height))
         for (offset, line) in lines.dropFirst(first).prefix(inner.height).enumerated() {

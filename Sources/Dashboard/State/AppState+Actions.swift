@@ -8,11 +8,11 @@ extension AppState {
     /// The rows an action applies to: the marked ones, else the selected one (or the open details).
     func actionTargets() -> (panel: Panel, names: [String])? {
         if case .details(let detailPanel, let id, _)? = topOverlay {
-            return ResourceNames.name(of: id, in: detailPanel, snapshot: snapshot).map { (detailPanel, [$0]) }
+            return detailPanel.name(of: id, in: snapshot).map { (detailPanel, [$0]) }
         }
         guard let model = tables[panel] else { return nil }
         let ids = model.marked.isEmpty ? model.selectedID.map { [$0] } ?? [] : model.markedInDisplayOrder
-        let names = ids.compactMap { ResourceNames.name(of: $0, in: panel, snapshot: snapshot) }
+        let names = ids.compactMap { panel.name(of: $0, in: snapshot) }
         return names.isEmpty ? nil : (panel, names)
     }
 

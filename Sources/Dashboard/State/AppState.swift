@@ -127,7 +127,7 @@ public struct AppState: Sendable, Equatable {
         var tables: [Panel: TableModel] = [:]
         for panel in Panel.allCases {
             if let table = panel.table {
-                tables[panel] = TableModel(table: panel.rawValue, sortColumn: table.defaultSortColumn)
+                tables[panel] = TableModel(table: panel.word, sortColumn: table.defaultSortColumn)
             }
         }
         self.tables = tables

@@ -63,7 +63,7 @@ public enum CommandLine {
                let panel = Panel.allCases.first(where: { $0.resourceKind == kind }) {
                 return .panel(panel)
             }
-            if let panel = Panel.allCases.first(where: { $0.commandAliases.contains(first) }) { return .panel(panel) }
+            if let panel = Panel.named(first) { return .panel(panel) }
             return .unknown(first)
         }
     }

@@ -18,6 +18,15 @@ public enum FieldValue: Sendable, Equatable {
     case quantity(Int, unit: String)
     case missing
 
+    /// Text when there is some (even empty), else missing.
+    public static func optional(_ text: String?) -> FieldValue { text.map(FieldValue.text) ?? .missing }
+
+    /// Text when there is some that is not empty, else missing (Neutron leaves many fields "").
+    public static func nonEmpty(_ text: String?) -> FieldValue {
+        guard let text, !text.isEmpty else { return .missing }
+        return .text(text)
+    }
+
     /// How the value reads in a table cell. `now` makes ages deterministic in tests.
     public func display(now: Date) -> String {
         switch self {

@@ -1,37 +1,26 @@
 import StacktopModel
+import StacktopServices
 import TerminalUI
 
-extension ResourceTable {
-    public static let instances = ResourceTable(
-        kind: "instance", title: "Instances",
+extension KindSpec {
+    public static let instances = KindSpec(
+        .instance, title: "Instances", panelWord: "instances",
+        items: { $0.instances }, id: \.id, name: \.name,
         columns: [
-            ColumnSpec("Name", key: "name", width: .flexible(min: 12, weight: 3)),
-            ColumnSpec("State", key: "state", width: .fixed(13)),
-            ColumnSpec("vCPUs", key: "vcpus", width: .fixed(5), alignRight: true, priority: 1),
-            ColumnSpec("RAM", key: "ram", width: .fixed(6), alignRight: true, priority: 1),
-            ColumnSpec("Disk", key: "disk", width: .fixed(6), alignRight: true, priority: 2),
-            ColumnSpec("IPs", key: "ips", width: .flexible(min: 15, weight: 2), priority: 3),
-            ColumnSpec("Image", key: "image", width: .flexible(min: 10, weight: 2), priority: 4),
-            ColumnSpec("Flavor", key: "flavor", width: .fixed(9), priority: 5),
-            ColumnSpec("Project", key: "project", width: .flexible(min: 9, weight: 1), priority: 6),
-            ColumnSpec("Age", key: "age", width: .fixed(5), alignRight: true, priority: 2),
+            KindColumn("Name", key: "name", width: .flexible(min: 12, weight: 3)) { .text($0.name) },
+            KindColumn("State", key: "state", width: .fixed(13), role: { StateColors.role(for: $0.state) }) { .state($0.state) },
+            KindColumn("vCPUs", key: "vcpus", width: .fixed(5), alignRight: true, priority: 1) { .integer($0.vcpus) },
+            KindColumn("RAM", key: "ram", width: .fixed(6), alignRight: true, priority: 1) { .mebibytes($0.memoryMiB) },
+            KindColumn("Disk", key: "disk", width: .fixed(6), alignRight: true, priority: 2) {
+                $0.disks.isEmpty ? .missing : .bytes(UInt64($0.diskGiB * 1_073_741_824))
+            },
+            KindColumn("IPs", key: "ips", width: .flexible(min: 15, weight: 2), priority: 3) { .list($0.addresses) },
+            KindColumn("Image", key: "image", width: .flexible(min: 10, weight: 2), priority: 4) { .optional($0.image) },
+            KindColumn("Flavor", key: "flavor", width: .fixed(9), priority: 5) { .optional($0.flavor) },
+            KindColumn("Project", key: "project", width: .flexible(min: 9, weight: 1), priority: 6) { .optional($0.project) },
+            KindColumn("Age", key: "age", width: .fixed(5), alignRight: true, priority: 2) { .date($0.createdAt) },
         ],
-        rows: { snapshot in
-            snapshot.instances.map { instance in
-                TableRow.make(id: instance.id, [
-                    .text(instance.name), .state(instance.state), .integer(instance.vcpus),
-                    .mebibytes(instance.memoryMiB),
-                    instance.disks.isEmpty ? .missing : .bytes(UInt64(instance.diskGiB * 1_073_741_824)),
-                    .list(instance.addresses), instance.image.map(FieldValue.text) ?? .missing,
-                    instance.flavor.map(FieldValue.text) ?? .missing,
-                    instance.project.map(FieldValue.text) ?? .missing, .date(instance.createdAt),
-                ], roles: [nil, StateColors.role(for: instance.state)])
-            }
-        },
-        details: { snapshot, id in
-            guard let instance = snapshot.instances.first(where: { $0.id == id }) else { return nil }
-            return InstanceDetails.sections(instance, now: snapshot.takenAt)
-        })
+        details: { instance, snapshot in InstanceDetails.sections(instance, now: snapshot.takenAt) })
 }
 
 /// Which theme role colours each instance state.

@@ -1,0 +1,144 @@
+import StacktopModel
+import StacktopServices
+import TerminalUI
+
+/// How wide a column wants to be.
+public enum ColumnWidth: Sendable, Equatable {
+    case fixed(Int)
+    /// At least `min` columns, then a share of what is left in proportion to `weight`.
+    case flexible(min: Int, weight: Int)
+}
+
+/// One column of a resource table, shared by the dashboard and `stacktop KIND list`.
+public struct ColumnSpec: Sendable, Equatable {
+    public var title: String
+    /// The name `-c COLUMN` and JSON output use.
+    public var key: String
+    public var width: ColumnWidth
+    public var alignRight: Bool
+    /// Lower numbers stay longest when the terminal is narrow (0 = always shown).
+    public var priority: Int
+    /// Only where values are raw numbers (`-f json`, `-f csv`, or asked for with `-c`): the unit of a
+    /// quota's raw figures would contradict the screen, which shows "18 GiB" where the number is MiB.
+    public var rawValuesOnly: Bool
+
+    public init(_ title: String, key: String, width: ColumnWidth, alignRight: Bool = false, priority: Int = 0,
+                rawValuesOnly: Bool = false) {
+        self.title = title; self.key = key; self.width = width; self.alignRight = alignRight
+        self.priority = priority; self.rawValuesOnly = rawValuesOnly
+    }
+}
+
+/// One row of a resource table: typed values in column order, plus what the filter searches.
+public struct TableRow: Sendable, Equatable {
+    public var id: String
+    public var values: [FieldValue]
+    /// A role per column for cells coloured by meaning (instance state); nil = normal text.
+    public var roles: [ThemeRole?]
+    /// Lower-cased text of every column, searched by `/`.
+    public var searchText: String
+
+    public init(id: String, values: [FieldValue], roles: [ThemeRole?] = [], searchText: String) {
+        self.id = id; self.values = values; self.roles = roles; self.searchText = searchText
+    }
+}
+
+/// A titled group of label/value lines in a details view.
+public struct DetailSection: Sendable, Equatable {
+    public var title: String
+    public var lines: [(label: String, value: String)]
+
+    public init(_ title: String, _ lines: [(String, String)]) {
+        self.title = title
+        self.lines = lines.map { (label: $0.0, value: $0.1) }
+    }
+
+    public static func == (a: DetailSection, b: DetailSection) -> Bool {
+        a.title == b.title && a.lines.elementsEqual(b.lines) { $0.label == $1.label && $0.value == $1.value }
+    }
+}
+
+/// One column of a kind's table: how it looks, and how it reads its value (and colour) from one item.
+public struct KindColumn<Item>: Sendable {
+    public var spec: ColumnSpec
+    let value: @Sendable (Item) -> FieldValue
+    let role: (@Sendable (Item) -> ThemeRole?)?
+
+    public init(_ title: String, key: String, width: ColumnWidth, alignRight: Bool = false, priority: Int = 0,
+                rawValuesOnly: Bool = false, role: (@Sendable (Item) -> ThemeRole?)? = nil,
+                _ value: @escaping @Sendable (Item) -> FieldValue) {
+        spec = ColumnSpec(title, key: key, width: width, alignRight: alignRight, priority: priority,
+                          rawValuesOnly: rawValuesOnly)
+        self.value = value; self.role = role
+    }
+}
+
+/// Everything the dashboard and the CLI know about one resource kind, in one value: the words that
+/// name it, its titles, where its items sit in a snapshot, its typed columns, how a row is named in
+/// an action, and its details. The tab bar, `:` words, `stacktop KIND list`, sorting, filtering,
+/// details and action targets all read it; DECISIONS.md ("Adding a kind") lists the files a new
+/// kind touches.
+public struct KindSpec: Sendable {
+    /// What its rows are, and so what its actions act on.
+    public let kind: ResourceKind
+    public let title: String
+    /// For narrow tab bars.
+    public let shortTitle: String
+    /// How one item is called in a details title ("Instance web-01").
+    public let itemWord: String
+    /// Words after `:` (and for `--wall-panels`, `stacktop render`) that open its panel: the panel's own
+    /// word first ("instances"), then the kind's aliases.
+    public let panelWords: [String]
+    /// False for kinds only `stacktop KIND list` shows (subnets and ports sit inside Networks on screen).
+    public let hasPanel: Bool
+    public let columns: [ColumnSpec]
+    /// Index of the column sorted by when the panel opens.
+    public let defaultSortColumn: Int
+    public let rows: @Sendable (CloudSnapshot) -> [TableRow]
+    public let details: @Sendable (CloudSnapshot, String) -> [DetailSection]?
+    /// The name actions, the CLI and the audit log use for the row with this id; nil when there is none.
+    public let name: @Sendable (CloudSnapshot, String) -> String?
+
+    /// - Parameters:
+    ///   - items: the rows' items, read from a snapshot (a kind whose columns count other things builds
+    ///     small row values here, once per snapshot, rather than searching per cell).
+    ///   - id: the row's id (what selection, marks and details keep).
+    ///   - name: what an action calls the item.
+    public init<Item>(_ kind: ResourceKind, title: String, shortTitle: String? = nil, itemWord: String? = nil,
+                      panelWord: String, hasPanel: Bool = true, defaultSortColumn: Int = 0,
+                      items: @escaping @Sendable (CloudSnapshot) -> [Item],
+                      id: @escaping @Sendable (Item) -> String, name: @escaping @Sendable (Item) -> String,
+                      columns: [KindColumn<Item>],
+                      details: @escaping @Sendable (Item, CloudSnapshot) -> [DetailSection]) {
+        self.kind = kind; self.title = title; self.shortTitle = shortTitle ?? title
+        self.itemWord = itemWord ?? kind.rawValue
+        var words = [panelWord]
+        for alias in kind.aliases where !words.contains(alias) { words.append(alias) }
+        self.panelWords = words
+        self.hasPanel = hasPanel; self.defaultSortColumn = defaultSortColumn
+        self.columns = columns.map(\.spec)
+        let colouredColumns = columns.contains { $0.role != nil }
+        self.rows = { snapshot in
+            items(snapshot).map { item in
+                TableRow.make(id: id(item), columns.map { $0.value(item) },
+                              roles: colouredColumns ? columns.map { $0.role?(item) } : [])
+            }
+        }
+        self.details = { snapshot, wanted in
+            items(snapshot).first { id($0) == wanted }.map { details($0, snapshot) }
+        }
+        self.name = { snapshot, wanted in items(snapshot).first { id($0) == wanted }.map(name) }
+    }
+}
+
+extension TableRow {
+    /// Builds a row from values, deriving the search text from their display form.
+    static func make(id: String, _ values: [FieldValue], roles: [ThemeRole?] = [],
+                     now: Date = Date(timeIntervalSince1970: 0)) -> TableRow {
+        let search = values.map { value -> String in
+            if case .date = value { return "" }
+            return value.display(now: now)
+        }.joined(separator: " ").lowercased()
+        return TableRow(id: id, values: values, roles: roles, searchText: search)
+    }
+}
