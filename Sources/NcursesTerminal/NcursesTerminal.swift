@@ -6,7 +6,7 @@ import TerminalUI
 /// Crash safety: from `init` until `shutdown`, fd 2 goes to `crashLogPath`, and a crash (see
 /// `CrashReporting`, installed by main for the whole process) leaves the alternate screen first.
 /// Input is in raw mode: Ctrl-C arrives as `.signal(.interrupt)`, Ctrl-Z and Ctrl-S as `.ctrl`.
-public final class NcursesTerminal {
+public final class NcursesTerminal: TerminalDevice {
     public let capabilities: TerminalCapabilities
     /// Other threads call `wakeup.signal()` to end `waitForInput` early.
     public let wakeup: TerminalWakeup
@@ -43,6 +43,9 @@ public final class NcursesTerminal {
     }
 
     deinit { shutdown() }
+
+    public var colorCount: Int { capabilities.colors }
+    public var waker: any TerminalWaker { wakeup }
 
     public var size: Size {
         if st_is_active() == 1 { lastSize = Size(width: Int(st_cols()), height: Int(st_lines())) }

@@ -1,8 +1,9 @@
 import CTerminalShim
+import TerminalUI
 
 /// Lets another thread (or a signal handler) end `NcursesTerminal.waitForInput` early, e.g. when
 /// fresh data has arrived and the screen should be redrawn.
-public final class TerminalWakeup: Sendable {
+public final class TerminalWakeup: TerminalWaker {
     let readDescriptor: Int32
     /// Write end; writing one byte is async-signal-safe and never blocks (the pipe is non-blocking).
     public let writeDescriptor: Int32
@@ -17,6 +18,8 @@ public final class TerminalWakeup: Sendable {
 
     /// Wakes the waiting main thread. Callable from any thread.
     public func signal() { st_wake(writeDescriptor) }
+
+    public func wake() { signal() }
 
     func drain() { st_drain(readDescriptor) }
 

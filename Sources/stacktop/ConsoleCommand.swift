@@ -70,7 +70,7 @@ enum ConsoleTargets {
 
     /// True when a quit signal arrived (the terminal's handlers note it; nothing is read from the keyboard while suspended).
     @MainActor
-    static func quitSignalled(_ terminal: NcursesTerminal?) -> Bool {
+    static func quitSignalled(_ terminal: (any TerminalDevice)?) -> Bool {
         guard let terminal else { return false }
         return terminal.waitForInput(timeoutMilliseconds: 0).contains {
             if case .signal = $0 { return true }

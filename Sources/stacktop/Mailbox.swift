@@ -1,18 +1,18 @@
 import Synchronization
 import Dashboard
-import NcursesTerminal
+import TerminalUI
 
 /// Events from background work (backend loads, libvirt events) waiting for the main loop. Posting
 /// wakes the loop through the terminal's wake-up pipe, so it sleeps in poll(2) while nothing happens.
 final class Mailbox: Sendable {
     private let queue = Mutex<[AppEvent]>([])
-    private let wakeup: TerminalWakeup?
+    private let wakeup: (any TerminalWaker)?
 
-    init(wakeup: TerminalWakeup?) { self.wakeup = wakeup }
+    init(wakeup: (any TerminalWaker)?) { self.wakeup = wakeup }
 
     func post(_ event: AppEvent) {
         queue.withLock { $0.append(event) }
-        wakeup?.signal()
+        wakeup?.wake()
     }
 
     func drain() -> [AppEvent] {

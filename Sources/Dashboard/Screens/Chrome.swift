@@ -177,6 +177,8 @@ enum Chrome {
             [("Esc", "back"), ("↑↓ PgUp PgDn", "scroll"), ("G", "follow"), ("/", "search"), ("?", "help")]
         case .form:
             [("Tab", "next field"), ("←→", "choose"), ("Enter", "submit"), ("Esc", "cancel")]
+        case .consoleTakeover:
+            [("F", "take the console over"), ("any other key", "leave it")]
         }
     }
 }

@@ -114,6 +114,7 @@ enum HelpScreen {
         case .audit: screen = "Audit log"
         case .form: screen = "Form"
         case .consoleLog: screen = "Console log"
+        case .consoleTakeover: screen = "Busy console"
         }
         let inner = painter.box(rect, title: "Keys · \(screen)")
         var y = inner.y

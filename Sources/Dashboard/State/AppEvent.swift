@@ -4,6 +4,11 @@ import TerminalUI
 
 /// Everything that can change the state arrives as one of these, on one stream.
 public enum AppEvent: Sendable, Equatable {
+    /// The event loop began: load the first snapshot and listen for backend events.
+    case started
+    /// The loop woke up at `now` (after input, a result, or its timeout): due refreshes, ages and the
+    /// wall's clock (`utcOffsetSeconds`: the local time zone's offset now) follow the clock.
+    case clock(Date, utcOffsetSeconds: Int = 0)
     case key(Key)
     case resize(Size)
     case snapshotLoaded(CloudSnapshot, origin: DataOrigin)
@@ -25,20 +30,29 @@ public enum AppEvent: Sendable, Equatable {
     case auditFailed(message: String)
     /// The serial console was handed back (Ctrl-]); `message` says how it ended, or why it could not open.
     case consoleClosed(message: String, failed: Bool)
+    /// The serial console is in use by someone else: `message` says so and offers F to take it over.
+    case consoleBusy(instanceID: String, name: String, message: String)
     /// The guest's recent serial output for the console-log pane (the whole tail, replacing what was shown).
     case consoleLogLoaded(instanceID: String, text: String)
     case consoleLogFailed(instanceID: String, message: String)
     /// How to reach an instance's graphical display: a viewer was started, or what to type (SSH case).
     case vncResult(instanceName: String, lines: [String], failed: Bool)
     /// The backend's event stream ended after it lost its connection: subscribe again once a
-    /// refresh succeeds (the runner acts on it; the state has nothing to change).
+    /// refresh succeeds.
     case backendEventsEnded
 }
 
-/// Work the state asks the outside world to do; results come back as events.
+/// Work the state asks the outside world to do; results come back as events. The runner performs
+/// every effect `handle` returns, and keeps no state of its own about them.
 public enum Effect: Sendable, Equatable {
     case quit
+    /// Read a fresh snapshot now. `handle` returns it only when no read is on its way (one asked for
+    /// meanwhile follows the current one), so a slow backend never has reads piled up behind it.
     case refresh
+    /// Keep this live snapshot as the store's last-known one (drawn at once on the next start).
+    case saveSnapshot(CloudSnapshot)
+    /// Listen to the backend's events (again, after a lost connection came back).
+    case subscribeEvents
     case loadRawDefinition(id: String)
     case loadTheme(nameOrPath: String)
     /// Repaint every cell (Ctrl-L).
@@ -50,6 +64,8 @@ public enum Effect: Sendable, Equatable {
     case openConsole(instanceID: String, name: String, force: Bool)
     /// Read (and while the pane is open, keep reading) the instance's serial output.
     case loadConsoleLog(instanceID: String)
+    /// The console-log pane closed: stop reading.
+    case stopConsoleLog
     /// Find the instance's VNC display and open a viewer, or explain how to reach it over SSH.
     case openVNC(instanceID: String, name: String)
 }

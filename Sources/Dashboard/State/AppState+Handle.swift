@@ -5,10 +5,32 @@ import TerminalUI
 extension AppState {
     /// Applies one event and returns what the outside world must do. The only place state changes.
     public mutating func handle(_ event: AppEvent) -> [Effect] {
+        if case .clock(let now, let offset) = event {
+            refresh.clock = now
+            let due = now >= refresh.nextRefresh
+            var effects = schedule(clockTicks(now, utcOffsetSeconds: offset), after: event)
+            if due, startRead(queueIfBusy: false), !effects.contains(.refresh) { effects.append(.refresh) }
+            return effects
+        }
+        return schedule(reduce(event), after: event)
+    }
+
+    private mutating func reduce(_ event: AppEvent) -> [Effect] {
         switch event {
+        case .started:
+            return [.refresh, .subscribeEvents]
+        case .clock:
+            return []
         case .key(let key):
             notice = nil
             if wall != nil { return handleWallKey(key) }
+            if let offer = consoleTakeover {
+                // The offer lasts one key: F takes the console over, anything else goes on as usual.
+                consoleTakeover = nil
+                if KeyMap.command(for: key, in: .consoleTakeover) == .takeOverConsole {
+                    return [.openConsole(instanceID: offer.instanceID, name: offer.name, force: true)]
+                }
+            }
             return handleKey(key)
         case .resize(let newSize):
             size = newSize
@@ -24,6 +46,7 @@ extension AppState {
             if origin == .live {
                 staleSince = nil; lastError = nil; failedRefreshes = 0; retryWaitsForUser = false
                 wallRecordLive(snapshot, previous: previous, wasStaleSince: wasStaleSince)
+                return readFinished(snapshot)
             }
             return []
         case .loadFailed(let message, let waitsForUser):
@@ -32,7 +55,7 @@ extension AppState {
             retryWaitsForUser = waitsForUser
             wallRecordFailure(message, firstFailure: staleSince == nil)
             if staleSince == nil { staleSince = now }
-            return []
+            return readFinished(nil)
         case .backend(let backendEvent):
             return handleBackendEvent(backendEvent)
         case .rawDefinitionLoaded(let id, let text):
@@ -50,9 +73,7 @@ extension AppState {
             status = StatusMessage(message, isError: true)
             return []
         case .tick(let date):
-            now = date
-            wallTick()
-            return []
+            return reduceTick(date)
         case .actionProgress(let request, let text):
             if actionsInFlight.contains(request) { status = StatusMessage(text) }
             return []
@@ -68,6 +89,10 @@ extension AppState {
         case .consoleClosed(let message, let failed):
             status = StatusMessage(message, isError: failed)
             return [.redrawAll, .refresh]
+        case .consoleBusy(let id, let name, let message):
+            status = StatusMessage(message, isError: true)
+            consoleTakeover = ConsoleTakeover(instanceID: id, name: name)
+            return []
         case .consoleLogLoaded(let id, let text):
             consoleLogLoaded(instanceID: id, text: text)
             return []
@@ -76,12 +101,19 @@ extension AppState {
             status = StatusMessage(message, isError: true)
             return []
         case .backendEventsEnded:
+            refresh.resubscribeEvents = true
             return []
         case .vncResult(let name, let lines, let failed):
             status = failed ? StatusMessage(lines.first ?? "The VNC display of \(name) could not be opened.", isError: true) : nil
             if !failed || lines.count > 1 { overlays.append(.vnc(name: name, lines: lines)) }
             return []
         }
+    }
+
+    mutating func reduceTick(_ date: Date) -> [Effect] {
+        now = date
+        wallTick()
+        return []
     }
 
     mutating func apply(_ snapshot: CloudSnapshot) {
@@ -220,6 +252,10 @@ extension AppState {
             return openConsoleLog(named: nil)
         case .vnc:
             return openVNC(named: nil)
+        case .takeOverConsole:
+            // Only right after a busy console (handled before the screen's keys); here there is nothing to take.
+            status = StatusMessage("No busy console to take over: press C on an instance first.", isError: true)
+            return []
         }
         return []
     }

@@ -110,6 +110,12 @@ public struct AppState: Sendable, Equatable {
     public var consoleEscapeLabel = "Ctrl-]"
     /// Set by `enterWall`: the unattended wall screen (read-only for good; see AppState+Wall).
     public var wall: WallState?
+    /// When the backend is read next, and whether a read is on its way (AppState+Schedule).
+    public var refresh: RefreshSchedule
+    /// Set for one key after a busy serial console: F takes it over.
+    public var consoleTakeover: ConsoleTakeover?
+    /// The instance whose console log is being read while its pane is open.
+    public var followingConsoleLog: String?
 
     public init(backend: BackendDescription, readOnly: Bool, capabilities: Capabilities = .none,
                 capabilitiesWhenWritable: Capabilities? = nil, theme: Theme = .builtIn, glyphs: Glyphs = .unicode,
@@ -123,6 +129,7 @@ public struct AppState: Sendable, Equatable {
         self.glyphs = glyphs
         self.size = size
         self.now = now
+        self.refresh = RefreshSchedule(clock: now)
         self.panel = panel
         var tables: [Panel: TableModel] = [:]
         for panel in Panel.allCases {
@@ -143,7 +150,8 @@ public struct AppState: Sendable, Equatable {
 
     /// The key context of what is on top.
     public var keyContext: KeyContext {
-        switch topOverlay {
+        if consoleTakeover != nil { return .consoleTakeover }
+        return switch topOverlay {
         case .details: .details
         case .raw: .raw
         case .help: .help

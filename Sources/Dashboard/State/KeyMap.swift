@@ -20,6 +20,8 @@ public enum Command: Sendable, Equatable {
     case console
     case consoleLog
     case vnc
+    /// Right after the serial console was found busy: open it anyway, taking it from its user.
+    case takeOverConsole
 }
 
 public struct KeyBinding: Sendable {
@@ -29,7 +31,11 @@ public struct KeyBinding: Sendable {
 }
 
 /// The screens that have their own keys.
-public enum KeyContext: Sendable, Equatable { case list, overview, details, raw, help, confirm, audit, form, consoleLog }
+public enum KeyContext: Sendable, Equatable {
+    case list, overview, details, raw, help, confirm, audit, form, consoleLog
+    /// The one key after a busy serial console, before the screen's own keys.
+    case consoleTakeover
+}
 
 public enum KeyMap {
     static let movement: [KeyBinding] = [
@@ -81,8 +87,14 @@ public enum KeyMap {
             KeyBinding(keys: [.character("C")], command: .console, help: "serial console of the instance (the escape key, Ctrl-] by default, comes back)"),
             KeyBinding(keys: [.character("T")], command: .consoleLog, help: "console log: the guest's recent serial output"),
             KeyBinding(keys: [.character("V")], command: .vnc, help: "VNC display: open a viewer, or how to reach it over SSH"),
-        ]
+        ] + takeover
     }
+
+    /// Offered for one key when the serial console was busy.
+    static let takeover = [
+        KeyBinding(keys: [.character("F")], command: .takeOverConsole,
+                   help: "right after C finds the console busy: take it over (otherwise F is resize)"),
+    ]
 
     public static func bindings(for context: KeyContext, actions: [ActionKind] = [], kind: ResourceKind? = nil) -> [KeyBinding] {
         switch context {
@@ -115,6 +127,8 @@ public enum KeyMap {
         case .consoleLog:
             movement + [KeyBinding(keys: [.character("/")], command: .startFilter, help: "search the log"),
                         KeyBinding(keys: [.escape, .backspace, .character("q")], command: .back, help: "close the log")]
+        case .consoleTakeover:
+            takeover
         case .form:
             [KeyBinding(keys: [.tab, .down], command: .down, help: "next field"),
              KeyBinding(keys: [.backTab, .up], command: .up, help: "previous field"),
@@ -128,7 +142,7 @@ public enum KeyMap {
     /// The command a key means in `context`, if any.
     public static func command(for key: Key, in context: KeyContext, actions: [ActionKind] = [],
                                kind: ResourceKind? = nil) -> Command? {
-        if ![.help, .confirm, .form].contains(context), case .character(let c) = key,
+        if ![.help, .confirm, .form, .consoleTakeover].contains(context), case .character(let c) = key,
            let panel = Panel.allCases.first(where: { $0.digit == c }) {
             return .panel(panel)
         }
