@@ -40,9 +40,10 @@ final class DashboardRunner {
         }
     }
 
-    func run() {
+    /// - Parameter cached: the store's last snapshot of this backend when it was read already.
+    func run(cached: CloudSnapshot? = nil) {
         // The first frame comes from the store's last-known data, before the backend answers.
-        if let cached = try? opened.cache?.loadSnapshot(for: state.backend.endpoint) {
+        if let cached = cached ?? (try? opened.cache?.loadSnapshot(for: state.backend.endpoint)) {
             dispatch(.snapshotLoaded(cached, origin: .cached))
         }
         draw()

@@ -56,6 +56,28 @@ func runStacktop() -> Int32 {
         theme = theme.monochrome
     }
 
+    // A dashboard takes the terminal first and draws the store's last snapshot before the backend is
+    // opened (a big libvirt host or a login can take a while); the runner's first frame replaces it.
+    var earlyTerminal: NcursesTerminal?
+    var firstFrame: CachedFirstFrame?
+    if case .dashboard = options.mode, capabilities.isInteractive {
+        do {
+            let terminal = try NcursesTerminal(capabilities: capabilities, crashLogPath: CrashLog.path(environment: environment))
+            if let frame = CachedFirstFrame.peek(options, environment: environment) {
+                var preview = AppState(backend: frame.description, readOnly: options.readOnly, theme: theme, glyphs: glyphs,
+                                       size: terminal.size, now: Date())
+                if let wall { preview.enterWall(wall) }
+                _ = preview.handle(.snapshotLoaded(frame.snapshot, origin: .cached))
+                terminal.draw(DashboardView.render(preview))
+                firstFrame = frame
+            }
+            earlyTerminal = terminal
+        } catch {
+            printError(ErrorText.sentence(error))
+            return 1
+        }
+    }
+
     let opened: OpenedBackend
     do {
         var chosen = options
@@ -68,6 +90,7 @@ func runStacktop() -> Int32 {
             opened = try BackendFactory.open(chosen, environment: environment)
         }
     } catch {
+        earlyTerminal?.shutdown()
         printError(ErrorText.sentence(error))
         return 1
     }
@@ -102,11 +125,12 @@ func runStacktop() -> Int32 {
                 return 0
             }
             if capabilities.colors == 0 { theme = theme.monochrome }
-            let terminal = try NcursesTerminal(capabilities: capabilities,
-                                               crashLogPath: CrashLog.path(environment: environment))
+            let terminal = try earlyTerminal ?? NcursesTerminal(capabilities: capabilities,
+                                                                crashLogPath: CrashLog.path(environment: environment))
             let runner = DashboardRunner(opened: opened, options: options, wall: wall, theme: theme, glyphs: glyphs,
                                          themeDirectories: themeDirectories, terminal: terminal)
-            runner.run()
+            // The snapshot already read for the early frame, when it is the opened backend's.
+            runner.run(cached: firstFrame.flatMap { $0.description.endpoint == opened.backend.description.endpoint ? $0.snapshot : nil })
             terminal.shutdown()
         default:
             break
