@@ -123,10 +123,10 @@ enum Chrome {
 
     /// What the status line says when nothing else needs saying.
     static func summary(_ state: AppState) -> String {
-        guard let snapshot = state.snapshot else { return "" }
-        let running = snapshot.instances.filter { $0.state == .running }.count
-        return "\(snapshot.instances.count) instances, \(running) running · \(snapshot.volumes.count) volumes · "
-            + "\(snapshot.networks.count) networks"
+        guard state.snapshot != nil else { return "" }
+        let counts = state.counts
+        return "\(counts.instances) instances, \(counts.running) running · \(counts.volumes) volumes · "
+            + "\(counts.networks) networks"
     }
 
     static func drawInputLine(_ state: AppState, y: Int, into painter: inout Painter) {

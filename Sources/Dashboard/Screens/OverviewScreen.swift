@@ -35,11 +35,11 @@ enum OverviewScreen {
             let box = painter.box(projectRect, title: "Quota use by project")
             drawProjects(snapshot.quotas, current: project, in: box, into: &painter)
         }
-        let states = snapshot.instanceCountsByState
+        let states = state.counts.instancesByState
         let stateHeight = min(right.height, max(4, states.count + 3))
         let (top, bottom) = right.splitTop(stateHeight)
         let stateBox = painter.box(top, title: "Instances by state")
-        drawStateCounts(states, total: snapshot.instances.count, in: stateBox, into: &painter)
+        drawStateCounts(states, total: state.counts.instances, in: stateBox, into: &painter)
         let totals = painter.box(bottom, title: "Resources")
         drawTotals(snapshot, in: totals, into: &painter)
     }

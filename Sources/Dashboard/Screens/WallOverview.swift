@@ -15,7 +15,7 @@ enum WallOverview {
             return
         }
         let large = isLarge(rect)
-        let states = snapshot.instanceCountsByState
+        let states = state.counts.instancesByState
         let hosts = snapshot.hypervisors
         let projects = snapshot.quotas.filter { !$0.usages.isEmpty }
         let shownHosts = max(1, min(hosts.count, 4))
@@ -32,7 +32,7 @@ enum WallOverview {
             rowsPerMetric = min(8, max(1, hostSpace / (shownHosts * 2)))
             let hostRect: Rect
             (hostRect, rest) = belowStates.splitTop(shownHosts * 2 * rowsPerMetric + 2)
-            stateBox = painter.box(stateRect, title: "Instances · \(snapshot.instances.count)")
+            stateBox = painter.box(stateRect, title: "Instances · \(state.counts.instances)")
             hostBox = painter.box(hostRect, title: "Hosts · CPU and memory, last hour")
             drawBigStates(states, scale: scale, in: stateBox, into: &painter)
         } else {
@@ -42,9 +42,9 @@ enum WallOverview {
             (top, rest) = rect.splitTop(topHeight)
             let (stateRect, hostRect) = top.splitLeft(top.width * 2 / 5)
             rowsPerMetric = 1
-            stateBox = painter.box(stateRect, title: "Instances · \(snapshot.instances.count)")
+            stateBox = painter.box(stateRect, title: "Instances · \(state.counts.instances)")
             hostBox = painter.box(hostRect, title: "Hosts · CPU and memory, last hour")
-            OverviewScreen.drawStateCounts(states, total: snapshot.instances.count, in: stateBox, into: &painter)
+            OverviewScreen.drawStateCounts(states, total: state.counts.instances, in: stateBox, into: &painter)
         }
         drawHosts(hosts, history: wall.history, now: state.now, rowsPerMetric: rowsPerMetric, in: hostBox, into: &painter)
         let (quotaRect, eventRect) = rest.splitTop(quotaHeight)

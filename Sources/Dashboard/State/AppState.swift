@@ -74,6 +74,31 @@ public struct StatusMessage: Sendable, Equatable {
     public init(_ text: String, isError: Bool = false) { self.text = text; self.isError = isError }
 }
 
+/// The counts of a snapshot that screens show on every frame.
+public struct SnapshotCounts: Sendable, Equatable {
+    public var instances = 0
+    /// By state, in the state order, only states that occur.
+    public var instancesByState: [(state: InstanceState, count: Int)] = []
+    public var running = 0
+    public var volumes = 0
+    public var networks = 0
+
+    public init() {}
+
+    public init(_ snapshot: CloudSnapshot) {
+        instances = snapshot.instances.count
+        instancesByState = snapshot.instanceCountsByState
+        running = instancesByState.first { $0.state == .running }?.count ?? 0
+        volumes = snapshot.volumes.count
+        networks = snapshot.networks.count
+    }
+
+    public static func == (a: SnapshotCounts, b: SnapshotCounts) -> Bool {
+        a.instances == b.instances && a.running == b.running && a.volumes == b.volumes && a.networks == b.networks
+            && a.instancesByState.elementsEqual(b.instancesByState) { $0.state == $1.state && $0.count == $1.count }
+    }
+}
+
 /// Everything the screen shows. Screens draw from it and nothing else; `handle` is the only place it
 /// changes.
 public struct AppState: Sendable, Equatable {
@@ -85,7 +110,12 @@ public struct AppState: Sendable, Equatable {
     public var capabilitiesWhenWritable: Capabilities
     /// Mutations sent and not yet answered, so the status line can say what is in flight.
     public var actionsInFlight: [ActionRequest] = []
-    public var snapshot: CloudSnapshot?
+    public var snapshot: CloudSnapshot? {
+        didSet { counts = snapshot.map(SnapshotCounts.init) ?? SnapshotCounts() }
+    }
+    /// Counts the status line and the Overview show, computed once per snapshot rather than per frame
+    /// (a frame at 10,000 instances must not walk them all).
+    public private(set) var counts = SnapshotCounts()
     public var origin: DataOrigin = .none
     /// Set when the last refresh failed: the data on screen is older than it should be.
     public var staleSince: Date?
