@@ -8,6 +8,9 @@ public struct TableModel: Sendable, Equatable {
     public private(set) var rows: [TableRow] = []
     /// Indices into `rows` that pass the filter, in sort order.
     public private(set) var visible: [Int] = []
+    /// Every index into `rows`, in sort order: a filter keystroke filters this (or, when the filter
+    /// only grew, `visible`) without sorting again.
+    private var sorted: [Int] = []
     public private(set) var filter: String = ""
     public private(set) var sortColumn: Int
     public private(set) var sortAscending = true
@@ -31,23 +34,32 @@ public struct TableModel: Sendable, Equatable {
     public mutating func setRows(_ newRows: [TableRow]) {
         let keep = selectedID
         rows = newRows
-        marked = marked.filter { id in newRows.contains { $0.id == id } }
-        rebuild(keeping: keep)
+        if !marked.isEmpty {
+            let ids = Set(newRows.map(\.id))
+            marked = marked.filter(ids.contains)
+        }
+        resort()
+        refilter(keeping: keep)
     }
 
     /// Filters by a case-insensitive substring; a leading "!" keeps the rows that do NOT match.
     public mutating func setFilter(_ text: String) {
         guard text != filter else { return }
         let keep = selectedID
+        let previous = filter
         filter = text
-        rebuild(keeping: keep)
+        // A longer needle keeps a subset of what the shorter one kept: narrow what is shown.
+        let narrows = !previous.isEmpty && !previous.hasPrefix("!") && !text.hasPrefix("!")
+            && text.lowercased().contains(previous.lowercased())
+        refilter(keeping: keep, from: narrows ? visible : sorted)
     }
 
     public mutating func sort(by column: Int, ascending: Bool) {
         let keep = selectedID
         sortColumn = column
         sortAscending = ascending
-        rebuild(keeping: keep)
+        resort()
+        refilter(keeping: keep)
     }
 
     public mutating func moveCursor(by delta: Int) { setCursor(cursor + delta) }
@@ -76,21 +88,28 @@ public struct TableModel: Sendable, Equatable {
         scroll = max(0, min(scroll, max(0, visible.count - height)))
     }
 
-    private mutating func rebuild(keeping id: String?) {
+    private mutating func resort() {
         let rows = self.rows
-        var indices = Array(rows.indices)
-        let (inverted, needle) = FilterText.parse(filter)
-        if !needle.isEmpty {
-            indices = indices.filter { rows[$0].searchText.contains(needle) != inverted }
-        }
         let column = sortColumn
         let ascending = sortAscending
-        indices.sort { a, b in
+        sorted = Array(rows.indices)
+        sorted.sort { a, b in
             let va = column < rows[a].values.count ? rows[a].values[column] : .missing
             let vb = column < rows[b].values.count ? rows[b].values[column] : .missing
             if FieldValue.ascending(va, vb) { return ascending }
             if FieldValue.ascending(vb, va) { return !ascending }
             return a < b  // stable: equal keys keep the backend's order
+        }
+    }
+
+    /// `visible` from `candidates` (in sort order): those that pass the filter.
+    private mutating func refilter(keeping id: String?, from candidates: [Int]? = nil) {
+        let rows = self.rows
+        let (inverted, needle) = FilterText.parse(filter)
+        var indices = candidates ?? sorted
+        if !needle.isEmpty {
+            let match = FilterText.matcher(needle)
+            indices = indices.filter { match(rows[$0].searchText) != inverted }
         }
         visible = indices
         if let id, let position = indices.firstIndex(where: { rows[$0].id == id }) {
@@ -109,5 +128,30 @@ enum FilterText {
     static func parse(_ filter: String) -> (inverted: Bool, needle: String) {
         if filter.hasPrefix("!") { return (true, String(filter.dropFirst()).lowercased()) }
         return (false, filter.lowercased())
+    }
+
+    /// Whether a (lower-cased) search text contains `needle`. An ASCII needle is searched byte by
+    /// byte in the UTF-8 (an ASCII byte never occurs inside a multi-byte character, so this is exact);
+    /// anything else goes through String's own search, which knows canonical equivalence.
+    static func matcher(_ needle: String) -> @Sendable (String) -> Bool {
+        let bytes = Array(needle.utf8)
+        guard bytes.allSatisfy({ $0 < 0x80 }), let first = bytes.first else { return { $0.contains(needle) } }
+        return { text in
+            var text = text
+            return text.withUTF8 { haystack in
+                guard haystack.count >= bytes.count else { return false }
+                var start = 0
+                let last = haystack.count - bytes.count
+                while start <= last {
+                    if haystack[start] == first {
+                        var offset = 1
+                        while offset < bytes.count, haystack[start + offset] == bytes[offset] { offset += 1 }
+                        if offset == bytes.count { return true }
+                    }
+                    start += 1
+                }
+                return false
+            }
+        }
     }
 }
