@@ -24,17 +24,12 @@ extension OpenStackCloudBackend {
         return value
     }
 
-    /// "a, b ,c" as ["a", "b", "c"].
-    static func list(_ request: ActionRequest, _ key: OptionKey) -> [String] {
-        (request[key] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty }
-    }
-
+    /// A whole number the schema parsed, checked against the range this action allows; nil when absent.
     static func positive(_ request: ActionRequest, _ key: OptionKey, what: String, upTo limit: Int = Int.max) throws -> Int? {
-        guard let text = option(request, key) else { return nil }
-        guard let value = Int(text), value >= 1, value <= limit else {
+        guard let value = request.integer(key) else { return nil }
+        guard value >= 1, value <= limit else {
             let range = limit == Int.max ? "a whole number of 1 or more" : "a whole number from 1 to \(limit)"
-            throw BackendError.refused(reason: "\(key) is \(what), \(range), not \"\(text)\".")
+            throw BackendError.refused(reason: "\(key) is \(what), \(range), not \"\(value)\".")
         }
         return value
     }

@@ -10,10 +10,8 @@ extension OpenStackCloudBackend {
         guard let path = Self.option(request, .file) else {
             throw BackendError.refused(reason: "Image \(name) needs its data: add --file PATH (a qcow2 or raw file).")
         }
-        let visibility = Self.option(request, .visibility)?.lowercased() ?? "private"
-        guard ["private", "public", "shared", "community"].contains(visibility) else {
-            throw BackendError.refused(reason: "--visibility is private, public, shared or community, not \"\(visibility)\".")
-        }
+        // One of the schema's words, lowercased there.
+        let visibility = request[.visibility] ?? "private"
         let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
         // Mapped, so a large image is paged in as it is sent rather than read whole first.
         guard let data = try? Data(contentsOf: url, options: .alwaysMapped) else {

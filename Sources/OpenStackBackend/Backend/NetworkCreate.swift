@@ -6,14 +6,12 @@ import StacktopServices
 extension OpenStackCloudBackend {
     func createNetwork(_ request: ActionRequest) async throws -> ActionOutcome {
         let name = try Self.single(request, "`stacktop network create NAME --cidr 10.20.0.0/24`")
-        let cidr = Self.option(request, .cidr)
-        if let cidr, !Self.looksLikeCIDR(cidr) {
-            throw BackendError.refused(reason: "--cidr is the subnet's address range such as 10.20.0.0/24, not \"\(cidr)\".")
-        }
+        // The schema checked the range; --gateway and --dhcp without it would describe no subnet.
+        let cidr = request.cidr(.cidr)
         var subnet: [String: Any] = [:]
         if let cidr {
-            subnet = try Self.subnetBody(name: "\(name)-subnet", cidr: cidr, request)
-        } else if Self.option(request, .gateway) != nil || Self.option(request, .dhcp) != nil {
+            subnet = Self.subnetBody(name: "\(name)-subnet", cidr: cidr, request)
+        } else if Self.option(request, .gateway) != nil || request.addressRange(.dhcp) != nil {
             throw BackendError.refused(reason: "--gateway and --dhcp describe a subnet: add --cidr for it too.")
         }
 
@@ -46,17 +44,13 @@ extension OpenStackCloudBackend {
         return ActionOutcome(message: message + ".", requestIDs: requestIDs)
     }
 
-    /// A subnet's body from `--gateway` and `--dhcp START-END`; an empty DHCP range means no DHCP, as the form says.
-    static func subnetBody(name: String, cidr: String, _ request: ActionRequest) throws -> [String: Any] {
+    /// A subnet's body from `--gateway` and `--dhcp START-END`; no DHCP range means no DHCP, as the form says.
+    static func subnetBody(name: String, cidr: String, _ request: ActionRequest) -> [String: Any] {
         var subnet: [String: Any] = ["name": name, "cidr": cidr, "ip_version": cidr.contains(":") ? 6 : 4]
         if let gateway = option(request, .gateway) { subnet["gateway_ip"] = gateway }
-        if let range = option(request, .dhcp) {
-            let ends = range.split(separator: "-").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard ends.count == 2, !ends[0].isEmpty, !ends[1].isEmpty else {
-                throw BackendError.refused(reason: "--dhcp is a range START-END such as 10.20.0.100-10.20.0.200, not \"\(range)\".")
-            }
+        if let range = request.addressRange(.dhcp) {
             subnet["enable_dhcp"] = true
-            subnet["allocation_pools"] = [["start": ends[0], "end": ends[1]]]
+            subnet["allocation_pools"] = [["start": range.start, "end": range.end]]
         } else {
             subnet["enable_dhcp"] = false
         }

@@ -40,8 +40,7 @@ extension OpenStackCloudBackend {
         // Checked by `RuleSyntax`, shared with libvirt: no --protocol means any protocol, as in Neutron.
         let parsed: RuleSyntax.Rule
         do {
-            parsed = try RuleSyntax.rule(direction: Self.option(request, .direction), protocol: Self.option(request, .ipProtocol),
-                                         port: Self.option(request, .port), remoteIP: Self.option(request, .remoteIP))
+            parsed = try RuleSyntax.rule(request)
         } catch {
             throw BackendError.refused(reason: error.description)
         }
@@ -62,6 +61,4 @@ extension OpenStackCloudBackend {
                                 + (id.map { " (id \($0))" } ?? "") + ".",
                              requestIDs: response.requestID.map { [$0] } ?? [])
     }
-
-    static func looksLikeCIDR(_ text: String) -> Bool { RuleSyntax.isCIDR(text) }
 }

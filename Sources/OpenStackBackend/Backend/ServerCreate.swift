@@ -41,7 +41,7 @@ extension OpenStackCloudBackend {
             ] as [String: Any]]
         }
         var networks: [[String: String]] = []
-        for network in Self.list(request, .networks) {
+        for network in request.list(.networks) ?? [] {
             networks.append(["uuid": try await resolver.resolve(network, kind: .network)])
         }
         let version = await compute.negotiated()
@@ -51,7 +51,7 @@ extension OpenStackCloudBackend {
             // From 2.37 Nova wants networks named; "auto" is what the CLI sends when none are.
             server["networks"] = "auto"
         }
-        let groups = Self.list(request, .securityGroups)
+        let groups = request.list(.securityGroups) ?? []
         if !groups.isEmpty { server["security_groups"] = groups.map { ["name": $0] } }
         if let keypair = Self.option(request, .keypair) { server["key_name"] = keypair }
         if let userData { server["user_data"] = userData }

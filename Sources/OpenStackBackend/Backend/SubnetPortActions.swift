@@ -12,13 +12,10 @@ extension OpenStackCloudBackend {
         guard let network = Self.option(request, .network) else {
             throw BackendError.refused(reason: "Name the network the subnet belongs to: add --network NET, as in \(usage).")
         }
-        guard let cidr = Self.option(request, .cidr) else {
+        guard let cidr = request.cidr(.cidr) else {
             throw BackendError.refused(reason: "Give the subnet's address range: add --cidr, as in \(usage).")
         }
-        guard Self.looksLikeCIDR(cidr) else {
-            throw BackendError.refused(reason: "--cidr is the subnet's address range such as 10.30.0.0/24, not \"\(cidr)\".")
-        }
-        var subnet = try Self.subnetBody(name: name, cidr: cidr, request)
+        var subnet = Self.subnetBody(name: name, cidr: cidr, request)
         subnet["network_id"] = try await resolver.resolve(network, kind: .network)
         let response = try await client.send(.network, "v2.0/subnets", method: .post, body: try Self.json(["subnet": subnet]),
                                              what: "Create subnet \(name) of network \(network)")
