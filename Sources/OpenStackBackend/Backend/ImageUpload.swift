@@ -19,8 +19,7 @@ extension OpenStackCloudBackend {
                 + "on this machine.")
         }
         let format = Self.diskFormat(data)
-        let record: [String: Any] = ["name": name, "visibility": visibility, "disk_format": format,
-                                     "container_format": "bare"]
+        let record = CreateImageBody(name: name, visibility: visibility, diskFormat: format)
         let created = try await client.send(.image, "v2/images", method: .post, body: try Self.json(record),
                                             what: "Create image \(name)")
         var requestIDs = created.requestID.map { [$0] } ?? []
@@ -79,5 +78,16 @@ extension OpenStackCloudBackend {
     static func mebibytes(_ bytes: UInt64) -> String {
         let tenths = (bytes * 10 + 524_288) / 1_048_576
         return "\(tenths / 10).\(tenths % 10) MiB"
+    }
+}
+
+/// `POST /v2/images`: the record alone, unwrapped, as Glance v2 takes it; the data follows in a PUT.
+struct CreateImageBody: Encodable {
+    var name: String
+    var visibility: String
+    var diskFormat: String
+    var containerFormat = "bare"
+    enum CodingKeys: String, CodingKey {
+        case name, visibility, diskFormat = "disk_format", containerFormat = "container_format"
     }
 }

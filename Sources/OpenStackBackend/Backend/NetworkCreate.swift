@@ -8,15 +8,13 @@ extension OpenStackCloudBackend {
         let name = try Self.single(request, "`stacktop network create NAME --cidr 10.20.0.0/24`")
         // The schema checked the range; --gateway and --dhcp without it would describe no subnet.
         let cidr = request.cidr(.cidr)
-        var subnet: [String: Any] = [:]
-        if let cidr {
-            subnet = Self.subnetBody(name: "\(name)-subnet", cidr: cidr, request)
-        } else if Self.option(request, .gateway) != nil || request.addressRange(.dhcp) != nil {
+        if cidr == nil, Self.option(request, .gateway) != nil || request.addressRange(.dhcp) != nil {
             throw BackendError.refused(reason: "--gateway and --dhcp describe a subnet: add --cidr for it too.")
         }
 
         let created = try await client.send(.network, "v2.0/networks", method: .post,
-                                            body: try Self.json(["network": ["name": name]]), what: "Create network \(name)")
+                                            body: try Self.json(CreateNetworkBody(network: .init(name: name))),
+                                            what: "Create network \(name)")
         var requestIDs = created.requestID.map { [$0] } ?? []
         guard let networkID = (Self.object(created.body)?["network"] as? [String: Any])?["id"] as? String else {
             throw BackendError.failed(what: "Create network \(name)",
@@ -24,10 +22,9 @@ extension OpenStackCloudBackend {
         }
         var message = "Created network \(name) (id \(networkID))"
         if let cidr {
-            subnet["network_id"] = networkID
+            let subnet = Self.subnetBody(name: "\(name)-subnet", cidr: cidr, networkID: networkID, request)
             do {
-                let made = try await client.send(.network, "v2.0/subnets", method: .post,
-                                                 body: try Self.json(["subnet": subnet]),
+                let made = try await client.send(.network, "v2.0/subnets", method: .post, body: try Self.json(subnet),
                                                  what: "Create subnet \(cidr) of network \(name)")
                 if let id = made.requestID { requestIDs.append(id) }
                 message += " with subnet \(cidr)"
@@ -45,15 +42,38 @@ extension OpenStackCloudBackend {
     }
 
     /// A subnet's body from `--gateway` and `--dhcp START-END`; no DHCP range means no DHCP, as the form says.
-    static func subnetBody(name: String, cidr: String, _ request: ActionRequest) -> [String: Any] {
-        var subnet: [String: Any] = ["name": name, "cidr": cidr, "ip_version": cidr.contains(":") ? 6 : 4]
-        if let gateway = option(request, .gateway) { subnet["gateway_ip"] = gateway }
-        if let range = request.addressRange(.dhcp) {
-            subnet["enable_dhcp"] = true
-            subnet["allocation_pools"] = [["start": range.start, "end": range.end]]
-        } else {
-            subnet["enable_dhcp"] = false
-        }
-        return subnet
+    static func subnetBody(name: String, cidr: String, networkID: String, _ request: ActionRequest) -> CreateSubnetBody {
+        let range = request.addressRange(.dhcp)
+        return CreateSubnetBody(subnet: .init(name: name, networkID: networkID, cidr: cidr, ipVersion: cidr.contains(":") ? 6 : 4,
+                                              gatewayIP: option(request, .gateway), enableDHCP: range != nil,
+                                              allocationPools: range.map { [.init(start: $0.start, end: $0.end)] }))
     }
+}
+
+/// `POST /v2.0/networks`: `{"network": {"name": "lab"}}`.
+struct CreateNetworkBody: Encodable {
+    var network: Network
+    struct Network: Encodable { var name: String }
+}
+
+/// `POST /v2.0/subnets`: DHCP is said either way; the gateway and pools only when given.
+struct CreateSubnetBody: Encodable {
+    var subnet: Subnet
+
+    struct Subnet: Encodable {
+        var name: String
+        var networkID: String
+        var cidr: String
+        var ipVersion: Int
+        var gatewayIP: String?
+        var enableDHCP: Bool
+        var allocationPools: [Pool]?
+
+        enum CodingKeys: String, CodingKey {
+            case name, cidr, networkID = "network_id", ipVersion = "ip_version", gatewayIP = "gateway_ip"
+            case enableDHCP = "enable_dhcp", allocationPools = "allocation_pools"
+        }
+    }
+
+    struct Pool: Encodable { var start: String; var end: String }
 }
