@@ -22,8 +22,9 @@ public struct ActionCommand: Sendable, Equatable {
     }
 
     /// `words` starts at KIND. Names with spaces arrive as one word (shell quoting, or quotes after `:`).
-    /// Every flag is checked against `ActionSchema`: an unknown one, a value of the wrong kind and (with
-    /// `requireAll`) a missing required one are refused. The dashboard passes `requireAll: false`, since
+    /// Every flag is checked against `ActionSchema` and its value parsed there, once, into a typed
+    /// `OptionValue`: an unknown flag, a value of the wrong kind and (with `requireAll`) a missing
+    /// required one are refused. The dashboard passes `requireAll: false`, since
     /// an action asked for without its options opens the form that asks for them.
     public static func parse(_ words: [String], requireAll: Bool = true) throws(ParseError) -> ActionCommand {
         guard let kindWord = words.first else {
@@ -42,7 +43,7 @@ public struct ActionCommand: Sendable, Equatable {
         }
         let spelled = "\(kindWord.lowercased()) \(words[1].lowercased())"
         var targets: [String] = []
-        var options: [String: String] = [:]
+        var typed: [OptionKey: String] = [:]
         var confirmed = false
         var index = 2
         while index < words.count {
@@ -66,7 +67,7 @@ public struct ActionCommand: Sendable, Equatable {
             }
             if option.isSwitch {
                 if value != nil { throw ParseError(description: "--\(name) is a switch and takes no value.") }
-                if name == "yes" { confirmed = true } else if name != "wait" { options[name] = "true" }
+                if option.key == .yes { confirmed = true } else if option.key != .wait { typed[option.key] = "true" }
                 continue
             }
             if value == nil {
@@ -76,18 +77,15 @@ public struct ActionCommand: Sendable, Equatable {
                 value = words[index]
                 index += 1
             }
-            options[name] = value
+            typed[option.key] = value
         }
         // `server reboot NAME --hard` is the openstack CLI's spelling of a hard reboot.
-        if action == .reboot, options.removeValue(forKey: "hard") != nil { action = .hardReboot }
+        if action == .reboot, typed.removeValue(forKey: .hard) != nil { action = .hardReboot }
         if targets.isEmpty, action != .create, action != .upload {
             throw ParseError(description: "\(action.traits.title) \(kind.noun) needs a name, for example "
                              + "`\(kind.rawValue) \(action.word) NAME`.")
         }
-        if let problem = ActionSchema.problem(with: ActionRequest(action: action, kind: kind, targets: targets, options: options),
-                                              requireAll: requireAll, spelled: spelled) {
-            throw ParseError(description: problem)
-        }
+        let options = try ActionSchema.values(from: typed, for: kind, action, requireAll: requireAll, spelled: spelled)
         return ActionCommand(request: ActionRequest(action: action, kind: kind, targets: targets, options: options),
                              confirmed: confirmed)
     }

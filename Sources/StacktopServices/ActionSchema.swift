@@ -58,20 +58,6 @@ public struct OptionKey: Sendable, Hashable, CustomStringConvertible {
     public static let wait = OptionKey("wait")
 }
 
-extension ActionRequest {
-    /// The value of a declared option, nil when absent. Reading a key this kind and action do not
-    /// declare is a mistake in the backend, caught by the tests (debug builds assert).
-    public subscript(key: OptionKey) -> String? {
-        assert(ActionSchema.declares(key, for: kind, action), "\(kind.rawValue) \(action.word) reads \(key), which its schema does not declare")
-        return options[key.word]
-    }
-}
-
-extension Dictionary where Key == String, Value == String {
-    /// An action's options read by declared key, for code handed the options alone.
-    public subscript(key: OptionKey) -> String? { self[key.word] }
-}
-
 /// What one option of an action takes, said once for the parser, `--help` and the tests.
 public struct ActionOption: Sendable, Equatable {
     public enum Value: Sendable, Equatable {
@@ -118,32 +104,77 @@ public struct ActionOption: Sendable, Equatable {
             }
         }
 
-        /// nil when `text` is a value of this kind; else what the option wants, as a phrase.
-        public func problem(with text: String) -> String? {
+        /// What the option wants, as a phrase for a refusal ("a whole number from 1 to 100").
+        public var wanted: String {
             switch self {
-            case .text, .list, .path, .address, .flag: return nil
+            case .text, .path, .address: "text"
             case .integer(let range):
-                guard let value = Int(text.trimmedBlanks), range.contains(value) else {
-                    return range.upperBound == Int.max ? "a whole number of \(range.lowerBound) or more"
-                        : "a whole number from \(range.lowerBound) to \(range.upperBound)"
+                range.upperBound == Int.max ? "a whole number of \(range.lowerBound) or more"
+                    : "a whole number from \(range.lowerBound) to \(range.upperBound)"
+            case .sizeGiB: "a size in GiB, a whole number of 1 or more"
+            case .flag: "true or false"
+            case .cidr: "an address range such as 10.20.0.0/24 or 0.0.0.0/0"
+            case .ports: "a port such as 22 or a range such as 8000-8080, within 1-65535"
+            case .ipProtocol: "tcp, udp, icmp or any"
+            case .list: "names separated by commas"
+            case .choice(let words): words.joined(separator: " or ")
+            case .addressRange: "a range START-END such as 10.20.0.100-10.20.0.200"
+            }
+        }
+
+        /// Text that is not a value of the kind parsed (`wanted` says what would be).
+        public struct Mismatch: Error, Sendable, Equatable {}
+
+        /// `text` as a value of this kind: the one place typed text becomes a value. nil when blank
+        /// (absent) for every kind but text and list, whose blank is an empty value.
+        public func value(from text: String) throws(Mismatch) -> OptionValue? {
+            let trimmed = text.trimmedBlanks
+            switch self {
+            case .text: return .text(text)
+            case .list: return .list(text.split(separator: ",").map { $0.trimmedBlanks }.filter { !$0.isEmpty })
+            case .flag:
+                switch trimmed.lowercased() {
+                case "", "false", "no", "off": return nil
+                case "true", "yes", "on": return .flag
+                default: throw Mismatch()
                 }
-                return nil
-            case .sizeGiB:
-                guard let value = Int(text.trimmedBlanks), value >= 1 else { return "a size in GiB, a whole number of 1 or more" }
-                return nil
-            case .cidr:
-                return RuleSyntax.isCIDR(text.trimmedBlanks) ? nil : "an address range such as 10.20.0.0/24 or 0.0.0.0/0"
-            case .ports:
-                return (try? RuleSyntax.portRange(text)) != nil ? nil
-                    : "a port such as 22 or a range such as 8000-8080, within 1-65535"
-            case .ipProtocol:
-                return (try? RuleSyntax.ipProtocol(text)) != nil ? nil : "tcp, udp, icmp or any"
-            case .choice(let words):
-                return words.contains(text.trimmedBlanks.lowercased()) ? nil : words.joined(separator: " or ")
-            case .addressRange:
-                let ends = text.split(separator: "-", omittingEmptySubsequences: false).map { $0.trimmedBlanks }
-                return ends.count == 2 && !ends[0].isEmpty && !ends[1].isEmpty ? nil
-                    : "a range START-END such as 10.20.0.100-10.20.0.200"
+            default:
+                if trimmed.isEmpty { return nil }
+            }
+            let value: OptionValue? = switch self {
+            case .text, .list, .flag: nil
+            case .path: .path(text)
+            case .address: .address(trimmed)
+            case .integer(let range): Int(trimmed).flatMap { range.contains($0) ? .integer($0) : nil }
+            case .sizeGiB: Int(trimmed).flatMap { $0 >= 1 ? .integer($0) : nil }
+            case .cidr: RuleSyntax.isCIDR(trimmed) ? .cidr(trimmed) : nil
+            case .ports: (try? RuleSyntax.portRange(trimmed)).map { .ports($0) }
+            case .ipProtocol: ["any", "all"].contains(trimmed.lowercased()) ? .ipProtocol(nil)
+                : (try? RuleSyntax.ipProtocol(trimmed)).map { .ipProtocol($0) }
+            case .choice(let words): words.contains(trimmed.lowercased()) ? .choice(trimmed.lowercased()) : nil
+            case .addressRange: Self.ends(of: trimmed).map { .addressRange(start: $0.start, end: $0.end) }
+            }
+            guard let value else { throw Mismatch() }
+            return value
+        }
+
+        private static func ends(of range: String) -> (start: String, end: String)? {
+            let ends = range.split(separator: "-", omittingEmptySubsequences: false).map { $0.trimmedBlanks }
+            return ends.count == 2 && !ends[0].isEmpty && !ends[1].isEmpty ? (ends[0], ends[1]) : nil
+        }
+
+        /// Whether a typed value is one of this kind, as parsing would have made it.
+        public func fits(_ value: OptionValue) -> Bool {
+            switch (self, value) {
+            case (.ipProtocol, .ipProtocol(let word)): return word.map { ["tcp", "udp", "icmp"].contains($0) } ?? true
+            case (.text, .text), (.flag, .flag), (.cidr, .cidr), (.list, .list), (.path, .path),
+                 (.address, .address), (.addressRange, .addressRange):
+                return true
+            case (.integer(let range), .integer(let number)): return range.contains(number)
+            case (.sizeGiB, .integer(let number)): return number >= 1
+            case (.ports, .ports(let range)): return range.lowerBound >= 1 && range.upperBound <= 65535
+            case (.choice(let words), .choice(let word)): return words.contains(word)
+            default: return false
             }
         }
     }
@@ -366,26 +397,54 @@ public enum ActionSchema {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// nil when `request` fits the schema; else the sentence saying what does not. `requireAll: false`
-    /// leaves required options to a form (the dashboard asks for them).
+    /// What the user typed for `kind` and `action`, as typed values: the one parse, shared by the
+    /// command line and the forms. Keys are checked in the order of their words; an unknown key, a value
+    /// of the wrong kind and (with `requireAll`) a missing required option are refused with one sentence.
     /// `spelled` is how the user named the kind and action ("server stop"), for the sentence.
-    public static func problem(with request: ActionRequest, requireAll: Bool = true, spelled: String? = nil) -> String? {
+    public static func values(from text: [OptionKey: String], for kind: ResourceKind, _ action: ActionKind,
+                              requireAll: Bool = false, spelled: String? = nil) throws(ActionCommand.ParseError) -> OptionValues {
+        let declared = options(for: kind, action)
+        let what = spelled ?? "\(kind.rawValue) \(action.word)"
+        var values = OptionValues()
+        for (key, typed) in text.sorted(by: { $0.key.word < $1.key.word }) {
+            guard let option = declared.first(where: { $0.key == key }) else {
+                throw ActionCommand.ParseError(description: unknown(key.word, what: what, declared: declared))
+            }
+            do {
+                values[key] = try option.value.value(from: typed)
+            } catch {
+                throw ActionCommand.ParseError(description: "\(key) wants \(option.value.wanted), not \"\(typed)\".")
+            }
+        }
+        if requireAll, let missing = missing(in: values, declared) {
+            throw ActionCommand.ParseError(description: needs(missing, what: what))
+        }
+        return values
+    }
+
+    /// nil when `request` fits the schema; else the sentence saying what does not: a key the action does
+    /// not take, a value not of the declared kind, or (with `requireAll`) a missing required option.
+    public static func problem(with request: ActionRequest, requireAll: Bool = true) -> String? {
         let declared = options(for: request.kind, request.action)
-        let what = spelled ?? "\(request.kind.rawValue) \(request.action.word)"
-        for key in request.options.keys.sorted() {
-            guard let option = declared.first(where: { $0.name == key }) else {
-                return unknown(key, what: what, declared: declared)
+        let what = "\(request.kind.rawValue) \(request.action.word)"
+        for (key, value) in request.options.sorted {
+            guard let option = declared.first(where: { $0.key == key }) else {
+                return unknown(key.word, what: what, declared: declared)
             }
-            let value = request.options[key] ?? ""
-            if !option.isSwitch, !value.isEmpty, let wanted = option.value.problem(with: value) {
-                return "--\(key) wants \(wanted), not \"\(value)\"."
+            if !option.value.fits(value) {
+                return "\(key) wants \(option.value.wanted), not \"\(value.text)\"."
             }
         }
-        if requireAll, let missing = declared.first(where: { $0.required && (request.options[$0.name] ?? "").isEmpty }) {
-            return "\(what) needs --\(missing.name) \(missing.value.placeholder): "
-                + missing.help
-        }
+        if requireAll, let missing = missing(in: request.options, declared) { return needs(missing, what: what) }
         return nil
+    }
+
+    private static func missing(in values: OptionValues, _ declared: [ActionOption]) -> ActionOption? {
+        declared.first { $0.required && (values[$0.key].map(\.isBlank) ?? true) }
+    }
+
+    private static func needs(_ missing: ActionOption, what: String) -> String {
+        "\(what) needs --\(missing.name) \(missing.value.placeholder): " + missing.help
     }
 
     static func unknown(_ key: String, what: String, declared: [ActionOption]) -> String {

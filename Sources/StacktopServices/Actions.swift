@@ -167,20 +167,28 @@ public struct Capabilities: Sendable, Equatable {
     }
 }
 
-/// One mutation asked for: an action on named targets of one kind, with options
-/// (`--flavor m1.small` arrives as `["flavor": "m1.small"]`).
+/// One mutation asked for: an action on named targets of one kind, with typed options
+/// (`--flavor m1.small` arrives as `[.flavor: .text("m1.small")]`, `--size 10` as `[.size: .integer(10)]`).
 public struct ActionRequest: Sendable, Equatable {
     public var action: ActionKind
     public var kind: ResourceKind
     public var targets: [String]
-    public var options: [String: String]
+    public var options: OptionValues
     /// The project the user is working in, for quota checks and the audit log.
     public var project: String?
 
-    public init(action: ActionKind, kind: ResourceKind, targets: [String], options: [String: String] = [:],
+    public init(action: ActionKind, kind: ResourceKind, targets: [String], options: OptionValues = [:],
                 project: String? = nil) {
         self.action = action; self.kind = kind; self.targets = targets; self.options = options
         self.project = project
+    }
+
+    /// Options as the user typed them, parsed through the schema of this kind and action; a value
+    /// that does not parse, or a key the action does not take, is refused with the command line's sentence.
+    public init(action: ActionKind, kind: ResourceKind, targets: [String], text: [OptionKey: String],
+                project: String? = nil) throws(ActionCommand.ParseError) {
+        self.init(action: action, kind: kind, targets: targets,
+                  options: try ActionSchema.values(from: text, for: kind, action), project: project)
     }
 
     /// "reboot server web-01, web-02": how logs and errors name the request.

@@ -25,20 +25,6 @@ public enum RuleSyntax {
         return low...high
     }
 
-    /// The ports of a rule: nil (all) when absent or empty; refused for a protocol without ports.
-    public static func ports(_ text: String?, protocol proto: String?) throws(Invalid) -> ClosedRange<Int>? {
-        guard let text, !text.trimmedBlanks.isEmpty else { return nil }
-        let range = try portRange(text)
-        guard let proto else {
-            throw Invalid(description: "--port needs --protocol tcp or udp: without --protocol a rule matches any protocol, "
-                          + "which has no ports.")
-        }
-        guard proto == "tcp" || proto == "udp" else {
-            throw Invalid(description: "--port applies to tcp and udp only; drop it for \(proto).")
-        }
-        return range
-    }
-
     /// An IPv4 (a.b.c.d/0-32) or IPv6 (hex and colons/0-128) address range.
     public static func isCIDR(_ text: String) -> Bool {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
@@ -68,19 +54,30 @@ public enum RuleSyntax {
         public var ethertype: String { RuleSyntax.ethertype(of: remote) }
     }
 
-    /// `--direction`, `--protocol`, `--port`, `--remote-ip` as one checked rule.
-    public static func rule(direction: String?, protocol proto: String?, port: String?, remoteIP: String?) throws(Invalid) -> Rule {
-        let way = direction.map { $0.trimmedBlanks.lowercased() }.flatMap { $0.isEmpty ? nil : $0 } ?? "ingress"
+    /// `--direction`, `--protocol`, `--port`, `--remote-ip` of a security-group-rule request as one
+    /// checked rule. Each value was parsed by the schema; what is left is how they go together.
+    public static func rule(_ request: ActionRequest) throws(Invalid) -> Rule {
+        try rule(direction: request[.direction], protocol: request.ipProtocol(.ipProtocol), ports: request.portRange(.port),
+                 remote: request.cidr(.remoteIP))
+    }
+
+    /// A rule from typed pieces: ingress unless said, any protocol when `proto` is nil, and ports only
+    /// for tcp and udp (any protocol has none).
+    public static func rule(direction: String?, protocol proto: String?, ports: ClosedRange<Int>?, remote: String?) throws(Invalid) -> Rule {
+        let way = direction ?? "ingress"
         guard way == "ingress" || way == "egress" else {
-            throw Invalid(description: "--direction is ingress or egress, not \"\(direction ?? "")\".")
+            throw Invalid(description: "--direction is ingress or egress, not \"\(way)\".")
         }
-        let checked = try ipProtocol(proto)
-        let range = try ports(port, protocol: checked)
-        let remote = remoteIP.map(\.trimmedBlanks).flatMap { $0.isEmpty ? nil : $0 }
-        if let remote, !isCIDR(remote) {
-            throw Invalid(description: "--remote-ip is an address range such as 0.0.0.0/0 or 10.0.0.0/8, not \"\(remote)\".")
+        if ports != nil {
+            guard let proto else {
+                throw Invalid(description: "--port needs --protocol tcp or udp: without --protocol a rule matches any protocol, "
+                              + "which has no ports.")
+            }
+            guard proto == "tcp" || proto == "udp" else {
+                throw Invalid(description: "--port applies to tcp and udp only; drop it for \(proto).")
+            }
         }
-        return Rule(direction: way, ipProtocol: checked, ports: range, remote: remote)
+        return Rule(direction: way, ipProtocol: proto, ports: ports, remote: remote)
     }
 }
 

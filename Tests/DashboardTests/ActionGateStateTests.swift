@@ -181,10 +181,11 @@ final class ActionFormTests: XCTestCase {
         }
         XCTAssertEqual(request.action, .create)
         XCTAssertEqual(request.targets, ["web-03"])
-        XCTAssertEqual(request.options["networks"], "default")
-        XCTAssertEqual(request.options["count"], "1")
-        XCTAssertEqual(request.options["flavor"], "m1.small")
-        XCTAssertNil(request.options["keypair"], "(none) is no option at all")
+        // The form's text fields arrive parsed by the schema: a list, a number, text.
+        XCTAssertEqual(request.options[.networks], .list(["default"]))
+        XCTAssertEqual(request.options[.count], .integer(1))
+        XCTAssertEqual(request.options[.flavor], .text("m1.small"))
+        XCTAssertNil(request.options[.keypair], "(none) is no option at all")
         XCTAssertEqual(request.project, "admin")
 
         // Until the backend answers, the new instance is listed as Building; a failure takes the row away.
@@ -205,7 +206,7 @@ final class ActionFormTests: XCTestCase {
         // With the option given, `:` skips the form.
         let effects = state.runCommandLine("server rename web-01 --name web-001")
         XCTAssertEqual(effects, [.perform(ActionRequest(action: .rename, kind: .instance, targets: ["web-01"],
-                                                        options: ["name": "web-001"], project: "admin"))])
+                                                        options: [.name: .text("web-001")], project: "admin"))])
     }
 
     func testChoicesCycleAndDigitsToggleLists() {

@@ -36,8 +36,8 @@ final class NetworkingFormTests: XCTestCase {
         XCTAssertEqual(request.action, .associate)
         XCTAssertEqual(request.kind, .floatingIP)
         XCTAssertFalse(request.targets.isEmpty, "the selected floating IP \(address)")
-        XCTAssertEqual(request.options["server"], SampleCloud.snapshot.instances.first?.name)
-        XCTAssertNil(request.options["fixed-ip"], "an empty field is not sent")
+        XCTAssertEqual(request[.server], SampleCloud.snapshot.instances.first?.name)
+        XCTAssertNil(request.options[.fixedIP], "an empty field is not sent")
     }
 
     func testAllocatingOffersOnlyExternalNetworks() throws {

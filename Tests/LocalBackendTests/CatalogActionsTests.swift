@@ -21,15 +21,20 @@ final class CatalogActionsTests: XCTestCase {
         let store = try makeStore(self)
         let catalog = actions(store: store)
         let created = try catalog.perform(ActionRequest(action: .create, kind: .flavor, targets: ["m1.tiny"],
-                                                        options: ["vcpus": "1", "ram": "512", "disk": "1"]))
+                                                        text: [.vcpus: "1", .ram: "512", .disk: "1"]))
         XCTAssertEqual(created?.message, "Created flavor m1.tiny (1 vCPUs, 512 MiB RAM, 1 GiB disk).")
         XCTAssertEqual(try store.flavors().map(\.name), ["m1.tiny"])
         XCTAssertEqual(refusal { try catalog.perform(ActionRequest(action: .create, kind: .flavor, targets: ["m1.tiny"],
-                                                                   options: ["vcpus": "1", "ram": "512", "disk": "1"])) },
+                                                                   text: [.vcpus: "1", .ram: "512", .disk: "1"])) },
                        "A flavor named m1.tiny already exists; pick another name.")
         XCTAssertEqual(refusal { try catalog.perform(ActionRequest(action: .create, kind: .flavor, targets: ["x"],
-                                                                   options: ["vcpus": "two", "ram": "1", "disk": "1"])) },
-                       "--vcpus must be a whole number above zero, not \"two\".")
+                                                                   text: [.vcpus: "two", .ram: "1", .disk: "1"])) },
+                       "--vcpus wants a whole number of 1 or more, not \"two\".")
+        // Typed values that skipped the schema still meet the backend's own check.
+        XCTAssertEqual(refusal { try catalog.perform(ActionRequest(action: .create, kind: .flavor, targets: ["x"],
+                                                                   options: [.vcpus: .integer(0), .ram: .integer(1),
+                                                                             .disk: .integer(1)])) },
+                       "--vcpus must be a whole number above zero, not \"0\".")
         _ = try catalog.perform(ActionRequest(action: .delete, kind: .flavor, targets: ["m1.tiny"]))
         XCTAssertEqual(try store.flavors(), [])
         XCTAssertTrue(refusal { try catalog.perform(ActionRequest(action: .delete, kind: .flavor, targets: ["nope"])) }
@@ -46,7 +51,7 @@ final class CatalogActionsTests: XCTestCase {
 
         let privatePath = directory + "/id_stacktop"
         let generated = try catalog.perform(ActionRequest(action: .create, kind: .keypair, targets: ["laptop"],
-                                                          options: ["private-key": privatePath], project: "web"))
+                                                          text: [.privateKey: privatePath], project: "web"))
         XCTAssertEqual(generated?.message.hasPrefix("Created key pair laptop; its private key is in \(privatePath)"), true)
         let attributes = try FileManager.default.attributesOfItem(atPath: privatePath)
         XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600)
@@ -61,18 +66,18 @@ final class CatalogActionsTests: XCTestCase {
         let publicPath = directory + "/id.pub"
         try (stored.publicKey + "\n").write(toFile: publicPath, atomically: true, encoding: .utf8)
         let imported = try catalog.perform(ActionRequest(action: .create, kind: .keypair, targets: ["laptop-2"],
-                                                         options: ["public-key": publicPath], project: "web"))
+                                                         text: [.publicKey: publicPath], project: "web"))
         XCTAssertEqual(imported?.message, "Imported key pair laptop-2 (\(stored.fingerprint)).")
         XCTAssertTrue(refusal { try catalog.perform(ActionRequest(action: .create, kind: .keypair, targets: ["bad"],
-                                                                  options: ["public-key": privatePath], project: "web")) }
+                                                                  text: [.publicKey: privatePath], project: "web")) }
             .contains("is not an OpenSSH public key"), "a private key is refused as a public one")
         XCTAssertTrue(refusal { try catalog.perform(ActionRequest(action: .create, kind: .keypair, targets: ["again"],
-                                                                  options: ["private-key": privatePath], project: "web")) }
+                                                                  text: [.privateKey: privatePath], project: "web")) }
             .contains("already exists; stacktop never overwrites a key"))
 
         let full = actions(store: store, quotas: [QuotaUsage(resource: .keypairs, used: 3, limit: 3)])
         XCTAssertEqual(refusal { try full.perform(ActionRequest(action: .create, kind: .keypair, targets: ["more"],
-                                                                options: ["public-key": publicPath], project: "web")) },
+                                                                text: [.publicKey: publicPath], project: "web")) },
                        "Quota exceeded for Key Pairs in project web: 3 of 3 in use and 1 more requested. "
                        + "Free some up or ask an admin to raise the quota.")
     }
@@ -82,29 +87,32 @@ final class CatalogActionsTests: XCTestCase {
         try store.upsertProject(Project(id: "p", name: "web"))
         let catalog = actions(store: store, quotas: [QuotaUsage(resource: .securityGroups, used: 0, limit: 5)])
         _ = try catalog.perform(ActionRequest(action: .create, kind: .securityGroup, targets: ["api"],
-                                              options: ["description": "API servers"], project: "web"))
+                                              text: [.description: "API servers"], project: "web"))
         let added = try catalog.perform(ActionRequest(action: .create, kind: .securityGroupRule, targets: [],
-                                                      options: ["group": "api", "protocol": "tcp", "port": "8000-8080",
-                                                                "remote-ip": "10.0.0.0/8"], project: "web"))
+                                                      text: [.group: "api", .ipProtocol: "tcp", .port: "8000-8080",
+                                                                .remoteIP: "10.0.0.0/8"], project: "web"))
         XCTAssertEqual(added?.message, "Added ingress tcp port 8000-8080 from 10.0.0.0/8 to security group api.")
         let group = try XCTUnwrap(try store.securityGroups().first { $0.name == "api" })
         XCTAssertEqual(group.rules.map(\.direction), [.egress, .ingress], "new groups allow egress, as in Neutron")
         XCTAssertEqual(group.rules.last?.portMin, 8000)
         // No --protocol means any protocol, as in Neutron and on OpenStack.
         let anyRule = try catalog.perform(ActionRequest(action: .create, kind: .securityGroupRule, targets: ["api"],
-                                                        options: ["remote-ip": "10.1.0.0/16"], project: "web"))
+                                                        text: [.remoteIP: "10.1.0.0/16"], project: "web"))
         XCTAssertEqual(anyRule?.message, "Added ingress any from 10.1.0.0/16 to security group api.")
         XCTAssertNil(try XCTUnwrap(try store.securityGroups().first { $0.name == "api" }).rules.last?.protocol)
 
-        for (options, expected) in [
-            (["group": "api", "protocol": "tcp", "port": "70000"], "--port is a port such as 22 or a range such as 8000-8080 within 1-65535, not \"70000\"."),
-            (["group": "api", "protocol": "icmp", "port": "22"], "--port applies to tcp and udp only; drop it for icmp."),
-            (["group": "api", "port": "22"], "--port needs --protocol tcp or udp: without --protocol a rule matches any protocol, which has no ports."),
-            (["group": "api", "protocol": "gre"], "--protocol is tcp, udp, icmp or any, not \"gre\"."),
-            (["group": "api", "remote-ip": "10.0.0/8"], "--remote-ip is an address range such as 0.0.0.0/0 or 10.0.0.0/8, not \"10.0.0/8\"."),
-        ] {
+        // Malformed values stop at the schema, before the backend; how the values go together is the rule's to say.
+        let cases: [([OptionKey: String], String)] = [
+            ([.group: "api", .ipProtocol: "tcp", .port: "70000"],
+             "--port wants a port such as 22 or a range such as 8000-8080, within 1-65535, not \"70000\"."),
+            ([.group: "api", .ipProtocol: "icmp", .port: "22"], "--port applies to tcp and udp only; drop it for icmp."),
+            ([.group: "api", .port: "22"], "--port needs --protocol tcp or udp: without --protocol a rule matches any protocol, which has no ports."),
+            ([.group: "api", .ipProtocol: "gre"], "--protocol wants tcp, udp, icmp or any, not \"gre\"."),
+            ([.group: "api", .remoteIP: "10.0.0/8"], "--remote-ip wants an address range such as 10.20.0.0/24 or 0.0.0.0/0, not \"10.0.0/8\"."),
+        ]
+        for (text, expected) in cases {
             XCTAssertEqual(refusal { try catalog.perform(ActionRequest(action: .create, kind: .securityGroupRule,
-                                                                       targets: [], options: options, project: "web")) },
+                                                                       targets: [], text: text, project: "web")) },
                            expected)
         }
 
@@ -127,19 +135,24 @@ final class CatalogActionsTests: XCTestCase {
         try store.upsertProject(Project(id: "p", name: "web"))
         let catalog = actions(store: store)
         let outcome = try catalog.perform(ActionRequest(action: .update, kind: .quota, targets: ["web"],
-                                                        options: ["instances": "20", "vcpus": "-1"]))
+                                                        text: [.instances: "20", .vcpus: "-1"]))
         XCTAssertEqual(outcome?.message, "Set the quotas of web: Instances 20, vCPUs unlimited.")
         XCTAssertEqual(try store.quotaLimits(project: "web")[.instances], 20)
         XCTAssertEqual(try store.quotaLimits(project: "web")[.cores], -1)
         _ = try catalog.perform(ActionRequest(action: .update, kind: .quota, targets: ["default"],
-                                              options: ["security-groups": "4"]))
+                                              text: [.securityGroups: "4"]))
         XCTAssertEqual(try store.quotaDefaults()[.securityGroups], 4)
+        // A key no schema declares cannot be written (keys are `OptionKey`s); one the quota schema lacks is refused by it.
         XCTAssertTrue(refusal { try catalog.perform(ActionRequest(action: .update, kind: .quota, targets: ["web"],
-                                                                  options: ["toasters": "1"])) }
-            .hasPrefix("Unknown quota \"toasters\"; quotas are --instances, --cores"))
+                                                                  text: [.cidr: "1"])) }
+            .hasPrefix("--cidr is not an option of quota update; it takes --instances, --cores"))
         XCTAssertEqual(refusal { try catalog.perform(ActionRequest(action: .update, kind: .quota, targets: ["web"],
-                                                                   options: ["instances": "lots"])) },
-                       "The Instances quota must be a whole number, or -1 for unlimited, not \"lots\".")
+                                                                   text: [.instances: "lots"])) },
+                       "--instances wants a whole number of -1 or more, not \"lots\".")
+        // A typed request that skipped the schema still meets the backend's own check.
+        XCTAssertEqual(refusal { try catalog.perform(ActionRequest(action: .update, kind: .quota, targets: ["web"],
+                                                                   options: [.instances: .integer(-5)])) },
+                       "The Instances quota must be a whole number, or -1 for unlimited, not \"-5\".")
     }
 
     func testNWFilterXMLFromAGroup() {

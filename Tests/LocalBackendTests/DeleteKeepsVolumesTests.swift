@@ -34,7 +34,7 @@ final class DeleteKeepsVolumesTests: XCTestCase {
 
     func testAVolumeMadeSeparatelyAndAttachedStaysWhenItsServerIsDeleted() async throws {
         let (backend, store) = try openDemoBackend(self)
-        _ = try await backend.perform(ActionRequest(action: .create, kind: .volume, targets: ["data-05"], options: ["size": "1"]))
+        _ = try await backend.perform(ActionRequest(action: .create, kind: .volume, targets: ["data-05"], text: [.size: "1"]))
         let volumes = try await backend.snapshot().volumes
         let volume = try XCTUnwrap(volumes.first { $0.name == "data-05.qcow2" })
         let path = try XCTUnwrap(volume.path)

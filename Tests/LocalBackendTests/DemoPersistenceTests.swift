@@ -48,8 +48,8 @@ final class DemoPersistenceTests: XCTestCase {
     }
 
     private func perform(_ backend: PersistentDemoBackend, _ action: ActionKind, _ kind: ResourceKind, _ targets: [String],
-                         _ options: [String: String] = [:]) async throws -> String {
-        try await backend.perform(ActionRequest(action: action, kind: kind, targets: targets, options: options,
+                         _ text: [OptionKey: String] = [:]) async throws -> String {
+        try await backend.perform(ActionRequest(action: action, kind: kind, targets: targets, text: text,
                                                 project: "engineering")).message
     }
 
@@ -91,13 +91,13 @@ final class DemoPersistenceTests: XCTestCase {
         _ = try await perform(backend, .pause, .instance, ["bastion"])
         _ = try await perform(backend, .delete, .instance, ["web-02"])
         _ = try await perform(backend, .create, .instance, ["web-04"],
-                              ["image": "debian-12", "flavor": "m1.small", "networks": "default",
-                               "security-groups": "default,web", "keypair": "alice-laptop"])
-        _ = try await perform(backend, .snapshot, .instance, ["staging-api"], ["image-name": "golden"])
-        _ = try await perform(backend, .create, .volume, ["data-05"], ["size": "1", "image": "debian-12"])
-        _ = try await perform(backend, .extend, .volume, ["data-05"], ["size": "3"])
-        _ = try await perform(backend, .upload, .image, ["debian-13"], ["file": file])
-        _ = try await perform(backend, .create, .network, ["lab"], ["mode": "isolated", "cidr": "10.20.0.0/24"])
+                              [.image: "debian-12", .flavor: "m1.small", .networks: "default",
+                               .securityGroups: "default,web", .keypair: "alice-laptop"])
+        _ = try await perform(backend, .snapshot, .instance, ["staging-api"], [.imageName: "golden"])
+        _ = try await perform(backend, .create, .volume, ["data-05"], [.size: "1", .image: "debian-12"])
+        _ = try await perform(backend, .extend, .volume, ["data-05"], [.size: "3"])
+        _ = try await perform(backend, .upload, .image, ["debian-13"], [.file: file])
+        _ = try await perform(backend, .create, .network, ["lab"], [.mode: "isolated", .cidr: "10.20.0.0/24"])
 
         let live = try backend.base.connection.inventory()
         let reopened = try LibvirtConnection(uri: home.uri).inventory()
@@ -129,7 +129,7 @@ final class DemoPersistenceTests: XCTestCase {
         let (home, backend) = try demo()
         let before = comparable(try LibvirtConnection(uri: home.uri).inventory())
         do {
-            _ = try await perform(backend, .create, .volume, ["data-06"], ["size": "1", "image": "no-such-image"])
+            _ = try await perform(backend, .create, .volume, ["data-06"], [.size: "1", .image: "no-such-image"])
             XCTFail("an unknown image is refused")
         } catch {
             XCTAssertEqual(ErrorText.sentence(error).contains("no-such-image"), true, ErrorText.sentence(error))
@@ -171,7 +171,7 @@ final class DemoPersistenceTests: XCTestCase {
         let updates = Mutex<[ActionProgress.Update]>([])
         let outcome = try await ActionProgress.withReporter(.init { update in updates.withLock { $0.append(update) } }) {
             try await host.backend.perform(ActionRequest(action: .upload, kind: .image, targets: ["big"],
-                                                         options: ["file": file], project: "engineering"))
+                                                         text: [.file: file], project: "engineering"))
         }
         XCTAssertEqual(outcome.message, "Uploaded image big (raw, 2.5 MiB) to pool images.")
         let seen = updates.withLock { $0 }

@@ -11,9 +11,9 @@ final class InstanceActionRulesTests: XCTestCase {
     }
 
     private func refusal(_ action: ActionKind, _ status: DomainStatus, locked: Bool = false,
-                         options: [String: String] = [:]) -> String? {
+                         newName: String? = nil) -> String? {
         do {
-            let plan = try InstanceActionRules.plan(action, status: status, locked: locked, options: options)
+            let plan = try InstanceActionRules.plan(action, status: status, locked: locked, newName: newName)
             XCTFail("expected a refusal, got \(plan)")
             return nil
         } catch {
@@ -39,9 +39,9 @@ final class InstanceActionRulesTests: XCTestCase {
                        "Pause needs web-01 running, but it is suspended by its guest OS.")
         XCTAssertEqual(refusal(.stop, status(.paused, active: true)),
                        "web-01 is paused, so its guest cannot shut down; unpause it first, or power it off.")
-        XCTAssertEqual(refusal(.rename, status(.saved, active: false), options: ["name": "b"]),
+        XCTAssertEqual(refusal(.rename, status(.saved, active: false), newName: "b"),
                        "Rename needs web-01 shut off, but it is suspended; resume it, shut it off and try again.")
-        XCTAssertEqual(refusal(.rename, status(.shutOff, active: false), options: ["name": "web-01"]),
+        XCTAssertEqual(refusal(.rename, status(.shutOff, active: false), newName: "web-01"),
                        "web-01 already has that name; give a different one.")
     }
 

@@ -31,18 +31,18 @@ final class InstanceActionTests: XCTestCase {
     // MARK: - Helpers
 
     @discardableResult
-    private func perform(_ action: ActionKind, _ targets: String..., options: [String: String] = [:])
+    private func perform(_ action: ActionKind, _ targets: String..., text: [OptionKey: String] = [:])
         async throws -> String {
-        try await backend.perform(ActionRequest(action: action, kind: .instance, targets: targets, options: options))
+        try await backend.perform(ActionRequest(action: action, kind: .instance, targets: targets, text: text))
             .message
     }
 
     /// The error `perform` throws; fails the test when it succeeds or throws something else.
-    private func error(_ action: ActionKind, _ targets: String..., options: [String: String] = [:],
+    private func error(_ action: ActionKind, _ targets: String..., text: [OptionKey: String] = [:],
                        file: StaticString = #filePath, line: UInt = #line) async -> BackendError? {
         do {
             let message = try await backend.perform(
-                ActionRequest(action: action, kind: .instance, targets: targets, options: options)).message
+                ActionRequest(action: action, kind: .instance, targets: targets, text: text)).message
             XCTFail("expected an error, got \"\(message)\"", file: file, line: line)
         } catch let error as BackendError {
             return error
@@ -52,17 +52,17 @@ final class InstanceActionTests: XCTestCase {
         return nil
     }
 
-    private func assertDone(_ action: ActionKind, _ targets: String..., options: [String: String] = [:],
+    private func assertDone(_ action: ActionKind, _ targets: String..., text: [OptionKey: String] = [:],
                             gives expected: String, file: StaticString = #filePath, line: UInt = #line) async throws {
         let message = try await backend.perform(
-            ActionRequest(action: action, kind: .instance, targets: targets, options: options)).message
+            ActionRequest(action: action, kind: .instance, targets: targets, text: text)).message
         XCTAssertEqual(message, expected, file: file, line: line)
     }
 
-    private func assertError(_ action: ActionKind, _ targets: String..., options: [String: String] = [:],
+    private func assertError(_ action: ActionKind, _ targets: String..., text: [OptionKey: String] = [:],
                              fails expected: BackendError, file: StaticString = #filePath, line: UInt = #line) async {
-        let request = ActionRequest(action: action, kind: .instance, targets: targets, options: options)
         do {
+            let request = try ActionRequest(action: action, kind: .instance, targets: targets, text: text)
             let message = try await backend.perform(request).message
             XCTFail("expected \(expected), got \"\(message)\"", file: file, line: line)
         } catch {
@@ -162,7 +162,7 @@ final class InstanceActionTests: XCTestCase {
             XCTAssertEqual(refused, .locked(name: "web-01"), "\(action)")
             XCTAssertEqual(refused?.isRefusal, true)
         }
-        await assertError(.rename, "web-01", options: ["name": "x"], fails: .locked(name: "web-01"))
+        await assertError(.rename, "web-01", text: [.name: "x"], fails: .locked(name: "web-01"))
         XCTAssertEqual(try state("web-01"), .running, "libvirt was not asked")
         let snapshot = try await backend.snapshot()
         XCTAssertEqual(snapshot.instances.first { $0.name == "web-01" }?.locked, true)
@@ -183,18 +183,18 @@ final class InstanceActionTests: XCTestCase {
     // MARK: - Rename
 
     func testRenameOnlyWhileShutOff() async throws {
-        await assertError(.rename, "web-01", options: ["name": "web-09"],
+        await assertError(.rename, "web-01", text: [.name: "web-09"],
                           fails: .refused(reason: "Rename needs web-01 shut off first; "
                                           + "shut it off and try again."))
-        await assertError(.rename, "db-01", options: ["name": "web-01"],
+        await assertError(.rename, "db-01", text: [.name: "web-01"],
                           fails: .refused(reason: "A server named web-01 already exists; choose another name."))
         await assertError(.rename, "db-01",
                           fails: .refused(reason: "Rename needs a new name for db-01; give it with --name NEW."))
-        try await assertDone(.rename, Self.dbUUID, options: ["name": " db-02 "], gives: "Renamed db-01 to db-02.")
+        try await assertDone(.rename, Self.dbUUID, text: [.name: " db-02 "], gives: "Renamed db-01 to db-02.")
         let renamed = try connection.inventory().instances.first { $0.id == Self.dbUUID }
         XCTAssertEqual(renamed?.name, "db-02")
         XCTAssertNil(try state("db-01"))
-        await assertError(.rename, "db-02", "web-01", options: ["name": "x"],
+        await assertError(.rename, "db-02", "web-01", text: [.name: "x"],
                           fails: .refused(reason: "Rename one server at a time; each needs its own new name."))
     }
 

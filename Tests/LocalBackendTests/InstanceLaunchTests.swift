@@ -15,10 +15,10 @@ final class InstanceLaunchTests: XCTestCase {
         (backend, store) = try openDemoBackend(self)
     }
 
-    private func launch(_ name: String, _ options: [String: String], project: String = "admin") async -> String {
+    private func launch(_ name: String, _ text: [OptionKey: String], project: String = "admin") async -> String {
         do {
             return try await backend.perform(ActionRequest(action: .create, kind: .instance, targets: [name],
-                                                           options: options, project: project)).message
+                                                           text: text, project: project)).message
         } catch {
             return ErrorText.sentence(error)
         }
@@ -33,8 +33,8 @@ final class InstanceLaunchTests: XCTestCase {
     }
 
     func testLaunchFromAnImageMakesARunningOwnedInstanceOnAnOverlay() async throws {
-        let message = await launch("api-01", ["image": "debian-12", "flavor": "m1.small", "networks": "default",
-                                              "security-groups": "default"])
+        let message = await launch("api-01", [.image: "debian-12", .flavor: "m1.small", .networks: "default",
+                                              .securityGroups: "default"])
         XCTAssertEqual(message, "Launched api-01 from image debian-12 as m1.small.")
         let snapshot = try await backend.snapshot()
         let instance = try XCTUnwrap(snapshot.instances.first { $0.name == "api-01" })
@@ -63,7 +63,7 @@ final class InstanceLaunchTests: XCTestCase {
 
     func testQuotaIsCheckedBeforeAnythingIsMade() async throws {
         let before = try await footprint()
-        let message = await launch("burst", ["image": "debian-12", "flavor": "m1.small", "count": "2"], project: "engineering")
+        let message = await launch("burst", [.image: "debian-12", .flavor: "m1.small", .count: "2"], project: "engineering")
         XCTAssertEqual(message, "Quota exceeded for Instances in project engineering: 11 of 12 in use and 2 more requested. "
                        + "Free some up or ask an admin to raise the quota.")
         let after = try await footprint()
@@ -74,7 +74,7 @@ final class InstanceLaunchTests: XCTestCase {
         // The images pool has under 100 GiB free: one 60 GiB root disk fits, the second does not.
         try store.upsertFlavor(Flavor(id: "big", name: "big-disk", vcpus: 1, ramMiB: 1024, diskGiB: 60))
         let before = try await footprint()
-        let message = await launch("batch", ["image": "debian-12", "flavor": "big-disk", "count": "2"])
+        let message = await launch("batch", [.image: "debian-12", .flavor: "big-disk", .count: "2"])
         XCTAssertTrue(message.hasPrefix("Launching batch-1, batch-2 failed: "), message)
         XCTAssertTrue(message.contains("nothing was left behind (batch-1 was launched and has been removed again)"), message)
         let after = try await footprint()
@@ -83,7 +83,7 @@ final class InstanceLaunchTests: XCTestCase {
 
     func testASeedDiskTheHostCannotTakeIsUndoneToo() async throws {
         let before = try await footprint()
-        let message = await launch("keyed", ["image": "debian-12", "flavor": "m1.small", "keypair": "alice-laptop"])
+        let message = await launch("keyed", [.image: "debian-12", .flavor: "m1.small", .keypair: "alice-laptop"])
         if message.hasPrefix("Launched") {
             // A driver that streams uploads: the seed disk exists and belongs to the instance.
             let snapshot = try await backend.snapshot()
@@ -98,19 +98,21 @@ final class InstanceLaunchTests: XCTestCase {
     }
 
     func testBadRequestsAreRefusedWithWhatToDo() async throws {
-        let cases: [([String: String], String)] = [
-            (["image": "debian-12"], "Choose a flavor with --flavor NAME (see `stacktop flavor list`)."),
-            (["flavor": "m1.small"], "Choose what to boot: --image NAME or --volume NAME."),
-            (["image": "nope", "flavor": "m1.small"], "No image named \"nope\" exists; check the name with `stacktop image list`."),
-            (["image": "debian-12", "flavor": "m1.small", "networks": "mars"],
+        let cases: [([OptionKey: String], String)] = [
+            ([.image: "debian-12"], "Choose a flavor with --flavor NAME (see `stacktop flavor list`)."),
+            ([.flavor: "m1.small"], "Choose what to boot: --image NAME or --volume NAME."),
+            ([.image: "nope", .flavor: "m1.small"], "No image named \"nope\" exists; check the name with `stacktop image list`."),
+            ([.image: "debian-12", .flavor: "m1.small", .networks: "mars"],
              "No network named \"mars\" exists; check the name with `stacktop network list`."),
-            (["image": "debian-12", "flavor": "m1.small", "count": "0"], "--count is how many instances to launch, 1 to 20, not \"0\"."),
+            // 0 is no count at all (the schema's sentence); 21 is a count libvirt does not launch at once.
+            ([.image: "debian-12", .flavor: "m1.small", .count: "0"], "--count wants a whole number from 1 to 100, not \"0\"."),
+            ([.image: "debian-12", .flavor: "m1.small", .count: "21"], "--count is how many instances to launch, 1 to 20, not \"21\"."),
         ]
-        for (options, expected) in cases {
-            let message = await launch("x", options)
+        for (text, expected) in cases {
+            let message = await launch("x", text)
             XCTAssertEqual(message, expected)
         }
-        let taken = await launch("web-01", ["image": "debian-12", "flavor": "m1.small"])
+        let taken = await launch("web-01", [.image: "debian-12", .flavor: "m1.small"])
         XCTAssertEqual(taken, "An instance named web-01 already exists; pick another name.")
     }
 }

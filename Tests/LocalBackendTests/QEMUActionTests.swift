@@ -40,10 +40,10 @@ final class QEMUActionTests: XCTestCase {
     // MARK: helpers
 
     private func perform(_ action: ActionKind, _ kind: ResourceKind, _ targets: [String],
-                         _ options: [String: String] = [:]) async -> String {
+                         _ text: [OptionKey: String] = [:]) async -> String {
         do {
             return try await backend.perform(ActionRequest(action: action, kind: kind, targets: targets,
-                                                           options: options, project: "qa")).message
+                                                           text: text, project: "qa")).message
         } catch {
             return ErrorText.sentence(error)
         }
@@ -90,7 +90,7 @@ final class QEMUActionTests: XCTestCase {
 
     private func createVolume() async throws -> String {
         let name = QEMUHost.prefix + "data-\(suffix)"
-        let made = await perform(.create, .volume, [name], ["size": "1", "pool": QEMUHost.pool])
+        let made = await perform(.create, .volume, [name], [.size: "1", .pool: QEMUHost.pool])
         XCTAssertTrue(QEMUHost.volumeNames().contains(name + ".qcow2"), made)
         return name
     }
@@ -101,8 +101,8 @@ final class QEMUActionTests: XCTestCase {
         let image = try makeImage()
         let group = try makeGroup()
         let name = QEMUHost.prefix + "launch-\(suffix)"
-        let message = await perform(.create, .instance, [name], ["image": image.name, "flavor": flavor.name,
-                                                                 "networks": QEMUHost.network, "security-groups": group.name])
+        let message = await perform(.create, .instance, [name], [.image: image.name, .flavor: flavor.name,
+                                                                 .networks: QEMUHost.network, .securityGroups: group.name])
         XCTAssertEqual(message, "Launched \(name) from image \(image.name) as qa.tiny.")
         let uuid = recordInstance(name)
         XCTAssertEqual(QEMUHost.domainState(name), "running")
@@ -137,8 +137,8 @@ final class QEMUActionTests: XCTestCase {
         let before = QEMUHost.virsh("nwfilter-dumpxml", groupFilter).output
         XCTAssertTrue(before.contains("dstportstart='22'"), before)
         XCTAssertFalse(before.contains("dstportstart='8080'"), before)
-        let added = await perform(.create, .securityGroupRule, [], ["group": group.name, "protocol": "tcp",
-                                                                    "port": "8080", "remote-ip": "10.0.0.0/8"])
+        let added = await perform(.create, .securityGroupRule, [], [.group: group.name, .ipProtocol: "tcp",
+                                                                    .port: "8080", .remoteIP: "10.0.0.0/8"])
         XCTAssertEqual(added, "Added ingress tcp port 8080 from 10.0.0.0/8 to security group qa-web; "
                        + "the running instances' filters are updated.")
         let after = QEMUHost.virsh("nwfilter-dumpxml", groupFilter).output
@@ -147,8 +147,8 @@ final class QEMUActionTests: XCTestCase {
 
         // A second instance in the same group redefines the group filter it shares with the first.
         let second = QEMUHost.prefix + "launch2-\(suffix)"
-        let again = await perform(.create, .instance, [second], ["image": image.name, "flavor": flavor.name,
-                                                                 "networks": QEMUHost.network, "security-groups": group.name])
+        let again = await perform(.create, .instance, [second], [.image: image.name, .flavor: flavor.name,
+                                                                 .networks: QEMUHost.network, .securityGroups: group.name])
         XCTAssertEqual(again, "Launched \(second) from image \(image.name) as qa.tiny.")
         let secondFilter = NWFilterXML.instanceFilterName(uuid: recordInstance(second))
         XCTAssertEqual(QEMUHost.domainState(second), "running")
@@ -169,9 +169,9 @@ final class QEMUActionTests: XCTestCase {
         let keypair = try makeKeypair()
         let filesBefore = QEMUHost.poolFiles()
         let name = QEMUHost.prefix + "keyed-\(suffix)"
-        let message = await perform(.create, .instance, [name], ["image": image.name, "flavor": flavor.name,
-                                                                 "networks": QEMUHost.network, "security-groups": "",
-                                                                 "keypair": keypair.name])
+        let message = await perform(.create, .instance, [name], [.image: image.name, .flavor: flavor.name,
+                                                                 .networks: QEMUHost.network, .securityGroups: "",
+                                                                 .keypair: keypair.name])
         XCTAssertEqual(message, "Launched \(name) from image \(image.name) as qa.tiny.")
         let uuid = recordInstance(name)
         XCTAssertEqual(QEMUHost.domainState(name), "running")
@@ -202,7 +202,7 @@ final class QEMUActionTests: XCTestCase {
         let disksBefore = try guestDisks()
         let volume = try await createVolume()
 
-        let attached = await perform(.attachVolume, .instance, [QEMUHost.guestName], ["volume": volume])
+        let attached = await perform(.attachVolume, .instance, [QEMUHost.guestName], [.volume: volume])
         XCTAssertTrue(attached.hasPrefix("Attached volume \(volume).qcow2 to \(QEMUHost.guestName) as /dev/vd"), attached)
         XCTAssertTrue(attached.hasSuffix(" (live)."), attached)
         var disksWith: Set<String> = []
@@ -215,7 +215,7 @@ final class QEMUActionTests: XCTestCase {
         let size = try QEMUHost.guestRun("cat /sys/block/\(added.first ?? "vdb")/size", in: directory)
         XCTAssertEqual(Int(size.trimmingCharacters(in: .whitespacesAndNewlines)), (1 << 30) / 512, "1 GiB in sectors")
 
-        let detached = await perform(.detachVolume, .instance, [QEMUHost.guestName], ["volume": volume])
+        let detached = await perform(.detachVolume, .instance, [QEMUHost.guestName], [.volume: volume])
         XCTAssertEqual(detached, "Detached volume \(volume).qcow2 from \(QEMUHost.guestName).")
         var disksAfter: Set<String> = []
         XCTAssertTrue(QEMUHost.wait(30, every: 0.5) {
@@ -259,9 +259,9 @@ final class QEMUActionTests: XCTestCase {
         try store.setQuotaLimit(-1, for: .ramMiB, project: "qa")
         let before = try footprint()
         let name = QEMUHost.prefix + "doomed-\(suffix)"
-        let message = await perform(.create, .instance, [name], ["image": image.name, "flavor": "qa.huge",
-                                                                 "networks": QEMUHost.network, "security-groups": group.name,
-                                                                 "keypair": keypair.name])
+        let message = await perform(.create, .instance, [name], [.image: image.name, .flavor: "qa.huge",
+                                                                 .networks: QEMUHost.network, .securityGroups: group.name,
+                                                                 .keypair: keypair.name])
         print("QEMU: failed launch said: \(message)")
         XCTAssertTrue(message.hasPrefix("Launching \(name) failed: "), message)
         XCTAssertTrue(message.hasSuffix("; nothing was left behind."), message)
@@ -281,12 +281,12 @@ final class QEMUActionTests: XCTestCase {
             + [QEMUHost.virsh("domblklist", QEMUHost.guestName).output] }
         let before = state()
         let readOnly = ReadOnlyBackend(wrapping: backend)
-        let requests: [(ActionKind, [String: String])] = [(.start, [:]), (.stop, [:]), (.powerOff, [:]), (.delete, [:]),
-                                                          (.attachVolume, ["volume": volume])]
-        for (action, options) in requests {
+        let requests: [(ActionKind, [OptionKey: String])] = [(.start, [:]), (.stop, [:]), (.powerOff, [:]), (.delete, [:]),
+                                                             (.attachVolume, [.volume: volume])]
+        for (action, text) in requests {
             do {
                 _ = try await readOnly.perform(ActionRequest(action: action, kind: .instance, targets: [QEMUHost.guestName],
-                                                             options: options, project: "qa"))
+                                                             text: text, project: "qa"))
                 XCTFail("\(action) was not refused")
             } catch BackendError.readOnly {
             } catch {

@@ -37,10 +37,10 @@ final class QEMUDetachDeleteTests: XCTestCase {
     }
 
     private func perform(_ action: ActionKind, _ kind: ResourceKind, _ targets: [String],
-                         _ options: [String: String] = [:]) async -> String {
+                         _ text: [OptionKey: String] = [:]) async -> String {
         do {
             return try await backend.perform(ActionRequest(action: action, kind: kind, targets: targets,
-                                                           options: options, project: "admin")).message
+                                                           text: text, project: "admin")).message
         } catch {
             return ErrorText.sentence(error)
         }
@@ -58,20 +58,20 @@ final class QEMUDetachDeleteTests: XCTestCase {
         try store.upsertImageMetadata(ImageMetadata(path: QEMUHost.poolDirectory + "/" + imageFile, name: "hl-image-\(suffix)"))
         let name = "hl-guest-\(suffix)"
         // No --security-groups: the project's default group, made on first start, is used.
-        let launched = await perform(.create, .instance, [name], ["image": "hl-image-\(suffix)", "flavor": "cirros256",
-                                                                  "networks": QEMUHost.network])
+        let launched = await perform(.create, .instance, [name], [.image: "hl-image-\(suffix)", .flavor: "cirros256",
+                                                                  .networks: QEMUHost.network])
         XCTAssertEqual(launched, "Launched \(name) from image hl-image-\(suffix) as cirros256.")
         XCTAssertEqual(QEMUHost.domainState(name), "running")
 
         let volume = "hl-data-\(suffix)"
-        let created = await perform(.create, .volume, [volume], ["size": "1", "pool": QEMUHost.pool])
+        let created = await perform(.create, .volume, [volume], [.size: "1", .pool: QEMUHost.pool])
         XCTAssertTrue(QEMUHost.volumeNames().contains(volume + ".qcow2"), created)
-        let attached = await perform(.attachVolume, .instance, [name], ["volume": volume])
+        let attached = await perform(.attachVolume, .instance, [name], [.volume: volume])
         XCTAssertEqual(attached, "Attached volume \(volume).qcow2 to \(name) as /dev/vdb (live).")
 
         // Detach: the guest never answers, so the disk stays, live and in the definition, and the sentence says so.
         let started = Date()
-        let detached = await perform(.detachVolume, .instance, [name], ["volume": volume])
+        let detached = await perform(.detachVolume, .instance, [name], [.volume: volume])
         let took = Date().timeIntervalSince(started)
         print("QEMU: detach from a guest with no OS said, after \(String(format: "%.1f", took)) s: \(detached)")
         XCTAssertTrue(detached.hasPrefix("Detaching \(volume).qcow2 from \(name) failed: \(name) has not released vdb "
@@ -87,17 +87,17 @@ final class QEMUDetachDeleteTests: XCTestCase {
                        "what stacktop shows matches what libvirt has")
 
         // The same for an interface.
-        let plugged = await perform(.attachInterface, .instance, [name], ["network": QEMUHost.network])
+        let plugged = await perform(.attachInterface, .instance, [name], [.network: QEMUHost.network])
         XCTAssertEqual(plugged, "Attached an interface on network \(QEMUHost.network) to \(name).")
         let instance = try await backend.snapshot().instances.first { $0.name == name }
         let mac = try XCTUnwrap(instance?.interfaces.last?.mac)
-        let unplugged = await perform(.detachInterface, .instance, [name], ["mac": mac])
+        let unplugged = await perform(.detachInterface, .instance, [name], [.mac: mac])
         XCTAssertTrue(unplugged.hasPrefix("Detaching interface \(mac) from \(name) failed: \(name) has not released "
                                           + "interface \(mac) after 3 s: "), unplugged)
         XCTAssertTrue(QEMUHost.virsh("domiflist", name).output.contains(mac), "the interface is still there")
 
         // --force: out of the definition only; the running guest keeps the disk.
-        let forced = await perform(.detachVolume, .instance, [name], ["volume": volume, "force": "true"])
+        let forced = await perform(.detachVolume, .instance, [name], [.volume: volume, .force: "true"])
         XCTAssertEqual(forced, "Took volume \(volume).qcow2 out of \(name)'s definition; the running guest still has it "
                        + "as vdb until \(name) is shut off (a reboot inside the guest is not enough), and from then on "
                        + "the volume is free.")

@@ -37,7 +37,7 @@ final class StorageActionsTests: XCTestCase {
     func testVolumesAreCreatedOwnedExtendedAndDeleted() throws {
         let host = try demoHost()
         let created = message { try host.actions.perform(ActionRequest(action: .create, kind: .volume, targets: ["scratch"],
-                                                                        options: ["size": "5"], project: "engineering")) }
+                                                                        text: [.size: "5"], project: "engineering")) }
         XCTAssertEqual(created, "Created volume scratch.qcow2 (5 GiB) in pool default.")
         var volume = try XCTUnwrap(try host.snapshot().volumes.first { $0.name == "scratch.qcow2" })
         XCTAssertEqual(volume.sizeBytes, 5 << 30)
@@ -45,10 +45,10 @@ final class StorageActionsTests: XCTestCase {
         XCTAssertEqual(volume.status, "available")
 
         XCTAssertEqual(message { try host.actions.perform(ActionRequest(action: .extend, kind: .volume, targets: ["scratch"],
-                                                                         options: ["size": "3"])) },
+                                                                         text: [.size: "3"])) },
                        "Volume scratch.qcow2 is 5 GiB; volumes only grow, so ask for more than that.")
         let extended = message { try host.actions.perform(ActionRequest(action: .extend, kind: .volume, targets: ["scratch"],
-                                                                         options: ["size": "8"], project: "engineering")) }
+                                                                         text: [.size: "8"], project: "engineering")) }
         // The test driver has no resize; its data mover makes the volume again, larger (VolumeDataMover).
         XCTAssertEqual(extended, "Extended volume scratch.qcow2 from 5 to 8 GiB.")
         volume = try XCTUnwrap(try host.snapshot().volumes.first { $0.name == "scratch.qcow2" })
@@ -56,7 +56,7 @@ final class StorageActionsTests: XCTestCase {
         XCTAssertEqual(volume.project, "engineering", "same path, so the same owner")
 
         let copied = message { try host.actions.perform(ActionRequest(action: .snapshot, kind: .volume, targets: ["scratch"],
-                                                                       options: ["name": "scratch-monday"], project: "engineering")) }
+                                                                       text: [.name: "scratch-monday"], project: "engineering")) }
         XCTAssertTrue(copied.hasPrefix("Copied volume scratch.qcow2 to scratch-monday.qcow2"), copied)
         XCTAssertNotNil(try host.snapshot().volumes.first { $0.name == "scratch-monday.qcow2" })
         let attachedToRunning = try XCTUnwrap(try host.snapshot().volumes.first { volume in
@@ -79,7 +79,7 @@ final class StorageActionsTests: XCTestCase {
         let gigabytes = try XCTUnwrap(before.quotas.first { $0.project == "engineering" }?[.gigabytes])
         let tooBig = gigabytes.limit - gigabytes.used + 1
         XCTAssertEqual(message { try host.actions.perform(ActionRequest(action: .create, kind: .volume, targets: ["huge"],
-                                                                         options: ["size": String(tooBig)], project: "engineering")) },
+                                                                         text: [.size: String(tooBig)], project: "engineering")) },
                        "Quota exceeded for Volume Storage in project engineering: \(gigabytes.used) of \(gigabytes.limit) in use "
                        + "and \(tooBig) more requested. Free some up or ask an admin to raise the quota.")
         let usedImage = try XCTUnwrap(before.images.first { image in before.instances.contains { $0.image == image.name } })
@@ -94,16 +94,16 @@ final class StorageActionsTests: XCTestCase {
         let host = try demoHost()
         let image = try XCTUnwrap(try host.snapshot().images.first)
         let outcome = message { try host.actions.perform(ActionRequest(action: .update, kind: .image, targets: [image.name],
-                                                                        options: ["os": "Debian 12", "min-disk": "8",
-                                                                                  "visibility": "private"])) }
+                                                                        text: [.os: "Debian 12", .minDisk: "8",
+                                                                                  .visibility: "private"])) }
         XCTAssertEqual(outcome, "Updated image \(image.name): min-disk, os, visibility.")
         let edited = try XCTUnwrap(try host.snapshot().images.first { $0.id == image.id })
         XCTAssertEqual(edited.os, "Debian 12")
         XCTAssertEqual(edited.minDiskGiB, 8)
         XCTAssertEqual(edited.visibility, .private)
         XCTAssertEqual(message { try host.actions.perform(ActionRequest(action: .update, kind: .image, targets: [image.name],
-                                                                         options: ["min-disk": "lots"])) },
-                       "--min-disk is a number of GiB, not \"lots\".")
+                                                                         text: [.minDisk: "lots"])) },
+                       "--min-disk wants a whole number of 0 or more, not \"lots\".")
     }
 
     func testAFailedUploadLeavesNoVolumeBehind() throws {
@@ -115,7 +115,7 @@ final class StorageActionsTests: XCTestCase {
         try bytes.write(to: URL(fileURLWithPath: file))
         let before = try host.snapshot()
         let outcome = message { try host.actions.perform(ActionRequest(action: .upload, kind: .image, targets: ["tiny"],
-                                                                        options: ["file": file], project: "engineering")) }
+                                                                        text: [.file: file], project: "engineering")) }
         let after = try host.snapshot()
         if outcome.hasPrefix("Uploaded image tiny (qcow2") {
             XCTAssertNotNil(after.images.first { $0.name == "tiny" })
@@ -127,27 +127,33 @@ final class StorageActionsTests: XCTestCase {
                 let fresh = try demoHost(); return try fresh.connection.inventory().poolVolumes.count }())
         }
         XCTAssertEqual(message { try host.actions.perform(ActionRequest(action: .upload, kind: .image, targets: ["x"],
-                                                                         options: ["file": directory + "/missing"])) },
+                                                                         text: [.file: directory + "/missing"])) },
                        "Could not open \(directory)/missing: No such file or directory; check the path.")
     }
 
     func testNetworksAreCreatedCheckedAndDeleted() throws {
         let host = try demoHost()
         let created = message { try host.actions.perform(ActionRequest(action: .create, kind: .network, targets: ["lab"],
-                                                                        options: ["mode": "isolated", "cidr": "10.99.0.0/24",
-                                                                                  "dhcp": "10.99.0.100-10.99.0.150"],
+                                                                        text: [.mode: "isolated", .cidr: "10.99.0.0/24",
+                                                                                  .dhcp: "10.99.0.100-10.99.0.150"],
                                                                         project: "engineering")) }
         XCTAssertEqual(created, "Created isolated network lab (10.99.0.0/24).")
         let lab = try XCTUnwrap(try host.snapshot().networks.first { $0.name == "lab" })
         XCTAssertEqual(lab.subnets.first?.gateway, "10.99.0.1")
         XCTAssertEqual(lab.project, "engineering")
-        for (options, expected) in [
-            (["cidr": "10.99.0.0/33"], "--cidr must be an IPv4 network of at least 4 addresses, e.g. 10.20.0.0/24, not \"10.99.0.0/33\"."),
-            (["gateway": "192.168.1.1"], "--gateway 192.168.1.1 is not inside 10.20.0.0/24."),
-            (["mode": "bridge"], "--mode is nat or isolated, not \"bridge\"."),
-        ] {
+        let cases: [([OptionKey: String], String)] = [
+            // A range the schema takes but libvirt cannot use (IPv6, or too small) is libvirt's to refuse.
+            ([.cidr: "10.99.0.0/31"], "--cidr must be an IPv4 network of at least 4 addresses, e.g. 10.20.0.0/24, not \"10.99.0.0/31\"."),
+            ([.cidr: "fd00::/64"], "--cidr must be an IPv4 network of at least 4 addresses, e.g. 10.20.0.0/24, not \"fd00::/64\"."),
+            ([.cidr: "10.99.0.0/33"], "--cidr wants an address range such as 10.20.0.0/24 or 0.0.0.0/0, not \"10.99.0.0/33\"."),
+            ([.gateway: "192.168.1.1"], "--gateway 192.168.1.1 is not inside 10.20.0.0/24."),
+            ([.dhcp: "10.20.0.100-10.20.0.1"], "--dhcp is START-END inside 10.20.0.0/24, not covering the gateway, "
+                + "not \"10.20.0.100-10.20.0.1\"."),
+            ([.mode: "bridge"], "--mode wants nat or isolated, not \"bridge\"."),
+        ]
+        for (text, expected) in cases {
             XCTAssertEqual(message { try host.actions.perform(ActionRequest(action: .create, kind: .network, targets: ["x"],
-                                                                             options: options)) }, expected)
+                                                                             text: text)) }, expected)
         }
         let busy = try XCTUnwrap(try host.snapshot().networks.first { network in
             try host.snapshot().instances.contains { $0.interfaces.contains { $0.network == network.name } } })

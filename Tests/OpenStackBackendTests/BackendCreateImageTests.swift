@@ -19,7 +19,7 @@ final class BackendCreateImageTests: XCTestCase {
 
         let outcome = try await ActionProgress.withReporter(.init { update in updates.withLock { $0.append(update) } }) {
             try await BackendFixture.backend(transport).perform(ActionRequest(
-                action: .create, kind: .image, targets: ["tiny"], options: ["file": path, "visibility": "public"]))
+                action: .create, kind: .image, targets: ["tiny"], text: [.file: path, .visibility: "public"]))
         }
 
         let posts = await transport.requests(.post, "/v2/images")
@@ -47,8 +47,8 @@ final class BackendCreateImageTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let backend = BackendFixture.backend(transport)
 
-        let message = await CreateFixture.refusal(backend, ActionRequest(action: .upload, kind: .image, targets: ["big"],
-                                                                         options: ["file": path]))
+        let message = await CreateFixture.refusal(backend, try ActionRequest(action: .upload, kind: .image, targets: ["big"],
+                                                                         text: [.file: path]))
         XCTAssertEqual(message, "Upload the data of image big failed (HTTP 413): Denying attempt to upload image because "
             + "it exceeds the quota: 10 MiB; free some quota or ask an administrator to raise it. Request id req-f.")
         let posts = await transport.requests(.post, "/v2/images")
@@ -56,11 +56,11 @@ final class BackendCreateImageTests: XCTestCase {
         let deletes = await transport.requests(.delete, "/v2/images/img-9")
         XCTAssertEqual(deletes.count, 1)
 
-        let missing = await CreateFixture.refusal(backend, ActionRequest(action: .create, kind: .image, targets: ["x"],
-                                                                         options: ["file": "/nonexistent.qcow2"]))
+        let missing = await CreateFixture.refusal(backend, try ActionRequest(action: .create, kind: .image, targets: ["x"],
+                                                                         text: [.file: "/nonexistent.qcow2"]))
         XCTAssertEqual(missing, "--file /nonexistent.qcow2 could not be read; give the path of a readable image file on "
             + "this machine.")
-        let noFile = await CreateFixture.refusal(backend, ActionRequest(action: .create, kind: .image, targets: ["x"]))
+        let noFile = await CreateFixture.refusal(backend, try ActionRequest(action: .create, kind: .image, targets: ["x"]))
         XCTAssertEqual(noFile, "Image x needs its data: add --file PATH (a qcow2 or raw file).")
     }
 }

@@ -13,7 +13,7 @@ final class BackendCreateNetworkKeypairTests: XCTestCase {
                            json: ["subnet": ["id": "sub-9"]])
         let outcome = try await BackendFixture.backend(transport).perform(ActionRequest(
             action: .create, kind: .network, targets: ["lab"],
-            options: ["cidr": "10.20.0.0/24", "gateway": "10.20.0.1", "dhcp": "10.20.0.100-10.20.0.200", "mode": "nat"]))
+            text: [.cidr: "10.20.0.0/24", .gateway: "10.20.0.1", .dhcp: "10.20.0.100-10.20.0.200", .mode: "nat"]))
 
         let networks = await transport.requests(.post, "/v2.0/networks")
         XCTAssertEqual(CreateFixture.json(networks.first?.body), ["network": ["name": "lab"]] as NSDictionary)
@@ -33,8 +33,8 @@ final class BackendCreateNetworkKeypairTests: XCTestCase {
         await transport.on(.post, "/v2.0/subnets", status: 409, headers: ["x-openstack-request-id": "req-s"], json: [
             "NeutronError": ["type": "OverQuota", "message": "Quota exceeded for resources: ['subnet'].", "detail": ""]])
         await transport.on(.delete, "/v2.0/networks/net-9", status: 204)
-        let message = await CreateFixture.refusal(BackendFixture.backend(transport), ActionRequest(
-            action: .create, kind: .network, targets: ["lab"], options: ["cidr": "10.20.0.0/24"]))
+        let message = await CreateFixture.refusal(BackendFixture.backend(transport), try ActionRequest(
+            action: .create, kind: .network, targets: ["lab"], text: [.cidr: "10.20.0.0/24"]))
         XCTAssertTrue(message.hasPrefix("Create subnet 10.20.0.0/24 of network lab failed (HTTP 409): Quota exceeded for "
             + "resources: ['subnet']"), message)
         let subnets = await transport.requests(.post, "/v2.0/subnets")
@@ -43,9 +43,9 @@ final class BackendCreateNetworkKeypairTests: XCTestCase {
         ] as NSDictionary)
         let deletes = await transport.requests(.delete, "/v2.0/networks/net-9")
         XCTAssertEqual(deletes.count, 1)
-        let badCIDR = await CreateFixture.refusal(BackendFixture.backend(transport), ActionRequest(
-            action: .create, kind: .network, targets: ["lab"], options: ["cidr": "10.20.0.0"]))
-        XCTAssertEqual(badCIDR, "--cidr is the subnet's address range such as 10.20.0.0/24, not \"10.20.0.0\".")
+        let badCIDR = await CreateFixture.refusal(BackendFixture.backend(transport), try ActionRequest(
+            action: .create, kind: .network, targets: ["lab"], text: [.cidr: "10.20.0.0"]))
+        XCTAssertEqual(badCIDR, "--cidr wants an address range such as 10.20.0.0/24 or 0.0.0.0/0, not \"10.20.0.0\".")
     }
 
     func testKeypairImportPostsThePublicKeyAndGenerationIsRefused() async throws {
@@ -58,19 +58,19 @@ final class BackendCreateNetworkKeypairTests: XCTestCase {
         let backend = BackendFixture.backend(transport)
 
         let outcome = try await backend.perform(ActionRequest(action: .create, kind: .keypair, targets: ["mine"],
-                                                              options: ["public-key": path]))
+                                                              text: [.publicKey: path]))
         let posts = await transport.requests(.post, "/os-keypairs")
         XCTAssertEqual(CreateFixture.json(posts.first?.body), ["keypair": ["name": "mine", "public_key": key]] as NSDictionary)
         XCTAssertEqual(outcome.message, "Imported key pair mine from \(path) (fingerprint aa:bb).")
         XCTAssertEqual(outcome.requestIDs, ["req-k"])
 
-        let generate = await CreateFixture.refusal(backend, ActionRequest(action: .create, kind: .keypair, targets: ["new"]))
+        let generate = await CreateFixture.refusal(backend, try ActionRequest(action: .create, kind: .keypair, targets: ["new"]))
         XCTAssertEqual(generate, "OpenStack no longer generates key pairs (Nova deprecated it), so import one: make it "
             + "with ssh-keygen and add --public-key ~/.ssh/id_ed25519.pub.")
         let privatePath = try CreateFixture.temporaryFile("-----BEGIN OPENSSH PRIVATE KEY-----\n")
         defer { try? FileManager.default.removeItem(atPath: privatePath) }
-        let wrongFile = await CreateFixture.refusal(backend, ActionRequest(action: .create, kind: .keypair, targets: ["x"],
-                                                                           options: ["public-key": privatePath]))
+        let wrongFile = await CreateFixture.refusal(backend, try ActionRequest(action: .create, kind: .keypair, targets: ["x"],
+                                                                           text: [.publicKey: privatePath]))
         XCTAssertEqual(wrongFile, "--public-key \(privatePath) is not an OpenSSH public key; give the .pub file, never the "
             + "private key.")
         let after = await transport.requests(.post, "/os-keypairs")

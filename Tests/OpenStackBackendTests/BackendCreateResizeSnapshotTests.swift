@@ -11,7 +11,7 @@ final class BackendCreateResizeSnapshotTests: XCTestCase {
         let backend = BackendFixture.backend(transport)
 
         let resized = try await backend.perform(ActionRequest(action: .resize, kind: .instance, targets: ["web"],
-                                                              options: ["flavor": "m1.small"]))
+                                                              text: [.flavor: "m1.small"]))
         let confirmed = try await backend.perform(ActionRequest(action: .confirmResize, kind: .instance, targets: ["web"]))
         let reverted = try await backend.perform(ActionRequest(action: .revertResize, kind: .instance, targets: ["web"]))
 
@@ -24,10 +24,10 @@ final class BackendCreateResizeSnapshotTests: XCTestCase {
         XCTAssertEqual(confirmed.message, "Confirmed the resize of web.")
         XCTAssertEqual(reverted.message, "Asked Nova to revert the resize of web to the old flavor.")
 
-        let unknown = await CreateFixture.refusal(backend, ActionRequest(action: .resize, kind: .instance, targets: ["web"],
-                                                                         options: ["flavor": "m1.giant"]))
+        let unknown = await CreateFixture.refusal(backend, try ActionRequest(action: .resize, kind: .instance, targets: ["web"],
+                                                                         text: [.flavor: "m1.giant"]))
         XCTAssertEqual(unknown, "No flavor named \"m1.giant\" exists; pick one from `stacktop flavor list` (m1.tiny, m1.small).")
-        let noFlavor = await CreateFixture.refusal(backend, ActionRequest(action: .resize, kind: .instance, targets: ["web"]))
+        let noFlavor = await CreateFixture.refusal(backend, try ActionRequest(action: .resize, kind: .instance, targets: ["web"]))
         XCTAssertEqual(noFlavor, "Resizing server web needs the new flavor: add --flavor FLAVOR.")
         let after = await transport.requests(.post, "/action")
         XCTAssertEqual(after.count, 3)
@@ -38,7 +38,7 @@ final class BackendCreateResizeSnapshotTests: XCTestCase {
         await transport.on(.post, "/v2.1/servers/srv-1/action", status: 202, headers: ["x-openstack-request-id": "req-s"],
                            json: ["image_id": "img-77"])
         let outcome = try await BackendFixture.backend(transport).perform(ActionRequest(
-            action: .snapshot, kind: .instance, targets: ["web"], options: ["image-name": "web-backup"]))
+            action: .snapshot, kind: .instance, targets: ["web"], text: [.imageName: "web-backup"]))
         let posts = await transport.requests(.post, "/action")
         XCTAssertEqual(CreateFixture.json(posts.first?.body), ["createImage": ["name": "web-backup"]] as NSDictionary)
         XCTAssertEqual(outcome.message, "Asked Nova to snapshot server web as image web-backup (id img-77); it is saved in "
@@ -52,7 +52,7 @@ final class BackendCreateResizeSnapshotTests: XCTestCase {
         await transport.on(.post, "/v2.1/servers/srv-1/action", status: 202,
                            headers: ["Location": "http://glance.test/v2/images/img-88"])
         let outcome = try await BackendFixture.backend(transport).perform(ActionRequest(
-            action: .snapshot, kind: .instance, targets: ["web"], options: ["image-name": "old"]))
+            action: .snapshot, kind: .instance, targets: ["web"], text: [.imageName: "old"]))
         XCTAssertEqual(outcome.message, "Asked Nova to snapshot server web as image old (id img-88); it is saved in the "
             + "background.")
     }

@@ -13,7 +13,7 @@ final class BackendCreateSecurityGroupTests: XCTestCase {
         let backend = BackendFixture.backend(transport)
 
         let created = try await backend.perform(ActionRequest(action: .create, kind: .securityGroup, targets: ["db"],
-                                                              options: ["description": "databases"]))
+                                                              text: [.description: "databases"]))
         let deleted = try await backend.perform(ActionRequest(action: .delete, kind: .securityGroup, targets: ["web"]))
 
         let posts = await transport.requests(.post, "/v2.0/security-groups")
@@ -36,12 +36,12 @@ final class BackendCreateSecurityGroupTests: XCTestCase {
                            json: ["security_group_rule": ["id": "rule-9"]])
         let backend = BackendFixture.backend(transport)
 
-        let ranged = try await backend.perform(ActionRequest(action: .create, kind: .securityGroupRule, targets: [], options: [
-            "group": "web", "direction": "ingress", "protocol": "tcp", "port": "8000-8080", "remote-ip": "10.0.0.0/8"]))
+        let ranged = try await backend.perform(ActionRequest(action: .create, kind: .securityGroupRule, targets: [], text: [
+            .group: "web", .direction: "ingress", .ipProtocol: "tcp", .port: "8000-8080", .remoteIP: "10.0.0.0/8"]))
         let icmp = try await backend.perform(ActionRequest(action: .create, kind: .securityGroupRule, targets: ["web"],
-                                                           options: ["protocol": "icmp", "direction": "egress"]))
+                                                           text: [.ipProtocol: "icmp", .direction: "egress"]))
         let anyV6 = try await backend.perform(ActionRequest(action: .create, kind: .securityGroupRule, targets: [],
-                                                            options: ["group": "web", "protocol": "any", "remote-ip": "::/0"]))
+                                                            text: [.group: "web", .ipProtocol: "any", .remoteIP: "::/0"]))
 
         let bodies = await transport.requests(.post, "/v2.0/security-group-rules").map { CreateFixture.json($0.body) }
         XCTAssertEqual(bodies, [
@@ -66,7 +66,7 @@ final class BackendCreateSecurityGroupTests: XCTestCase {
         await transport.on(.post, "/v2.0/security-group-rules", status: 201, json: ["security_group_rule": ["id": "rule-9"]])
         let backend = BackendFixture.backend(transport)
         let outcome = try await backend.perform(ActionRequest(action: .create, kind: .securityGroupRule, targets: ["web"],
-                                                              options: ["remote-ip": "10.0.0.0/8"]))
+                                                              text: [.remoteIP: "10.0.0.0/8"]))
         let bodies = await transport.requests(.post, "/v2.0/security-group-rules").map { CreateFixture.json($0.body) }
         XCTAssertEqual(bodies, [["security_group_rule": ["security_group_id": "sg-1", "direction": "ingress",
                                                          "ethertype": "IPv4", "remote_ip_prefix": "10.0.0.0/8"]]] as [NSDictionary?])
@@ -76,23 +76,23 @@ final class BackendCreateSecurityGroupTests: XCTestCase {
     func testBadRuleOptionsAreRefusedBeforeNeutronIsAsked() async throws {
         let transport = await CreateFixture.transport()
         let backend = BackendFixture.backend(transport)
-        func rule(_ options: [String: String]) -> ActionRequest {
-            ActionRequest(action: .create, kind: .securityGroupRule, targets: [], options: options)
+        func rule(_ text: [OptionKey: String]) throws -> ActionRequest {
+            try ActionRequest(action: .create, kind: .securityGroupRule, targets: [], text: text)
         }
-        let noGroup = await CreateFixture.refusal(backend, rule(["port": "22"]))
+        let noGroup = await CreateFixture.refusal(backend, try rule([.port: "22"]))
         XCTAssertEqual(noGroup, "Name the security group the rule belongs to: add --group GROUP.")
-        let badPort = await CreateFixture.refusal(backend, rule(["group": "web", "protocol": "tcp", "port": "9000-80"]))
-        XCTAssertEqual(badPort, "--port is a port such as 22 or a range such as 8000-8080 within 1-65535, not \"9000-80\".")
+        let badPort = await CreateFixture.refusal(backend, try rule([.group: "web", .ipProtocol: "tcp", .port: "9000-80"]))
+        XCTAssertEqual(badPort, "--port wants a port such as 22 or a range such as 8000-8080, within 1-65535, not \"9000-80\".")
         // No --protocol means any protocol, as in Neutron, and any protocol has no ports.
-        let anyPort = await CreateFixture.refusal(backend, rule(["group": "web", "port": "22"]))
+        let anyPort = await CreateFixture.refusal(backend, try rule([.group: "web", .port: "22"]))
         XCTAssertEqual(anyPort, "--port needs --protocol tcp or udp: without --protocol a rule matches any protocol, which has no ports.")
-        let icmpPort = await CreateFixture.refusal(backend, rule(["group": "web", "protocol": "icmp", "port": "22"]))
+        let icmpPort = await CreateFixture.refusal(backend, try rule([.group: "web", .ipProtocol: "icmp", .port: "22"]))
         XCTAssertEqual(icmpPort, "--port applies to tcp and udp only; drop it for icmp.")
-        let badProto = await CreateFixture.refusal(backend, rule(["group": "web", "protocol": "sctp"]))
-        XCTAssertEqual(badProto, "--protocol is tcp, udp, icmp or any, not \"sctp\".")
-        let badCIDR = await CreateFixture.refusal(backend, rule(["group": "web", "remote-ip": "10.0.0.300/8"]))
-        XCTAssertEqual(badCIDR, "--remote-ip is an address range such as 0.0.0.0/0 or 10.0.0.0/8, not \"10.0.0.300/8\".")
-        let unknownGroup = await CreateFixture.refusal(backend, rule(["group": "nope"]))
+        let badProto = await CreateFixture.refusal(backend, try rule([.group: "web", .ipProtocol: "sctp"]))
+        XCTAssertEqual(badProto, "--protocol wants tcp, udp, icmp or any, not \"sctp\".")
+        let badCIDR = await CreateFixture.refusal(backend, try rule([.group: "web", .remoteIP: "10.0.0.300/8"]))
+        XCTAssertEqual(badCIDR, "--remote-ip wants an address range such as 10.20.0.0/24 or 0.0.0.0/0, not \"10.0.0.300/8\".")
+        let unknownGroup = await CreateFixture.refusal(backend, try rule([.group: "nope"]))
         XCTAssertEqual(unknownGroup, "No secgroup named \"nope\" exists; check the name with `stacktop secgroup list`.")
         let posts = await transport.requests(.post, "/v2.0/security-group-rules")
         XCTAssertEqual(posts.count, 0)

@@ -30,8 +30,16 @@ enum CreateFixture {
         data.flatMap { try? JSONSerialization.jsonObject(with: $0) as? NSDictionary }
     }
 
-    static func refusal(_ backend: OpenStackCloudBackend, _ request: ActionRequest,
+    /// The sentence refusing `request`: the schema's, when what was typed does not parse (nothing reaches
+    /// the backend), else the backend's.
+    static func refusal(_ backend: OpenStackCloudBackend, _ made: @autoclosure () throws -> ActionRequest,
                         file: StaticString = #filePath, line: UInt = #line) async -> String {
+        let request: ActionRequest
+        do {
+            request = try made()
+        } catch {
+            return (error as? ActionCommand.ParseError)?.description ?? "\(error)"
+        }
         do {
             _ = try await backend.perform(request)
             XCTFail("expected a refusal of \(request.summary)", file: file, line: line)
@@ -61,8 +69,8 @@ final class BackendCreateServerTests: XCTestCase {
 
         let outcome = try await BackendFixture.backend(transport).perform(ActionRequest(
             action: .create, kind: .instance, targets: ["t1"],
-            options: ["image": "cirros", "flavor": "m1.tiny", "networks": "private, public", "security-groups": "web,default",
-                      "keypair": "mykey", "user-data": userData]))
+            text: [.image: "cirros", .flavor: "m1.tiny", .networks: "private, public", .securityGroups: "web,default",
+                      .keypair: "mykey", .userData: userData]))
 
         let posts = await transport.requests(.post, "/v2.1/servers")
         let post = try XCTUnwrap(posts.first)
@@ -85,7 +93,7 @@ final class BackendCreateServerTests: XCTestCase {
                            json: ["servers": [["id": "new-1", "name": "t-1"], ["id": "new-2", "name": "t-2"]]])
 
         let outcome = try await BackendFixture.backend(transport).perform(ActionRequest(
-            action: .create, kind: .instance, targets: ["t"], options: ["volume": "data", "flavor": "m1.small", "count": "2"]))
+            action: .create, kind: .instance, targets: ["t"], text: [.volume: "data", .flavor: "m1.small", .count: "2"]))
 
         let posts = await transport.requests(.post, "/v2.1/servers")
         let post = try XCTUnwrap(posts.first)
@@ -103,23 +111,23 @@ final class BackendCreateServerTests: XCTestCase {
     func testBadOptionsAreRefusedBeforeNovaIsAsked() async throws {
         let transport = await CreateFixture.transport()
         let backend = BackendFixture.backend(transport)
-        func create(_ options: [String: String]) -> ActionRequest {
-            ActionRequest(action: .create, kind: .instance, targets: ["t1"], options: options)
+        func create(_ text: [OptionKey: String]) throws -> ActionRequest {
+            try ActionRequest(action: .create, kind: .instance, targets: ["t1"], text: text)
         }
-        let unknownFlavor = await CreateFixture.refusal(backend, create(["image": "cirros", "flavor": "m9.huge"]))
+        let unknownFlavor = await CreateFixture.refusal(backend, try create([.image: "cirros", .flavor: "m9.huge"]))
         XCTAssertEqual(unknownFlavor, "No flavor named \"m9.huge\" exists; pick one from `stacktop flavor list` "
             + "(m1.tiny, m1.small).")
-        let unknownNetwork = await CreateFixture.refusal(backend, create(["image": "cirros", "flavor": "m1.tiny",
-                                                                          "networks": "nowhere"]))
+        let unknownNetwork = await CreateFixture.refusal(backend, try create([.image: "cirros", .flavor: "m1.tiny",
+                                                                          .networks: "nowhere"]))
         XCTAssertEqual(unknownNetwork, "No network named \"nowhere\" exists; check the name with `stacktop network list`.")
-        let noSource = await CreateFixture.refusal(backend, create(["flavor": "m1.tiny"]))
+        let noSource = await CreateFixture.refusal(backend, try create([.flavor: "m1.tiny"]))
         XCTAssertEqual(noSource, "Server t1 needs something to boot: add --image IMAGE or --volume VOLUME.")
-        let both = await CreateFixture.refusal(backend, create(["image": "cirros", "volume": "data", "flavor": "m1.tiny"]))
+        let both = await CreateFixture.refusal(backend, try create([.image: "cirros", .volume: "data", .flavor: "m1.tiny"]))
         XCTAssertTrue(both.hasPrefix("Give either --image or --volume"), both)
-        let count = await CreateFixture.refusal(backend, create(["image": "cirros", "flavor": "m1.tiny", "count": "0"]))
-        XCTAssertEqual(count, "--count is how many servers to create, a whole number from 1 to 100, not \"0\".")
-        let missingFile = await CreateFixture.refusal(backend, create(["image": "cirros", "flavor": "m1.tiny",
-                                                                       "user-data": "/nonexistent/ud"]))
+        let count = await CreateFixture.refusal(backend, try create([.image: "cirros", .flavor: "m1.tiny", .count: "0"]))
+        XCTAssertEqual(count, "--count wants a whole number from 1 to 100, not \"0\".")
+        let missingFile = await CreateFixture.refusal(backend, try create([.image: "cirros", .flavor: "m1.tiny",
+                                                                       .userData: "/nonexistent/ud"]))
         XCTAssertEqual(missingFile, "--user-data /nonexistent/ud could not be read; give the path of a readable file "
             + "on this machine.")
         let posts = await transport.requests(.post, "/v2.1/servers")
@@ -132,7 +140,7 @@ final class BackendCreateServerTests: XCTestCase {
             "forbidden": ["code": 403, "message": "Quota exceeded for cores: Requested 2, but already used 20 of 20 cores"]])
         do {
             _ = try await BackendFixture.backend(transport).perform(ActionRequest(
-                action: .create, kind: .instance, targets: ["t1"], options: ["image": "cirros", "flavor": "m1.tiny"]))
+                action: .create, kind: .instance, targets: ["t1"], text: [.image: "cirros", .flavor: "m1.tiny"]))
             XCTFail("over quota")
         } catch let error as BackendError {
             XCTAssertEqual(error.message, "Create server t1 failed (HTTP 403): Quota exceeded for cores: Requested 2, but "

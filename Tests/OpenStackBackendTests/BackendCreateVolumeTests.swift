@@ -12,7 +12,7 @@ final class BackendCreateVolumeTests: XCTestCase {
         await transport.on(.post, cinder + "/volumes", status: 202, headers: ["x-openstack-request-id": "req-v"],
                            json: ["volume": ["id": "vol-9", "name": "v1", "size": 2, "status": "creating"]])
         let outcome = try await BackendFixture.backend(transport).perform(ActionRequest(
-            action: .create, kind: .volume, targets: ["v1"], options: ["size": "2", "image": "cirros"]))
+            action: .create, kind: .volume, targets: ["v1"], text: [.size: "2", .image: "cirros"]))
         let posts = await transport.requests(.post, cinder + "/volumes")
         XCTAssertEqual(CreateFixture.json(posts.first?.body),
                        ["volume": ["name": "v1", "size": 2, "imageRef": "img-1"]] as NSDictionary)
@@ -20,24 +20,24 @@ final class BackendCreateVolumeTests: XCTestCase {
         XCTAssertEqual(outcome.requestIDs, ["req-v"])
 
         let noSize = await CreateFixture.refusal(BackendFixture.backend(transport),
-                                                 ActionRequest(action: .create, kind: .volume, targets: ["v2"]))
+                                                 try ActionRequest(action: .create, kind: .volume, targets: ["v2"]))
         XCTAssertEqual(noSize, "Volume v2 needs a size: add --size GIB.")
-        let badSize = await CreateFixture.refusal(BackendFixture.backend(transport), ActionRequest(
-            action: .create, kind: .volume, targets: ["v2"], options: ["size": "ten"]))
-        XCTAssertEqual(badSize, "--size is the size in GiB, a whole number of 1 or more, not \"ten\".")
+        let badSize = await CreateFixture.refusal(BackendFixture.backend(transport), try ActionRequest(
+            action: .create, kind: .volume, targets: ["v2"], text: [.size: "ten"]))
+        XCTAssertEqual(badSize, "--size wants a size in GiB, a whole number of 1 or more, not \"ten\".")
     }
 
     func testExtendPostsOsExtendToTheResolvedVolume() async throws {
         let transport = await CreateFixture.transport()
         await transport.on(.post, cinder + "/volumes/vol-1/action", status: 202, headers: ["x-openstack-request-id": "req-x"])
         let outcome = try await BackendFixture.backend(transport).perform(ActionRequest(
-            action: .extend, kind: .volume, targets: ["data"], options: ["size": "5"]))
+            action: .extend, kind: .volume, targets: ["data"], text: [.size: "5"]))
         let posts = await transport.requests(.post, "/volumes/vol-1/action")
         XCTAssertEqual(CreateFixture.json(posts.first?.body), ["os-extend": ["new_size": 5]] as NSDictionary)
         XCTAssertEqual(outcome.message, "Asked Cinder to extend volume data to 5 GiB.")
         XCTAssertEqual(outcome.requestIDs, ["req-x"])
-        let unknown = await CreateFixture.refusal(BackendFixture.backend(transport), ActionRequest(
-            action: .extend, kind: .volume, targets: ["nope"], options: ["size": "5"]))
+        let unknown = await CreateFixture.refusal(BackendFixture.backend(transport), try ActionRequest(
+            action: .extend, kind: .volume, targets: ["nope"], text: [.size: "5"]))
         XCTAssertEqual(unknown, "No volume named \"nope\" exists; check the name with `stacktop volume list`.")
     }
 
@@ -51,9 +51,9 @@ final class BackendCreateVolumeTests: XCTestCase {
         let backend = BackendFixture.backend(transport)
 
         let attached = try await backend.perform(ActionRequest(action: .attachVolume, kind: .instance, targets: ["web"],
-                                                               options: ["volume": "data"]))
+                                                               text: [.volume: "data"]))
         let detached = try await backend.perform(ActionRequest(action: .detachVolume, kind: .instance, targets: ["web"],
-                                                               options: ["volume": "data"]))
+                                                               text: [.volume: "data"]))
 
         let posts = await transport.requests(.post, "/os-volume_attachments")
         XCTAssertEqual(CreateFixture.json(posts.first?.body), ["volumeAttachment": ["volumeId": "vol-1"]] as NSDictionary)
@@ -62,7 +62,7 @@ final class BackendCreateVolumeTests: XCTestCase {
         XCTAssertEqual(attached.requestIDs, ["req-a"])
         XCTAssertEqual(detached.message, "Asked Nova to detach volume data from server web.")
         XCTAssertEqual(detached.requestIDs, ["req-d"])
-        let noVolume = await CreateFixture.refusal(backend, ActionRequest(action: .attachVolume, kind: .instance,
+        let noVolume = await CreateFixture.refusal(backend, try ActionRequest(action: .attachVolume, kind: .instance,
                                                                           targets: ["web"]))
         XCTAssertEqual(noVolume, "Name the volume to attach to server web: add --volume VOLUME.")
     }

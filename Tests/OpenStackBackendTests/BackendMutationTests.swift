@@ -57,7 +57,7 @@ final class BackendMutationTests: XCTestCase {
         let backend = BackendFixture.backend(transport)
 
         let renamed = try await backend.perform(ActionRequest(action: .rename, kind: .instance, targets: ["web"],
-                                                              options: ["name": "www"]))
+                                                              text: [.name: "www"]))
         let deleted = try await backend.perform(ActionRequest(action: .delete, kind: .instance, targets: ["web"]))
 
         XCTAssertEqual(renamed.message, "Renamed server web to www.")

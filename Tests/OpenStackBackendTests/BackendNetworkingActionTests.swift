@@ -38,15 +38,15 @@ final class BackendNetworkingActionTests: XCTestCase {
     }
 
     private func perform(_ transport: RoutedTransport, _ action: ActionKind, _ kind: ResourceKind, _ targets: [String],
-                         _ options: [String: String] = [:]) async throws -> ActionOutcome {
+                         _ text: [OptionKey: String] = [:]) async throws -> ActionOutcome {
         try await BackendFixture.backend(transport).perform(ActionRequest(action: action, kind: kind, targets: targets,
-                                                                          options: options))
+                                                                          text: text))
     }
 
     private func refusal(_ transport: RoutedTransport, _ action: ActionKind, _ kind: ResourceKind, _ targets: [String],
-                         _ options: [String: String] = [:]) async -> String {
-        await CreateFixture.refusal(BackendFixture.backend(transport), ActionRequest(action: action, kind: kind,
-                                                                                      targets: targets, options: options))
+                         _ text: [OptionKey: String] = [:]) async -> String {
+        await CreateFixture.refusal(BackendFixture.backend(transport), try ActionRequest(action: action, kind: kind,
+                                                                                      targets: targets, text: text))
     }
 
     // MARK: Floating IPs
@@ -56,7 +56,7 @@ final class BackendNetworkingActionTests: XCTestCase {
         await transport.on(.post, "/v2.0/floatingips", status: 201, headers: ["x-openstack-request-id": "req-fip"],
                            json: ["floatingip": ["id": "fip-9", "floating_ip_address": "172.24.4.99",
                                                  "floating_network_id": "net-pub", "status": "DOWN"]])
-        let outcome = try await perform(transport, .create, .floatingIP, [], ["network": "public"])
+        let outcome = try await perform(transport, .create, .floatingIP, [], [.network: "public"])
 
         let posts = await transport.requests(.post, "/v2.0/floatingips")
         XCTAssertEqual(posts.count, 1)
@@ -79,7 +79,7 @@ final class BackendNetworkingActionTests: XCTestCase {
         let transport = await Self.transport()
         await transport.on(.put, "/v2.0/floatingips/fip-1", headers: ["x-openstack-request-id": "req-assoc"],
                            json: ["floatingip": ["id": "fip-1"]])
-        let outcome = try await perform(transport, .associate, .floatingIP, ["172.24.4.10"], ["server": "web"])
+        let outcome = try await perform(transport, .associate, .floatingIP, ["172.24.4.10"], [.server: "web"])
 
         let puts = await transport.requests(.put, "/v2.0/floatingips/fip-1")
         XCTAssertEqual(CreateFixture.json(puts.first?.body), ["floatingip": ["port_id": "port-web"]] as NSDictionary)
@@ -97,12 +97,12 @@ final class BackendNetworkingActionTests: XCTestCase {
         let noServer = await refusal(transport, .associate, .floatingIP, ["172.24.4.10"])
         XCTAssertEqual(noServer, "Name the server to associate 172.24.4.10 with: add --server NAME, as in "
             + "`stacktop floating-ip associate 172.24.4.10 --server web-01`.")
-        let twoPorts = await refusal(transport, .associate, .floatingIP, ["172.24.4.10"], ["server": "db"])
+        let twoPorts = await refusal(transport, .associate, .floatingIP, ["172.24.4.10"], [.server: "db"])
         XCTAssertEqual(twoPorts, "Server db has 2 ports; choose the address to map with --fixed-ip (one of 10.0.0.7, 10.0.1.7).")
-        let unknown = await refusal(transport, .associate, .floatingIP, ["172.24.4.11"], ["server": "web"])
+        let unknown = await refusal(transport, .associate, .floatingIP, ["172.24.4.11"], [.server: "web"])
         XCTAssertEqual(unknown, "No floating-ip named \"172.24.4.11\" exists; check the name with `stacktop floating-ip list`.")
 
-        _ = try await perform(transport, .associate, .floatingIP, ["172.24.4.10"], ["server": "db", "fixed-ip": "10.0.1.7"])
+        _ = try await perform(transport, .associate, .floatingIP, ["172.24.4.10"], [.server: "db", .fixedIP: "10.0.1.7"])
         let second = await transport.requests(.put, "/v2.0/floatingips/fip-1")
         XCTAssertEqual(second.count, 2)
         XCTAssertEqual(CreateFixture.json(second.last?.body),
@@ -140,20 +140,20 @@ final class BackendNetworkingActionTests: XCTestCase {
         await transport.on(.put, "/v2.0/routers/rt-1/remove_router_interface", headers: ["x-openstack-request-id": "req-rm"],
                            json: ["id": "rt-1", "subnet_id": "sn-1"])
 
-        let created = try await perform(transport, .create, .router, ["edge2"], ["external-network": "public"])
+        let created = try await perform(transport, .create, .router, ["edge2"], [.externalNetwork: "public"])
         let posts = await transport.requests(.post, "/v2.0/routers")
         XCTAssertEqual(CreateFixture.json(posts.first?.body),
                        ["router": ["name": "edge2", "external_gateway_info": ["network_id": "net-pub"]]] as NSDictionary)
         XCTAssertEqual(created.message, "Created router edge2 (id rt-9) with its gateway on public.")
         XCTAssertEqual(created.requestIDs, ["req-rt"])
 
-        let added = try await perform(transport, .attachInterface, .router, ["edge"], ["subnet": "private-subnet"])
+        let added = try await perform(transport, .attachInterface, .router, ["edge"], [.subnet: "private-subnet"])
         let adds = await transport.requests(.put, "/v2.0/routers/rt-1/add_router_interface")
         XCTAssertEqual(CreateFixture.json(adds.first?.body), ["subnet_id": "sn-1"] as NSDictionary)
         XCTAssertEqual(added.message, "Attached subnet private-subnet to router edge.")
         XCTAssertEqual(added.requestIDs, ["req-add"])
 
-        let removed = try await perform(transport, .detachInterface, .router, ["edge"], ["subnet": "private-subnet"])
+        let removed = try await perform(transport, .detachInterface, .router, ["edge"], [.subnet: "private-subnet"])
         let removes = await transport.requests(.put, "/v2.0/routers/rt-1/remove_router_interface")
         XCTAssertEqual(CreateFixture.json(removes.first?.body), ["subnet_id": "sn-1"] as NSDictionary)
         XCTAssertEqual(removed.message, "Detached subnet private-subnet from router edge.")
@@ -170,7 +170,7 @@ final class BackendNetworkingActionTests: XCTestCase {
         await transport.on(.delete, "/v2.0/routers/rt-1", status: 409, headers: ["x-openstack-request-id": "req-del"], json: [
             "NeutronError": ["type": "RouterInUse", "message": "Router rt-1 still has ports", "detail": ""]])
 
-        let cleared = try await perform(transport, .update, .router, ["edge"], ["external-network": "none"])
+        let cleared = try await perform(transport, .update, .router, ["edge"], [.externalNetwork: "none"])
         let puts = await transport.requests(.put, "/v2.0/routers/rt-1")
         XCTAssertEqual(CreateFixture.json(puts.first?.body), ["router": ["external_gateway_info": [String: Any]()]] as NSDictionary)
         XCTAssertEqual(cleared.message, "Cleared the gateway of router edge.")
@@ -198,21 +198,21 @@ final class BackendNetworkingActionTests: XCTestCase {
         await transport.on(.delete, "/v2.0/ports/port-spare", status: 204, headers: ["x-openstack-request-id": "req-port-del"])
 
         let subnet = try await perform(transport, .create, .subnet, ["db-subnet"],
-                                       ["network": "private", "cidr": "10.0.1.0/24", "gateway": "10.0.1.1"])
+                                       [.network: "private", .cidr: "10.0.1.0/24", .gateway: "10.0.1.1"])
         let subnets = await transport.requests(.post, "/v2.0/subnets")
         XCTAssertEqual(CreateFixture.json(subnets.first?.body), ["subnet": [
             "name": "db-subnet", "network_id": "net-priv", "cidr": "10.0.1.0/24", "ip_version": 4, "gateway_ip": "10.0.1.1",
             "enable_dhcp": false]] as NSDictionary)
         XCTAssertEqual(subnet.message, "Created subnet db-subnet (10.0.1.0/24) on network private, id sn-9.")
         XCTAssertEqual(subnet.requestIDs, ["req-sn"])
-        let badCIDR = await refusal(transport, .create, .subnet, ["x"], ["network": "private", "cidr": "10.0.1.0"])
-        XCTAssertEqual(badCIDR, "--cidr is the subnet's address range such as 10.30.0.0/24, not \"10.0.1.0\".")
+        let badCIDR = await refusal(transport, .create, .subnet, ["x"], [.network: "private", .cidr: "10.0.1.0"])
+        XCTAssertEqual(badCIDR, "--cidr wants an address range such as 10.20.0.0/24 or 0.0.0.0/0, not \"10.0.1.0\".")
 
         let deleted = try await perform(transport, .delete, .subnet, ["private-subnet"])
         XCTAssertEqual(deleted.message, "Deleted subnet private-subnet.")
         XCTAssertEqual(deleted.requestIDs, ["req-sn-del"])
 
-        let port = try await perform(transport, .create, .port, ["vip"], ["network": "private", "fixed-ip": "10.0.0.50"])
+        let port = try await perform(transport, .create, .port, ["vip"], [.network: "private", .fixedIP: "10.0.0.50"])
         let ports = await transport.requests(.post, "/v2.0/ports")
         XCTAssertEqual(CreateFixture.json(ports.first?.body), ["port": [
             "name": "vip", "network_id": "net-priv", "fixed_ips": [["ip_address": "10.0.0.50"]]]] as NSDictionary)

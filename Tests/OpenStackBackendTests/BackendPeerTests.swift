@@ -236,7 +236,7 @@ final class BackendPeerTests: XCTestCase {
         XCTAssertEqual(locked?.locked, false)
         let renamed = name + "-b"
         _ = try await perform(admin, ActionRequest(action: .rename, kind: .instance, targets: [name],
-                                                  options: ["name": renamed]))
+                                                  text: [.name: renamed]))
         let raw = try await admin.rawDefinition(instanceID: try XCTUnwrap(locked?.id))
         XCTAssertTrue(raw.contains("\"name\" : \"\(renamed)\""), raw)
         // Stopping a stopped server is a state conflict, said as one.
@@ -415,7 +415,7 @@ final class BackendPeerTests: XCTestCase {
         let before = Set(try await fips.snapshot().floatingIPs.map(\.id))
 
         let allocated = try await perform(admin, ActionRequest(action: .create, kind: .floatingIP, targets: [],
-                                                               options: ["network": "public"]))
+                                                               text: [.network: "public"]))
         XCTAssertEqual(allocated.requestIDs.count, 1)
         XCTAssertTrue(allocated.message.hasPrefix("Allocated floating IP "), allocated.message)
         let afterAllocation = try await fips.snapshot().floatingIPs
@@ -426,7 +426,7 @@ final class BackendPeerTests: XCTestCase {
 
         do {
             let associated = try await perform(admin, ActionRequest(action: .associate, kind: .floatingIP,
-                                                                    targets: [fresh.address], options: ["server": server]))
+                                                                    targets: [fresh.address], text: [.server: server]))
             XCTAssertEqual(associated.requestIDs.count, 1)
             let mapped = try await fips.snapshot().floatingIPs.first { $0.id == fresh.id }
             XCTAssertEqual(mapped?.server, server, "named through its port")
@@ -458,12 +458,12 @@ final class BackendPeerTests: XCTestCase {
         let net = unique("rnet"), subnet = unique("rsub"), router = unique("rt")
         _ = try await perform(demo, ActionRequest(action: .create, kind: .network, targets: [net]))
         _ = try await perform(demo, ActionRequest(action: .create, kind: .subnet, targets: [subnet],
-                                                  options: ["network": net, "cidr": "10.77.0.0/24", "gateway": "10.77.0.1"]))
+                                                  text: [.network: net, .cidr: "10.77.0.0/24", .gateway: "10.77.0.1"]))
         let created = try await perform(demo, ActionRequest(action: .create, kind: .router, targets: [router],
-                                                             options: ["external-network": "public"]))
+                                                             text: [.externalNetwork: "public"]))
         XCTAssertEqual(created.requestIDs.count, 1)
         let attached = try await perform(demo, ActionRequest(action: .attachInterface, kind: .router, targets: [router],
-                                                              options: ["subnet": subnet]))
+                                                              text: [.subnet: subnet]))
         XCTAssertEqual(attached.requestIDs.count, 1)
 
         let routers = try backend("peer-demo", pageLimit: 1, parts: SnapshotParts.needed(for: .router))
@@ -482,7 +482,7 @@ final class BackendPeerTests: XCTestCase {
             XCTAssertEqual(error.requestIDs.count, 1)
         }
         _ = try await perform(demo, ActionRequest(action: .detachInterface, kind: .router, targets: [router],
-                                                  options: ["subnet": subnet]))
+                                                  text: [.subnet: subnet]))
         let deleted = try await perform(demo, ActionRequest(action: .delete, kind: .router, targets: [router]))
         XCTAssertEqual(deleted.message, "Deleted router \(router).")
         XCTAssertEqual(deleted.requestIDs.count, 1)

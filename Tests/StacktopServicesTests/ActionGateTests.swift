@@ -83,11 +83,11 @@ final class ActionCommandTests: XCTestCase {
         let hard = try ActionCommand.parse(["server", "reboot", "web-01", "--hard"])
         XCTAssertEqual(hard.request, ActionRequest(action: .hardReboot, kind: .instance, targets: ["web-01"]))
         let rename = try ActionCommand.parse(["vm", "rename", "web 01", "--name=web-02", "--yes"])
-        XCTAssertEqual(rename.request.options, ["name": "web-02"])
+        XCTAssertEqual(rename.request.options, [.name: .text("web-02")])
         XCTAssertEqual(rename.request.targets, ["web 01"])
         XCTAssertTrue(rename.confirmed)
         let create = try ActionCommand.parse(["volume", "create", "--size", "10", "data"])
-        XCTAssertEqual(create.request.options, ["size": "10"])
+        XCTAssertEqual(create.request.options, [.size: .integer(10)], "parsed once, into a number")
         XCTAssertEqual(create.request.targets, ["data"])
     }
 

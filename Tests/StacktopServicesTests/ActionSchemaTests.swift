@@ -142,6 +142,74 @@ final class ActionSchemaTests: XCTestCase {
     }
 }
 
+/// What the user types is parsed once, by the schema, into typed values; backends read the types.
+final class OptionValuesTests: XCTestCase {
+    func testValuesAreParsedOnceIntoTheirKinds() throws {
+        let rule = try ActionCommand.parse(["secgroup-rule", "create", "--group", "web", "--protocol", " TCP",
+                                            "--port", "8000-8080", "--remote-ip", " 10.0.0.0/8 ", "--direction", "Egress"]).request
+        XCTAssertEqual(rule.options, [.group: .text("web"), .ipProtocol: .ipProtocol("tcp"), .port: .ports(8000...8080),
+                                      .remoteIP: .cidr("10.0.0.0/8"), .direction: .choice("egress")])
+        XCTAssertEqual(rule.portRange(.port), 8000...8080)
+        XCTAssertEqual(rule.ipProtocol(.ipProtocol), "tcp")
+        XCTAssertEqual(rule.cidr(.remoteIP), "10.0.0.0/8")
+        // The text form is what the user would type, normalised.
+        XCTAssertEqual(rule[.port], "8000-8080")
+        XCTAssertEqual(rule[.direction], "egress")
+
+        let launch = try ActionCommand.parse(["server", "create", "w", "--flavor", "m1", "--networks", "a, b,,c",
+                                              "--count", " 3"]).request
+        XCTAssertEqual(launch.list(.networks), ["a", "b", "c"])
+        XCTAssertNil(launch.list(.securityGroups), "absent is not empty")
+        XCTAssertEqual(launch.integer(.count), 3)
+        XCTAssertEqual(launch[.networks], "a,b,c")
+
+        let detach = try ActionCommand.parse(["server", "detach-volume", "web", "--volume", "d", "--force"]).request
+        XCTAssertTrue(detach.flag(.force))
+        XCTAssertEqual(detach.options[.force], .flag)
+        XCTAssertFalse(try ActionCommand.parse(["server", "detach-volume", "web", "--volume", "d"]).request.flag(.force))
+
+        let network = try ActionCommand.parse(["network", "create", "lab", "--dhcp", "10.0.0.2 - 10.0.0.9", "--mode", "NAT"]).request
+        XCTAssertEqual(network.addressRange(.dhcp)?.start, "10.0.0.2")
+        XCTAssertEqual(network.addressRange(.dhcp)?.end, "10.0.0.9")
+        XCTAssertEqual(network.options[.mode], .choice("nat"))
+    }
+
+    func testBlankMeansAbsentExceptForTextAndLists() throws {
+        let blank = try ActionCommand.parse(["server", "create", "w", "--flavor", "m1", "--count", "", "--networks", "",
+                                             "--keypair", ""]).request
+        XCTAssertNil(blank.options[.count], "an empty number is no number: the default applies")
+        XCTAssertEqual(blank.list(.networks), [], "an empty list is a list of nothing")
+        XCTAssertEqual(blank.options[.keypair], .text(""))
+        let os = try ActionCommand.parse(["image", "update", "debian", "--os", ""]).request
+        XCTAssertEqual(os.options[.os], .text(""), "an empty --os clears it")
+    }
+
+    func testTypedTextIsRefusedWithTheCommandLinesSentence() {
+        XCTAssertThrowsError(try ActionRequest(action: .create, kind: .volume, targets: ["v"], text: [.size: "ten"])) { error in
+            XCTAssertEqual((error as? ActionCommand.ParseError)?.description,
+                           "--size wants a size in GiB, a whole number of 1 or more, not \"ten\".")
+        }
+        XCTAssertThrowsError(try ActionRequest(action: .stop, kind: .instance, targets: ["v"], text: [.force: "true"])) { error in
+            XCTAssertEqual((error as? ActionCommand.ParseError)?.description,
+                           "instance stop takes no options; --force is not one of them.")
+        }
+    }
+
+    /// A request made from typed values directly (a form, a test) meets the same schema.
+    func testTypedValuesOfTheWrongKindAreProblems() {
+        let text = ActionRequest(action: .create, kind: .volume, targets: ["v"], options: [.size: .text("10")])
+        XCTAssertEqual(ActionSchema.problem(with: text), "--size wants a size in GiB, a whole number of 1 or more, not \"10\".")
+        let zero = ActionRequest(action: .extend, kind: .volume, targets: ["v"], options: [.size: .integer(0)])
+        XCTAssertEqual(ActionSchema.problem(with: zero), "--size wants a size in GiB, a whole number of 1 or more, not \"0\".")
+        let gre = ActionRequest(action: .create, kind: .securityGroupRule, targets: ["web"], options: [.ipProtocol: .ipProtocol("gre")])
+        XCTAssertEqual(ActionSchema.problem(with: gre), "--protocol wants tcp, udp, icmp or any, not \"gre\".")
+        let fine = ActionRequest(action: .create, kind: .volume, targets: ["v"], options: [.size: .integer(10)])
+        XCTAssertNil(ActionSchema.problem(with: fine))
+        XCTAssertEqual(ActionSchema.problem(with: ActionRequest(action: .create, kind: .volume, targets: ["v"])),
+                       "volume create needs --size GIB: The size in GiB.")
+    }
+}
+
 final class RuleSyntaxTests: XCTestCase {
     func testCIDRs() {
         for valid in ["0.0.0.0/0", "10.0.0.0/8", "192.168.1.0/24", "255.255.255.255/32", "::/0", "fd00::/64", "2001:db8::/128"] {
@@ -161,10 +229,15 @@ final class RuleSyntaxTests: XCTestCase {
         for invalid in ["0", "65536", "9000-80", "1-2-3", "-22", "22-", "http", "", "22 - x"] {
             XCTAssertThrowsError(try RuleSyntax.portRange(invalid), invalid)
         }
-        XCTAssertNil(try RuleSyntax.ports(nil, protocol: nil))
-        XCTAssertNil(try RuleSyntax.ports("", protocol: "tcp"))
-        XCTAssertThrowsError(try RuleSyntax.ports("22", protocol: "icmp"))
-        XCTAssertThrowsError(try RuleSyntax.ports("22", protocol: nil))
+        XCTAssertEqual(try RuleSyntax.rule(direction: nil, protocol: "tcp", ports: nil, remote: nil).ports, nil)
+        XCTAssertEqual(try RuleSyntax.rule(direction: nil, protocol: "udp", ports: 53...53, remote: nil).ports, 53...53)
+        XCTAssertThrowsError(try RuleSyntax.rule(direction: nil, protocol: "icmp", ports: 22...22, remote: nil)) { error in
+            XCTAssertEqual((error as? RuleSyntax.Invalid)?.description, "--port applies to tcp and udp only; drop it for icmp.")
+        }
+        XCTAssertThrowsError(try RuleSyntax.rule(direction: nil, protocol: nil, ports: 22...22, remote: nil)) { error in
+            XCTAssertEqual((error as? RuleSyntax.Invalid)?.description,
+                           "--port needs --protocol tcp or udp: without --protocol a rule matches any protocol, which has no ports.")
+        }
     }
 
     func testNoProtocolMeansAny() throws {
@@ -174,9 +247,13 @@ final class RuleSyntaxTests: XCTestCase {
         XCTAssertNil(try RuleSyntax.ipProtocol("all"))
         XCTAssertEqual(try RuleSyntax.ipProtocol("TCP"), "tcp")
         XCTAssertThrowsError(try RuleSyntax.ipProtocol("sctp"))
-        let rule = try RuleSyntax.rule(direction: nil, protocol: nil, port: nil, remoteIP: "fd00::/64")
+        // From the command line, through the schema: no --protocol, and --protocol any, are the same rule.
+        let parsed = try ActionCommand.parse(["secgroup-rule", "create", "web", "--remote-ip", "fd00::/64"]).request
+        let rule = try RuleSyntax.rule(parsed)
         XCTAssertEqual(rule, RuleSyntax.Rule(direction: "ingress", ipProtocol: nil, ports: nil, remote: "fd00::/64"))
         XCTAssertEqual(rule.ethertype, "IPv6")
-        XCTAssertThrowsError(try RuleSyntax.rule(direction: "inbound", protocol: nil, port: nil, remoteIP: nil))
+        let any = try ActionCommand.parse(["secgroup-rule", "create", "web", "--remote-ip", "fd00::/64", "--protocol", "ANY"])
+        XCTAssertEqual(try RuleSyntax.rule(any.request), rule)
+        XCTAssertThrowsError(try RuleSyntax.rule(direction: "inbound", protocol: nil, ports: nil, remote: nil))
     }
 }

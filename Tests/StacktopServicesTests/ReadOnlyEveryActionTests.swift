@@ -44,7 +44,7 @@ final class ReadOnlyEveryActionTests: XCTestCase {
          ActionRequest(action: action, kind: kind, targets: ["web-01"]),
          ActionRequest(action: action, kind: kind, targets: ["web-01", "web-02", "db primary"]),
          ActionRequest(action: action, kind: kind, targets: ["web-01"],
-                       options: ["yes": "true", "force": "true", "name": "x", "flavor": "m1.small", "size": "10"],
+                       options: [.yes: .flag, .force: .flag, .name: .text("x"), .flavor: .text("m1.small"), .size: .integer(10)],
                        project: "admin")]
     }
 

@@ -89,7 +89,7 @@ extension AppState {
     func withLaunchesInFlight(_ snapshot: CloudSnapshot) -> CloudSnapshot {
         var shown = snapshot
         for request in actionsInFlight where request.kind == .instance && request.action == .create {
-            let count = Int(request[.count] ?? "1") ?? 1
+            let count = request.integer(.count) ?? 1
             let base = request.targets.first ?? "new instance"
             for name in count == 1 ? [base] : (1...max(1, count)).map({ "\(base)-\($0)" })
             where !snapshot.instances.contains(where: { $0.name == name }) {

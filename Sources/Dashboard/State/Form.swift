@@ -55,20 +55,25 @@ public struct FormState: Sendable, Equatable {
         self.title = title; self.request = request; self.fields = fields; self.notes = notes
     }
 
-    /// The request with every filled field as an option, or the sentence saying what is missing.
+    /// The request with every filled field as a typed option, or the sentence saying what is missing.
     public func completedRequest() -> Result<ActionRequest, FormError> {
         var request = self.request
+        var typed: [OptionKey: String] = [:]
         for field in fields {
             guard let value = field.optionValue else {
                 if field.required { return .failure(FormError(message: "\(field.label) is required.")) }
                 continue
             }
-            request.options[field.option.word] = value
+            typed[field.option] = value
         }
         // A create names its target by the "name" field, as `KIND create NAME` does on the command line.
-        if request.targets.isEmpty, let name = request.options.removeValue(forKey: "name") { request.targets = [name] }
-        // The same schema as the command line: "--size wants a size in GiB…" before anything runs.
-        if let problem = ActionSchema.problem(with: request) { return .failure(FormError(message: problem)) }
+        if request.targets.isEmpty, let name = typed.removeValue(forKey: .name) { request.targets = [name] }
+        // Parsed by the same schema as the command line: "--size wants a size in GiB…" before anything runs.
+        do {
+            request.options = try ActionSchema.values(from: typed, for: request.kind, request.action, requireAll: true)
+        } catch {
+            return .failure(FormError(message: error.description))
+        }
         return .success(request)
     }
 

@@ -12,12 +12,13 @@ enum ActionOptions {
         return name
     }
 
+    /// A number the schema parsed; its range was checked there, the sign is checked again for typed callers.
     static func positiveInt(_ request: ActionRequest, _ key: OptionKey, allowZero: Bool = false) throws -> Int {
-        guard let text = request[key] else {
+        guard let value = request.integer(key) else {
             throw BackendError.refused(reason: "\(request.action.traits.title) \(request.kind.noun) needs \(key) NUMBER.")
         }
-        guard let value = Int(text), value > 0 || (allowZero && value == 0) else {
-            throw BackendError.refused(reason: "\(key) must be a whole number\(allowZero ? "" : " above zero"), not \"\(text)\".")
+        guard value > 0 || (allowZero && value == 0) else {
+            throw BackendError.refused(reason: "\(key) must be a whole number\(allowZero ? "" : " above zero"), not \"\(value)\".")
         }
         return value
     }
@@ -41,8 +42,7 @@ enum RuleOptions {
     static func rule(from request: ActionRequest) throws -> SecurityGroupRule {
         let parsed: RuleSyntax.Rule
         do {
-            parsed = try RuleSyntax.rule(direction: request[.direction], protocol: request[.ipProtocol],
-                                         port: request[.port], remoteIP: request[.remoteIP])
+            parsed = try RuleSyntax.rule(request)
         } catch {
             throw BackendError.refused(reason: error.description)
         }

@@ -185,13 +185,13 @@ struct CatalogActions {
         let known = Set(try store.projects().map(\.name))
         guard project == "default" || known.contains(project) else { throw BackendError.notFound(kind: "project", name: project) }
         var changed: [String] = []
-        for (key, value) in request.options.sorted(by: { $0.key < $1.key }) {
-            guard let resource = QuotaResource.named(key) else {
-                throw BackendError.refused(reason: "Unknown quota \"\(key)\"; quotas are "
+        for (key, value) in request.options.sorted {
+            guard let resource = QuotaResource.named(key.word) else {
+                throw BackendError.refused(reason: "Unknown quota \"\(key.word)\"; quotas are "
                     + QuotaResource.libvirtResources.map { "--" + $0.optionName }.joined(separator: ", ") + ".")
             }
-            guard let limit = Int(value), limit >= -1 else {
-                throw BackendError.refused(reason: "The \(resource.label) quota must be a whole number, or -1 for unlimited, not \"\(value)\".")
+            guard case .integer(let limit) = value, limit >= -1 else {
+                throw BackendError.refused(reason: "The \(resource.label) quota must be a whole number, or -1 for unlimited, not \"\(value.text)\".")
             }
             if project == "default" {
                 try store.setQuotaDefault(limit, for: resource)

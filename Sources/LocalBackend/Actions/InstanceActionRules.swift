@@ -12,7 +12,7 @@ enum InstanceActionPlan: Equatable {
 /// Pure, so every refusal is decided (and tested) without a hypervisor.
 enum InstanceActionRules {
     static func plan(_ action: ActionKind, status: DomainStatus, locked: Bool,
-                     options: [String: String] = [:]) throws(BackendError) -> InstanceActionPlan {
+                     newName: String? = nil) throws(BackendError) -> InstanceActionPlan {
         let name = status.name
         let state = status.state
         if locked && action != .unlock { throw .locked(name: name) }
@@ -86,7 +86,7 @@ enum InstanceActionRules {
             if !locked { throw refuse("\(name) is not locked.") }
             return .setLocked(false)
         case .rename:
-            let newName = (options[.name] ?? "").trimmingWhitespace
+            let newName = (newName ?? "").trimmingWhitespace
             if newName.isEmpty { throw refuse("Rename needs a new name for \(name); give it with --name NEW.") }
             if newName == name { throw refuse("\(name) already has that name; give a different one.") }
             if state == .saved {

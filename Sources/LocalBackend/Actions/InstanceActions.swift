@@ -26,7 +26,7 @@ struct InstanceActions {
             do {
                 let status = try Self.backendErrors("Reading \(target)") { try connection.domainStatus(target) }
                 guard handled.insert(status.uuid).inserted else { continue }
-                done.append(try performOne(request.action, on: status, options: request.options))
+                done.append(try performOne(request.action, on: status, newName: request.action == .rename ? request[.name] : nil))
             } catch {
                 failed.append((target, error))
             }
@@ -35,12 +35,12 @@ struct InstanceActions {
     }
 
     private func performOne(_ action: ActionKind, on status: DomainStatus,
-                            options: [String: String]) throws(BackendError) -> InstanceActionReport.Done {
+                            newName: String?) throws(BackendError) -> InstanceActionReport.Done {
         let ownership = try Self.backendErrors("Reading the lock of \(status.name)") {
             try store.instanceOwnership(uuid: status.uuid)
         }
         let plan = try InstanceActionRules.plan(action, status: status, locked: ownership?.locked ?? false,
-                                                options: options)
+                                                newName: newName)
         var done = InstanceActionReport.Done(name: status.name)
         try Self.backendErrors("\(action.traits.title) \(status.name)") {
             switch plan {

@@ -83,7 +83,7 @@ struct InstanceDeviceActions {
         let what = "Detaching \(volume.name) from \(instance.name)"
         let unplug = DeviceUnplug(connection: connection, timeout: unplugTimeout)
         switch try unplug.detach(uuid: instance.id, device: .disk(target: disk.target), xml: xml,
-                                 force: request[.force] == "true", what: what) {
+                                 force: request.flag(.force), what: what) {
         case nil:
             throw BackendError.refused(reason: "Volume \(volume.name) is not attached to \(instance.name).")
         case .removed:
@@ -122,7 +122,7 @@ struct InstanceDeviceActions {
         let what = "Detaching interface \(mac) from \(instance.name)"
         let unplug = DeviceUnplug(connection: connection, timeout: unplugTimeout)
         switch try unplug.detach(uuid: instance.id, device: .interface(mac: interface.mac), xml: xml,
-                                 force: request[.force] == "true", what: what) {
+                                 force: request.flag(.force), what: what) {
         case nil:
             throw BackendError.refused(reason: "\(instance.name) has no interface with MAC \(mac).")
         case .removed:

@@ -26,9 +26,9 @@ struct LaunchPlan {
 
     init(request: ActionRequest, snapshot: CloudSnapshot) throws {
         let name = try ActionOptions.name(request)
-        let count = Int(request[.count] ?? "1") ?? 0
+        let count = request.integer(.count) ?? 1
         guard (1...20).contains(count) else {
-            throw BackendError.refused(reason: "--count is how many instances to launch, 1 to 20, not \"\(request[.count] ?? "")\".")
+            throw BackendError.refused(reason: "--count is how many instances to launch, 1 to 20, not \"\(count)\".")
         }
         names = count == 1 ? [name] : (1...count).map { "\(name)-\($0)" }
         for candidate in names where snapshot.instances.contains(where: { $0.name == candidate }) {
@@ -70,16 +70,14 @@ struct LaunchPlan {
             throw BackendError.refused(reason: "Boot from an image or from a volume, not both.")
         }
 
-        let networkNames = (request[.networks] ?? snapshot.networks.first?.name ?? "")
-            .split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let networkNames = request.list(.networks) ?? snapshot.networks.first.map { [$0.name] } ?? []
         networks = try networkNames.map { networkName in
             guard let network = snapshot.networks.first(where: { $0.name == networkName }) else {
                 throw BackendError.notFound(kind: "network", name: networkName)
             }
             return network
         }
-        let groupNames = (request[.securityGroups] ?? "default").split(separator: ",")
-            .map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let groupNames = request.list(.securityGroups) ?? ["default"]
         securityGroups = try groupNames.map { groupName in
             let candidates = snapshot.securityGroups.filter { $0.name == groupName }
             guard let group = candidates.first(where: { $0.project == request.project }) ?? candidates.first else {

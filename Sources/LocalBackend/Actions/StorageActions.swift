@@ -167,29 +167,21 @@ struct StorageActions {
         guard let path = image.path else { throw BackendError.notFound(kind: "image", name: name) }
         var metadata = try store.imageMetadata(path: path) ?? ImageMetadata(path: path, name: image.name)
         var changed: [String] = []
-        for (key, value) in request.options.sorted(by: { $0.key < $1.key }) {
-            switch key {
-            case "name": metadata.name = value
-            case "os": metadata.os = value.isEmpty ? nil : value
-            case "min-disk":
-                guard let number = Int(value), number >= 0 else {
-                    throw BackendError.refused(reason: "--min-disk is a number of GiB, not \"\(value)\".")
-                }
-                metadata.minDiskGiB = number
-            case "min-ram":
-                guard let number = Int(value), number >= 0 else {
-                    throw BackendError.refused(reason: "--min-ram is a number of MiB, not \"\(value)\".")
-                }
-                metadata.minRamMiB = number
-            case "visibility":
-                guard let visibility = Image.Visibility(rawValue: value) else {
-                    throw BackendError.refused(reason: "--visibility is public, private, shared or community, not \"\(value)\".")
+        for (key, value) in request.options.sorted {
+            switch (key, value) {
+            case (.name, .text(let text)): metadata.name = text
+            case (.os, .text(let text)): metadata.os = text.isEmpty ? nil : text
+            case (.minDisk, .integer(let number)) where number >= 0: metadata.minDiskGiB = number
+            case (.minRAM, .integer(let number)) where number >= 0: metadata.minRamMiB = number
+            case (.visibility, .choice(let word)):
+                guard let visibility = Image.Visibility(rawValue: word) else {
+                    throw BackendError.refused(reason: "--visibility is public, private, shared or community, not \"\(word)\".")
                 }
                 metadata.visibility = visibility
             default:
-                throw BackendError.refused(reason: "Images have --name, --os, --min-disk, --min-ram and --visibility; not --\(key).")
+                throw BackendError.refused(reason: "Images have --name, --os, --min-disk, --min-ram and --visibility; not \(key).")
             }
-            changed.append(key)
+            changed.append(key.word)
         }
         guard !changed.isEmpty else { throw BackendError.refused(reason: "Say what to change, e.g. --os \"Debian 12\".") }
         try store.upsertImageMetadata(metadata)
@@ -254,7 +246,7 @@ struct StorageActions {
             throw BackendError.refused(reason: "A network named \(name) already exists; pick another name.")
         }
         try QuotaCheck.require(.networks, adding: 1, project: request.project, snapshot: current)
-        let plan = try NetworkPlan(name: name, options: request.options,
+        let plan = try NetworkPlan(name: name, request: request,
                                    bridgesInUse: Set(current.networks.compactMap(\.bridge)))
         try connection.createNetwork(xml: plan.xml)
         do {

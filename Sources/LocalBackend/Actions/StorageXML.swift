@@ -63,29 +63,29 @@ struct NetworkPlan {
     let cidr: String
     let xml: String
 
-    init(name: String, options: [String: String], bridgesInUse: Set<String>) throws {
+    init(name: String, request: ActionRequest, bridgesInUse: Set<String>) throws {
         self.name = name
-        mode = options[.mode] ?? "nat"
+        mode = request[.mode] ?? "nat"
         guard mode == "nat" || mode == "isolated" else {
             throw BackendError.refused(reason: "--mode is nat or isolated, not \"\(mode)\".")
         }
-        let cidr = options[.cidr] ?? "10.20.0.0/24"
+        let cidr = request.cidr(.cidr) ?? "10.20.0.0/24"
         guard let network = IPv4Network(cidr), network.prefix <= 30 else {
             throw BackendError.refused(reason: "--cidr must be an IPv4 network of at least 4 addresses, e.g. 10.20.0.0/24, not \"\(cidr)\".")
         }
         self.cidr = cidr
-        let gateway = try options[.gateway].flatMap { $0.isEmpty ? nil : $0 }.map { text in
+        let gateway = try request[.gateway].map { text in
             guard let address = IPv4Network.address(text), network.contains(address) else {
                 throw BackendError.refused(reason: "--gateway \(text) is not inside \(cidr).")
             }
             return address
         } ?? network.base + 1
         var dhcp = ""
-        if let range = options[.dhcp], !range.isEmpty {
-            let ends = range.split(separator: "-").map { IPv4Network.address(String($0)) }
-            guard ends.count == 2, let start = ends[0], let end = ends[1], start <= end,
+        if let range = request.addressRange(.dhcp) {
+            guard let start = IPv4Network.address(range.start), let end = IPv4Network.address(range.end), start <= end,
                   network.contains(start), network.contains(end), !(start...end).contains(gateway) else {
-                throw BackendError.refused(reason: "--dhcp is START-END inside \(cidr), not covering the gateway, not \"\(range)\".")
+                throw BackendError.refused(reason: "--dhcp is START-END inside \(cidr), not covering the gateway, "
+                                           + "not \"\(range.start)-\(range.end)\".")
             }
             dhcp = "<dhcp><range start='\(IPv4Network.text(start))' end='\(IPv4Network.text(end))'/></dhcp>"
         }

@@ -10,7 +10,7 @@ extension OpenStackCloudBackend: ConsoleAccess {
 
     public func consoleLog(instanceID: String, maxBytes: Int) async throws -> String {
         // Nova counts lines, not bytes; 400 lines of a serial console is about the last 64 KiB.
-        let body = try JSONSerialization.data(withJSONObject: ["os-getConsoleOutput": ["length": max(1, maxBytes / 160)]])
+        let body = try Self.json(ActionBody("os-getConsoleOutput", ConsoleOutput(length: max(1, maxBytes / 160))))
         let response = try await client.send(.compute, "servers/\(Self.pathComponent(instanceID))/action", method: .post,
                                              body: body, headers: await compute.headers(),
                                              what: "Reading the console log of server \(await serverLabel(instanceID))")
@@ -45,14 +45,30 @@ extension OpenStackCloudBackend: ConsoleAccess {
         let headers = await compute.headers()
         let what = "Asking Nova for the \(`protocol`) console of server \(await serverLabel(instanceID))"
         if let version = await compute.negotiated(), version >= Microversion(2, 6) {
-            let body = try JSONSerialization.data(withJSONObject: ["remote_console": ["protocol": `protocol`, "type": type]])
+            let body = try Self.json(RemoteConsoleBody(remoteConsole: .init(protocol: `protocol`, type: type)))
             let response = try await client.send(.compute, "servers/\(Self.pathComponent(instanceID))/remote-consoles",
                                                  method: .post, body: body, headers: headers, what: what)
             return try NovaDecoder.remoteConsole(response.body)
         }
-        let body = try JSONSerialization.data(withJSONObject: ["os-getVNCConsole": ["type": type]])
+        let body = try Self.json(ActionBody("os-getVNCConsole", VNCConsole(type: type)))
         let response = try await client.send(.compute, "servers/\(Self.pathComponent(instanceID))/action", method: .post,
                                              body: body, headers: headers, what: what)
         return try NovaDecoder.remoteConsole(response.body, path: "/servers/{id}/action")
     }
+}
+
+/// `{"os-getConsoleOutput": {"length": 409}}`'s argument: how many lines from the end.
+struct ConsoleOutput: Encodable { var length: Int }
+
+/// `{"os-getVNCConsole": {"type": "novnc"}}`'s argument.
+struct VNCConsole: Encodable { var type: String }
+
+/// `POST /servers/{id}/remote-consoles`: `{"remote_console": {"protocol": "vnc", "type": "novnc"}}`.
+struct RemoteConsoleBody: Encodable {
+    var remoteConsole: Console
+    struct Console: Encodable {
+        var `protocol`: String
+        var type: String
+    }
+    enum CodingKeys: String, CodingKey { case remoteConsole = "remote_console" }
 }

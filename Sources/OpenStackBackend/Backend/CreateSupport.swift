@@ -3,7 +3,8 @@ import StacktopModel
 import StacktopServices
 
 /// Small pieces every create-side action shares: reading options, JSON bodies, local files and
-/// the ids of kinds that `NameResolution` does not cover (flavors, security groups).
+/// the ids of kinds that `NameResolution` does not cover (flavors, security groups). Request bodies are
+/// `Encodable` values declared beside the code that sends them; answers are read as they come.
 extension OpenStackCloudBackend {
     var resolver: NameResolution { NameResolution(client: client, compute: compute, limit: options.pageLimit) }
 
@@ -24,23 +25,21 @@ extension OpenStackCloudBackend {
         return value
     }
 
-    /// "a, b ,c" as ["a", "b", "c"].
-    static func list(_ request: ActionRequest, _ key: OptionKey) -> [String] {
-        (request[key] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty }
-    }
-
+    /// A whole number the schema parsed, checked against the range this action allows; nil when absent.
     static func positive(_ request: ActionRequest, _ key: OptionKey, what: String, upTo limit: Int = Int.max) throws -> Int? {
-        guard let text = option(request, key) else { return nil }
-        guard let value = Int(text), value >= 1, value <= limit else {
+        guard let value = request.integer(key) else { return nil }
+        guard value >= 1, value <= limit else {
             let range = limit == Int.max ? "a whole number of 1 or more" : "a whole number from 1 to \(limit)"
-            throw BackendError.refused(reason: "\(key) is \(what), \(range), not \"\(text)\".")
+            throw BackendError.refused(reason: "\(key) is \(what), \(range), not \"\(value)\".")
         }
         return value
     }
 
-    static func json(_ object: [String: Any]) throws -> Data {
-        try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+    /// A request body as the APIs receive it: keys sorted, nil fields left out.
+    static func json<Body: Encodable>(_ body: Body) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try encoder.encode(body)
     }
 
     static func object(_ data: Data) -> [String: Any]? {
@@ -100,4 +99,36 @@ extension OpenStackCloudBackend {
         let next = (root[key + "_links"] as? [[String: Any]])?.first { $0["rel"] as? String == "next" }?["href"] as? String
         return OpenStackPage(items: items, next: next)
     }
+}
+
+/// `{"ACTION": ARGUMENT}`, or `{"ACTION": null}` without one: how Nova's `servers/{id}/action` and Cinder's
+/// `volumes/{id}/action` take every action. The argument is a small `Encodable` of its own shape.
+struct ActionBody<Argument: Encodable>: Encodable {
+    var action: String
+    var argument: Argument?
+
+    init(_ action: String, _ argument: Argument?) { self.action = action; self.argument = argument }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ActionName.self)
+        if let argument {
+            try container.encode(argument, forKey: ActionName(stringValue: action))
+        } else {
+            try container.encodeNil(forKey: ActionName(stringValue: action))
+        }
+    }
+
+    private struct ActionName: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+}
+
+/// The argument of an action that takes none: `{"os-start": null}`.
+struct NoArgument: Encodable {}
+
+extension ActionBody where Argument == NoArgument {
+    init(_ action: String) { self.init(action, nil) }
 }

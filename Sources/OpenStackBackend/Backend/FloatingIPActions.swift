@@ -13,10 +13,9 @@ extension OpenStackCloudBackend {
             throw BackendError.refused(reason: "Allocate one floating IP at a time: `stacktop floating-ip create --network public`.")
         }
         let network = try await externalNetwork(Self.option(request, .network) ?? request.targets.first)
-        var body: [String: Any] = ["floating_network_id": network.id]
-        if let description = Self.option(request, .description) { body["description"] = description }
-        let response = try await client.send(.network, "v2.0/floatingips", method: .post,
-                                             body: try Self.json(["floatingip": body]),
+        let body = AllocateFloatingIPBody(floatingip: .init(floatingNetworkID: network.id,
+                                                            description: Self.option(request, .description)))
+        let response = try await client.send(.network, "v2.0/floatingips", method: .post, body: try Self.json(body),
                                              what: "Allocate a floating IP from \(network.name)")
         let created = try? NeutronDecoder.floatingIP(response.body, path: "/v2.0/floatingips")
         let address = created.map { " \($0.address)" } ?? ""
@@ -34,10 +33,9 @@ extension OpenStackCloudBackend {
         let floatingID = try await resolver.resolve(address, kind: .floatingIP)
         let serverID = try await resolver.resolve(server, kind: .instance)
         let (port, fixed) = try await serverPort(serverID, server: server, fixedIP: Self.option(request, .fixedIP))
-        var body: [String: Any] = ["port_id": port]
-        if let fixed { body["fixed_ip_address"] = fixed }
+        let body = MapFloatingIPBody(floatingip: .init(portID: port, fixedIPAddress: fixed))
         let response = try await client.send(.network, "v2.0/floatingips/\(Self.pathComponent(floatingID))", method: .put,
-                                             body: try Self.json(["floatingip": body]),
+                                             body: try Self.json(body),
                                              what: "Associate floating IP \(address) with server \(server)")
         return ActionOutcome(message: "Associated floating IP \(address) with server \(server)"
                                 + (fixed.map { " at \($0)" } ?? "") + ".",
@@ -53,7 +51,7 @@ extension OpenStackCloudBackend {
         var requestIDs: [String] = []
         for (address, id) in zip(request.targets, ids) {
             let response = try await client.send(.network, "v2.0/floatingips/\(Self.pathComponent(id))", method: .put,
-                                                 body: try Self.json(["floatingip": ["port_id": NSNull()]]),
+                                                 body: try Self.json(MapFloatingIPBody(floatingip: .init(portID: nil))),
                                                  what: "Disassociate floating IP \(address)")
             if let id = response.requestID { requestIDs.append(id) }
         }
@@ -113,5 +111,34 @@ extension OpenStackCloudBackend {
     private static func addresses(_ ports: [NeutronPort]) -> String {
         let all = ports.flatMap(\.fixedIPs)
         return all.isEmpty ? "none" : all.joined(separator: ", ")
+    }
+}
+
+/// `POST /v2.0/floatingips`: `{"floatingip": {"floating_network_id": "…", "description": "…"}}`.
+struct AllocateFloatingIPBody: Encodable {
+    var floatingip: FloatingIP
+    struct FloatingIP: Encodable {
+        var floatingNetworkID: String
+        var description: String?
+        enum CodingKeys: String, CodingKey { case description, floatingNetworkID = "floating_network_id" }
+    }
+}
+
+/// `PUT /v2.0/floatingips/{id}`: map it onto a port (and one of its addresses), or `"port_id": null` to unmap.
+struct MapFloatingIPBody: Encodable {
+    var floatingip: Mapping
+
+    struct Mapping: Encodable {
+        var portID: String?
+        var fixedIPAddress: String?
+
+        enum CodingKeys: String, CodingKey { case portID = "port_id", fixedIPAddress = "fixed_ip_address" }
+
+        /// The port is always said, null included: null is what disassociates.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(portID, forKey: .portID)
+            try container.encodeIfPresent(fixedIPAddress, forKey: .fixedIPAddress)
+        }
     }
 }

@@ -10,10 +10,8 @@ extension OpenStackCloudBackend {
         guard let path = Self.option(request, .file) else {
             throw BackendError.refused(reason: "Image \(name) needs its data: add --file PATH (a qcow2 or raw file).")
         }
-        let visibility = Self.option(request, .visibility)?.lowercased() ?? "private"
-        guard ["private", "public", "shared", "community"].contains(visibility) else {
-            throw BackendError.refused(reason: "--visibility is private, public, shared or community, not \"\(visibility)\".")
-        }
+        // One of the schema's words, lowercased there.
+        let visibility = request[.visibility] ?? "private"
         let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
         // Mapped, so a large image is paged in as it is sent rather than read whole first.
         guard let data = try? Data(contentsOf: url, options: .alwaysMapped) else {
@@ -21,8 +19,7 @@ extension OpenStackCloudBackend {
                 + "on this machine.")
         }
         let format = Self.diskFormat(data)
-        let record: [String: Any] = ["name": name, "visibility": visibility, "disk_format": format,
-                                     "container_format": "bare"]
+        let record = CreateImageBody(name: name, visibility: visibility, diskFormat: format)
         let created = try await client.send(.image, "v2/images", method: .post, body: try Self.json(record),
                                             what: "Create image \(name)")
         var requestIDs = created.requestID.map { [$0] } ?? []
@@ -81,5 +78,16 @@ extension OpenStackCloudBackend {
     static func mebibytes(_ bytes: UInt64) -> String {
         let tenths = (bytes * 10 + 524_288) / 1_048_576
         return "\(tenths / 10).\(tenths % 10) MiB"
+    }
+}
+
+/// `POST /v2/images`: the record alone, unwrapped, as Glance v2 takes it; the data follows in a PUT.
+struct CreateImageBody: Encodable {
+    var name: String
+    var visibility: String
+    var diskFormat: String
+    var containerFormat = "bare"
+    enum CodingKeys: String, CodingKey {
+        case name, visibility, diskFormat = "disk_format", containerFormat = "container_format"
     }
 }

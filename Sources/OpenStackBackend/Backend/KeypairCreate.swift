@@ -17,11 +17,21 @@ extension OpenStackCloudBackend {
                 + "never the private key.")
         }
         let response = try await client.send(.compute, "os-keypairs", method: .post,
-                                             body: try Self.json(["keypair": ["name": name, "public_key": key]]),
+                                             body: try Self.json(ImportKeypairBody(keypair: .init(name: name, publicKey: key))),
                                              headers: await compute.headers(), what: "Import key pair \(name)")
         let fingerprint = (Self.object(response.body)?["keypair"] as? [String: Any])?["fingerprint"] as? String
         return ActionOutcome(message: "Imported key pair \(name) from \(path)"
                                 + (fingerprint.map { " (fingerprint \($0))" } ?? "") + ".",
                              requestIDs: response.requestID.map { [$0] } ?? [])
+    }
+}
+
+/// `POST /os-keypairs`: `{"keypair": {"name": "mine", "public_key": "ssh-ed25519 …"}}`.
+struct ImportKeypairBody: Encodable {
+    var keypair: Keypair
+    struct Keypair: Encodable {
+        var name: String
+        var publicKey: String
+        enum CodingKeys: String, CodingKey { case name, publicKey = "public_key" }
     }
 }

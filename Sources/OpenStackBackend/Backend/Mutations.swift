@@ -61,9 +61,9 @@ extension OpenStackCloudBackend {
                 return try await client.send(.compute, "servers/\(component)", method: .delete, headers: headers, what: what)
             }
             if let newName {
-                let body = try JSONSerialization.data(withJSONObject: ["server": ["name": newName]])
-                return try await client.send(.compute, "servers/\(component)", method: .put, body: body, headers: headers,
-                                             what: what)
+                return try await client.send(.compute, "servers/\(component)", method: .put,
+                                             body: try Self.json(RenameServerBody(server: .init(name: newName))),
+                                             headers: headers, what: what)
             }
             guard let body = ServerAction.body(for: request.action) else { throw BackendError.unsupported(action: what) }
             return try await client.send(.compute, "servers/\(component)/action", method: .post, body: body,
@@ -125,7 +125,15 @@ enum ServerAction {
 
     static func body(for action: ActionKind) -> Data? {
         guard let entry = bodies[action] else { return nil }
-        let value: Any = entry.rebootType.map { ["type": $0] } ?? NSNull()
-        return try? JSONSerialization.data(withJSONObject: [entry.name: value], options: [.sortedKeys])
+        return try? OpenStackCloudBackend.json(ActionBody(entry.name, entry.rebootType.map(Reboot.init)))
     }
+
+    /// `{"reboot": {"type": "SOFT"}}`.
+    struct Reboot: Encodable { var type: String }
+}
+
+/// `PUT /servers/{id}`: `{"server": {"name": "www"}}`.
+struct RenameServerBody: Encodable {
+    var server: Server
+    struct Server: Encodable { var name: String }
 }

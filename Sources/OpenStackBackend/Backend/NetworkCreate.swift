@@ -6,19 +6,15 @@ import StacktopServices
 extension OpenStackCloudBackend {
     func createNetwork(_ request: ActionRequest) async throws -> ActionOutcome {
         let name = try Self.single(request, "`stacktop network create NAME --cidr 10.20.0.0/24`")
-        let cidr = Self.option(request, .cidr)
-        if let cidr, !Self.looksLikeCIDR(cidr) {
-            throw BackendError.refused(reason: "--cidr is the subnet's address range such as 10.20.0.0/24, not \"\(cidr)\".")
-        }
-        var subnet: [String: Any] = [:]
-        if let cidr {
-            subnet = try Self.subnetBody(name: "\(name)-subnet", cidr: cidr, request)
-        } else if Self.option(request, .gateway) != nil || Self.option(request, .dhcp) != nil {
+        // The schema checked the range; --gateway and --dhcp without it would describe no subnet.
+        let cidr = request.cidr(.cidr)
+        if cidr == nil, Self.option(request, .gateway) != nil || request.addressRange(.dhcp) != nil {
             throw BackendError.refused(reason: "--gateway and --dhcp describe a subnet: add --cidr for it too.")
         }
 
         let created = try await client.send(.network, "v2.0/networks", method: .post,
-                                            body: try Self.json(["network": ["name": name]]), what: "Create network \(name)")
+                                            body: try Self.json(CreateNetworkBody(network: .init(name: name))),
+                                            what: "Create network \(name)")
         var requestIDs = created.requestID.map { [$0] } ?? []
         guard let networkID = (Self.object(created.body)?["network"] as? [String: Any])?["id"] as? String else {
             throw BackendError.failed(what: "Create network \(name)",
@@ -26,10 +22,9 @@ extension OpenStackCloudBackend {
         }
         var message = "Created network \(name) (id \(networkID))"
         if let cidr {
-            subnet["network_id"] = networkID
+            let subnet = Self.subnetBody(name: "\(name)-subnet", cidr: cidr, networkID: networkID, request)
             do {
-                let made = try await client.send(.network, "v2.0/subnets", method: .post,
-                                                 body: try Self.json(["subnet": subnet]),
+                let made = try await client.send(.network, "v2.0/subnets", method: .post, body: try Self.json(subnet),
                                                  what: "Create subnet \(cidr) of network \(name)")
                 if let id = made.requestID { requestIDs.append(id) }
                 message += " with subnet \(cidr)"
@@ -46,20 +41,39 @@ extension OpenStackCloudBackend {
         return ActionOutcome(message: message + ".", requestIDs: requestIDs)
     }
 
-    /// A subnet's body from `--gateway` and `--dhcp START-END`; an empty DHCP range means no DHCP, as the form says.
-    static func subnetBody(name: String, cidr: String, _ request: ActionRequest) throws -> [String: Any] {
-        var subnet: [String: Any] = ["name": name, "cidr": cidr, "ip_version": cidr.contains(":") ? 6 : 4]
-        if let gateway = option(request, .gateway) { subnet["gateway_ip"] = gateway }
-        if let range = option(request, .dhcp) {
-            let ends = range.split(separator: "-").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard ends.count == 2, !ends[0].isEmpty, !ends[1].isEmpty else {
-                throw BackendError.refused(reason: "--dhcp is a range START-END such as 10.20.0.100-10.20.0.200, not \"\(range)\".")
-            }
-            subnet["enable_dhcp"] = true
-            subnet["allocation_pools"] = [["start": ends[0], "end": ends[1]]]
-        } else {
-            subnet["enable_dhcp"] = false
-        }
-        return subnet
+    /// A subnet's body from `--gateway` and `--dhcp START-END`; no DHCP range means no DHCP, as the form says.
+    static func subnetBody(name: String, cidr: String, networkID: String, _ request: ActionRequest) -> CreateSubnetBody {
+        let range = request.addressRange(.dhcp)
+        return CreateSubnetBody(subnet: .init(name: name, networkID: networkID, cidr: cidr, ipVersion: cidr.contains(":") ? 6 : 4,
+                                              gatewayIP: option(request, .gateway), enableDHCP: range != nil,
+                                              allocationPools: range.map { [.init(start: $0.start, end: $0.end)] }))
     }
+}
+
+/// `POST /v2.0/networks`: `{"network": {"name": "lab"}}`.
+struct CreateNetworkBody: Encodable {
+    var network: Network
+    struct Network: Encodable { var name: String }
+}
+
+/// `POST /v2.0/subnets`: DHCP is said either way; the gateway and pools only when given.
+struct CreateSubnetBody: Encodable {
+    var subnet: Subnet
+
+    struct Subnet: Encodable {
+        var name: String
+        var networkID: String
+        var cidr: String
+        var ipVersion: Int
+        var gatewayIP: String?
+        var enableDHCP: Bool
+        var allocationPools: [Pool]?
+
+        enum CodingKeys: String, CodingKey {
+            case name, cidr, networkID = "network_id", ipVersion = "ip_version", gatewayIP = "gateway_ip"
+            case enableDHCP = "enable_dhcp", allocationPools = "allocation_pools"
+        }
+    }
+
+    struct Pool: Encodable { var start: String; var end: String }
 }

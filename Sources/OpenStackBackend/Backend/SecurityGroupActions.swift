@@ -6,7 +6,8 @@ import StacktopServices
 extension OpenStackCloudBackend {
     func createSecurityGroup(_ request: ActionRequest) async throws -> ActionOutcome {
         let name = try Self.single(request, "`stacktop secgroup create NAME [--description TEXT]`")
-        let body = try Self.json(["security_group": ["name": name, "description": Self.option(request, .description) ?? ""]])
+        let body = try Self.json(CreateSecurityGroupBody(securityGroup: .init(name: name,
+                                                                              description: Self.option(request, .description) ?? "")))
         let response = try await client.send(.network, "v2.0/security-groups", method: .post, body: body,
                                              what: "Create security group \(name)")
         let id = (Self.object(response.body)?["security_group"] as? [String: Any])?["id"] as? String
@@ -40,20 +41,17 @@ extension OpenStackCloudBackend {
         // Checked by `RuleSyntax`, shared with libvirt: no --protocol means any protocol, as in Neutron.
         let parsed: RuleSyntax.Rule
         do {
-            parsed = try RuleSyntax.rule(direction: Self.option(request, .direction), protocol: Self.option(request, .ipProtocol),
-                                         port: Self.option(request, .port), remoteIP: Self.option(request, .remoteIP))
+            parsed = try RuleSyntax.rule(request)
         } catch {
             throw BackendError.refused(reason: error.description)
         }
         let direction = parsed.direction, ports = parsed.ports, remote = parsed.remote
         let proto = parsed.ipProtocol ?? "any"
-        var rule: [String: Any] = ["security_group_id": try await securityGroupID(group), "direction": direction,
-                                   "ethertype": parsed.ethertype]
-        if let chosen = parsed.ipProtocol { rule["protocol"] = chosen }
-        if let ports { rule["port_range_min"] = ports.lowerBound; rule["port_range_max"] = ports.upperBound }
-        if let remote { rule["remote_ip_prefix"] = remote }
+        let rule = CreateRuleBody.Rule(securityGroupID: try await securityGroupID(group), direction: direction,
+                                       ethertype: parsed.ethertype, protocol: parsed.ipProtocol, portRangeMin: ports?.lowerBound,
+                                       portRangeMax: ports?.upperBound, remoteIPPrefix: remote)
         let response = try await client.send(.network, "v2.0/security-group-rules", method: .post,
-                                             body: try Self.json(["security_group_rule": rule]),
+                                             body: try Self.json(CreateRuleBody(securityGroupRule: rule)),
                                              what: "Add a rule to security group \(group)")
         let id = (Self.object(response.body)?["security_group_rule"] as? [String: Any])?["id"] as? String
         let portText = ports.map { $0.count == 1 ? " port \($0.lowerBound)" : " ports \($0.lowerBound)-\($0.upperBound)" } ?? ""
@@ -62,6 +60,33 @@ extension OpenStackCloudBackend {
                                 + (id.map { " (id \($0))" } ?? "") + ".",
                              requestIDs: response.requestID.map { [$0] } ?? [])
     }
+}
 
-    static func looksLikeCIDR(_ text: String) -> Bool { RuleSyntax.isCIDR(text) }
+/// `POST /v2.0/security-groups`: the description is always sent, empty when not given.
+struct CreateSecurityGroupBody: Encodable {
+    var securityGroup: Group
+    struct Group: Encodable { var name: String; var description: String }
+    enum CodingKeys: String, CodingKey { case securityGroup = "security_group" }
+}
+
+/// `POST /v2.0/security-group-rules`: no protocol means any protocol, as in Neutron; ports and the
+/// remote prefix only when given.
+struct CreateRuleBody: Encodable {
+    var securityGroupRule: Rule
+    enum CodingKeys: String, CodingKey { case securityGroupRule = "security_group_rule" }
+
+    struct Rule: Encodable {
+        var securityGroupID: String
+        var direction: String
+        var ethertype: String
+        var `protocol`: String?
+        var portRangeMin: Int?
+        var portRangeMax: Int?
+        var remoteIPPrefix: String?
+
+        enum CodingKeys: String, CodingKey {
+            case direction, ethertype, `protocol`, securityGroupID = "security_group_id"
+            case portRangeMin = "port_range_min", portRangeMax = "port_range_max", remoteIPPrefix = "remote_ip_prefix"
+        }
+    }
 }

@@ -31,36 +31,32 @@ extension OpenStackCloudBackend {
         }
 
         // Every name becomes an id before Nova is asked, so a typo stops the request with nothing created.
-        var server: [String: Any] = ["name": name, "min_count": count, "max_count": count,
-                                     "flavorRef": try await flavorID(flavor)]
-        if let image { server["imageRef"] = try await resolver.resolve(image, kind: .image) }
+        var server = CreateServerBody.Server(name: name, minCount: count, maxCount: count, flavorRef: try await flavorID(flavor))
+        if let image { server.imageRef = try await resolver.resolve(image, kind: .image) }
         if let volume {
-            server["block_device_mapping_v2"] = [[
-                "boot_index": 0, "uuid": try await resolver.resolve(volume, kind: .volume),
-                "source_type": "volume", "destination_type": "volume", "delete_on_termination": false,
-            ] as [String: Any]]
+            server.blockDeviceMapping = [.init(uuid: try await resolver.resolve(volume, kind: .volume))]
         }
-        var networks: [[String: String]] = []
-        for network in Self.list(request, .networks) {
-            networks.append(["uuid": try await resolver.resolve(network, kind: .network)])
+        var networks: [CreateServerBody.Network] = []
+        for network in request.list(.networks) ?? [] {
+            networks.append(.init(uuid: try await resolver.resolve(network, kind: .network)))
         }
         let version = await compute.negotiated()
         if !networks.isEmpty {
-            server["networks"] = networks
+            server.networks = .chosen(networks)
         } else if let version, version >= Microversion(2, 37) {
             // From 2.37 Nova wants networks named; "auto" is what the CLI sends when none are.
-            server["networks"] = "auto"
+            server.networks = .auto
         }
-        let groups = Self.list(request, .securityGroups)
-        if !groups.isEmpty { server["security_groups"] = groups.map { ["name": $0] } }
-        if let keypair = Self.option(request, .keypair) { server["key_name"] = keypair }
-        if let userData { server["user_data"] = userData }
-        if count > 1 { server["return_reservation_id"] = true }
+        let groups = request.list(.securityGroups) ?? []
+        if !groups.isEmpty { server.securityGroups = groups.map(CreateServerBody.Named.init) }
+        server.keyName = Self.option(request, .keypair)
+        server.userData = userData
+        if count > 1 { server.returnReservationID = true }
 
         let headers = await compute.headers()
         let what = "Create server \(name)"
         let response = try await client.send(.compute, "servers", method: .post,
-                                             body: try Self.json(["server": server]), headers: headers, what: what)
+                                             body: try Self.json(CreateServerBody(server: server)), headers: headers, what: what)
         var requestIDs = response.requestID.map { [$0] } ?? []
         let answer = Self.object(response.body) ?? [:]
         var ids: [String] = []
@@ -78,4 +74,65 @@ extension OpenStackCloudBackend {
             : "Asked Nova to create \(count) servers named \(name)-1 to \(name)-\(count)\(idText); they build in the background."
         return ActionOutcome(message: message, requestIDs: requestIDs)
     }
+}
+
+/// `POST /servers`: nil fields are left out, as Nova wants them absent rather than null.
+struct CreateServerBody: Encodable {
+    var server: Server
+
+    struct Server: Encodable {
+        var name: String
+        var minCount: Int
+        var maxCount: Int
+        var flavorRef: String
+        var imageRef: String?
+        var blockDeviceMapping: [BootVolume]?
+        var networks: Networks?
+        var securityGroups: [Named]?
+        var keyName: String?
+        /// Base64, at most 65535 bytes encoded.
+        var userData: String?
+        /// Only with a count above one: Nova then answers with the reservation instead of a server.
+        var returnReservationID: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case name, flavorRef, imageRef, networks
+            case minCount = "min_count", maxCount = "max_count", blockDeviceMapping = "block_device_mapping_v2"
+            case securityGroups = "security_groups", keyName = "key_name", userData = "user_data"
+            case returnReservationID = "return_reservation_id"
+        }
+    }
+
+    /// Boot from this volume, and keep it when the server goes.
+    struct BootVolume: Encodable {
+        var bootIndex = 0
+        var uuid: String
+        var sourceType = "volume"
+        var destinationType = "volume"
+        var deleteOnTermination = false
+
+        init(uuid: String) { self.uuid = uuid }
+
+        enum CodingKeys: String, CodingKey {
+            case uuid, bootIndex = "boot_index", sourceType = "source_type", destinationType = "destination_type"
+            case deleteOnTermination = "delete_on_termination"
+        }
+    }
+
+    /// The networks named, or "auto" (microversion 2.37 and later, when none are).
+    enum Networks: Encodable {
+        case chosen([Network])
+        case auto
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            switch self {
+            case .chosen(let networks): try container.encode(networks)
+            case .auto: try container.encode("auto")
+            }
+        }
+    }
+
+    struct Network: Encodable { var uuid: String }
+    struct Named: Encodable { var name: String }
 }

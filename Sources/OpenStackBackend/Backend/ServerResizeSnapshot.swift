@@ -10,7 +10,7 @@ extension OpenStackCloudBackend {
             throw BackendError.refused(reason: "Resizing server \(server) needs the new flavor: add --flavor FLAVOR.")
         }
         let flavorID = try await flavorID(flavor)
-        let response = try await serverAction(server, ["resize": ["flavorRef": flavorID]],
+        let response = try await serverAction(server, ActionBody("resize", Resize(flavorRef: flavorID)),
                                               what: "Resize server \(server) to \(flavor)")
         return ActionOutcome(message: "Asked Nova to resize server \(server) to \(flavor); confirm it with "
                                 + "`stacktop server confirm-resize \(server)` (or revert-resize) once it is VERIFY_RESIZE.",
@@ -27,7 +27,7 @@ extension OpenStackCloudBackend {
         for target in request.targets { ids.append(try await resolver.resolve(target, kind: .instance)) }
         var requestIDs: [String] = []
         for (target, id) in zip(request.targets, ids) {
-            let response = try await serverAction(id, [confirm ? "confirmResize" : "revertResize": NSNull()],
+            let response = try await serverAction(id, ActionBody(confirm ? "confirmResize" : "revertResize"),
                                                   what: "\(request.action.traits.title) of server \(target)", resolved: true)
             if let requestID = response.requestID { requestIDs.append(requestID) }
         }
@@ -40,7 +40,7 @@ extension OpenStackCloudBackend {
     func snapshotServer(_ request: ActionRequest) async throws -> ActionOutcome {
         let server = try Self.single(request, "`stacktop server snapshot SERVER --image-name NAME`")
         let imageName = Self.option(request, .imageName) ?? "\(server)-snapshot"
-        let response = try await serverAction(server, ["createImage": ["name": imageName]],
+        let response = try await serverAction(server, ActionBody("createImage", CreateImage(name: imageName)),
                                               what: "Snapshot server \(server)")
         // 2.45 and later answer with the id; older versions only in the Location header.
         let imageID = (Self.object(response.body)?["image_id"] as? String)
@@ -50,10 +50,16 @@ extension OpenStackCloudBackend {
                              requestIDs: response.requestID.map { [$0] } ?? [])
     }
 
-    private func serverAction(_ server: String, _ body: [String: Any], what: String,
-                              resolved: Bool = false) async throws -> HTTPResponse {
+    private func serverAction<Argument: Encodable>(_ server: String, _ body: ActionBody<Argument>, what: String,
+                                                   resolved: Bool = false) async throws -> HTTPResponse {
         let id = resolved ? server : try await resolver.resolve(server, kind: .instance)
         return try await client.send(.compute, "servers/\(Self.pathComponent(id))/action", method: .post,
                                      body: try Self.json(body), headers: await compute.headers(), what: what)
     }
 }
+
+/// `{"resize": {"flavorRef": "…"}}`'s argument.
+struct Resize: Encodable { var flavorRef: String }
+
+/// `{"createImage": {"name": "web-backup"}}`'s argument.
+struct CreateImage: Encodable { var name: String }

@@ -12,15 +12,11 @@ extension OpenStackCloudBackend {
         guard let network = Self.option(request, .network) else {
             throw BackendError.refused(reason: "Name the network the subnet belongs to: add --network NET, as in \(usage).")
         }
-        guard let cidr = Self.option(request, .cidr) else {
+        guard let cidr = request.cidr(.cidr) else {
             throw BackendError.refused(reason: "Give the subnet's address range: add --cidr, as in \(usage).")
         }
-        guard Self.looksLikeCIDR(cidr) else {
-            throw BackendError.refused(reason: "--cidr is the subnet's address range such as 10.30.0.0/24, not \"\(cidr)\".")
-        }
-        var subnet = try Self.subnetBody(name: name, cidr: cidr, request)
-        subnet["network_id"] = try await resolver.resolve(network, kind: .network)
-        let response = try await client.send(.network, "v2.0/subnets", method: .post, body: try Self.json(["subnet": subnet]),
+        let subnet = Self.subnetBody(name: name, cidr: cidr, networkID: try await resolver.resolve(network, kind: .network), request)
+        let response = try await client.send(.network, "v2.0/subnets", method: .post, body: try Self.json(subnet),
                                              what: "Create subnet \(name) of network \(network)")
         let id = (Self.object(response.body)?["subnet"] as? [String: Any])?["id"] as? String
         return ActionOutcome(message: "Created subnet \(name) (\(cidr)) on network \(network)" + (id.map { ", id \($0)" } ?? "") + ".",
@@ -33,9 +29,9 @@ extension OpenStackCloudBackend {
         guard let network = Self.option(request, .network) else {
             throw BackendError.refused(reason: "Name the network to put the port on: add --network NET, as in \(usage).")
         }
-        var port: [String: Any] = ["name": name, "network_id": try await resolver.resolve(network, kind: .network)]
-        if let fixed = Self.option(request, .fixedIP) { port["fixed_ips"] = [["ip_address": fixed]] }
-        let response = try await client.send(.network, "v2.0/ports", method: .post, body: try Self.json(["port": port]),
+        let port = CreatePortBody.Port(name: name, networkID: try await resolver.resolve(network, kind: .network),
+                                       fixedIPs: Self.option(request, .fixedIP).map { [.init(ipAddress: $0)] })
+        let response = try await client.send(.network, "v2.0/ports", method: .post, body: try Self.json(CreatePortBody(port: port)),
                                              what: "Create port \(name) on network \(network)")
         let created = Self.object(response.body)?["port"] as? [String: Any]
         let addresses = (created?["fixed_ips"] as? [[String: Any]])?.compactMap { $0["ip_address"] as? String } ?? []
@@ -44,5 +40,22 @@ extension OpenStackCloudBackend {
                                 + (addresses.isEmpty ? "" : " at " + addresses.joined(separator: ", "))
                                 + (mac.map { " (MAC \($0))" } ?? "") + ".",
                              requestIDs: response.requestID.map { [$0] } ?? [])
+    }
+}
+
+/// `POST /v2.0/ports`: `{"port": {"name", "network_id", "fixed_ips": [{"ip_address"}]}}`, the address only when given.
+struct CreatePortBody: Encodable {
+    var port: Port
+
+    struct Port: Encodable {
+        var name: String
+        var networkID: String
+        var fixedIPs: [FixedIP]?
+        enum CodingKeys: String, CodingKey { case name, networkID = "network_id", fixedIPs = "fixed_ips" }
+    }
+
+    struct FixedIP: Encodable {
+        var ipAddress: String
+        enum CodingKeys: String, CodingKey { case ipAddress = "ip_address" }
     }
 }

@@ -9,10 +9,10 @@ extension OpenStackCloudBackend {
         guard let size = try Self.positive(request, .size, what: "the size in GiB") else {
             throw BackendError.refused(reason: "Volume \(name) needs a size: add --size GIB.")
         }
-        var volume: [String: Any] = ["name": name, "size": size]
+        var volume = CreateVolumeBody.Volume(name: name, size: size)
         let image = Self.option(request, .image)
-        if let image { volume["imageRef"] = try await resolver.resolve(image, kind: .image) }
-        let response = try await client.send(.blockStorage, "volumes", method: .post, body: try Self.json(["volume": volume]),
+        if let image { volume.imageRef = try await resolver.resolve(image, kind: .image) }
+        let response = try await client.send(.blockStorage, "volumes", method: .post, body: try Self.json(CreateVolumeBody(volume: volume)),
                                              what: "Create volume \(name)")
         let id = (Self.object(response.body)?["volume"] as? [String: Any])?["id"] as? String
         let from = image.map { " from image \($0)" } ?? ""
@@ -28,7 +28,7 @@ extension OpenStackCloudBackend {
         }
         let id = try await resolver.resolve(name, kind: .volume)
         let response = try await client.send(.blockStorage, "volumes/\(Self.pathComponent(id))/action", method: .post,
-                                             body: try Self.json(["os-extend": ["new_size": size]]),
+                                             body: try Self.json(ActionBody("os-extend", ExtendVolume(newSize: size))),
                                              what: "Extend volume \(name)")
         return ActionOutcome(message: "Asked Cinder to extend volume \(name) to \(size) GiB.",
                              requestIDs: response.requestID.map { [$0] } ?? [])
@@ -50,7 +50,7 @@ extension OpenStackCloudBackend {
         let response: HTTPResponse
         if attach {
             response = try await client.send(.compute, path, method: .post,
-                                             body: try Self.json(["volumeAttachment": ["volumeId": volumeID]]),
+                                             body: try Self.json(AttachVolumeBody(volumeAttachment: .init(volumeId: volumeID))),
                                              headers: headers, what: "Attach volume \(volume) to server \(server)")
         } else {
             response = try await client.send(.compute, path + "/" + Self.pathComponent(volumeID), method: .delete,
@@ -62,4 +62,26 @@ extension OpenStackCloudBackend {
                                              : "Asked Nova to detach volume \(volume) from server \(server).",
                              requestIDs: response.requestID.map { [$0] } ?? [])
     }
+}
+
+/// `POST /volumes`: `{"volume": {"name": "v1", "size": 2, "imageRef": "…"}}`, the image only when given.
+struct CreateVolumeBody: Encodable {
+    var volume: Volume
+    struct Volume: Encodable {
+        var name: String
+        var size: Int
+        var imageRef: String?
+    }
+}
+
+/// `{"os-extend": {"new_size": 5}}`'s argument.
+struct ExtendVolume: Encodable {
+    var newSize: Int
+    enum CodingKeys: String, CodingKey { case newSize = "new_size" }
+}
+
+/// `POST /servers/{id}/os-volume_attachments`: `{"volumeAttachment": {"volumeId": "…"}}`.
+struct AttachVolumeBody: Encodable {
+    var volumeAttachment: Attachment
+    struct Attachment: Encodable { var volumeId: String }
 }

@@ -11,13 +11,6 @@ public enum NameOrID: Sendable, Equatable, CustomStringConvertible {
         case .name(let name): name
         }
     }
-
-    var json: [String: Any] {
-        switch self {
-        case .id(let id): ["id": id]
-        case .name(let name): ["name": name]
-        }
-    }
 }
 
 /// How to prove who we are to Keystone.
