@@ -58,6 +58,36 @@ public struct OptionKey: Sendable, Hashable, CustomStringConvertible {
     public static let wait = OptionKey("wait")
 }
 
+extension OptionKey {
+    /// How a form labels the option: its word in sentence case, or the words people use for it.
+    public var label: String {
+        switch word {
+        case "vcpus": "vCPUs"
+        case "ram": "RAM (MiB)"
+        case "disk": "Disk (GiB)"
+        case "size": "Size (GiB)"
+        case "min-disk": "Min disk (GiB)"
+        case "min-ram": "Min RAM (MiB)"
+        case "cidr": "Subnet CIDR"
+        case "remote-ip": "Remote CIDR"
+        case "fixed-ip": "Fixed IP"
+        case "mac": "Interface (MAC)"
+        case "dhcp": "DHCP range"
+        case "os": "OS"
+        case "user-data": "User data file"
+        case "public-key": "Public key file"
+        case "private-key": "Save private key to"
+        case "protocol": "Protocol"
+        case "port": "Port or range"
+        case "external-network": "Gateway network"
+        case "group": "Security group"
+        case "keypair": "Key pair"
+        case "file": "Local file"
+        default: word.prefix(1).uppercased() + word.dropFirst().split(separator: "-", omittingEmptySubsequences: false).joined(separator: " ")
+        }
+    }
+}
+
 /// What one option of an action takes, said once for the parser, `--help` and the tests.
 public struct ActionOption: Sendable, Equatable {
     public enum Value: Sendable, Equatable {

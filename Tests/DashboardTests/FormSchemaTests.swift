@@ -24,7 +24,8 @@ final class FormSchemaTests: XCTestCase {
                 forms += 1
                 // What a user must fill in, filled in; every other field keeps the form's own default.
                 for index in form.fields.indices where form.fields[index].required && form.fields[index].optionValue == nil {
-                    form.fields[index].value = .text("x")
+                    let option = try XCTUnwrap(ActionSchema.option(form.fields[index].option.word, for: kind, action))
+                    form.fields[index].value = .text(Self.sample(option.value))
                 }
                 let request = try form.completedRequest().get()
                 for field in form.fields where field.option != .name || action != .create {
@@ -35,5 +36,42 @@ final class FormSchemaTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(forms, 20)
+    }
+
+    /// A value of each kind the schema takes, as a user would type it.
+    private static func sample(_ value: ActionOption.Value) -> String {
+        switch value {
+        case .integer(let range): String(max(range.lowerBound, 1))
+        case .sizeGiB: "1"
+        case .cidr: "10.30.0.0/24"
+        case .ports: "22"
+        case .ipProtocol: "tcp"
+        case .address: "10.30.0.5"
+        case .addressRange: "10.30.0.100-10.30.0.200"
+        case .choice(let words): words[0]
+        case .flag: "yes"
+        case .text, .list, .path: "x"
+        }
+    }
+
+    /// Fields come from the schema: every declared option, in its order, required where it is.
+    func testAFormHasOneFieldPerDeclaredOptionInOrder() async throws {
+        let demo = try await DemoCloudFixture.open()
+        for (kind, action, targets) in [(ResourceKind.volumeSnapshot, ActionKind.create, [String]()),
+                                         (.instance, .detachVolume, ["web-01"]), (.subnet, .create, [])] {
+            let form = try XCTUnwrap(ActionForms.form(for: action, kind: kind, targets: targets, snapshot: demo.snapshot,
+                                                      project: nil), "\(kind) \(action)")
+            let options = ActionSchema.options(for: kind, action)
+            XCTAssertEqual(form.fields.map(\.option), options.map(\.key))
+            for (field, option) in zip(form.fields, options) where option.required {
+                XCTAssertTrue(field.required, "\(option.key) is required in the schema, so in the form")
+            }
+        }
+        let snapshotForm = try XCTUnwrap(ActionForms.form(for: .create, kind: .volumeSnapshot, targets: [], snapshot: demo.snapshot,
+                                                          project: nil))
+        guard case .choice(let volumes, _) = snapshotForm.fields[1].value else { return XCTFail("volumes are chosen, not typed") }
+        XCTAssertEqual(volumes, demo.snapshot.volumes.map(\.name))
+        XCTAssertNil(ActionForms.form(for: .reboot, kind: .instance, targets: ["web-01"], snapshot: demo.snapshot, project: nil),
+                     "an action whose options are all optional runs without a form")
     }
 }

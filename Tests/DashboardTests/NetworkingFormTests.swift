@@ -44,8 +44,9 @@ final class NetworkingFormTests: XCTestCase {
         var state = state(panel: .floatingIPs)
         _ = state.handle(.key(.character("c")))
         guard case .form(let form)? = state.topOverlay else { return XCTFail("no form") }
-        guard case .choice(let options, _) = form.fields[0].value else { return XCTFail("not a choice") }
-        XCTAssertEqual(options, ["public"])
+        guard case .choice(let options, let selected) = form.fields[0].value else { return XCTFail("not a choice") }
+        XCTAssertEqual(options, [FormField.none, "public"], "external networks only, or Neutron's choice")
+        XCTAssertEqual(options[selected], "public", "the first external network is preselected")
     }
 
     func testDetachingASubnetOffersTheRoutersOwn() throws {
