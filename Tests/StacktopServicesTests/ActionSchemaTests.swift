@@ -26,6 +26,7 @@ final class ActionSchemaTests: XCTestCase {
             "volume create": ["name", "size", "image", "pool"],
             "volume extend": ["size"],
             "volume snapshot": ["name"],
+            "volume-snapshot create": ["name", "volume", "description", "force"],
             "image create": ["name", "file", "pool", "visibility"],
             "image upload": ["name", "file", "pool", "visibility"],
             "image update": ["name", "os", "min-disk", "min-ram", "visibility"],
