@@ -79,8 +79,13 @@ final class VolumeSnapshotActionsTests: XCTestCase {
         let kept = try await backend.snapshot().volumes
         XCTAssertTrue(kept.contains { $0.name == "scratch.qcow2" }, "the volume stays")
 
-        await expect(backend, ActionRequest(action: .delete, kind: .volumeSnapshot, targets: ["before-upgrade"]),
-                     "Deleted volume snapshot before-upgrade.")
+        _ = try await backend.perform(create("blank", volume: "scratch", description: ""))
+        let blank = try await backend.snapshot().volumeSnapshots.first { $0.name == "blank" }
+        XCTAssertNotNil(blank)
+        XCTAssertNil(blank?.description, "an empty description is none")
+
+        await expect(backend, ActionRequest(action: .delete, kind: .volumeSnapshot, targets: ["before-upgrade", "blank"]),
+                     "Deleted volume snapshots before-upgrade, blank.")
         snapshot = try await backend.snapshot()
         XCTAssertEqual(snapshot.volumeSnapshots.map(\.name), ["logs-büro-weekly"], "only the one named went")
         XCTAssertEqual(snapshot.quotas.first { $0.project == "engineering" }?[.snapshots]?.used, 1)

@@ -44,7 +44,8 @@ struct VolumeSnapshotActions {
 
         // The id is the tag inside the file: ours, so a name cannot be taken for an option or clash with another tag.
         let record = VolumeSnapshotRecord(id: UUID().uuidString.lowercased(), name: name, volumePath: path,
-                                          sizeBytes: volume.sizeBytes, description: request[.description],
+                                          sizeBytes: volume.sizeBytes,
+                                          description: request[.description].flatMap { $0.isEmpty ? nil : $0 },
                                           project: project, createdAt: Date())
         try files.take(tag: record.id, volume: volume.name, path: path)
         do {
