@@ -4,7 +4,7 @@ import StacktopServices
 public enum LocalCapabilities {
     public static let all = Capabilities(
         supported: Set(instanceActions.map { Capability(.instance, $0) })
-            .union(StorageActions.capabilities).union(CatalogActions.capabilities)
+            .union(StorageActions.capabilities).union(VolumeSnapshotActions.capabilities).union(CatalogActions.capabilities)
             .union([Capability(.instance, .create)])
             .union(InstanceDeviceActions.actions.map { Capability(.instance, $0) }),
         unsupportedKinds: [

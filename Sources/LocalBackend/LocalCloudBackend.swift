@@ -113,6 +113,10 @@ public struct LocalCloudBackend: CloudReader, CloudMutator {
         if request.kind == .instance {
             return try InstanceActions(connection: connection, store: store, unplugTimeout: unplugTimeout).perform(request)
         }
+        if let outcome = try VolumeSnapshotActions(store: store, files: VolumeSnapshotFiles(connection: connection),
+                                                   snapshot: current).perform(request) {
+            return outcome
+        }
         if let outcome = try StorageActions(connection: connection, store: store, snapshot: current).perform(request) {
             return outcome
         }

@@ -12,6 +12,7 @@ public enum LocalSnapshotAssembler {
     ///   from their ownership record; an unrecorded flavor is matched by vCPUs and RAM, an
     ///   unrecorded image by a disk that reads an image's volume directly.
     /// - Each disk says whether deleting its instance deletes it (`InstanceDiskFate`).
+    /// - Volume snapshots are the store's records joined with the volume at their path (`volumeSnapshot`).
     /// - Quotas are computed from the merged resources.
     /// - `cpuUtilization` is the host's CPU load since the previous snapshot (the backend keeps the counters).
     public static func assemble(inventory: HostInventory, store: LocalStoreData, hostname: String? = nil,
@@ -27,10 +28,12 @@ public enum LocalSnapshotAssembler {
         let volumes = inventory.poolVolumes.filter { store.imageMetadata[$0.path] == nil }.map {
             self.volume(from: $0, instances: instances, lookup: lookup, owners: store.volumeOwners)
         }
+        let volumeSnapshots = store.volumeSnapshots.map { volumeSnapshot(from: $0, volumes: volumes) }
         let networks = inventory.networks.map { network(from: $0, ownership: store.networkOwnership[$0.name]) }
         let quotas = QuotaCalculator.usage(
             projects: store.projects.map(\.name), instances: instances, volumes: volumes, networks: networks,
-            securityGroups: store.securityGroups, keypairs: store.keypairs, limits: store.quotaLimits)
+            securityGroups: store.securityGroups, keypairs: store.keypairs, volumeSnapshots: volumeSnapshots,
+            limits: store.quotaLimits)
         // libvirt lists in no stable order; a fixed order keeps lists, details and exports repeatable.
         var snapshot = CloudSnapshot(instances: instances.sorted(by: byNameThenID), images: images.sorted(by: byNameThenID),
                              volumes: volumes.sorted(by: byNameThenID), pools: inventory.pools.sorted { $0.name < $1.name },
@@ -38,6 +41,7 @@ public enum LocalSnapshotAssembler {
                              flavors: store.flavors, keypairs: store.keypairs, projects: store.projects,
                              hypervisors: host(inventory, hostname: hostname, cpuUtilization: cpuUtilization).map { [$0] } ?? [],
                              takenAt: takenAt)
+        snapshot.volumeSnapshots = volumeSnapshots.sorted { $0.name != $1.name ? $0.name < $1.name : $0.id < $1.id }
         snapshot.extraDetails = filterDetails(snapshot)
         return snapshot
     }
@@ -113,6 +117,19 @@ public enum LocalSnapshotAssembler {
                       format: volume.format, status: users.isEmpty ? "available" : "in-use",
                       attachedTo: users.map(\.name), project: owners[volume.path] ?? users.first?.project,
                       bootable: bootable)
+    }
+
+    /// A recorded snapshot joined with the volume at its path. One whose volume is gone (deleted outside stacktop,
+    /// which refuses to delete a volume with snapshots) is shown with status "error" rather than dropped: its
+    /// internal snapshot went with the file, and dropping the row would hide that and leave a record that comes
+    /// back against whatever volume is made at that path later. Shown, it counts against the quota as an errored
+    /// Cinder snapshot does, and deleting it forgets the record (there is no file left to touch).
+    static func volumeSnapshot(from record: VolumeSnapshotRecord, volumes: [Volume]) -> VolumeSnapshot {
+        let volume = volumes.first { $0.path == record.volumePath }
+        return VolumeSnapshot(id: record.id, name: record.name, volumeID: volume?.id ?? record.volumePath,
+                              volumeName: volume?.name, sizeBytes: record.sizeBytes,
+                              status: volume == nil ? "error" : "available", description: record.description,
+                              project: record.project, createdAt: record.createdAt)
     }
 
     static func network(from base: Network, ownership: NetworkOwnership?) -> Network {

@@ -16,10 +16,12 @@ public enum QuotaCalculator {
     /// - Instances: every defined instance, whatever its state (a shut-off domain still holds its
     ///   reservation in Nova too); cores and RAM sum their vCPUs and MiB.
     /// - Gigabytes: each volume's size rounded up to whole GiB, as Cinder sizes volumes.
+    /// - Snapshots: every volume snapshot of the project, whatever its status (Cinder counts an errored one
+    ///   too until it is deleted).
     /// - Limits: `limits[project][resource]`, else `defaults[resource]`, else unlimited (-1).
     public static func usage(projects: [String], instances: [Instance], volumes: [Volume],
                              networks: [Network], securityGroups: [SecurityGroup], keypairs: [Keypair],
-                             limits: [String: [QuotaResource: Int]],
+                             volumeSnapshots: [VolumeSnapshot] = [], limits: [String: [QuotaResource: Int]],
                              defaults: [QuotaResource: Int] = openStackDefaults) -> [ProjectQuotas] {
         projects.map { project in
             let ownInstances = instances.filter { $0.project == project }
@@ -31,7 +33,7 @@ public enum QuotaCalculator {
                 .ramMiB: ownInstances.reduce(0) { $0 + $1.memoryMiB },
                 .volumes: ownVolumes.count,
                 .gigabytes: ownVolumes.reduce(0) { $0 + wholeGiB($1.sizeBytes) },
-                .snapshots: 0,
+                .snapshots: volumeSnapshots.filter { $0.project == project }.count,
                 .networks: networks.filter { $0.project == project }.count,
                 .securityGroups: ownGroups.count,
                 .securityGroupRules: ownGroups.reduce(0) { $0 + $1.rules.count },

@@ -16,7 +16,8 @@ extension StateStore {
                     volumeOwners: try Self.fetchVolumeOwners(db),
                     networkOwnership: try Self.fetchNetworkOwnership(db),
                     quotaLimits: try Self.fetchAllQuotaLimits(db),
-                    instanceDisks: try Self.fetchInstanceDiskOwners(db))
+                    instanceDisks: try Self.fetchInstanceDiskOwners(db),
+                    volumeSnapshots: try Self.fetchVolumeSnapshots(db))
             }
         }
     }

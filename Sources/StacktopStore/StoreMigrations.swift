@@ -13,6 +13,7 @@ enum StoreMigrations {
         Step(version: 2, sql: version2),
         Step(version: 3, sql: version3),
         Step(version: 4, sql: version4),
+        Step(version: 5, sql: version5),
     ]
 
     /// The first schema: catalogue, quotas, image metadata, instance ownership, audit log.
@@ -138,5 +139,20 @@ enum StoreMigrations {
             role TEXT NOT NULL
         );
         CREATE INDEX instance_disks_by_uuid ON instance_disks (uuid);
+        """
+
+    /// Version 5: volume snapshots on a libvirt host (qcow2 internal snapshots tagged with `id`; on the demo,
+    /// the record alone), which libvirt cannot list.
+    static let version5 = """
+        CREATE TABLE volume_snapshots (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            volume_path TEXT NOT NULL,
+            size_bytes INTEGER NOT NULL DEFAULT 0,
+            description TEXT,
+            project TEXT REFERENCES projects(name) ON DELETE SET NULL ON UPDATE CASCADE,
+            created_at REAL
+        );
+        CREATE INDEX volume_snapshots_by_volume ON volume_snapshots (volume_path);
         """
 }

@@ -97,16 +97,19 @@ public struct LocalStoreData: Sendable, Equatable {
     public var quotaLimits: [String: [QuotaResource: Int]]
     /// Volume path -> UUID of the instance stacktop made it for (root overlay, seed disk).
     public var instanceDisks: [String: String]
+    /// The volume snapshots stacktop took, by name.
+    public var volumeSnapshots: [VolumeSnapshotRecord]
 
     public init(projects: [Project] = [], flavors: [Flavor] = [], keypairs: [Keypair] = [],
                 securityGroups: [SecurityGroup] = [], imageMetadata: [String: ImageMetadata] = [:],
                 instanceOwnership: [String: InstanceOwnership] = [:], volumeOwners: [String: String] = [:],
                 networkOwnership: [String: NetworkOwnership] = [:],
-                quotaLimits: [String: [QuotaResource: Int]] = [:], instanceDisks: [String: String] = [:]) {
+                quotaLimits: [String: [QuotaResource: Int]] = [:], instanceDisks: [String: String] = [:],
+                volumeSnapshots: [VolumeSnapshotRecord] = []) {
         self.projects = projects; self.flavors = flavors; self.keypairs = keypairs
         self.securityGroups = securityGroups; self.imageMetadata = imageMetadata
         self.instanceOwnership = instanceOwnership; self.volumeOwners = volumeOwners
         self.networkOwnership = networkOwnership; self.quotaLimits = quotaLimits
-        self.instanceDisks = instanceDisks
+        self.instanceDisks = instanceDisks; self.volumeSnapshots = volumeSnapshots
     }
 }

@@ -144,8 +144,8 @@ final class QEMUReadOnlyTests: XCTestCase {
 
     /// `:KIND ACTION NAME` for every kind and action, with and without --yes, plus the console commands.
     private func commands() -> [String] {
-        let kinds = ["instance", "image", "volume", "network", "subnet", "router", "port", "floating-ip", "secgroup",
-                     "secgroup-rule", "quota", "flavor", "keypair", "project", "hypervisor"]
+        let kinds = ["instance", "image", "volume", "volume-snapshot", "network", "subnet", "router", "port", "floating-ip",
+                     "secgroup", "secgroup-rule", "quota", "flavor", "keypair", "project", "hypervisor"]
         let actions = ["create", "update", "start", "stop", "poweroff", "reboot", "hard-reboot", "pause", "unpause",
                        "suspend", "resume", "lock", "unlock", "rename", "resize", "confirm-resize", "revert-resize",
                        "snapshot", "attach-volume", "detach-volume", "attach-interface", "detach-interface",

@@ -225,6 +225,37 @@ final class QEMUActionTests: XCTestCase {
         XCTAssertFalse(QEMUHost.virsh("domblklist", QEMUHost.guestName).output.contains(volume))
     }
 
+    /// A volume snapshot on a real host is a qcow2 internal snapshot, tagged with the record's id, that qemu-img
+    /// (the witness) sees come and go; the volume cannot be deleted while it holds one.
+    func testAVolumeSnapshotIsAnInternalSnapshotInTheVolumesFile() async throws {
+        let volume = try await createVolume()
+        let path = QEMUHost.poolDirectory + "/" + volume + ".qcow2"
+        let name = "qa-snap-\(suffix)"
+        func tags() throws -> String { try ProcessRunner.run(["qemu-img", "snapshot", "-U", "-l", path]).output }
+
+        let taken = await perform(.create, .volumeSnapshot, [name], ["volume": volume])
+        XCTAssertEqual(taken, "Took snapshot \(name) of volume \(volume).qcow2.")
+        let record = try XCTUnwrap(try store.volumeSnapshotRecords().first { $0.name == name })
+        XCTAssertEqual(record.volumePath, path)
+        let withSnapshot = try tags()
+        XCTAssertTrue(withSnapshot.contains(record.id), withSnapshot)
+        let listed = try await backend.snapshot().volumeSnapshots.first { $0.name == name }
+        XCTAssertEqual(listed?.volumeName, volume + ".qcow2")
+        XCTAssertEqual(listed?.status, "available")
+
+        let refused = await perform(.delete, .volume, [volume])
+        XCTAssertTrue(refused.hasPrefix("Volume \(volume).qcow2 has snapshots \(name), which would go with it"), refused)
+        XCTAssertTrue(QEMUHost.volumeNames().contains(volume + ".qcow2"))
+
+        let deleted = await perform(.delete, .volumeSnapshot, [name])
+        XCTAssertEqual(deleted, "Deleted volume snapshot \(name).")
+        let withoutSnapshot = try tags()
+        XCTAssertFalse(withoutSnapshot.contains(record.id), withoutSnapshot)
+        XCTAssertEqual(try store.volumeSnapshotRecords(), [])
+        let volumeDeleted = await perform(.delete, .volume, [volume])
+        XCTAssertEqual(volumeDeleted, "Deleted volume \(volume).qcow2.")
+    }
+
     // MARK: 4. graceful shut off
 
     func testGracefulShutOffReachesShutOffWithinTwentySeconds() async throws {

@@ -95,6 +95,14 @@ final class StoreDemoSeedTests: XCTestCase {
         XCTAssertEqual(snapshot.networks.first { $0.name == "ext-public" }?.external, true)
         XCTAssertNotNil(snapshot.networks.first { $0.name == "app-net" }?.project)
 
+        // One volume snapshot, of the spare data volume (no instance boots from it), owned like it.
+        let spare = try XCTUnwrap(snapshot.volumes.first { $0.name == "spare-data.qcow2" })
+        XCTAssertEqual(snapshot.volumeSnapshots.map(\.name), ["spare-data-weekly"])
+        XCTAssertEqual(snapshot.volumeSnapshots.first?.volumeID, spare.id)
+        XCTAssertEqual(snapshot.volumeSnapshots.first?.status, "available")
+        XCTAssertEqual(snapshot.volumeSnapshots.first?.project, spare.project)
+        XCTAssertEqual(snapshot.volumeSnapshots.first?.sizeBytes, 20 * gib)
+
         // The busy project sits just under its limits.
         let busy = try XCTUnwrap(snapshot.quotas.first { $0.project == DemoSeed.busyProject })
         let instances = try XCTUnwrap(busy[.instances])
@@ -147,6 +155,7 @@ final class StoreDemoSeedTests: XCTestCase {
         try DemoSeed.apply(to: second, inventory: host, now: now)
         XCTAssertEqual(try first.localData(), try second.localData())
         XCTAssertEqual(try first.securityGroups().count, 4)
+        XCTAssertEqual(try first.volumeSnapshotRecords().count, 1, "re-applied, still one snapshot")
     }
 
     func testAllPublicImagesGetOneSharedImage() throws {

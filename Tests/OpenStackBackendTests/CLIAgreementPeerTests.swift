@@ -250,6 +250,100 @@ final class CLIAgreementPeerTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(admin.projects.first { $0.name == "demo" }?.instanceCount ?? 0, 1)
     }
 
+    /// A volume snapshotted through the backend as admin: Cinder's refusal of an in-use volume is said with
+    /// --force, the snapshot list equals `openstack volume snapshot list --long` (ids, names, status, size and
+    /// volume id; its -f json gives no volume name), and deleting takes the snapshot and then the volume away, as the API then shows.
+    func testVolumeSnapshotCreatedListedLikeTheCLIThenDeleted() async throws {
+        let admin = try backend(Self.admin)
+        let lists = try backend(Self.admin, parts: SnapshotParts.needed(for: .volumeSnapshot))
+        let tag = String(UUID().uuidString.prefix(6)).lowercased()
+        let volume = "cli-vsnap-\(tag)-vol", name = "cli-vsnap-\(tag)"
+        /// Polls the API until `done`, for at most 90 s.
+        func until(_ what: String, _ done: () async throws -> Bool) async throws {
+            for _ in 0..<180 {
+                if try await done() { return }
+                try await Task.sleep(for: .milliseconds(500))
+            }
+            XCTFail("timed out waiting for \(what)")
+        }
+        _ = try await admin.perform(ActionRequest(action: .create, kind: .volume, targets: [volume], options: ["size": "1"]))
+        var volumeID: String?
+        try await until("\(volume) available") {
+            let found = try await lists.snapshot().volumes.first { $0.name == volume }
+            volumeID = found?.id
+            return found?.status == "available"
+        }
+        let id = try XCTUnwrap(volumeID)
+        func markVolume(_ status: String) async throws {
+            _ = try await admin.client.send(.blockStorage, "volumes/\(id)/action", method: .post,
+                                            body: try json(["os-reset_status": ["status": status]]),
+                                            what: "Marking volume \(volume) \(status)")
+        }
+        var failure: (any Error)?
+        do {
+            // An attached volume, as Cinder sees one: a reserved attachment (no server needed) and an admin's
+            // reset-status stand in for a server using it.
+            let attachments = ["OpenStack-API-Version": "volume 3.27"]
+            let reserved = try await admin.client.send(
+                .blockStorage, "attachments", method: .post,
+                body: try json(["attachment": ["volume_uuid": id, "instance_uuid": UUID().uuidString.lowercased()]]),
+                headers: attachments, what: "Reserving volume \(volume)")
+            let attachmentID = try self.id(reserved, "attachment")
+            try await markVolume("in-use")
+            do {
+                _ = try await admin.perform(ActionRequest(action: .create, kind: .volumeSnapshot, targets: [name + "-hot"],
+                                                          options: ["volume": volume]))
+                XCTFail("Cinder takes no snapshot of an in-use volume without force")
+            } catch let error as BackendError {
+                print("PEER in-use refusal: \(error.message)")
+                XCTAssertTrue(error.message.contains("(HTTP 400): volume \(volume) is in use") && error.message.contains("add --force"),
+                              error.message)
+            }
+            _ = try await admin.client.send(.blockStorage, "attachments/\(attachmentID)", method: .delete,
+                                            headers: attachments, what: "Releasing volume \(volume)")
+            try await markVolume("available")
+
+            let created = try await admin.perform(ActionRequest(action: .create, kind: .volumeSnapshot, targets: [name],
+                                                                options: ["volume": volume, "description": "peer check"]))
+            XCTAssertEqual(created.requestIDs.count, 1)
+            try await until("\(name) available") {
+                try await lists.snapshot().volumeSnapshots.first { $0.name == name }?.status == "available"
+            }
+            let ours = try await lists.snapshot()
+            XCTAssertEqual(ours.staleParts, [])
+            let mine = try XCTUnwrap(ours.volumeSnapshots.first { $0.name == name })
+            XCTAssertEqual(mine.volumeID, id)
+            XCTAssertEqual(mine.volumeName, volume)
+            XCTAssertEqual(mine.sizeBytes, 1 << 30)
+            XCTAssertEqual(mine.description, "peer check")
+            XCTAssertEqual(mine.project, "admin")
+            XCTAssertNotNil(mine.createdAt)
+            let cli = try rows(Self.admin, ["volume", "snapshot", "list", "--long"])
+            func cliName(_ row: [String: Any]) -> String {
+                ((row["Name"] as? String).flatMap { $0.isEmpty ? nil : $0 }) ?? "\(row["ID"] ?? "")"
+            }
+            XCTAssertEqual(Set(ours.volumeSnapshots.map { "\($0.id) \($0.name) \($0.status) \($0.sizeBytes >> 30) \($0.volumeID)" }),
+                           Set(cli.map { "\($0["ID"] ?? "") \(cliName($0)) \($0["Status"] ?? "") \($0["Size"] ?? "") \($0["Volume"] ?? "")" }))
+            print("PEER volume snapshots: stacktop \(ours.volumeSnapshots.count), openstack CLI \(cli.count)")
+
+            let deleted = try await admin.perform(ActionRequest(action: .delete, kind: .volumeSnapshot, targets: [name]))
+            XCTAssertEqual(deleted.requestIDs.count, 1)
+            try await until("\(name) deleted") { try await lists.snapshot().volumeSnapshots.allSatisfy { $0.name != name } }
+            XCTAssertFalse(try rows(Self.admin, ["volume", "snapshot", "list"]).contains { $0["Name"] as? String == name })
+            _ = try await admin.perform(ActionRequest(action: .delete, kind: .volume, targets: [volume]))
+            try await until("\(volume) deleted") { try await lists.snapshot().volumes.allSatisfy { $0.id != id } }
+        } catch { failure = error }
+        if failure != nil {
+            for snapshot in (try? await lists.snapshot().volumeSnapshots.filter { $0.volumeID == id }) ?? [] {
+                _ = try? await admin.client.send(.blockStorage, "snapshots/\(snapshot.id)", method: .delete, what: "Cleaning up")
+            }
+            try? await markVolume("available")
+            try? await Task.sleep(for: .seconds(2))
+            _ = try? await admin.client.send(.blockStorage, "volumes/\(id)", method: .delete, what: "Cleaning up")
+        }
+        if let failure { throw failure }
+    }
+
     func testARefusedPasswordIsOneRequestAndTyped() async throws {
         let wrong = try backend(Account(user: "demo", password: "not-demopass"))
         do {

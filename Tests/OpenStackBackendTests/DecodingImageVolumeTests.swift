@@ -79,12 +79,14 @@ final class DecodingImageVolumeTests: XCTestCase {
     }
 
     func testCinderSnapshotsLimitsAndQuotas() throws {
-        let snapshots = try CinderDecoder.snapshots(try Samples.data("cinder/snapshots/v3.65/snapshots-list-detailed-response.json"))
+        let snapshots = try CinderDecoder.snapshots(try Samples.data("cinder/snapshots/v3.65/snapshots-list-detailed-response.json"),
+                                                    projectNamesByID: ["89afd400-b646-4bbc-b12b-c0a4d63e5bd3": "demo"])
         XCTAssertEqual(snapshots.items, [VolumeSnapshot(
             id: "d0083dc5-8795-4c1a-bc9c-74f70006c205", name: "snap-001",
-            volumeID: "7acd675e-4e06-4653-af9f-2ecd546342d6", sizeGiB: 10, status: "creating",
-            project: "89afd400-b646-4bbc-b12b-c0a4d63e5bd3",
+            volumeID: "7acd675e-4e06-4653-af9f-2ecd546342d6", sizeBytes: 10 * 1_073_741_824, status: "creating",
+            description: "Daily backup", project: "demo",
             createdAt: OpenStackDate.parse("2019-03-11T16:24:36.464445"))])
+        XCTAssertNil(snapshots.next)
 
         let limits = try CinderDecoder.limits(try Samples.data("cinder/limits/limits-show-response.json"), project: "p")
         XCTAssertEqual(limits.usages, [QuotaUsage(resource: .volumes, used: 0, limit: 10),
@@ -108,6 +110,53 @@ final class DecodingImageVolumeTests: XCTestCase {
         } catch {
             XCTAssertEqual(error.service, "Cinder")
             XCTAssertEqual(error.key, "volumes[0].size")
+        }
+    }
+
+    /// The other two upstream snapshot samples: the base detailed list (the project only an admin sees) and the
+    /// plain list, each field read as sent.
+    func testCinderSnapshotSamplesReadEveryField() throws {
+        let detailed = try CinderDecoder.snapshots(try Samples.data("cinder/snapshots/snapshots-list-detailed-response.json"))
+        XCTAssertEqual(detailed.items, [VolumeSnapshot(
+            id: "d0083dc5-8795-4c1a-bc9c-74f70006c205", name: "snap-001",
+            volumeID: "7acd675e-4e06-4653-af9f-2ecd546342d6", sizeBytes: 10 << 30, status: "creating",
+            description: "Daily backup", project: "89afd400-b646-4bbc-b12b-c0a4d63e5bd3",
+            createdAt: OpenStackDate.parse("2019-03-11T16:24:36.464445"))])
+        let plain = try CinderDecoder.snapshots(try Samples.data("cinder/snapshots/snapshots-list-response.json"))
+        XCTAssertEqual(plain.items, [VolumeSnapshot(
+            id: "2c228773-50eb-422d-be7e-b5c6ced0c7a9", name: "snap-001",
+            volumeID: "428ec041-b999-40d8-8a54-9e98b19406cc", sizeBytes: 10 << 30, status: "creating",
+            description: "Daily backup", project: nil, createdAt: OpenStackDate.parse("2019-03-11T16:29:08.973832"))])
+        XCTAssertNotNil(plain.items.first?.createdAt)
+    }
+
+    /// Hostile snapshots: an unnamed one shows by its id, a next link is kept, and a size no snapshot can have,
+    /// a negative one or a missing volume id is a sentence naming the key, never a trap.
+    func testCinderSnapshotsFromOutsideAreReadSafely() throws {
+        let page = try CinderDecoder.snapshots(Data(#"""
+            {"snapshots": [{"id": "s-1", "name": "", "volume_id": "v-1", "size": 1, "status": "error",
+                            "description": "", "created_at": "not a date"}],
+             "snapshots_links": [{"rel": "next", "href": "http://cinder.test/v3/p/snapshots/detail?marker=s-1"}]}
+            """#.utf8))
+        XCTAssertEqual(page.items, [VolumeSnapshot(id: "s-1", name: "s-1", volumeID: "v-1", sizeBytes: 1 << 30,
+                                                   status: "error")])
+        XCTAssertEqual(page.next, "http://cinder.test/v3/p/snapshots/detail?marker=s-1")
+        for (body, key) in [(#"{"snapshots": [{"id": "s", "volume_id": "v", "size": 17179869184, "status": "x"}]}"#, "snapshots[0].size"),
+                            (#"{"snapshots": [{"id": "s", "volume_id": "v", "size": -1, "status": "x"}]}"#, "snapshots[0].size"),
+                            (#"{"snapshots": [{"id": "s", "volume_id": "v", "size": 1e300, "status": "x"}]}"#, "snapshots[0].size"),
+                            (#"{"snapshots": [{"id": "s", "size": 1, "status": "x"}]}"#, "snapshots[0].volume_id")] {
+            XCTAssertThrowsError(try CinderDecoder.snapshots(Data(body.utf8)), body) { error in
+                let failure = error as? DecodingFailure
+                XCTAssertEqual(failure?.service, "Cinder", body)
+                XCTAssertEqual(failure?.key, key, body)
+                XCTAssertTrue("\(error)".hasSuffix("."), "\(error)")
+                XCTAssertFalse("\(error)".contains("not valid JSON"), "\(error)")
+            }
+        }
+        // Volumes read their size the same way: a negative one is named, not "not valid JSON".
+        XCTAssertThrowsError(try CinderDecoder.volumes(Data(#"{"volumes": [{"id": "v", "size": -3, "status": "x"}]}"#.utf8))) {
+            XCTAssertEqual(($0 as? DecodingFailure)?.key, "volumes[0].size")
+            XCTAssertEqual(($0 as? DecodingFailure)?.reason, "-3 GiB is not a size a volume can have")
         }
     }
 }

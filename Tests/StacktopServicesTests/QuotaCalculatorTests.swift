@@ -29,10 +29,17 @@ final class StoreQuotaCalculatorTests: XCTestCase {
         let keypairs = [Keypair(name: "a", fingerprint: "", publicKey: "", project: "web"),
                         Keypair(name: "b", fingerprint: "", publicKey: "", project: "admin")]
         let limits: [String: [QuotaResource: Int]] = ["web": [.instances: 4, .cores: 8, .ramMiB: -1]]
+        // An errored snapshot still counts, as in Cinder; one without a project counts for nobody.
+        let snapshots = [
+            VolumeSnapshot(id: "s1", name: "a-daily", volumeID: "a", sizeBytes: 20 * gib, project: "web"),
+            VolumeSnapshot(id: "s2", name: "b-daily", volumeID: "b", sizeBytes: gib, status: "error", project: "web"),
+            VolumeSnapshot(id: "s3", name: "d-weekly", volumeID: "d", sizeBytes: gib, project: "admin"),
+            VolumeSnapshot(id: "s4", name: "stray", volumeID: "x", sizeBytes: gib),
+        ]
 
         let quotas = QuotaCalculator.usage(projects: ["web", "admin", "empty"], instances: instances,
                                            volumes: volumes, networks: networks, securityGroups: groups,
-                                           keypairs: keypairs, limits: limits,
+                                           keypairs: keypairs, volumeSnapshots: snapshots, limits: limits,
                                            defaults: [.instances: 10, .cores: 20, .ramMiB: 51_200])
         XCTAssertEqual(quotas.map(\.project), ["web", "admin", "empty"])
         for project in quotas {
@@ -49,13 +56,14 @@ final class StoreQuotaCalculatorTests: XCTestCase {
         XCTAssertEqual(web[.securityGroups]?.used, 2)
         XCTAssertEqual(web[.securityGroupRules]?.used, 3)
         XCTAssertEqual(web[.keypairs]?.used, 1)
-        XCTAssertEqual(web[.snapshots]?.used, 0)
+        XCTAssertEqual(web[.snapshots], QuotaUsage(resource: .snapshots, used: 2, limit: -1))
 
         let admin = quotas[1]
         XCTAssertEqual(admin[.instances], QuotaUsage(resource: .instances, used: 1, limit: 10))
         XCTAssertEqual(admin[.cores]?.used, 8)
         XCTAssertEqual(admin[.gigabytes]?.used, 100)
         XCTAssertEqual(admin[.securityGroupRules]?.used, 0)
+        XCTAssertEqual(admin[.snapshots]?.used, 1)
 
         XCTAssertEqual(quotas[2].usages.map(\.used).reduce(0, +), 0, "a project with nothing uses nothing")
     }

@@ -56,6 +56,8 @@ final class ReadOnlyEveryActionTests: XCTestCase {
         let base = EverythingBackend()
         let readOnly = ReadOnlyBackend(wrapping: base)
         XCTAssertEqual(everyPair.count, ResourceKind.allCases.count * ActionKind.allCases.count)
+        // The walk covers the newest kinds too (volume snapshots: create and delete on both backends).
+        XCTAssertTrue(everyPair.contains { $0 == (.volumeSnapshot, .create) } && everyPair.contains { $0 == (.volumeSnapshot, .delete) })
         var refused = 0
         for (kind, action) in everyPair {
             XCTAssertTrue(base.capabilities.supports(action, on: kind), "the fake must offer \(action) \(kind)")

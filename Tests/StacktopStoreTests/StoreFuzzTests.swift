@@ -26,6 +26,7 @@ final class StoreFuzzTests: XCTestCase {
         ("volume_ownership", ["path", "project"]),
         ("network_ownership", ["name", "project", "shared", "external"]),
         ("snapshot_cache", ["endpoint", "snapshot", "saved_at"]),
+        ("volume_snapshots", ["id", "name", "volume_path", "size_bytes", "description", "project", "created_at"]),
     ]
 
     private static let hostile: [SQLiteValue] = [
@@ -114,6 +115,7 @@ final class StoreFuzzTests: XCTestCase {
             ("imageMetadata", { _ = try store.imageMetadata() }),
             ("instanceOwnerships", { _ = try store.instanceOwnerships() }),
             ("volumeOwners", { _ = try store.volumeOwners() }),
+            ("volumeSnapshotRecords", { _ = try store.volumeSnapshotRecords() }),
             ("networkOwnerships", { _ = try store.networkOwnerships() }),
             ("quotaDefaults", { _ = try store.quotaDefaults() }),
             ("quotaLimits", { _ = try store.quotaLimits(project: "web") }),

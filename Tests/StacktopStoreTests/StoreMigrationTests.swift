@@ -31,8 +31,8 @@ final class StoreMigrationTests: XCTestCase {
         let path = directory + "/nested/deeper/state.sqlite3"
         let store = try StateStore(path: path)
         XCTAssertTrue(FileManager.default.fileExists(atPath: path), "parent folders and file are created")
-        XCTAssertEqual(try store.storedSchemaVersion(), 4)
-        XCTAssertEqual(StateStore.schemaVersion, 4)
+        XCTAssertEqual(try store.storedSchemaVersion(), 5)
+        XCTAssertEqual(StateStore.schemaVersion, 5)
         XCTAssertEqual(try store.journalMode(), "wal")
         try store.upsertProject(.init(id: "p1", name: "admin"))
         XCTAssertTrue(FileManager.default.fileExists(atPath: path + "-wal"), "WAL writes go to the -wal file")
@@ -53,7 +53,7 @@ final class StoreMigrationTests: XCTestCase {
         try StateStore(path: path).upsertProject(.init(id: "p1", name: "admin"))
         let reopened = try StateStore(path: path)
         XCTAssertEqual(try reopened.projects().map(\.name), ["admin"])
-        XCTAssertEqual(try reopened.storedSchemaVersion(), 4)
+        XCTAssertEqual(try reopened.storedSchemaVersion(), 5)
     }
 
     func testVersion1StoreIsUpgraded() throws {
@@ -61,7 +61,7 @@ final class StoreMigrationTests: XCTestCase {
         try writeVersion1Store(at: path)
 
         let store = try StateStore(path: path)
-        XCTAssertEqual(try store.storedSchemaVersion(), 4)
+        XCTAssertEqual(try store.storedSchemaVersion(), 5)
         // Old rows survive, with the new columns at their defaults.
         XCTAssertEqual(try store.projects().map(\.name), ["admin", "web"])
         let owner = try XCTUnwrap(try store.instanceOwnership(uuid: "11111111-2222-3333-4444-555555555555"))
@@ -90,6 +90,22 @@ final class StoreMigrationTests: XCTestCase {
         XCTAssertEqual(try store.instanceDisks(uuid: "u1"), ["/pool/web-root.qcow2": "root", "/pool/web-seed.iso": "seed"])
         try store.forgetInstanceDisk(path: "/pool/web-seed.iso")
         XCTAssertEqual(try store.instanceDiskOwners(), ["/pool/web-root.qcow2": "u1"])
+        // Version 5's volume snapshots: kept by id, listed by name, the project following the project's row.
+        let nightly = VolumeSnapshotRecord(id: "vs-2", name: "nightly", volumePath: "/pool/data.qcow2", sizeBytes: 10 << 30,
+                                           description: "before the upgrade", project: "web",
+                                           createdAt: Date(timeIntervalSince1970: 1_700_000_000))
+        let early = VolumeSnapshotRecord(id: "vs-1", name: "early", volumePath: "/pool/data.qcow2", sizeBytes: UInt64.max)
+        try store.recordVolumeSnapshot(nightly)
+        try store.recordVolumeSnapshot(early)
+        XCTAssertEqual(try store.volumeSnapshotRecords(), [
+            VolumeSnapshotRecord(id: "vs-1", name: "early", volumePath: "/pool/data.qcow2", sizeBytes: UInt64(Int64.max)),
+            nightly,
+        ], "a size past what SQLite holds is kept at its largest, never trapped on")
+        XCTAssertEqual(try store.localData().volumeSnapshots.map(\.id), ["vs-1", "vs-2"])
+        try store.deleteProject(named: "web")
+        XCTAssertNil(try store.volumeSnapshotRecords().last?.project, "a deleted project leaves the snapshot unowned")
+        try store.forgetVolumeSnapshot(id: "vs-1")
+        XCTAssertEqual(try store.volumeSnapshotRecords().map(\.id), ["vs-2"])
     }
 
     func testNewerStoreIsRefusedAndLeftAlone() throws {

@@ -36,7 +36,8 @@ struct StorageActions {
 
     // MARK: volumes
 
-    private func volume(named name: String, in snapshot: CloudSnapshot) throws -> Volume {
+    /// The one volume called `name` (or with that id, or that name plus ".qcow2").
+    static func volume(named name: String, in snapshot: CloudSnapshot) throws -> Volume {
         let matches = snapshot.volumes.filter { $0.name == name || $0.id == name || $0.name == name + ".qcow2" }
         guard let first = matches.first else { throw BackendError.notFound(kind: "volume", name: name) }
         guard matches.count == 1 else {
@@ -94,10 +95,18 @@ struct StorageActions {
 
     private func deleteVolumes(_ request: ActionRequest) throws -> ActionOutcome {
         let current = try snapshot()
-        let volumes = try request.targets.map { try volume(named: $0, in: current) }
+        let volumes = try request.targets.map { try Self.volume(named: $0, in: current) }
         for volume in volumes where !volume.attachedTo.isEmpty {
             throw BackendError.refused(reason: "Volume \(volume.name) is attached to \(volume.attachedTo.joined(separator: ", ")); "
                                        + "detach it first.")
+        }
+        // As Cinder refuses a volume with dependent snapshots: here they live inside its file and would go with it.
+        for volume in volumes {
+            let snapshots = current.volumeSnapshots.filter { $0.volumeID == volume.id }.map(\.name)
+            guard snapshots.isEmpty else {
+                throw BackendError.refused(reason: "Volume \(volume.name) has snapshots \(snapshots.joined(separator: ", ")), "
+                    + "which would go with it; delete them first (`stacktop volume-snapshot delete NAME`).")
+            }
         }
         for volume in volumes {
             guard let path = volume.path else { throw BackendError.notFound(kind: "volume", name: volume.name) }
@@ -110,7 +119,7 @@ struct StorageActions {
     private func extendVolume(_ request: ActionRequest) throws -> ActionOutcome {
         let current = try snapshot()
         guard let name = request.targets.first else { throw BackendError.refused(reason: "Name the volume to extend.") }
-        let volume = try volume(named: name, in: current)
+        let volume = try Self.volume(named: name, in: current)
         let newSize = try ActionOptions.positiveInt(request, .size)
         let oldSize = Int((volume.sizeBytes + Self.gib - 1) / Self.gib)
         guard newSize > oldSize else {
@@ -130,7 +139,7 @@ struct StorageActions {
     private func snapshotVolume(_ request: ActionRequest) throws -> ActionOutcome {
         let current = try snapshot()
         guard let name = request.targets.first else { throw BackendError.refused(reason: "Name the volume to snapshot.") }
-        let volume = try volume(named: name, in: current)
+        let volume = try Self.volume(named: name, in: current)
         let running = current.instances.filter { instance in
             volume.attachedTo.contains(instance.name) && instance.state == .running
         }

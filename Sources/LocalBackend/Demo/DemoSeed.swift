@@ -4,7 +4,7 @@ import StacktopStore
 
 /// Fills a fresh store so the demo host looks like a small, lived-in cloud: two projects, the
 /// classic m1 flavors, keypairs, security groups, one project close to its quota, image metadata
-/// for the "images" pool, and an owner for every instance, volume and network.
+/// for the "images" pool, an owner for every instance, volume and network, and one volume snapshot.
 /// Deterministic for a given inventory and `now` (stable ids, fixed ages), and safe to re-apply.
 public enum DemoSeed {
     /// The busy project, listed first so the Overview opens on its nearly full quota bars.
@@ -26,6 +26,7 @@ public enum DemoSeed {
         let images = try seedImages(store, inventory: inventory, now: now)
         let owners = try seedInstances(store, inventory: inventory, images: images, flavors: catalogue, now: now)
         let busyVolumes = try seedVolumes(store, inventory: inventory, instanceOwners: owners)
+        try seedVolumeSnapshot(store, inventory: inventory, now: now)
         try seedNetworks(store, inventory: inventory)
         try seedQuotas(store, inventory: inventory, instanceOwners: owners, busyVolumes: busyVolumes)
     }
@@ -206,6 +207,24 @@ public enum DemoSeed {
             if project == busyProject { busy += 1 }
         }
         return busy
+    }
+
+    /// One snapshot of the first qcow2 data volume (outside the images pool, booted by no instance), so the
+    /// Volume Snapshots panel is not empty; its owner is the volume's. The demo moves no bytes, so this record is
+    /// the whole snapshot, as one taken in the demo is.
+    static func seedVolumeSnapshot(_ store: StateStore, inventory: HostInventory, now: Date) throws {
+        let lookup = LocalSnapshotAssembler.VolumeLookup(inventory.poolVolumes)
+        let booted = Set(inventory.instances.flatMap { instance in
+            instance.disks.filter { $0.target == "vda" }.compactMap { lookup.volume(for: $0)?.path }
+        })
+        guard let volume = inventory.poolVolumes
+            .filter({ $0.pool != imagePool && $0.format == "qcow2" && !booted.contains($0.path) })
+            .min(by: { $0.name < $1.name }) else { return }
+        let name = stripExtension(volume.name) + "-weekly"
+        try store.recordVolumeSnapshot(VolumeSnapshotRecord(
+            id: stableID("volume-snapshot", volume.path, name), name: name, volumePath: volume.path,
+            sizeBytes: volume.capacityBytes, description: "Before the log retention change",
+            project: try store.volumeOwners()[volume.path], createdAt: now.addingDays(-2)))
     }
 
     /// "default" and bridged networks are the admin's shared ones; the rest are project networks.

@@ -7,7 +7,7 @@ import StacktopServices
 extension OpenStackCloudBackend {
     static let createSide: Set<Capability> = [
         Capability(.instance, .create), Capability(.instance, .attachVolume), Capability(.instance, .detachVolume),
-        Capability(.volume, .create), Capability(.volume, .extend),
+        Capability(.volume, .create), Capability(.volume, .extend), Capability(.volumeSnapshot, .create),
         Capability(.securityGroup, .create), Capability(.securityGroup, .delete), Capability(.securityGroupRule, .create),
         Capability(.network, .create), Capability(.keypair, .create),
         Capability(.instance, .resize), Capability(.instance, .confirmResize), Capability(.instance, .revertResize),
@@ -34,6 +34,7 @@ extension OpenStackCloudBackend {
         case (.instance, .attachVolume), (.instance, .detachVolume): return try await changeAttachment(request)
         case (.volume, .create): return try await createVolume(request)
         case (.volume, .extend): return try await extendVolume(request)
+        case (.volumeSnapshot, .create): return try await createVolumeSnapshot(request)
         case (.securityGroup, .create): return try await createSecurityGroup(request)
         case (.securityGroup, .delete): return try await deleteSecurityGroups(request)
         case (.securityGroupRule, .create): return try await createSecurityGroupRule(request)

@@ -6,7 +6,8 @@ extension OpenStackCloudBackend {
     /// Exactly the actions `perform` implements.
     public var capabilities: Capabilities {
         var supported: Set<Capability> = [
-            Capability(.volume, .delete), Capability(.image, .delete), Capability(.securityGroupRule, .delete),
+            Capability(.volume, .delete), Capability(.volumeSnapshot, .delete), Capability(.image, .delete),
+            Capability(.securityGroupRule, .delete),
             Capability(.network, .delete), Capability(.keypair, .delete),
         ]
         for action in ServerAction.instanceActions { supported.insert(Capability(.instance, action)) }
@@ -70,6 +71,8 @@ extension OpenStackCloudBackend {
                                          headers: headers, what: what)
         case .volume:
             return try await client.send(.blockStorage, "volumes/\(component)", method: .delete, what: what)
+        case .volumeSnapshot:
+            return try await client.send(.blockStorage, "snapshots/\(component)", method: .delete, what: what)
         case .image:
             return try await client.send(.image, "v2/images/\(component)", method: .delete, what: what)
         case .network:

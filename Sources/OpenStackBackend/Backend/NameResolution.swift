@@ -31,6 +31,12 @@ struct NameResolution: Sendable {
                                                   what: "Finding volume \(target)") { body, _ in
                 try CinderDecoder.volumes(body)
             }.map { ($0.id, $0.name) }
+        case .volumeSnapshot:
+            candidates = try await client.listAll(.blockStorage, "snapshots/detail",
+                                                  query: [URLQueryItem(name: "name", value: target)], limit: limit,
+                                                  what: "Finding volume snapshot \(target)") { body, _ in
+                try CinderDecoder.snapshots(body)
+            }.map { ($0.id, $0.name) }
         case .network:
             candidates = try await client.listAll(.network, "v2.0/networks",
                                                   query: [URLQueryItem(name: "name", value: target)], limit: limit,

@@ -71,6 +71,7 @@ public final class OpenStackCloudBackend: CloudReader, CloudMutator {
         async let keypairs = optional(parts, .keypairs) { try await fetch.keypairs(project: project?.name) }
         async let images = optional(parts, .images) { try await fetch.images() }
         async let volumes = optional(parts, .volumes) { try await fetch.volumes() }
+        async let volumeSnapshots = optional(parts, .volumeSnapshots) { try await fetch.volumeSnapshots() }
         async let networks = PartRead.attemptOffered(parts.contains(.networks)) { try await fetch.networks() }
         async let floatingIPs = optional(parts, .floatingIPs) { try await fetch.floatingIPs() }
         async let routers = optional(parts, .routers) { try await fetch.routers() }
@@ -92,6 +93,7 @@ public final class OpenStackCloudBackend: CloudReader, CloudMutator {
         let keypairList = parts_.take(keypairRead, "key pairs", empty: [])
         let imageList = parts_.take(await images, "images", empty: [])
         let volumeList = parts_.take(await volumes, "volumes", empty: [])
+        let volumeSnapshotList = parts_.take(await volumeSnapshots, "volume snapshots", empty: [])
         let network = parts_.take(await networks, "networks", empty: NetworkList())
         let ipList = parts_.take(await floatingIPs, "floating IPs", empty: [])
         let routerList = parts_.take(await routers, "routers", empty: [])
@@ -107,7 +109,7 @@ public final class OpenStackCloudBackend: CloudReader, CloudMutator {
 
         return SnapshotAssembly.assemble(
             servers: serverList, flavors: flavorList, keypairs: keypairList, keypairsRead: keypairRead.wasRead,
-            images: imageList, volumes: volumeList, networks: network.networks,
+            images: imageList, volumes: volumeList, volumeSnapshots: volumeSnapshotList, networks: network.networks,
             securityGroups: groupList, projects: projectList, quotas: quotaList,
             hypervisors: hypervisorList,
             neutron: NeutronLists(subnets: network.subnets, floatingIPs: ipList, routers: routerList, ports: portList,

@@ -81,6 +81,14 @@ struct ResourceFetch: Sendable {
         }
     }
 
+    /// The token's project's snapshots, as the volume list reads its volumes (no `all_tenants`, admins too),
+    /// so each snapshot's volume is in the volume list that names it.
+    func volumeSnapshots() async throws -> [VolumeSnapshot] {
+        try await client.listAll(.blockStorage, "snapshots/detail", limit: limit, what: "Listing volume snapshots") { body, _ in
+            try CinderDecoder.snapshots(body)
+        }
+    }
+
     /// Networks with their subnets joined in, and the subnets themselves (router interfaces name them).
     func networks() async throws -> NetworkList {
         async let subnets = client.listAll(.network, "v2.0/subnets", limit: limit, what: "Listing subnets") { body, _ in

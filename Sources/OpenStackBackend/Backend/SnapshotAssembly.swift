@@ -6,7 +6,8 @@ import StacktopModel
 enum SnapshotAssembly {
     static func assemble(servers: [Instance], flavors: [Flavor], keypairs: [Keypair], keypairsRead: Bool = false,
                          images: [Image],
-                         volumes: [Volume], networks: [Network], securityGroups: [SecurityGroup],
+                         volumes: [Volume], volumeSnapshots: [VolumeSnapshot] = [], networks: [Network],
+                         securityGroups: [SecurityGroup],
                          projects: [Project], quotas: [ProjectQuotas], hypervisors: [Hypervisor] = [],
                          neutron: NeutronLists = NeutronLists(), knownImageNames: [String: String] = [:],
                          instanceCountsByProjectID: [String: Int]? = nil, staleParts: [StalePart] = [],
@@ -82,6 +83,12 @@ enum SnapshotAssembly {
             hypervisors: hypervisors,
             floatingIPs: named.floatingIPs(), routers: named.routers(), ports: named.ports(),
             staleParts: staleParts, takenAt: takenAt)
+        snapshot.volumeSnapshots = volumeSnapshots.map { volumeSnapshot in
+            var named = volumeSnapshot
+            named.project = project(volumeSnapshot.project)
+            named.volumeName = volumesByID[volumeSnapshot.volumeID]?.name
+            return named
+        }
         snapshot.unavailableParts = unavailableParts
         return snapshot
     }

@@ -34,32 +34,27 @@ public enum CinderDecoder {
             .volume.volume(serverNamesByID, projectNamesByID, path: path, key: "volume")
     }
 
-    /// `GET /v3/{project}/snapshots` or `/snapshots/detail`.
-    public static func snapshots(_ data: Data,
+    /// `GET /v3/{project}/snapshots` or `/snapshots/detail`. Volume names are joined in later
+    /// (`SnapshotAssembly`), from the volume list read beside it.
+    public static func snapshots(_ data: Data, projectNamesByID: [String: String] = [:],
                                  path: String = "/snapshots/detail") throws(DecodingFailure) -> OpenStackPage<VolumeSnapshot> {
-        struct Wire: Decodable {
-            var id: String
-            var name: String?
-            var volume_id: String
-            var size: Int
-            var status: String
-            var created_at: String?
-            var project: String?
-            enum CodingKeys: String, CodingKey {
-                case id, name, volume_id, size, status, created_at
-                case project = "os-extended-snapshot-attributes:project_id"
-            }
-        }
         struct Body: Decodable {
-            var snapshots: [Wire]
+            var snapshots: [WireSnapshot]
             var snapshots_links: [WireLink]?
         }
         let body = try WireDecoder.decode(Body.self, from: data, service: service, path: path)
-        let items = body.snapshots.map {
-            VolumeSnapshot(id: $0.id, name: $0.name ?? "", volumeID: $0.volume_id, sizeGiB: $0.size,
-                           status: $0.status, project: $0.project, createdAt: $0.created_at.flatMap(OpenStackDate.parse))
+        var items: [VolumeSnapshot] = []
+        for (index, wire) in body.snapshots.enumerated() {
+            items.append(try wire.snapshot(projectNamesByID, path: path, key: "snapshots[\(index)]"))
         }
         return OpenStackPage(items: items, next: body.snapshots_links?.next)
+    }
+
+    /// `POST /v3/{project}/snapshots` and `GET /v3/{project}/snapshots/{id}`.
+    public static func snapshot(_ data: Data, path: String = "/snapshots/{id}") throws(DecodingFailure) -> VolumeSnapshot {
+        struct Body: Decodable { var snapshot: WireSnapshot }
+        return try WireDecoder.decode(Body.self, from: data, service: service, path: path)
+            .snapshot.snapshot([:], path: path, key: "snapshot")
     }
 
     /// `GET /v3/{project}/limits`.
@@ -88,28 +83,10 @@ public enum CinderDecoder {
     }
 }
 
-/// A Cinder volume snapshot (the model has no snapshot type yet).
-public struct VolumeSnapshot: Sendable, Equatable, Identifiable {
-    public var id: String
-    public var name: String
-    public var volumeID: String
-    public var sizeGiB: Int
-    public var status: String
-    /// Project id; only admins see it (`os-extended-snapshot-attributes:project_id`).
-    public var project: String?
-    public var createdAt: Date?
-
-    public init(id: String, name: String, volumeID: String, sizeGiB: Int, status: String,
-                project: String? = nil, createdAt: Date? = nil) {
-        self.id = id; self.name = name; self.volumeID = volumeID; self.sizeGiB = sizeGiB; self.status = status
-        self.project = project; self.createdAt = createdAt
-    }
-}
-
 private struct WireVolume: Decodable {
     var id: String
     var name: String?
-    var size: UInt64
+    var size: FlexibleInt
     var status: String
     var bootable: FlexibleBool?
     var attachments: [WireAttachment]?
@@ -128,13 +105,7 @@ private struct WireVolume: Decodable {
 
     func volume(_ serverNames: [String: String], _ projectNames: [String: String], path: String,
                 key: String) throws(DecodingFailure) -> Volume {
-        // A size whose bytes do not fit in UInt64 (2^34 GiB and up) is no volume a cloud can have: a sentence
-        // naming the key, never a trap (found by the fuzz suite).
-        let (sizeBytes, overflow) = size.multipliedReportingOverflow(by: 1_073_741_824)
-        if overflow {
-            throw DecodingFailure(service: CinderDecoder.service, path: path, key: "\(key).size",
-                                  reason: "\(size) GiB is not a size a volume can have")
-        }
+        let sizeBytes = try CinderSize.bytes(size, of: "a volume", path: path, key: key)
         let attached = (attachments ?? []).filter { $0.server_id != nil }
         let servers = attached.compactMap(\.server_id).map { serverNames[$0] ?? $0 }
         // Horizon shows an unnamed volume by its id; so does stacktop.
@@ -145,5 +116,51 @@ private struct WireVolume: Decodable {
                       attachedTo: servers, project: tenantID.map { projectNames[$0] ?? $0 },
                       bootable: bootable?.value ?? false,
                       attachmentDevices: attached.isEmpty ? nil : attached.map { $0.device ?? "" })
+    }
+}
+
+/// Cinder sizes are whole GiB, read leniently (`FlexibleInt`) so that every bad one is said with its key:
+/// a negative or absurd number, text, or a size whose bytes do not fit in UInt64 (2^34 GiB and up, found by the
+/// fuzz suite) is a sentence naming the key, never a trap and never "not valid JSON".
+private enum CinderSize {
+    static func bytes(_ size: FlexibleInt, of what: String, path: String, key: String) throws(DecodingFailure) -> UInt64 {
+        func failure(_ reason: String) -> DecodingFailure {
+            DecodingFailure(service: CinderDecoder.service, path: path, key: "\(key).size", reason: reason)
+        }
+        guard let gib = size.value, gib >= 0 else {
+            let shown = size.absurd ?? size.value.map(String.init)
+            throw failure(shown.map { "\($0) GiB is not a size \(what) can have" } ?? "expected a whole number of GiB")
+        }
+        let (bytes, overflow) = UInt64(gib).multipliedReportingOverflow(by: 1_073_741_824)
+        if overflow { throw failure("\(gib) GiB is not a size \(what) can have") }
+        return bytes
+    }
+}
+
+/// A snapshot as Cinder writes it. The project is an admin's view (`os-extended-snapshot-attributes:project_id`);
+/// others see only their own project's snapshots and no project field.
+private struct WireSnapshot: Decodable {
+    var id: String
+    var name: String?
+    var volume_id: String
+    var size: FlexibleInt
+    var status: String
+    var description: String?
+    var created_at: String?
+    var project: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, volume_id, size, status, description, created_at
+        case project = "os-extended-snapshot-attributes:project_id"
+    }
+
+    func snapshot(_ projectNames: [String: String], path: String, key: String) throws(DecodingFailure) -> VolumeSnapshot {
+        let sizeBytes = try CinderSize.bytes(size, of: "a snapshot", path: path, key: key)
+        // Unnamed, it shows by its id, as Horizon shows it (and as unnamed volumes show).
+        let shownName = name.flatMap { $0.isEmpty ? nil : $0 } ?? id
+        return VolumeSnapshot(id: id, name: shownName, volumeID: volume_id, sizeBytes: sizeBytes, status: status,
+                              description: description.flatMap { $0.isEmpty ? nil : $0 },
+                              project: project.map { projectNames[$0] ?? $0 },
+                              createdAt: created_at.flatMap(OpenStackDate.parse))
     }
 }
