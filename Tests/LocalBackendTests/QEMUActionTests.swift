@@ -233,7 +233,7 @@ final class QEMUActionTests: XCTestCase {
         let name = "qa-snap-\(suffix)"
         func tags() throws -> String { try ProcessRunner.run(["qemu-img", "snapshot", "-U", "-l", path]).output }
 
-        let taken = await perform(.create, .volumeSnapshot, [name], ["volume": volume])
+        let taken = await perform(.create, .volumeSnapshot, [name], [.volume: volume])
         XCTAssertEqual(taken, "Took snapshot \(name) of volume \(volume).qcow2.")
         let record = try XCTUnwrap(try store.volumeSnapshotRecords().first { $0.name == name })
         XCTAssertEqual(record.volumePath, path)

@@ -20,10 +20,10 @@ final class VolumeSnapshotActionsTests: XCTestCase {
         XCTAssertEqual(said, expected, file: file, line: line)
     }
 
-    private func create(_ name: String, volume: String, description: String? = nil) -> ActionRequest {
-        var options = ["volume": volume]
-        if let description { options["description"] = description }
-        return ActionRequest(action: .create, kind: .volumeSnapshot, targets: [name], options: options, project: "engineering")
+    private func create(_ name: String, volume: String, description: String? = nil) throws -> ActionRequest {
+        var options: [OptionKey: String] = [.volume: volume]
+        if let description { options[.description] = description }
+        return try ActionRequest(action: .create, kind: .volumeSnapshot, targets: [name], text: options, project: "engineering")
     }
 
     func testTheDemoSeedsOneSnapshotJoinedWithItsVolume() async throws {
@@ -49,10 +49,10 @@ final class VolumeSnapshotActionsTests: XCTestCase {
     func testTheDemoTakesListsAndDeletesASnapshotWithoutTouchingLibvirt() async throws {
         let (backend, store) = try openDemoBackend(self)
         _ = try await backend.perform(ActionRequest(action: .create, kind: .volume, targets: ["scratch"],
-                                                    options: ["size": "5"], project: "engineering"))
+                                                    text: [.size: "5"], project: "engineering"))
         let hostBefore = try backend.connection.inventory()
 
-        let taken = await perform(backend, create("before-upgrade", volume: "scratch", description: "pre 2.0"))
+        let taken = await perform(backend, try create("before-upgrade", volume: "scratch", description: "pre 2.0"))
         XCTAssertEqual(taken, "Took snapshot before-upgrade of volume scratch.qcow2 (the demo keeps its record; no file holds it).")
         XCTAssertEqual(try backend.connection.inventory(), hostBefore, "the test driver's host is untouched")
 
@@ -70,7 +70,7 @@ final class VolumeSnapshotActionsTests: XCTestCase {
         XCTAssertEqual(snapshot.quotas.first { $0.project == "engineering" }?[.snapshots]?.used, 2)
         XCTAssertEqual(try store.volumeSnapshotRecords().first { $0.name == "before-upgrade" }?.volumePath, volume.path)
 
-        await expect(backend, create("before-upgrade", volume: "scratch"),
+        await expect(backend, try create("before-upgrade", volume: "scratch"),
                      "A volume snapshot named before-upgrade already exists; pick another name.")
         // As Cinder refuses a volume with dependent snapshots, naming them.
         await expect(backend, ActionRequest(action: .delete, kind: .volume, targets: ["scratch"]),
@@ -97,11 +97,11 @@ final class VolumeSnapshotActionsTests: XCTestCase {
         let (backend, store) = try openDemoBackend(self)
         let recordsBefore = try store.volumeSnapshotRecords()
 
-        await expect(backend, create("raw-copy", volume: "data-01"),
+        await expect(backend, try create("raw-copy", volume: "data-01"),
                      "Volume data-01 is raw, and only qcow2 volumes take snapshots on a libvirt host; copy it into a "
                      + "qcow2 volume first (`stacktop volume snapshot NAME` makes one).")
         // logs-büro is attached to "log collector", which the demo keeps paused.
-        await expect(backend, create("hot", volume: "logs-büro"),
+        await expect(backend, try create("hot", volume: "logs-büro"),
                      "Volume logs-büro is attached to log collector, which is paused and holds the file's lock; shut "
                      + "it off or detach the volume first to take a snapshot of it.")
         await expect(backend, ActionRequest(action: .delete, kind: .volumeSnapshot, targets: ["logs-büro-weekly"]),
@@ -109,16 +109,16 @@ final class VolumeSnapshotActionsTests: XCTestCase {
                      + "it off or detach the volume first to delete snapshot logs-büro-weekly from it.")
         await expect(backend, ActionRequest(action: .create, kind: .volumeSnapshot, targets: ["s"]),
                      "Name the volume to take snapshot s of: add --volume VOLUME.")
-        await expect(backend, create("s", volume: "nope"),
+        await expect(backend, try create("s", volume: "nope"),
                      "No volume named \"nope\" exists; check the name with `stacktop volume list`.")
         await expect(backend, ActionRequest(action: .delete, kind: .volumeSnapshot, targets: ["nope"]),
                      "No volume-snapshot named \"nope\" exists; check the name with `stacktop volume-snapshot list`.")
 
         // A shut-off guest lets go of its file, so its volume may be snapshotted, within the quota.
         _ = try await backend.perform(ActionRequest(action: .create, kind: .volume, targets: ["scratch"],
-                                                    options: ["size": "1"], project: "engineering"))
+                                                    text: [.size: "1"], project: "engineering"))
         try store.setQuotaLimit(1, for: .snapshots, project: "engineering")
-        await expect(backend, create("one-too-many", volume: "scratch"),
+        await expect(backend, try create("one-too-many", volume: "scratch"),
                      "Quota exceeded for Volume Snapshots in project engineering: 1 of 1 in use and 1 more requested. "
                      + "Free some up or ask an admin to raise the quota.")
         XCTAssertEqual(try store.volumeSnapshotRecords(), recordsBefore, "no refusal left a record")

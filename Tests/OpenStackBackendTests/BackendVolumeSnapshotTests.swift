@@ -90,9 +90,9 @@ final class BackendVolumeSnapshotTests: XCTestCase {
         let backend = BackendFixture.backend(transport)
 
         let plain = try await backend.perform(ActionRequest(action: .create, kind: .volumeSnapshot, targets: ["before-upgrade"],
-                                                            options: ["volume": "data", "description": "pre 2.0"]))
+                                                            text: [.volume: "data", .description: "pre 2.0"]))
         let forced = try await backend.perform(ActionRequest(action: .create, kind: .volumeSnapshot, targets: ["hot"],
-                                                             options: ["volume": "data", "force": "true"]))
+                                                             text: [.volume: "data", .force: "true"]))
 
         let posts = await transport.requests(.post, cinder + "/snapshots")
         XCTAssertEqual(posts.count, 2)
@@ -116,25 +116,25 @@ final class BackendVolumeSnapshotTests: XCTestCase {
                                                     + "available, but current status is: in-use."]])
         let backend = BackendFixture.backend(transport)
 
-        let refusal = await CreateFixture.refusal(backend, ActionRequest(
-            action: .create, kind: .volumeSnapshot, targets: ["s"], options: ["volume": "data"]))
+        let refusal = await CreateFixture.refusal(backend, try ActionRequest(
+            action: .create, kind: .volumeSnapshot, targets: ["s"], text: [.volume: "data"]))
         XCTAssertEqual(refusal, "Create volume snapshot s of volume data failed (HTTP 400): volume data is in use "
             + "(attached to a server), which Cinder snapshots only when told to; add --force to take it anyway (writes "
             + "the guest has not flushed are not in it), or detach the volume first. Request id req-bad.")
 
         // With --force asked already, Cinder's own words stand: suggesting --force again would be wrong.
-        let forced = await CreateFixture.refusal(backend, ActionRequest(
-            action: .create, kind: .volumeSnapshot, targets: ["s"], options: ["volume": "data", "force": "true"]))
+        let forced = await CreateFixture.refusal(backend, try ActionRequest(
+            action: .create, kind: .volumeSnapshot, targets: ["s"], text: [.volume: "data", .force: "true"]))
         XCTAssertTrue(forced.hasPrefix("Create volume snapshot s of volume data failed (HTTP 400): Invalid volume:"), forced)
         XCTAssertFalse(forced.contains("--force"), forced)
 
         let noVolume = await CreateFixture.refusal(backend, ActionRequest(action: .create, kind: .volumeSnapshot, targets: ["s"]))
         XCTAssertEqual(noVolume, "Name the volume to take snapshot s of: add --volume VOLUME.")
-        let noName = await CreateFixture.refusal(backend, ActionRequest(action: .create, kind: .volumeSnapshot, targets: [],
-                                                                        options: ["volume": "data"]))
+        let noName = await CreateFixture.refusal(backend, try ActionRequest(action: .create, kind: .volumeSnapshot, targets: [],
+                                                                        text: [.volume: "data"]))
         XCTAssertTrue(noName.hasPrefix("Name the volume snapshot to create:"), noName)
-        let unknownVolume = await CreateFixture.refusal(backend, ActionRequest(
-            action: .create, kind: .volumeSnapshot, targets: ["s"], options: ["volume": "nope"]))
+        let unknownVolume = await CreateFixture.refusal(backend, try ActionRequest(
+            action: .create, kind: .volumeSnapshot, targets: ["s"], text: [.volume: "nope"]))
         XCTAssertEqual(unknownVolume, "No volume named \"nope\" exists; check the name with `stacktop volume list`.")
         let count2 = await transport.requests(.post, cinder + "/snapshots").count
 

@@ -266,7 +266,7 @@ final class CLIAgreementPeerTests: XCTestCase {
             }
             XCTFail("timed out waiting for \(what)")
         }
-        _ = try await admin.perform(ActionRequest(action: .create, kind: .volume, targets: [volume], options: ["size": "1"]))
+        _ = try await admin.perform(ActionRequest(action: .create, kind: .volume, targets: [volume], text: [.size: "1"]))
         var volumeID: String?
         try await until("\(volume) available") {
             let found = try await lists.snapshot().volumes.first { $0.name == volume }
@@ -292,7 +292,7 @@ final class CLIAgreementPeerTests: XCTestCase {
             try await markVolume("in-use")
             do {
                 _ = try await admin.perform(ActionRequest(action: .create, kind: .volumeSnapshot, targets: [name + "-hot"],
-                                                          options: ["volume": volume]))
+                                                          text: [.volume: volume]))
                 XCTFail("Cinder takes no snapshot of an in-use volume without force")
             } catch let error as BackendError {
                 print("PEER in-use refusal: \(error.message)")
@@ -304,7 +304,7 @@ final class CLIAgreementPeerTests: XCTestCase {
             try await markVolume("available")
 
             let created = try await admin.perform(ActionRequest(action: .create, kind: .volumeSnapshot, targets: [name],
-                                                                options: ["volume": volume, "description": "peer check"]))
+                                                                text: [.volume: volume, .description: "peer check"]))
             XCTAssertEqual(created.requestIDs.count, 1)
             try await until("\(name) available") {
                 try await lists.snapshot().volumeSnapshots.first { $0.name == name }?.status == "available"

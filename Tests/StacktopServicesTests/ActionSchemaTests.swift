@@ -27,7 +27,6 @@ final class ActionSchemaTests: XCTestCase {
             "volume extend": ["size"],
             "volume-snapshot create": ["name", "volume", "description", "force"],
             "volume snapshot": ["name"],
-            "volume-snapshot create": ["name", "volume", "description", "force"],
             "image create": ["name", "file", "pool", "visibility"],
             "image upload": ["name", "file", "pool", "visibility"],
             "image update": ["name", "os", "min-disk", "min-ram", "visibility"],

@@ -42,15 +42,15 @@ extension OpenStackCloudBackend {
         guard let volume = Self.option(request, .volume) else {
             throw BackendError.refused(reason: "Name the volume to take snapshot \(name) of: add --volume VOLUME.")
         }
-        let forced = request[.force] == "true"
-        var snapshot: [String: Any] = ["name": name, "volume_id": try await resolver.resolve(volume, kind: .volume)]
-        if let description = Self.option(request, .description) { snapshot["description"] = description }
-        if forced { snapshot["force"] = true }
+        let forced = request.flag(.force)
+        let snapshot = CreateVolumeSnapshotBody.Snapshot(name: name, volumeID: try await resolver.resolve(volume, kind: .volume),
+                                                         description: Self.option(request, .description),
+                                                         force: forced ? true : nil)
         let what = "Create volume snapshot \(name) of volume \(volume)"
         let response: HTTPResponse
         do {
             response = try await client.send(.blockStorage, "snapshots", method: .post,
-                                             body: try Self.json(["snapshot": snapshot]), what: what)
+                                             body: try Self.json(CreateVolumeSnapshotBody(snapshot: snapshot)), what: what)
         } catch BackendError.remote(_, 400, let reason, let requestID) where !forced && Self.saysInUse(reason) {
             throw BackendError.remote(what: what, status: 400, reason: "volume \(volume) is in use (attached to a server), "
                 + "which Cinder snapshots only when told to; add --force to take it anyway (writes the guest has not "
@@ -105,6 +105,19 @@ struct CreateVolumeBody: Encodable {
         var name: String
         var size: Int
         var imageRef: String?
+    }
+}
+
+/// `POST /snapshots`: `{"snapshot": {"name": "s1", "volume_id": "…", "description": "…", "force": true}}`, the
+/// description and force only when given.
+struct CreateVolumeSnapshotBody: Encodable {
+    var snapshot: Snapshot
+    struct Snapshot: Encodable {
+        var name: String
+        var volumeID: String
+        var description: String?
+        var force: Bool?
+        enum CodingKeys: String, CodingKey { case name, volumeID = "volume_id", description, force }
     }
 }
 
