@@ -2,6 +2,8 @@ import CLibvirt
 import Foundation
 import Synchronization
 import XCTest
+import StoreTestSupport
+import SystemTestSupport
 @testable import LocalBackend
 import StacktopModel
 import StacktopServices
