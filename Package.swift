@@ -60,6 +60,7 @@ let package = Package(
         .target(name: "StoreTestSupport", dependencies: ["StacktopStore", "SystemTestSupport"],
                 path: "Tests/StoreTestSupport"),
 
+        .testTarget(name: "StacktopModelTests", dependencies: ["StacktopModel"]),
         .testTarget(name: "StacktopServicesTests",
                     dependencies: ["StacktopServices", "StacktopModel", "StacktopTestSupport", "SystemTestSupport"]),
         .testTarget(name: "LocalBackendTests",

@@ -55,10 +55,4 @@ final class ReadOnlyBackendTests: XCTestCase {
         XCTAssertEqual(ActionKind.named("hard-reboot"), .hardReboot)
         XCTAssertNil(ActionKind.named("explode"))
     }
-
-    func testQuotaUsageFractions() {
-        XCTAssertEqual(QuotaUsage(resource: .instances, used: 9, limit: 10).fraction, 0.9)
-        XCTAssertEqual(QuotaUsage(resource: .instances, used: 3, limit: -1).remaining, nil)
-        XCTAssertEqual(QuotaUsage(resource: .instances, used: 12, limit: 10).remaining, 0)
-    }
 }
