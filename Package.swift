@@ -78,6 +78,7 @@ let package = Package(
                     dependencies: ["Dashboard", "TerminalUI", "TextSafety", "StacktopModel", "StacktopServices",
                                    "StacktopTestSupport"],
                     exclude: ["Snapshots"]),
+        .testTarget(name: "StacktopCLITests", dependencies: ["stacktop", "Dashboard", "StacktopServices"]),
         // Drives the built binary only: no product target, just the process and tmux helpers.
         .testTarget(name: "EndToEndTests", dependencies: ["SystemTestSupport"], exclude: ["Fixtures"]),
     ],
