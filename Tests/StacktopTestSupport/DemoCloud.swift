@@ -22,9 +22,9 @@ public enum DemoCloud {
         return snapshot
     }
 
-    /// The demo backend serving the demo cloud.
-    public static func backend(capabilities: Capabilities = .everything) -> InMemoryBackend {
-        InMemoryBackend(snapshot: snapshot, description: description, capabilities: capabilities)
+    /// The demo cloud served by the in-memory backend, which offers every action.
+    public static func backend() -> InMemoryBackend {
+        InMemoryBackend(snapshot: snapshot, description: description)
     }
 
     static let instances: [Instance] = [

@@ -5,17 +5,17 @@ import StacktopServices
 /// A backend over a `CloudSnapshot` value it owns: reads return that value, every request that reaches
 /// `perform` is recorded (so a test can prove a wrapper let nothing by, or exactly what it let by), and
 /// requests naming a target in `failingTargets` fail with that target's error, as a real backend's would.
-/// It never changes its snapshot by itself; a test that wants a refresh to show something new sets it.
+/// Performing changes nothing: every read returns the snapshot it was made with.
 public final class InMemoryBackend: CloudReader, CloudMutator {
     public let description: BackendDescription
     public let capabilities: Capabilities
     /// Errors by first target: a request whose first target is a key fails with its value (after being recorded).
     public let failingTargets: [String: BackendError]
+    private let cloud: CloudSnapshot
     private let rawDefinitions: [String: String]
-    private let state: Mutex<State>
+    private let state = Mutex(State())
 
     private struct State {
-        var snapshot: CloudSnapshot
         var reads = 0
         var performed: [ActionRequest] = []
     }
@@ -29,13 +29,7 @@ public final class InMemoryBackend: CloudReader, CloudMutator {
         self.capabilities = capabilities
         self.failingTargets = failingTargets
         self.rawDefinitions = rawDefinitions
-        state = Mutex(State(snapshot: snapshot))
-    }
-
-    /// The snapshot the next read returns.
-    public var currentSnapshot: CloudSnapshot {
-        get { state.withLock { $0.snapshot } }
-        set { state.withLock { $0.snapshot = newValue } }
+        cloud = snapshot
     }
 
     /// How many times `snapshot()` was called.
@@ -45,10 +39,8 @@ public final class InMemoryBackend: CloudReader, CloudMutator {
     public var performed: [ActionRequest] { state.withLock { $0.performed } }
 
     public func snapshot() async throws -> CloudSnapshot {
-        state.withLock { state in
-            state.reads += 1
-            return state.snapshot
-        }
+        state.withLock { $0.reads += 1 }
+        return cloud
     }
 
     public func rawDefinition(instanceID: String) async throws -> String {

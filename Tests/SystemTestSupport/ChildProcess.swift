@@ -70,7 +70,7 @@ public enum ChildProcess {
 
     /// A child started by `start`. It is killed and reaped by `stop()`, or when the value goes away.
     public final class Running: Sendable {
-        public let pid: pid_t
+        private let pid: pid_t
         /// Whether it was reaped already: a reaped pid may belong to another process, so it is never
         /// signalled again.
         private let reaped = Mutex(false)
