@@ -6,8 +6,8 @@ import StacktopTestSupport
 import TerminalUI
 @testable import Dashboard
 
-/// Every panel of the demo cloud as text, at fixed sizes. Run with STACKTOP_RECORD_SNAPSHOTS=1 to rewrite the files after a deliberate change, then
-/// read the diff.
+/// Every panel of the demo cloud as text, at fixed sizes. Run with STACKTOP_RECORD_SNAPSHOTS=1 to rewrite
+/// the files after a deliberate change, then read the diff.
 final class ScreenSnapshotTests: XCTestCase {
     static let snapshotDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Snapshots")
