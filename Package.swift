@@ -50,21 +50,37 @@ let package = Package(
         // Seeded mutators and the sentence check shared by the fuzz suites (DECISIONS.md, "Fuzzing ships
         // with the tests"); test code only, no product links it.
         .target(name: "FuzzSupport", path: "Tests/FuzzSupport"),
+        // Test support, test code only too: child processes (posix_spawn + waitpid), the tmux harness and
+        // temporary directories, with no product code, so the end-to-end suites (which drive the built binary
+        // alone) can use them; the in-memory backend, audit log and demo cloud (model and services only, so
+        // the dashboard's tests need no libvirt or SQLite); and the temporary state store.
+        .target(name: "SystemTestSupport", path: "Tests/SystemTestSupport"),
+        .target(name: "StacktopTestSupport", dependencies: ["StacktopModel", "StacktopServices"],
+                path: "Tests/StacktopTestSupport"),
+        .target(name: "StoreTestSupport", dependencies: ["StacktopStore", "SystemTestSupport"],
+                path: "Tests/StoreTestSupport"),
 
-        .testTarget(name: "StacktopServicesTests", dependencies: ["StacktopServices", "StacktopModel"]),
+        .testTarget(name: "StacktopModelTests", dependencies: ["StacktopModel"]),
+        .testTarget(name: "StacktopServicesTests",
+                    dependencies: ["StacktopServices", "StacktopModel", "StacktopTestSupport", "SystemTestSupport"]),
         .testTarget(name: "LocalBackendTests",
-                    dependencies: ["LocalBackend", "StacktopStore", "StacktopServices", "StacktopModel", "FuzzSupport"]),
+                    dependencies: ["LocalBackend", "StacktopStore", "StacktopServices", "StacktopModel", "FuzzSupport",
+                                   "StacktopTestSupport", "StoreTestSupport", "SystemTestSupport"]),
         .testTarget(name: "StacktopStoreTests",
-                    dependencies: ["StacktopStore", "StacktopServices", "StacktopModel", "FuzzSupport"]),
+                    dependencies: ["StacktopStore", "StacktopServices", "StacktopModel", "FuzzSupport",
+                                   "StoreTestSupport", "SystemTestSupport"]),
         .testTarget(name: "OpenStackBackendTests",
-                    dependencies: ["OpenStackBackend", "StacktopServices", "StacktopModel", "YAMLKit", "FuzzSupport"],
+                    dependencies: ["OpenStackBackend", "StacktopServices", "StacktopModel", "YAMLKit", "FuzzSupport",
+                                   "SystemTestSupport"],
                     exclude: ["Samples"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "YAMLKit", "TextSafety", "FuzzSupport"]),
         .testTarget(name: "DashboardTests",
-                    dependencies: ["Dashboard", "TerminalUI", "TextSafety", "StacktopModel", "StacktopServices", "StacktopStore",
-                                   "LocalBackend"],
+                    dependencies: ["Dashboard", "TerminalUI", "TextSafety", "StacktopModel", "StacktopServices",
+                                   "StacktopTestSupport"],
                     exclude: ["Snapshots"]),
-        .testTarget(name: "EndToEndTests", dependencies: [], exclude: ["Fixtures"]),
+        .testTarget(name: "StacktopCLITests", dependencies: ["stacktop", "Dashboard", "StacktopServices"]),
+        // Drives the built binary only: no product target, just the process and tmux helpers.
+        .testTarget(name: "EndToEndTests", dependencies: ["SystemTestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -17,14 +17,14 @@ public enum ResourceKind: String, Sendable, Codable, CaseIterable {
         case .subnet: ["subnet", "subnets"]
         case .router: ["router", "routers"]
         case .port: ["port", "ports"]
-        case .floatingIP: ["floating-ip", "floating-ips", "floatingip", "fip"]
+        case .floatingIP: ["floating-ip", "floating-ips", "floatingip", "floatingips", "fip", "fips"]
         case .securityGroup: ["secgroup", "secgroups", "security-group", "security-groups", "sg"]
         case .securityGroupRule: ["secgroup-rule", "security-group-rule", "rule", "sgr"]
         case .quota: ["quota", "quotas"]
         case .flavor: ["flavor", "flavors"]
-        case .keypair: ["keypair", "keypairs", "key"]
+        case .keypair: ["keypair", "keypairs", "key", "keys"]
         case .project: ["project", "projects"]
-        case .hypervisor: ["hypervisor", "hypervisors", "host"]
+        case .hypervisor: ["hypervisor", "hypervisors", "host", "hosts"]
         }
     }
 

@@ -1,6 +1,7 @@
 import XCTest
 import StacktopModel
 import StacktopServices
+import StacktopTestSupport
 import TerminalUI
 @testable import Dashboard
 
@@ -8,10 +9,6 @@ import TerminalUI
 /// every answer a confirmation could want), every `:KIND ACTION NAME` the grammar knows, and the
 /// console commands produce no `.perform` and no `.openConsole`, and say why where a mutation was asked.
 final class ReadOnlyKeysTests: XCTestCase {
-    private static let everything = Capabilities(supported: Set(ResourceKind.allCases.flatMap { kind in
-        ActionKind.allCases.map { Capability(kind, $0) }
-    }))
-
     /// The demo cloud, plus a floating IP and a router (a libvirt host has none) and a volume snapshot: every panel has rows to select.
     private func demo() async throws -> DemoCloudFixture.Opened {
         var demo = try await DemoCloudFixture.open()
@@ -25,7 +22,7 @@ final class ReadOnlyKeysTests: XCTestCase {
     }
 
     private func state(_ demo: DemoCloudFixture.Opened, panel: Panel, readOnly: Bool = true) -> AppState {
-        var state = AppState(backend: demo.description, readOnly: readOnly, capabilities: Self.everything,
+        var state = AppState(backend: demo.description, readOnly: readOnly, capabilities: .everything,
                              size: Size(width: 120, height: 40), now: demo.snapshot.takenAt, panel: panel)
         _ = state.handle(.snapshotLoaded(demo.snapshot, origin: .live))
         return state
@@ -112,7 +109,7 @@ final class ReadOnlyKeysTests: XCTestCase {
             guard let kind = panel.resourceKind else { continue }
             let start = state(demo, panel: panel)
             XCTAssertTrue(start.capabilities.supported.isEmpty, "read-only offers nothing")
-            var keys = Self.everything.actions(for: kind).compactMap(\.traits.key)
+            var keys = Capabilities.everything.actions(for: kind).compactMap(\.traits.key)
             if kind == .instance { keys += ["C", "V"] }
             XCTAssertFalse(keys.isEmpty)
             for prefix in [[], [Key.character(" ")], [.enter]] {

@@ -2,14 +2,12 @@ import XCTest
 import Foundation
 import StacktopModel
 import StacktopServices
-import StacktopStore
+import StacktopTestSupport
 import TerminalUI
-import LocalBackend
 @testable import Dashboard
 
-/// Every panel of the real demo cloud (libvirt test driver + seeded SQLite store) as text, at fixed
-/// sizes. Run with STACKTOP_RECORD_SNAPSHOTS=1 to rewrite the files after a deliberate change, then
-/// read the diff.
+/// Every panel of the demo cloud as text, at fixed sizes. Run with STACKTOP_RECORD_SNAPSHOTS=1 to rewrite
+/// the files after a deliberate change, then read the diff.
 final class ScreenSnapshotTests: XCTestCase {
     static let snapshotDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Snapshots")
@@ -129,30 +127,16 @@ final class ScreenSnapshotTests: XCTestCase {
     }
 }
 
-/// The demo cloud as the executable assembles it: the shipped node XML in a temp file, a fresh store
-/// seeded for it. One per test (the test driver reads a fresh copy per connection).
+/// The demo cloud (`DemoCloud`: what `stacktop --demo` first shows, as a value) read through the in-memory
+/// backend, as the runner reads a backend. A fresh backend per test.
 enum DemoCloudFixture {
-    struct Opened { var description: BackendDescription; var snapshot: CloudSnapshot; var backend: LocalCloudBackend }
+    struct Opened { var description: BackendDescription; var snapshot: CloudSnapshot }
 
     /// Screens show ages and dates; a fixed clock keeps the snapshots stable from day to day.
-    static let now = Date(timeIntervalSince1970: 1_790_000_000)
+    static let now = DemoCloud.now
 
     static func open() async throws -> Opened {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("stacktop-dashboard-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        // The test driver has read its file once the connection is open, and the snapshot is taken below;
-        // nothing reads the directory afterwards, so it goes (it used to be left in /tmp by every run).
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let node = directory.appendingPathComponent("node.xml")
-        try DemoNodeXML.xml.write(to: node, atomically: true, encoding: .utf8)
-        let connection = try LibvirtConnection(uri: "test://" + node.path)
-        let store = try StateStore(path: directory.appendingPathComponent("state.sqlite3").path)
-        try DemoSeed.apply(to: store, inventory: connection.inventory(), now: now)
-        let backend = LocalCloudBackend(connection: connection, store: store, kind: .demo)
-        var snapshot = try await backend.snapshot()
-        snapshot.takenAt = now
-        return Opened(description: backend.description, snapshot: snapshot, backend: backend)
+        let backend = DemoCloud.backend()
+        return Opened(description: backend.description, snapshot: try await backend.snapshot())
     }
-
 }

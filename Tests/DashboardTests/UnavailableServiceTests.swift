@@ -21,18 +21,6 @@ final class UnavailableServiceTests: XCTestCase {
         XCTAssertFalse(screen.contains("No images yet."), screen)
         XCTAssertFalse(screen.contains("STALE"), "a service that is not there is not stale:\n\(screen)")
     }
-
-    func testOlderCachedSnapshotsWithoutTheFieldStillDecode() throws {
-        var snapshot = SampleCloud.snapshot
-        snapshot.unavailableParts = [StalePart(what: "volumes", reason: "No Cinder here.")]
-        let data = try JSONEncoder().encode(snapshot)
-        var object = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
-        XCTAssertNotNil(object.removeValue(forKey: "unavailableParts"))
-        let older = try JSONDecoder().decode(CloudSnapshot.self, from: JSONSerialization.data(withJSONObject: object))
-        XCTAssertEqual(older.unavailableParts, [])
-        XCTAssertEqual(try JSONDecoder().decode(CloudSnapshot.self, from: data).unavailability(of: "Volumes")?.reason,
-                       "No Cinder here.")
-    }
 }
 
 /// The details view shows what a backend adds, whatever the backend: the UI knows no libvirt.

@@ -1,6 +1,7 @@
 import XCTest
 import StacktopModel
 import StacktopServices
+import StacktopTestSupport
 import TerminalUI
 @testable import Dashboard
 
@@ -11,8 +12,7 @@ final class WallStateTests: XCTestCase {
 
     private func wallState(_ settings: WallSettings = WallSettings()) -> AppState {
         var state = AppState(backend: BackendDescription(kind: .local, endpoint: "test:///sample"), readOnly: false,
-                             capabilities: Capabilities(supported: Set(ResourceKind.allCases.flatMap { kind in
-                                 ActionKind.allCases.map { Capability(kind, $0) } })),
+                             capabilities: .everything,
                              size: Size(width: 120, height: 40), now: start)
         _ = state.handle(.snapshotLoaded(SampleCloud.snapshot, origin: .live))
         state.enterWall(settings)

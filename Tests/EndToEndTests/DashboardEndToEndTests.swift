@@ -1,4 +1,5 @@
 import XCTest
+import SystemTestSupport
 import Foundation
 
 /// The built binary in tmux: start the demo, move, filter, open details, switch panels and themes,

@@ -1,4 +1,5 @@
 import XCTest
+import SystemTestSupport
 import Foundation
 
 /// The demo behaves like a cloud from the shell: the README's commands work on it as written, and it keeps

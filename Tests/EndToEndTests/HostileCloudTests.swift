@@ -1,10 +1,11 @@
 import Foundation
 import XCTest
+import SystemTestSupport
 
 /// The release binary against a fake cloud whose data attacks the terminal (Fixtures/hostile_cloud.py,
 /// loopback only): what reaches stdout and stderr is checked byte by byte.
 final class HostileCloudTests: XCTestCase {
-    private var cloud: Process?
+    private var cloud: ChildProcess.Running?
     private var directory = ""
     private var port = 0
 
@@ -13,13 +14,7 @@ final class HostileCloudTests: XCTestCase {
         directory = NSTemporaryDirectory() + "stacktop-hostile-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let script = TmuxHarness.repositoryRoot.appendingPathComponent("Tests/EndToEndTests/Fixtures/hostile_cloud.py")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, directory + "/port", mode]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        cloud = process
+        cloud = try ChildProcess.start(["python3", script.path, directory + "/port", mode])
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             if let text = try? String(contentsOfFile: directory + "/port", encoding: .utf8), let number = Int(text) {
@@ -33,8 +28,7 @@ final class HostileCloudTests: XCTestCase {
     }
 
     override func tearDown() {
-        cloud?.terminate()
-        cloud?.waitUntilExit()
+        cloud?.stop()
         if !directory.isEmpty { try? FileManager.default.removeItem(atPath: directory) }
     }
 

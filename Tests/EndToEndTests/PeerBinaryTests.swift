@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SystemTestSupport
 
 /// The release binary against the real OpenStack peer (start-peer.sh; loopback only, demo/demopass):
 /// what a user types, not the library underneath. Runs with STACKTOP_E2E=1 and STACKTOP_OPENSTACK_PEER=1.

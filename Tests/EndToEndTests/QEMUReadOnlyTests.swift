@@ -1,4 +1,5 @@
 import XCTest
+import SystemTestSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc

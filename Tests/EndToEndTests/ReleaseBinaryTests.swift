@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SystemTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif

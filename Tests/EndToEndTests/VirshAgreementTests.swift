@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SystemTestSupport
 
 /// The real service is the oracle: what the release binary lists on a libvirt host equals what `virsh`
 /// lists on the same host, name for name and state for state. On a test-driver node always (virsh reads

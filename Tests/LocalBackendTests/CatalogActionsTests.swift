@@ -1,5 +1,7 @@
 import Foundation
 import XCTest
+import StoreTestSupport
+import SystemTestSupport
 @testable import LocalBackend
 import StacktopModel
 import StacktopServices

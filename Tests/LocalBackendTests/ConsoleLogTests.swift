@@ -2,6 +2,7 @@ import Foundation
 import LocalBackend
 import StacktopServices
 import XCTest
+import SystemTestSupport
 
 /// The serial log's path from the domain XML and the tail read from a real file.
 final class ConsoleLogTests: XCTestCase {

@@ -2,6 +2,8 @@ import Foundation
 import LocalBackend
 import StacktopServices
 import XCTest
+import StoreTestSupport
+import SystemTestSupport
 
 /// The console's sentences that need no daemon: libvirt's test driver runs in-process.
 final class ConsoleSessionTests: XCTestCase {

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import XCTest
+import SystemTestSupport
 @testable import LocalBackend
 import StacktopModel
 import StacktopServices

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SystemTestSupport
 @testable import LocalBackend
 import StacktopModel
 import StacktopServices

@@ -2,6 +2,7 @@
 import StacktopModel
 import StacktopServices
 import XCTest
+import SystemTestSupport
 
 /// The decisions that need no hypervisor: states the test driver cannot produce, the sentences of a
 /// bulk report, which disks count as an instance's own, and libvirt's errors made into sentences.

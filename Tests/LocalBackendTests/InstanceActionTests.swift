@@ -4,6 +4,8 @@ import StacktopModel
 import StacktopServices
 import StacktopStore
 import XCTest
+import StoreTestSupport
+import SystemTestSupport
 
 /// Instance actions end to end on libvirt's test driver: each effect is checked by reading the host again.
 final class InstanceActionTests: XCTestCase {

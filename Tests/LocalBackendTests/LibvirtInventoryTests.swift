@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import XCTest
+import SystemTestSupport
 @testable import LocalBackend
 import StacktopModel
 import StacktopServices

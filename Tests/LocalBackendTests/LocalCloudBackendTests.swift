@@ -4,6 +4,8 @@ import StacktopModel
 import StacktopServices
 import StacktopStore
 import XCTest
+import StoreTestSupport
+import SystemTestSupport
 
 /// The merge rules, on hand-made inventories (no hypervisor), and the backend on libvirt's test driver.
 final class LocalCloudBackendTests: XCTestCase {

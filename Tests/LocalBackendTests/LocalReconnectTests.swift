@@ -2,6 +2,8 @@ import CLibvirt
 import Foundation
 import Synchronization
 import XCTest
+import StoreTestSupport
+import SystemTestSupport
 @testable import LocalBackend
 import StacktopModel
 import StacktopServices
@@ -165,23 +167,6 @@ final class LocalReconnectTests: XCTestCase {
         XCTAssertEqual(host?.memoryUsedMiB, 5_000)
         XCTAssertEqual(host?.cpuUtilization, 0.4)
         XCTAssertEqual(host?.vcpusUsed, 2)
-    }
-
-    func testSnapshotsCachedBeforeTheLoadFieldStillDecode() throws {
-        let old = """
-            {"instances":[],"images":[],"volumes":[],"pools":[],"networks":[],"securityGroups":[],"quotas":[],
-             "flavors":[],"keypairs":[],"projects":[],"takenAt":0,
-             "hypervisors":[{"id":"kvm","hostname":"kvm","type":"QEMU","state":"up","status":"enabled",
-                             "vcpus":4,"memoryMiB":16384,"memoryUsedMiB":2048,"runningVMs":1}]}
-            """
-        let decoded = try JSONDecoder().decode(CloudSnapshot.self, from: Data(old.utf8))
-        XCTAssertEqual(decoded.hypervisors, [Hypervisor(id: "kvm", hostname: "kvm", type: "QEMU", state: "up",
-                                                        status: "enabled", vcpus: 4, memoryMiB: 16_384,
-                                                        memoryUsedMiB: 2048, runningVMs: 1)])
-        var loaded = decoded
-        loaded.hypervisors[0].cpuUtilization = 0.25
-        let again = try JSONDecoder().decode(CloudSnapshot.self, from: JSONEncoder().encode(loaded))
-        XCTAssertEqual(again.hypervisors.first?.cpuUtilization, 0.25)
     }
 
     private static let nodeXML = """

@@ -3,10 +3,12 @@ import Glibc
 #endif
 import Foundation
 import XCTest
+import StoreTestSupport
 @testable import LocalBackend
 import StacktopModel
 import StacktopServices
 import StacktopStore
+import SystemTestSupport
 
 /// The wall screen's promise against the real libvirtd, behind STACKTOP_QEMU=1: host load is read,
 /// a stopped libvirtd turns snapshots into a clear error, and the same backend value recovers once
@@ -154,33 +156,10 @@ final class QEMUReconnectTests: XCTestCase {
     @discardableResult
     private static func startLibvirtd() -> Bool {
         if QEMUHost.virsh("version").status == 0 { return true }
-        spawnDaemon(["libvirtd", "-d", "-p", pidFile])
+        // Started clean of the signal mask Swift's threads block (ChildProcess does that), or it would never
+        // see SIGTERM again; -d returns once the daemon runs.
+        _ = try? ChildProcess.run(["libvirtd", "-d", "-p", pidFile], output: .discarded, errors: .discarded)
         return QEMUHost.wait(30, every: 0.1) { QEMUHost.virsh("version").status == 0 }
-    }
-
-    /// Runs a self-daemonizing program with no signals blocked. A child inherits its parent's signal
-    /// mask, and Swift's worker threads block nearly every signal: a libvirtd started plainly from here
-    /// would never see SIGTERM again.
-    private static func spawnDaemon(_ argv: [String]) {
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t(), all = sigset_t()
-        sigemptyset(&none)
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        for fd: Int32 in 0...2 { posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0) }
-        let arguments = argv.map { strdup($0) } + [nil]
-        defer { arguments.forEach { free($0) } }
-        var pid: pid_t = 0
-        guard posix_spawnp(&pid, argv[0], &actions, &attributes, arguments, environ) == 0 else { return }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     }
 }
 

@@ -3,6 +3,7 @@ import LocalBackend
 import StacktopStore
 import StacktopModel
 import XCTest
+import StoreTestSupport
 
 final class StoreDemoSeedTests: XCTestCase {
     private let gib: UInt64 = 1 << 30

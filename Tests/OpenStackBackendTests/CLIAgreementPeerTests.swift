@@ -3,6 +3,7 @@ import XCTest
 @testable import OpenStackBackend
 import StacktopModel
 import StacktopServices
+import SystemTestSupport
 
 /// Issue 11 on the real services: every list and count stacktop reads equals what the `openstack` CLI
 /// says on the same peer with the same credentials. Runs only with STACKTOP_OPENSTACK_PEER=1.
@@ -40,27 +41,16 @@ final class CLIAgreementPeerTests: XCTestCase {
 
     /// The CLI's `-f json` answer, run with the account's OS_* variables (stderr dropped).
     private func cli(_ account: Account, _ arguments: [String]) throws -> Any {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.cli)
-        process.arguments = arguments + ["-f", "json"]
-        process.environment = [
+        let environment = [
             "PATH": "/usr/bin:/bin", "HOME": directory, "OS_AUTH_URL": "http://127.0.0.1:5000/v3",
             "OS_IDENTITY_API_VERSION": "3", "OS_USERNAME": account.user, "OS_PASSWORD": account.password,
             "OS_PROJECT_NAME": account.user, "OS_USER_DOMAIN_NAME": "Default", "OS_PROJECT_DOMAIN_NAME": "Default",
             "OS_REGION_NAME": "RegionOne",
         ]
-        let outPath = directory + "/cli-\(UUID().uuidString.prefix(6)).json"
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try out.close()
-        let data = try Data(contentsOf: URL(fileURLWithPath: outPath))
-        XCTAssertEqual(process.terminationStatus, 0, "openstack \(arguments.joined(separator: " ")) failed")
-        return try JSONSerialization.jsonObject(with: data)
+        let result = try ChildProcess.run([Self.cli] + arguments + ["-f", "json"], environment: environment,
+                                          errors: .discarded, timeout: 120)
+        XCTAssertEqual(result.status, 0, "openstack \(arguments.joined(separator: " ")) failed")
+        return try JSONSerialization.jsonObject(with: Data(result.output.utf8))
     }
 
     private func rows(_ account: Account, _ arguments: [String]) throws -> [[String: Any]] {

@@ -1,9 +1,7 @@
 import XCTest
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import OpenStackBackend
+import SystemTestSupport
 
 /// Upload progress through the real transport (URLSession over libcurl) to a real HTTP server on
 /// loopback that reads the body slowly, as a busy Glance would.
@@ -36,14 +34,8 @@ final class TransportUploadProgressTests: XCTestCase {
         let script = directory.appendingPathComponent("server.py")
         try Self.server.write(to: script, atomically: true, encoding: .utf8)
         let portFile = directory.appendingPathComponent("port")
-        FileManager.default.createFile(atPath: portFile.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script.path]
-        process.standardOutput = try FileHandle(forWritingTo: portFile)
-        try process.run()
-        // SIGKILL: a child of a Swift process inherits a mask that blocks SIGTERM.
-        defer { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        let server = try ChildProcess.start([python, script.path], standardOutput: portFile.path)
+        defer { server.stop() }
         var port: Int?
         for _ in 0..<100 where port == nil {
             port = Int((try? String(contentsOf: portFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "")

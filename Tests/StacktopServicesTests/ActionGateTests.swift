@@ -2,13 +2,7 @@ import XCTest
 import Synchronization
 import StacktopModel
 @testable import StacktopServices
-
-/// An audit log in memory, to see exactly what the auditing wrapper writes.
-final class MemoryAuditLog: AuditLog {
-    let records = Mutex<[AuditRecord]>([])
-    func append(_ record: AuditRecord) throws { records.withLock { $0.append(record) } }
-    func recent(limit: Int) throws -> [AuditRecord] { records.withLock { Array($0.reversed().prefix(limit)) } }
-}
+import StacktopTestSupport
 
 final class ActionGateTests: XCTestCase {
     func testConfirmationFollowsTheTraits() {
@@ -51,15 +45,17 @@ final class ActionGateTests: XCTestCase {
     }
 
     func testAuditingRecordsSuccessFailureAndRefusalButReadOnlyNeverReachesTheLog() async throws {
-        let base = CountingBackend()
-        let log = MemoryAuditLog()
+        let base = InMemoryBackend(failingTargets: [
+            "broken": .remote(what: "Deleting broken", status: 409, reason: "it is in use", requestID: "req-9"),
+        ])
+        let log = InMemoryStore()
         let audited = AuditingBackend(wrapping: base, log: log, clock: { Date(timeIntervalSince1970: 100) })
         _ = try await audited.perform(ActionRequest(action: .reboot, kind: .instance, targets: ["web-01"], project: "web"))
         do {
             _ = try await audited.perform(ActionRequest(action: .delete, kind: .volume, targets: ["broken"]))
             XCTFail("the failure must reach the caller")
         } catch {}
-        let records = log.records.withLock { $0 }
+        let records = log.records
         XCTAssertEqual(records.count, 2)
         XCTAssertEqual(records[0], AuditRecord(time: Date(timeIntervalSince1970: 100), project: "web",
                                                action: "reboot server", target: "web-01", result: .succeeded,
@@ -73,8 +69,8 @@ final class ActionGateTests: XCTestCase {
             _ = try await readOnly.perform(ActionRequest(action: .delete, kind: .instance, targets: ["web-01"]))
             XCTFail("read-only must refuse")
         } catch {}
-        XCTAssertEqual(log.records.withLock { $0.count }, 2, "a read-only refusal writes nothing, not even the log")
-        XCTAssertEqual(base.performed.withLock { $0.count }, 2)
+        XCTAssertEqual(log.records.count, 2, "a read-only refusal writes nothing, not even the log")
+        XCTAssertEqual(base.performed.count, 2)
     }
 }
 

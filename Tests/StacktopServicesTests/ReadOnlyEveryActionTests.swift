@@ -1,39 +1,7 @@
 import XCTest
-import Synchronization
 import StacktopModel
 @testable import StacktopServices
-
-/// A backend that can do everything and counts every call that reaches `perform`.
-private final class EverythingBackend: CloudReader, CloudMutator {
-    let performCalls = Mutex(0)
-
-    var description: BackendDescription { BackendDescription(kind: .local, endpoint: "test:///everything") }
-    func snapshot() async throws -> CloudSnapshot { CloudSnapshot() }
-    func rawDefinition(instanceID: String) async throws -> String { "" }
-    func events() -> AsyncStream<BackendEvent> { AsyncStream { $0.finish() } }
-    var capabilities: Capabilities {
-        Capabilities(supported: Set(ResourceKind.allCases.flatMap { kind in ActionKind.allCases.map { Capability(kind, $0) } }))
-    }
-    func perform(_ request: ActionRequest) async throws -> ActionOutcome {
-        performCalls.withLock { $0 += 1 }
-        return ActionOutcome(message: "done")
-    }
-}
-
-/// An audit log and snapshot cache in memory that count writes.
-private final class MemoryStore: AuditLog, SnapshotCache {
-    let records = Mutex<[AuditRecord]>([])
-    let saved = Mutex<[String: CloudSnapshot]>([:])
-    let saveCalls = Mutex(0)
-
-    func append(_ record: AuditRecord) throws { records.withLock { $0.append(record) } }
-    func recent(limit: Int) throws -> [AuditRecord] { records.withLock { Array($0.reversed().prefix(limit)) } }
-    func loadSnapshot(for endpoint: String) throws -> CloudSnapshot? { saved.withLock { $0[endpoint] } }
-    func saveSnapshot(_ snapshot: CloudSnapshot, for endpoint: String) throws {
-        saveCalls.withLock { $0 += 1 }
-        saved.withLock { $0[endpoint] = snapshot }
-    }
-}
+import StacktopTestSupport
 
 /// Every (kind, action) pair the capability model knows, in several request shapes, is refused by
 /// `ReadOnlyBackend` before the base backend, the audit log or the cache sees anything.
@@ -53,7 +21,7 @@ final class ReadOnlyEveryActionTests: XCTestCase {
     }
 
     func testEveryKindAndActionIsRefusedWithReadOnlyAndNeverReachesTheBackend() async throws {
-        let base = EverythingBackend()
+        let base = InMemoryBackend()
         let readOnly = ReadOnlyBackend(wrapping: base)
         XCTAssertEqual(everyPair.count, ResourceKind.allCases.count * ActionKind.allCases.count)
         // The walk covers the newest kinds too (volume snapshots: create and delete on both backends).
@@ -74,25 +42,25 @@ final class ReadOnlyEveryActionTests: XCTestCase {
             }
         }
         XCTAssertEqual(refused, everyPair.count * 4)
-        XCTAssertEqual(base.performCalls.withLock { $0 }, 0, "a mutation reached the backend")
+        XCTAssertEqual(base.performed.count, 0, "a mutation reached the backend")
         XCTAssertTrue(readOnly.capabilities.supported.isEmpty, "read-only offers nothing")
         XCTAssertEqual(readOnly.capabilitiesWhenWritable, base.capabilities)
 
         // The counter does count: the same request without the wrapper reaches the backend.
         _ = try await base.perform(ActionRequest(action: .delete, kind: .instance, targets: ["web-01"]))
-        XCTAssertEqual(base.performCalls.withLock { $0 }, 1)
+        XCTAssertEqual(base.performed.count, 1)
     }
 
     func testReadOnlyOutsideAuditingLeavesTheAuditLogEmpty() async throws {
-        let base = EverythingBackend()
-        let log = MemoryStore()
+        let base = InMemoryBackend()
+        let log = InMemoryStore()
         let backend = ReadOnlyBackend(wrapping: AuditingBackend(wrapping: base, log: log))
         for (kind, action) in everyPair {
             for request in requests(kind, action) {
                 await XCTAssertThrowsReadOnly(try await backend.perform(request), request.summary)
             }
         }
-        XCTAssertEqual(base.performCalls.withLock { $0 }, 0)
+        XCTAssertEqual(base.performed.count, 0)
         XCTAssertEqual(try log.recent(limit: 10_000), [], "a read-only refusal wrote to the audit log")
 
         // The auditing wrapper alone does write, so the emptiness above means something.
@@ -102,7 +70,7 @@ final class ReadOnlyEveryActionTests: XCTestCase {
     }
 
     func testReadOnlyAuditLogReadsButRefusesAppends() async throws {
-        let log = MemoryStore()
+        let log = InMemoryStore()
         try log.append(AuditRecord(time: Date(timeIntervalSince1970: 1), project: nil, action: "stop server",
                                    target: "web-01", result: .succeeded))
         let readOnly = ReadOnlyAuditLog(wrapping: log)
@@ -111,31 +79,31 @@ final class ReadOnlyEveryActionTests: XCTestCase {
                                                              target: "web-02", result: .refused))) { error in
             guard case BackendError.readOnly = error else { return XCTFail("\(error)") }
         }
-        XCTAssertEqual(log.records.withLock { $0.count }, 1, "the append reached the base log")
+        XCTAssertEqual(log.records.count, 1, "the append reached the base log")
 
         // Even an auditing wrapper given the read-only log (the wrong order) cannot write a line.
-        let base = EverythingBackend()
+        let base = InMemoryBackend()
         let backend = AuditingBackend(wrapping: ReadOnlyBackend(wrapping: base), log: readOnly)
         for (kind, action) in everyPair {
             await XCTAssertThrowsReadOnly(try await backend.perform(ActionRequest(action: action, kind: kind,
                                                                                   targets: ["web-01"])), "\(kind) \(action)")
         }
-        XCTAssertEqual(log.records.withLock { $0.count }, 1)
-        XCTAssertEqual(base.performCalls.withLock { $0 }, 0)
+        XCTAssertEqual(log.records.count, 1)
+        XCTAssertEqual(base.performed.count, 0)
     }
 
     func testReadOnlySnapshotCacheLoadsAndDropsSaves() throws {
-        let store = MemoryStore()
+        let store = InMemoryStore()
         let cached = CloudSnapshot(instances: [Instance(id: "1", name: "vm", state: .running, vcpus: 1, memoryMiB: 512)])
         try store.saveSnapshot(cached, for: "qemu:///system")
-        XCTAssertEqual(store.saveCalls.withLock { $0 }, 1)
+        XCTAssertEqual(store.saveCalls, 1)
 
         let readOnly = ReadOnlySnapshotCache(wrapping: store)
         XCTAssertEqual(try readOnly.loadSnapshot(for: "qemu:///system")?.instances.map(\.name), ["vm"],
                        "the cached first frame still loads")
         XCTAssertNoThrow(try readOnly.saveSnapshot(CloudSnapshot(), for: "qemu:///system"))
         XCTAssertNoThrow(try readOnly.saveSnapshot(CloudSnapshot(), for: "elsewhere"))
-        XCTAssertEqual(store.saveCalls.withLock { $0 }, 1, "a save reached the store in read-only mode")
+        XCTAssertEqual(store.saveCalls, 1, "a save reached the store in read-only mode")
         XCTAssertEqual(try store.loadSnapshot(for: "qemu:///system")?.instances.count, 1)
         XCTAssertNil(try store.loadSnapshot(for: "elsewhere"))
     }

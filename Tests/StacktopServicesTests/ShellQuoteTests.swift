@@ -1,6 +1,7 @@
 import XCTest
 import Foundation
 @testable import StacktopServices
+import SystemTestSupport
 
 final class ShellQuoteTests: XCTestCase {
     /// The oracle is a real POSIX shell: each quoted word must come back as exactly one argument, unchanged.
@@ -8,18 +9,9 @@ final class ShellQuoteTests: XCTestCase {
         let words = ["plain", "", "with space", "it's", "'; touch pwned; echo '", "$(id)", "`id`", "a\"b", "x\\y",
                      "5903:[::1]:5903", "*", "~root", "tab\there", "new\nline", "wss://h:6083/?token=a&b=c#f", "-n"]
         let line = "printf '%s\\0' " + words.map(ShellQuote.quote).joined(separator: " ")
-        let shell = Process()
-        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
-        shell.arguments = ["-c", line]
-        shell.currentDirectoryURL = URL(fileURLWithPath: NSTemporaryDirectory())
-        let pipe = Pipe()
-        shell.standardOutput = pipe
-        try shell.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        shell.waitUntilExit()
-        XCTAssertEqual(shell.terminationStatus, 0)
-        let back = output.split(separator: 0, omittingEmptySubsequences: false).dropLast()
-            .map { String(decoding: $0, as: UTF8.self) }
+        let shell = try ChildProcess.run(["/bin/sh", "-c", line], errors: .discarded)
+        XCTAssertEqual(shell.status, 0)
+        let back = shell.output.split(separator: "\0", omittingEmptySubsequences: false).dropLast().map(String.init)
         XCTAssertEqual(back, words)
     }
 

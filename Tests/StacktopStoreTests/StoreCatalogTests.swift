@@ -3,6 +3,7 @@ import Foundation
 import StacktopModel
 import StacktopServices
 import XCTest
+import StoreTestSupport
 
 final class StoreCatalogTests: XCTestCase {
     func testProjectsRoundTripInInsertionOrderAndRenameCascades() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import StoreTestSupport
 import FuzzSupport
 import StacktopModel
 import StacktopServices

@@ -2,18 +2,8 @@ import Foundation
 @testable import StacktopStore
 import StacktopServices
 import XCTest
-
-/// A fresh directory per test, removed afterwards. Shared by the Store*Tests files.
-func makeTemporaryDirectory(_ test: XCTestCase) throws -> String {
-    let path = NSTemporaryDirectory() + "stacktop-store-tests-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    test.addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
-    return path
-}
-
-func makeStore(_ test: XCTestCase) throws -> StateStore {
-    try StateStore(path: makeTemporaryDirectory(test) + "/state.sqlite3")
-}
+import StoreTestSupport
+import SystemTestSupport
 
 /// The reason inside a `BackendError.store`, or a failure.
 func storeReason(_ error: Error, path: String, file: StaticString = #filePath, line: UInt = #line) -> String {

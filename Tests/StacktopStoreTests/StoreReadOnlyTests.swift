@@ -3,6 +3,7 @@ import Foundation
 import StacktopModel
 import StacktopServices
 import XCTest
+import SystemTestSupport
 
 /// `StateStore(readOnlyAt:)`: reads what the writable store wrote, refuses every write API, and
 /// leaves the database file byte for byte as it was (and creates nothing when there is no file).

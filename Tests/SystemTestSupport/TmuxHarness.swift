@@ -2,18 +2,18 @@ import XCTest
 import Foundation
 
 /// Drives the built `stacktop` binary in a private tmux server, the way a user meets it.
-final class TmuxHarness {
-    let socket: String
-    let session = "e2e"
-    let workDirectory: URL
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+public final class TmuxHarness {
+    public let socket: String
+    public let session = "e2e"
+    public let workDirectory: URL
+    public static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
     /// The binary users run: the release build (`swift build -c release`), unless `STACKTOP_BIN` names
     /// another (a path, absolute or relative to the checkout). A release-only crash must fail here.
-    static var binary: URL { binary(environment: ProcessInfo.processInfo.environment) }
+    public static var binary: URL { binary(environment: ProcessInfo.processInfo.environment) }
 
-    static func binary(environment: [String: String]) -> URL {
+    public static func binary(environment: [String: String]) -> URL {
         guard let chosen = environment["STACKTOP_BIN"], !chosen.isEmpty else {
             return repositoryRoot.appendingPathComponent(".build/release/stacktop")
         }
@@ -21,7 +21,7 @@ final class TmuxHarness {
     }
 
     /// Skips unless STACKTOP_E2E=1; fails clearly when the binary or tmux is missing.
-    static func require() throws {
+    public static func require() throws {
         guard ProcessInfo.processInfo.environment["STACKTOP_E2E"] == "1" else {
             throw XCTSkip("End-to-end tests run with STACKTOP_E2E=1 (after `swift build -c release`), as .ci/run does.")
         }
@@ -31,7 +31,7 @@ final class TmuxHarness {
         }
     }
 
-    init(width: Int = 120, height: Int = 40, command: String) throws {
+    public init(width: Int = 120, height: Int = 40, command: String) throws {
         socket = "stacktop-e2e-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         workDirectory = FileManager.default.temporaryDirectory.appendingPathComponent(socket)
         try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true)
@@ -51,24 +51,24 @@ final class TmuxHarness {
 
     /// Runs one tmux command against this harness's private server and returns what it printed.
     @discardableResult
-    func tmux(_ arguments: [String]) throws -> String {
+    public func tmux(_ arguments: [String]) throws -> String {
         try ChildProcess.run(["tmux", "-L", socket] + arguments, timeout: 20).output
     }
 
-    func screen() -> String { (try? tmux(["capture-pane", "-p", "-t", session])) ?? "" }
+    public func screen() -> String { (try? tmux(["capture-pane", "-p", "-t", session])) ?? "" }
 
-    func send(_ keys: String...) throws { try tmux(["send-keys", "-t", session] + keys) }
+    public func send(_ keys: String...) throws { try tmux(["send-keys", "-t", session] + keys) }
 
     /// Types text literally (no key-name interpretation).
-    func type(_ text: String) throws { try tmux(["send-keys", "-t", session, "-l", text]) }
+    public func type(_ text: String) throws { try tmux(["send-keys", "-t", session, "-l", text]) }
 
-    func resize(width: Int, height: Int) throws {
+    public func resize(width: Int, height: Int) throws {
         try tmux(["resize-window", "-t", session, "-x", "\(width)", "-y", "\(height)"])
     }
 
     /// Waits until the screen satisfies `predicate`, failing with the screen shown if it never does.
     @discardableResult
-    func waitFor(_ what: String, timeout: TimeInterval = 10, file: StaticString = #filePath, line: UInt = #line,
+    public func waitFor(_ what: String, timeout: TimeInterval = 10, file: StaticString = #filePath, line: UInt = #line,
                  _ predicate: (String) -> Bool) -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var last = ""
@@ -81,16 +81,16 @@ final class TmuxHarness {
         return last
     }
 
-    func waitFor(text: String, timeout: TimeInterval = 10, file: StaticString = #filePath, line: UInt = #line) -> String {
+    public func waitFor(text: String, timeout: TimeInterval = 10, file: StaticString = #filePath, line: UInt = #line) -> String {
         waitFor("\"\(text)\"", timeout: timeout, file: file, line: line) { $0.contains(text) }
     }
 
-    func file(_ name: String) -> String? {
+    public func file(_ name: String) -> String? {
         try? String(contentsOf: workDirectory.appendingPathComponent(name), encoding: .utf8)
     }
 
     /// Waits for stacktop to exit and returns its exit line.
-    func waitForExit(timeout: TimeInterval = 10) -> String? {
+    public func waitForExit(timeout: TimeInterval = 10) -> String? {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if let after = file("after.txt"), !after.isEmpty, let exit = file("exit.txt") {
@@ -101,7 +101,7 @@ final class TmuxHarness {
         return nil
     }
 
-    func alternateScreenOn() -> Bool {
+    public func alternateScreenOn() -> Bool {
         ((try? tmux(["display-message", "-p", "-t", session, "#{alternate_on}"])) ?? "").hasPrefix("1")
     }
 }
