@@ -78,7 +78,8 @@ let package = Package(
                     dependencies: ["Dashboard", "TerminalUI", "TextSafety", "StacktopModel", "StacktopServices",
                                    "StacktopTestSupport"],
                     exclude: ["Snapshots"]),
-        .testTarget(name: "StacktopCLITests", dependencies: ["stacktop", "Dashboard", "StacktopServices"]),
+        .testTarget(name: "StacktopCLITests", dependencies: ["stacktop", "Dashboard", "StacktopServices", "StacktopModel",
+                                                           "TerminalUI", "StacktopTestSupport"]),
         // Drives the built binary only: no product target, just the process and tmux helpers.
         .testTarget(name: "EndToEndTests", dependencies: ["SystemTestSupport"], exclude: ["Fixtures"]),
     ],
