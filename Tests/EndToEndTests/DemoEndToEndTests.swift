@@ -70,6 +70,43 @@ final class DemoEndToEndTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: temporary), [], "nothing temporary is left")
     }
 
+    /// Horizon's Volume Snapshots on the demo: the seeded one listed, one taken, listed with its volume, and
+    /// deleted, from the shell; and the panel in the dashboard.
+    func testVolumeSnapshotsAreListedTakenAndDeleted() throws {
+        XCTAssertEqual(try list("volume-snapshot")["logs-büro-weekly"]?["volume"] as? String, "logs-büro")
+        // The seeded volume's guest is paused, holding the file: refused, and nothing recorded.
+        let held = try stacktop("--demo", "volume-snapshot", "create", "held", "--volume", "logs-büro")
+        XCTAssertNotEqual(held.status, 0, held.output)
+        XCTAssertTrue(held.output.contains("shut it off or detach the volume first"), held.output)
+        XCTAssertNil(try list("volume-snapshot")["held"])
+
+        let created = try stacktop("--demo", "volume", "create", "e2e-vol", "--size", "1")
+        XCTAssertEqual(created.status, 0, created.output)
+        let volume = try XCTUnwrap(try list("volume").keys.first { $0.hasPrefix("e2e-vol") })
+        let taken = try stacktop("--demo", "volume-snapshot", "create", "e2e-snap", "--volume", volume,
+                                 "--description", "from the e2e test")
+        XCTAssertEqual(taken.status, 0, taken.output)
+        let row = try XCTUnwrap(try list("volume-snapshot")["e2e-snap"], "the new snapshot is listed")
+        XCTAssertEqual(row["volume"] as? String, volume)
+        XCTAssertEqual(row["description"] as? String, "from the e2e test")
+        let refused = try stacktop("--demo", "volume", "delete", volume, "--yes")
+        XCTAssertNotEqual(refused.status, 0, "a volume with snapshots is not deleted: \(refused.output)")
+        XCTAssertTrue(refused.output.contains("e2e-snap"), refused.output)
+        let deleted = try stacktop("--demo", "volume-snapshot", "delete", "e2e-snap", "--yes")
+        XCTAssertEqual(deleted.status, 0, deleted.output)
+        XCTAssertNil(try list("volume-snapshot")["e2e-snap"])
+        let volumeDeleted = try stacktop("--demo", "volume", "delete", volume, "--yes")
+        XCTAssertEqual(volumeDeleted.status, 0, "without its snapshot the volume goes: \(volumeDeleted.output)")
+
+        let tmux = try TmuxHarness(command: "XDG_STATE_HOME=\(home) \(TmuxHarness.binary.path) --demo")
+        tmux.waitFor(text: "Limit Summary")
+        try tmux.send(":", "v", "s", "n", "a", "p", "s", "Enter")
+        tmux.waitFor(text: "Volume Snapshots (1)")
+        tmux.waitFor(text: "logs-büro-wee")
+        try tmux.send("q")
+        XCTAssertEqual(tmux.waitForExit(), "EXIT=0")
+    }
+
     func testWhatTheDashboardDidIsThereNextTime() throws {
         let tmux = try TmuxHarness(command: "\(TmuxHarness.binary.path) --demo")
         tmux.waitFor(text: "Limit Summary")

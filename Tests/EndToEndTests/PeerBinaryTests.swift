@@ -50,6 +50,26 @@ final class PeerBinaryTests: XCTestCase {
         XCTAssertTrue(try names(stacktop("volume", "list", "-f", "json", "-c", "name")).contains(volume))
         XCTAssertTrue(try names(stacktop("image", "list", "-f", "json", "-c", "name")).contains(image))
 
+        // A Cinder snapshot of the volume (once Cinder has made it available), listed, then deleted.
+        let snapshot = "e2e-snap-\(suffix)"
+        var taken = try stacktop("volume-snapshot", "create", snapshot, "--volume", volume)
+        for _ in 0..<20 where taken.status != 0 {
+            usleep(500_000)
+            taken = try stacktop("volume-snapshot", "create", snapshot, "--volume", volume)
+        }
+        XCTAssertEqual(taken.status, 0, taken.output)
+        XCTAssertTrue(try names(stacktop("volume-snapshot", "list", "-f", "json", "-c", "name")).contains(snapshot))
+        var dropped = try stacktop("volume-snapshot", "delete", snapshot, "--yes")
+        for _ in 0..<20 where dropped.status != 0 {
+            usleep(500_000)
+            dropped = try stacktop("volume-snapshot", "delete", snapshot, "--yes")
+        }
+        XCTAssertEqual(dropped.status, 0, dropped.output)
+        for _ in 0..<40 where try names(stacktop("volume-snapshot", "list", "-f", "json", "-c", "name")).contains(snapshot) {
+            usleep(500_000)
+        }
+        XCTAssertFalse(try names(stacktop("volume-snapshot", "list", "-f", "json", "-c", "name")).contains(snapshot))
+
         let deletedImage = try stacktop("image", "delete", image, "--yes")
         XCTAssertEqual(deletedImage.status, 0, deletedImage.output)
         XCTAssertFalse(try names(stacktop("image", "list", "-f", "json", "-c", "name")).contains(image))
@@ -81,7 +101,7 @@ final class PeerBinaryTests: XCTestCase {
                                  ("volume", ["volume", "list"]), ("network", ["network", "list"]),
                                  ("subnet", ["subnet", "list"]), ("keypair", ["keypair", "list"]),
                                  ("secgroup", ["security", "group", "list"]), ("router", ["router", "list"]),
-                                 ("flavor", ["flavor", "list"])] {
+                                 ("flavor", ["flavor", "list"]), ("volume-snapshot", ["volume", "snapshot", "list"])] {
             var ours = try stacktop(kind, "list", "-f", "json", "-c", "name")
             var theirs = try cli(cliWords)
             // Both read again once when they differ: the peer's Neutron was seen to answer an empty network
