@@ -52,18 +52,10 @@ final class PeerBinaryTests: XCTestCase {
 
         // A Cinder snapshot of the volume (once Cinder has made it available), listed, then deleted.
         let snapshot = "e2e-snap-\(suffix)"
-        var taken = try stacktop("volume-snapshot", "create", snapshot, "--volume", volume)
-        for _ in 0..<20 where taken.status != 0 {
-            usleep(500_000)
-            taken = try stacktop("volume-snapshot", "create", snapshot, "--volume", volume)
-        }
+        let taken = try untilItSucceeds { try stacktop("volume-snapshot", "create", snapshot, "--volume", volume) }
         XCTAssertEqual(taken.status, 0, taken.output)
         XCTAssertTrue(try names(stacktop("volume-snapshot", "list", "-f", "json", "-c", "name")).contains(snapshot))
-        var dropped = try stacktop("volume-snapshot", "delete", snapshot, "--yes")
-        for _ in 0..<20 where dropped.status != 0 {
-            usleep(500_000)
-            dropped = try stacktop("volume-snapshot", "delete", snapshot, "--yes")
-        }
+        let dropped = try untilItSucceeds { try stacktop("volume-snapshot", "delete", snapshot, "--yes") }
         XCTAssertEqual(dropped.status, 0, dropped.output)
         for _ in 0..<40 where try names(stacktop("volume-snapshot", "list", "-f", "json", "-c", "name")).contains(snapshot) {
             usleep(500_000)
@@ -74,13 +66,19 @@ final class PeerBinaryTests: XCTestCase {
         XCTAssertEqual(deletedImage.status, 0, deletedImage.output)
         XCTAssertFalse(try names(stacktop("image", "list", "-f", "json", "-c", "name")).contains(image))
         // Cinder takes a moment to make the volume available before it can go.
-        var deleted = try stacktop("volume", "delete", volume, "--yes")
-        for _ in 0..<20 where deleted.status != 0 {
-            usleep(500_000)
-            deleted = try stacktop("volume", "delete", volume, "--yes")
-        }
+        let deleted = try untilItSucceeds { try stacktop("volume", "delete", volume, "--yes") }
         XCTAssertEqual(deleted.status, 0, deleted.output)
         XCTAssertFalse(deleted.output.contains("crashed"), deleted.output)
+    }
+
+    /// Cinder makes a volume or snapshot available (or gone) a moment after it said yes: try for up to 10 s.
+    private func untilItSucceeds(_ run: () throws -> ChildProcess.Result) rethrows -> ChildProcess.Result {
+        var result = try run()
+        for _ in 0..<20 where result.status != 0 {
+            usleep(500_000)
+            result = try run()
+        }
+        return result
     }
 
     /// The `openstack` CLI as the same user, `-f json`, through the same OS_* variables.
