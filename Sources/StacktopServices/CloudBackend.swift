@@ -25,6 +25,18 @@ public struct BackendDescription: Sendable, Equatable {
         self.kind = kind; self.endpoint = endpoint; self.currentProject = currentProject
         self.rawDefinitionTitle = rawDefinitionTitle
     }
+
+    /// Where the data comes from, as the title bar says it: "libvirt qemu:///system", "cloud prod", "demo cloud".
+    public var placeName: String {
+        switch kind {
+        case .demo: "demo cloud"
+        case .local: "libvirt " + endpoint
+        case .openstack: "cloud " + endpoint
+        }
+    }
+
+    /// Made-up data, said on every screen (the title bar's DEMO badge).
+    public var isMadeUp: Bool { kind == .demo }
 }
 
 /// Something that happened in the backend that the UI should reflect without polling.

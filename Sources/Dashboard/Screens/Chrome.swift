@@ -9,7 +9,7 @@ enum Chrome {
         var x = painter.text(" stacktop ", x: 0, y: row.y, style: painter.theme[.title].merged(over: painter.theme[.statusBar]))
         let where_ = placeName(state)
         var badges: [(String, ThemeRole)] = []
-        if state.backend.kind == .demo { badges.append((" DEMO ", .badgeDemo)) }
+        if state.backend.isMadeUp { badges.append((" DEMO ", .badgeDemo)) }
         if state.readOnly { badges.append((" READ-ONLY ", .badgeReadonly)) }
         if state.origin == .cached { badges.append((" CACHED ", .badgeCached)) }
         if state.staleSince != nil {
@@ -27,12 +27,7 @@ enum Chrome {
 
     /// "libvirt qemu:///system  project admin": where the data comes from.
     static func placeName(_ state: AppState) -> String {
-        var place: String
-        switch state.backend.kind {
-        case .demo: place = "demo cloud"
-        case .local: place = "libvirt " + state.backend.endpoint
-        case .openstack: place = "cloud " + state.backend.endpoint
-        }
+        var place = state.backend.placeName
         if let project = state.backend.currentProject { place += "  project " + project }
         return place
     }

@@ -59,7 +59,7 @@ enum WallScreen {
             x = painter.text(indicator, x: x, y: row.y, style: titleStyle)
         }
         var right: [(String, ThemeRole)] = []
-        if state.backend.kind == .demo { right.append((" DEMO ", .badgeDemo)) }
+        if state.backend.isMadeUp { right.append((" DEMO ", .badgeDemo)) }
         right.append((" READ-ONLY ", .badgeReadonly))
         if state.staleSince != nil { right.append((" STALE ", .statusStale)) }
         if state.origin == .cached { right.append((" CACHED ", .badgeCached)) }
