@@ -1,51 +1,5 @@
 import StacktopModel
 
-/// A resource kind, as the command grammar names it (`stacktop KIND ACTION NAME`).
-public enum ResourceKind: String, Sendable, Codable, CaseIterable {
-    case instance, image, volume, volumeSnapshot = "volume-snapshot", network, subnet, router, port, floatingIP = "floating-ip"
-    case securityGroup = "secgroup", securityGroupRule = "secgroup-rule"
-    case quota, flavor, keypair, project, hypervisor
-
-    /// Names accepted on the command line and after `:` (the `openstack` CLI's words included).
-    public var aliases: [String] {
-        switch self {
-        case .instance: ["instance", "instances", "server", "servers", "vm", "vms"]
-        case .image: ["image", "images", "img"]
-        case .volume: ["volume", "volumes", "vol"]
-        case .volumeSnapshot: ["volume-snapshot", "volume-snapshots", "vsnap", "vsnaps", "snapshots"]
-        case .network: ["network", "networks", "net"]
-        case .subnet: ["subnet", "subnets"]
-        case .router: ["router", "routers"]
-        case .port: ["port", "ports"]
-        case .floatingIP: ["floating-ip", "floating-ips", "floatingip", "floatingips", "fip", "fips"]
-        case .securityGroup: ["secgroup", "secgroups", "security-group", "security-groups", "sg"]
-        case .securityGroupRule: ["secgroup-rule", "security-group-rule", "rule", "sgr"]
-        case .quota: ["quota", "quotas"]
-        case .flavor: ["flavor", "flavors"]
-        case .keypair: ["keypair", "keypairs", "key", "keys"]
-        case .project: ["project", "projects"]
-        case .hypervisor: ["hypervisor", "hypervisors", "host", "hosts"]
-        }
-    }
-
-    /// The word the CLI and the audit log use for this kind.
-    public var noun: String {
-        switch self {
-        case .instance: "server"
-        case .volumeSnapshot: "volume snapshot"
-        case .floatingIP: "floating IP"
-        case .securityGroup: "security group"
-        case .securityGroupRule: "security group rule"
-        default: rawValue
-        }
-    }
-
-    public static func named(_ word: String) -> ResourceKind? {
-        let lower = word.lowercased()
-        return allCases.first { $0.aliases.contains(lower) }
-    }
-}
-
 /// Every mutation stacktop knows, as one value in one place: its command word, its key in the
 /// dashboard, and how careful the UI must be. `ConfirmationPolicy` turns the traits into prompts;
 /// `ReadOnlyBackend` refuses every one of them.

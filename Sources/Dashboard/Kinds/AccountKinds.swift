@@ -3,8 +3,11 @@ import StacktopServices
 import TerminalUI
 
 extension KindSpec {
+    /// This file's kinds, for the registry (their places in the tab bar are their `tabOrder`).
+    static let accountKinds: [KindSpec] = [.quotas, .flavors, .keypairs, .projects]
+
     public static let quotas = KindSpec(
-        .quota, title: "Quotas", panelWord: "quotas",
+        .quota, tabOrder: 60, title: "Quotas", panelWord: "quotas",
         items: { snapshot in snapshot.quotas.flatMap { project in project.usages.map { QuotaRow(project: project, usage: $0) } } },
         id: { "\($0.project.project)/\($0.usage.resource.rawValue)" }, name: \.project.project,
         columns: [
@@ -32,7 +35,7 @@ extension KindSpec {
         })
 
     public static let flavors = KindSpec(
-        .flavor, title: "Flavors", panelWord: "flavors", defaultSortColumn: 2,
+        .flavor, tabOrder: 70, title: "Flavors", panelWord: "flavors", defaultSortColumn: 2,
         items: { snapshot in
             let users = Dictionary(grouping: snapshot.instances.compactMap(\.flavor), by: { $0 }).mapValues(\.count)
             return snapshot.flavors.map { Counted($0, users[$0.name] ?? 0) }
@@ -57,7 +60,7 @@ extension KindSpec {
         })
 
     public static let keypairs = KindSpec(
-        .keypair, title: "Key Pairs", shortTitle: "Keys", panelWord: "keypairs",
+        .keypair, tabOrder: 80, title: "Key Pairs", shortTitle: "Keys", panelWord: "keypairs",
         items: { $0.keypairs }, id: \.name, name: \.name,
         columns: [
             KindColumn("Name", key: "name", width: .flexible(min: 12, weight: 1)) { .text($0.name) },
@@ -74,7 +77,7 @@ extension KindSpec {
         })
 
     public static let projects = KindSpec(
-        .project, title: "Projects", panelWord: "projects",
+        .project, tabOrder: 90, title: "Projects", panelWord: "projects",
         items: { snapshot in
             let users = Dictionary(grouping: snapshot.instances.compactMap(\.project), by: { $0 }).mapValues(\.count)
             return snapshot.projects.map { Counted($0, $0.instanceCount ?? users[$0.name] ?? 0) }

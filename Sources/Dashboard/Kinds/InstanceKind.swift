@@ -3,8 +3,11 @@ import StacktopServices
 import TerminalUI
 
 extension KindSpec {
+    /// This file's kinds, for the registry (their places in the tab bar are their `tabOrder`).
+    static let computeKinds: [KindSpec] = [.instances]
+
     public static let instances = KindSpec(
-        .instance, title: "Instances", panelWord: "instances",
+        .instance, tabOrder: 10, title: "Instances", panelWord: "instances",
         items: { $0.instances }, id: \.id, name: \.name,
         columns: [
             KindColumn("Name", key: "name", width: .flexible(min: 12, weight: 3)) { .text($0.name) },

@@ -1,13 +1,11 @@
 import StacktopServices
 
 extension KindSpec {
-    /// Every kind with a table, in tab order: panels first (the first nine after the Overview get the
-    /// digits 2-9 and 0), then what only `stacktop KIND list` shows. A new kind is one line here.
-    public static let all: [KindSpec] = [
-        .instances, .images, .volumes, .networks, .securityGroups, .quotas, .flavors, .keypairs, .projects,
-        .volumeSnapshots, .floatingIPs, .routers, .hypervisors,
-        .subnets, .ports,
-    ]
+    /// Every kind with a table, in tab order (`tabOrder`): panels first (the first nine after the Overview
+    /// get the digits 2-9 and 0), then what only `stacktop KIND list` shows. Each kinds file lists its own,
+    /// so a new kind in an existing file touches that file alone here.
+    public static let all: [KindSpec] = (computeKinds + storageKinds + networkKinds + networkingKinds + accountKinds)
+        .sorted { $0.tabOrder < $1.tabOrder }
 
     /// The table of `kind`; a security group's rules are listed with their group.
     public static func of(_ kind: ResourceKind) -> KindSpec? {

@@ -91,6 +91,8 @@ public struct KindSpec: Sendable {
     public let panelWords: [String]
     /// False for kinds only `stacktop KIND list` shows (subnets and ports sit inside Networks on screen).
     public let hasPanel: Bool
+    /// Its place in the tab bar (lower first); the first nine panels after the Overview get digits.
+    public let tabOrder: Int
     public let columns: [ColumnSpec]
     /// Index of the column sorted by when the panel opens.
     public let defaultSortColumn: Int
@@ -104,7 +106,7 @@ public struct KindSpec: Sendable {
     ///     small row values here, once per snapshot, rather than searching per cell).
     ///   - id: the row's id (what selection, marks and details keep).
     ///   - name: what an action calls the item.
-    public init<Item>(_ kind: ResourceKind, title: String, shortTitle: String? = nil, itemWord: String? = nil,
+    public init<Item>(_ kind: ResourceKind, tabOrder: Int, title: String, shortTitle: String? = nil, itemWord: String? = nil,
                       panelWord: String, hasPanel: Bool = true, defaultSortColumn: Int = 0,
                       items: @escaping @Sendable (CloudSnapshot) -> [Item],
                       id: @escaping @Sendable (Item) -> String, name: @escaping @Sendable (Item) -> String,
@@ -115,7 +117,7 @@ public struct KindSpec: Sendable {
         var words = [panelWord]
         for alias in kind.aliases where !words.contains(alias) { words.append(alias) }
         self.panelWords = words
-        self.hasPanel = hasPanel; self.defaultSortColumn = defaultSortColumn
+        self.hasPanel = hasPanel; self.tabOrder = tabOrder; self.defaultSortColumn = defaultSortColumn
         self.columns = columns.map(\.spec)
         let colouredColumns = columns.contains { $0.role != nil }
         self.rows = { snapshot in

@@ -2,8 +2,11 @@ import StacktopModel
 import StacktopServices
 
 extension KindSpec {
+    /// This file's kinds, for the registry (their places in the tab bar are their `tabOrder`).
+    static let networkKinds: [KindSpec] = [.networks, .subnets, .securityGroups]
+
     public static let networks = KindSpec(
-        .network, title: "Networks", panelWord: "networks",
+        .network, tabOrder: 40, title: "Networks", panelWord: "networks",
         items: { snapshot in
             // Instances' NICs per network, for backends that do not count ports themselves (libvirt).
             var nics: [String: Int] = [:]
@@ -62,7 +65,7 @@ extension KindSpec {
     /// Every subnet of every network: Neutron's subnets, or a libvirt network's address ranges. For
     /// `stacktop subnet list`; the dashboard shows subnets inside networks.
     public static let subnets = KindSpec(
-        .subnet, title: "Subnets", panelWord: "subnets", hasPanel: false,
+        .subnet, tabOrder: 900, title: "Subnets", panelWord: "subnets", hasPanel: false,
         items: { snapshot in snapshot.networks.flatMap { network in network.subnets.map { SubnetRow(subnet: $0, network: network) } } },
         id: \.id, name: { $0.subnet.name.isEmpty ? $0.subnet.cidr : $0.subnet.name },
         columns: [
@@ -91,7 +94,7 @@ extension KindSpec {
         })
 
     public static let securityGroups = KindSpec(
-        .securityGroup, title: "Security Groups", shortTitle: "SecGroups", panelWord: "secgroups",
+        .securityGroup, tabOrder: 50, title: "Security Groups", shortTitle: "SecGroups", panelWord: "secgroups",
         items: { snapshot in snapshot.securityGroups.map { group in Counted(group, snapshot.instances.filter(group.isUsed(by:)).count) } },
         id: \.item.id, name: \.item.name,
         columns: [

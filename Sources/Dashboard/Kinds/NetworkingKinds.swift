@@ -4,8 +4,11 @@ import TerminalUI
 
 /// Floating IPs, routers, ports and hypervisors: the columns Horizon shows for each, fitted to a terminal.
 extension KindSpec {
+    /// This file's kinds, for the registry (their places in the tab bar are their `tabOrder`).
+    static let networkingKinds: [KindSpec] = [.floatingIPs, .routers, .ports, .hypervisors]
+
     public static let floatingIPs = KindSpec(
-        .floatingIP, title: "Floating IPs", shortTitle: "FIPs", itemWord: "floating ip", panelWord: "fip",
+        .floatingIP, tabOrder: 110, title: "Floating IPs", shortTitle: "FIPs", itemWord: "floating ip", panelWord: "fip",
         items: { $0.floatingIPs }, id: \.id, name: \.address,
         columns: [
             KindColumn("Address", key: "address", width: .flexible(min: 15, weight: 1)) { .text($0.address) },
@@ -33,7 +36,7 @@ extension KindSpec {
         })
 
     public static let routers = KindSpec(
-        .router, title: "Routers", panelWord: "routers",
+        .router, tabOrder: 120, title: "Routers", panelWord: "routers",
         items: { $0.routers }, id: \.id, name: \.name,
         columns: [
             KindColumn("Name", key: "name", width: .flexible(min: 10, weight: 2)) { .text($0.name) },
@@ -66,7 +69,7 @@ extension KindSpec {
 
     /// For `stacktop port list` and the details of ports; the dashboard shows ports inside networks.
     public static let ports = KindSpec(
-        .port, title: "Ports", panelWord: "ports", hasPanel: false, defaultSortColumn: 1,
+        .port, tabOrder: 910, title: "Ports", panelWord: "ports", hasPanel: false, defaultSortColumn: 1,
         items: { $0.ports }, id: \.id, name: { $0.name.isEmpty ? $0.id : $0.name },
         columns: [
             KindColumn("Name", key: "name", width: .flexible(min: 8, weight: 1), priority: 2) { .text($0.name) },
@@ -94,7 +97,7 @@ extension KindSpec {
         })
 
     public static let hypervisors = KindSpec(
-        .hypervisor, title: "Hypervisors", shortTitle: "Hosts", panelWord: "hypervisors",
+        .hypervisor, tabOrder: 130, title: "Hypervisors", shortTitle: "Hosts", panelWord: "hypervisors",
         items: { $0.hypervisors }, id: \.id, name: \.hostname,
         columns: [
             KindColumn("Hostname", key: "hostname", width: .flexible(min: 10, weight: 2)) { .text($0.hostname) },

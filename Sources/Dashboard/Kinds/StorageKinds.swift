@@ -3,8 +3,11 @@ import StacktopServices
 import TerminalUI
 
 extension KindSpec {
+    /// This file's kinds, for the registry (their places in the tab bar are their `tabOrder`).
+    static let storageKinds: [KindSpec] = [.images, .volumes, .volumeSnapshots]
+
     public static let images = KindSpec(
-        .image, title: "Images", panelWord: "images",
+        .image, tabOrder: 20, title: "Images", panelWord: "images",
         items: { $0.images }, id: \.id, name: \.name,
         columns: [
             KindColumn("Name", key: "name", width: .flexible(min: 14, weight: 3)) { .text($0.name) },
@@ -38,7 +41,7 @@ extension KindSpec {
         })
 
     public static let volumes = KindSpec(
-        .volume, title: "Volumes", panelWord: "volumes",
+        .volume, tabOrder: 30, title: "Volumes", panelWord: "volumes",
         items: { $0.volumes }, id: \.id, name: \.name,
         columns: [
             KindColumn("Name", key: "name", width: .flexible(min: 14, weight: 3)) { .text($0.name) },
@@ -70,7 +73,7 @@ extension KindSpec {
 
     /// Horizon's Volume Snapshots panel: Cinder snapshots, or qcow2 internal snapshots on a libvirt host.
     public static let volumeSnapshots = KindSpec(
-        .volumeSnapshot, title: "Volume Snapshots", shortTitle: "VolSnaps", itemWord: "volume snapshot",
+        .volumeSnapshot, tabOrder: 100, title: "Volume Snapshots", shortTitle: "VolSnaps", itemWord: "volume snapshot",
         panelWord: "volume-snapshots",
         items: { $0.volumeSnapshots }, id: \.id, name: \.name,
         columns: [
