@@ -73,6 +73,13 @@ public struct CloudSnapshot: Sendable, Equatable, Codable {
         takenAt = try c.decode(Date.self, forKey: .takenAt)
     }
 
+    /// Everything but when it was read is the same: a refresh that found nothing new.
+    public func hasSameData(as other: CloudSnapshot) -> Bool {
+        var aligned = other
+        aligned.takenAt = takenAt
+        return aligned == self
+    }
+
     /// Instance counts by state, in the state order, only states that occur.
     public var instanceCountsByState: [(state: InstanceState, count: Int)] {
         let counts = Dictionary(grouping: instances, by: \.state).mapValues(\.count)

@@ -183,3 +183,19 @@ final class CloudSnapshotQueryTests: XCTestCase {
         XCTAssertEqual(DetailBlock.key(kind: "secgroup", id: "sg-1"), "secgroup/sg-1")
     }
 }
+
+/// A refresh that found nothing new is told apart from one that did, whatever the time of reading.
+final class SameDataTests: XCTestCase {
+    func testOnlyTheTimeOfReadingMayDiffer() {
+        let first = CloudSnapshot(instances: [Instance(id: "i-1", name: "web-01", state: .running, vcpus: 1, memoryMiB: 512)],
+                                  takenAt: Date(timeIntervalSince1970: 100))
+        var later = first
+        later.takenAt = Date(timeIntervalSince1970: 102)
+        XCTAssertTrue(first.hasSameData(as: later))
+        later.instances[0].state = .paused
+        XCTAssertFalse(first.hasSameData(as: later))
+        var stale = first
+        stale.staleParts = [StalePart(what: "images", reason: "Glance is down.")]
+        XCTAssertFalse(first.hasSameData(as: stale), "a part going stale is news")
+    }
+}

@@ -149,7 +149,7 @@ extension AppState {
 
     mutating func actionFinished(_ request: ActionRequest, message: String, failed: Bool) -> [Effect] {
         if let index = actionsInFlight.firstIndex(of: request) { actionsInFlight.remove(at: index) }
-        if let snapshot { apply(snapshot) }  // drop Building rows of a launch that failed
+        if let snapshot { apply(snapshot, rebuild: true) }  // drop Building rows of a launch that failed
         status = StatusMessage(message, isError: failed)
         if !failed, let panel = Panel.allCases.first(where: { $0.resourceKind == request.kind }) {
             tables[panel]?.clearMarks()

@@ -116,8 +116,15 @@ extension AppState {
         return []
     }
 
-    mutating func apply(_ snapshot: CloudSnapshot) {
+    /// - Parameter rebuild: rebuild the tables even when the data did not change (a launch's Building row leaves).
+    mutating func apply(_ snapshot: CloudSnapshot, rebuild: Bool = false) {
+        // The usual idle refresh finds nothing new: then no table is rebuilt and nothing counted again (at
+        // 10,000 rows that is most of what a refresh costs on screen). Launches in flight show as rows, so
+        // while one is, the tables are rebuilt anyway.
+        let sameData = self.snapshot?.hasSameData(as: snapshot) ?? false
         self.snapshot = snapshot
+        if sameData, !rebuild, !actionsInFlight.contains(where: { $0.kind == .instance && $0.action == .create }) { return }
+        counts = SnapshotCounts(snapshot)
         let shown = withLaunchesInFlight(snapshot)
         for panel in Panel.allCases where needsTable(panel) {
             guard let table = panel.table else { continue }

@@ -110,12 +110,11 @@ public struct AppState: Sendable, Equatable {
     public var capabilitiesWhenWritable: Capabilities
     /// Mutations sent and not yet answered, so the status line can say what is in flight.
     public var actionsInFlight: [ActionRequest] = []
-    public var snapshot: CloudSnapshot? {
-        didSet { counts = snapshot.map(SnapshotCounts.init) ?? SnapshotCounts() }
-    }
+    /// Set by `apply` only, which keeps `counts` and the tables in step with it.
+    public internal(set) var snapshot: CloudSnapshot?
     /// Counts the status line and the Overview show, computed once per snapshot rather than per frame
     /// (a frame at 10,000 instances must not walk them all).
-    public private(set) var counts = SnapshotCounts()
+    public internal(set) var counts = SnapshotCounts()
     public var origin: DataOrigin = .none
     /// Set when the last refresh failed: the data on screen is older than it should be.
     public var staleSince: Date?
