@@ -27,6 +27,8 @@ let package = Package(
                        providers: [.apt(["libyaml-dev"])]),
         // C helpers for what does not import into Swift: ncurses macros, locale, signal-safe restore.
         .target(name: "CTerminalShim", dependencies: ["CNcurses"]),
+        // The pseudo-terminal `stacktop bench` runs the dashboard in (posix_openpt, setsid spawn).
+        .target(name: "CPseudoTerminal"),
 
         // Pure Swift layers.
         // The one sanitizer for text from outside, at the bottom so every layer that makes or prints text can use it.
@@ -45,7 +47,8 @@ let package = Package(
         .target(name: "NcursesTerminal", dependencies: ["TerminalUI", "CTerminalShim"]),
         .executableTarget(name: "stacktop",
                           dependencies: ["TextSafety", "StacktopModel", "StacktopServices", "StacktopStore", "LocalBackend",
-                                         "OpenStackBackend", "TerminalUI", "Dashboard", "NcursesTerminal"]),
+                                         "OpenStackBackend", "TerminalUI", "Dashboard", "NcursesTerminal",
+                                         "CPseudoTerminal"]),
 
         // Seeded mutators and the sentence check shared by the fuzz suites (DECISIONS.md, "Fuzzing ships
         // with the tests"); test code only, no product links it.

@@ -7,29 +7,74 @@ import TerminalUI
 import Dashboard
 import LocalBackend
 
-/// `stacktop bench`: the performance budgets, measured on generated fixtures. Budgets are checked
-/// here and reported, never asserted by unit tests (timings on a shared CI machine are noise).
+/// `stacktop bench`: first the figures a user feels, measured from outside (`BenchOutside`: the binary in
+/// a pseudo-terminal), then pieces timed inside this process, labelled as such. Budgets are checked here
+/// and reported, never asserted by unit tests (timings on a shared CI machine are noise).
 enum BenchCommand {
-    struct Budget { var name: String; var limit: Double; var unit: String }
-
-    static func run(instanceCounts: [Int]) -> Int32 {
-        print("stacktop bench (\(ProcessInfo.processInfo.activeProcessorCount) cores)")
-        var failures: [String] = []
-        for count in instanceCounts {
-            print("\n== \(count) instances ==")
-            failures += benchDashboard(count: count)
+    static func run(_ settings: BenchSettings) -> Int32 {
+        let environment = ProcessInfo.processInfo.environment
+        let binary = settings.binary ?? realpath("/proc/self/exe", nil).map { path in
+            defer { free(path) }
+            return String(cString: path)
+        } ?? "/proc/self/exe"
+        guard access(binary, X_OK) == 0 else {
+            printError("\(binary) is not an executable file; give the stacktop to measure with --binary PATH.")
+            return 1
         }
-        if let count = instanceCounts.first {
-            failures += benchLibvirt(domains: count)
+        print("stacktop bench: \(binary)")
+        print("measured from outside: a 120x40 pseudo-terminal (TERM=xterm-256color), CLOCK_MONOTONIC in the bench")
+        print("\(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(loadAverage()) at the start"
+              + " (figures taken while other programs use the CPU are indicative only)")
+        if binary.contains("/debug/") {
+            print("note: \(binary) is a debug build; users run the release build (swift build -c release).")
         }
-        failures += BenchWallSoak.run()
-        print("\npeak RSS: \(peakRSSMiB()) MiB")
-        if failures.isEmpty {
-            print("all budgets met")
+        BenchSignals.hold()
+        var notMet = 0, problems: [String] = []
+        for size in settings.sizes {
+            let outcome = BenchOutside.run(size: size, settings: settings, binary: binary, environment: environment)
+            if let interruption = outcome.interrupted {
+                fflush(nil)
+                printError(interruption.description)
+                return 128 + interruption.signal
+            }
+            print("\n== \(size) domains: libvirt test driver, awkward names; the first row is \"\(BenchFixtures.firstDomainName)\" ==")
+            print(BenchOutside.table(outcome.rows), terminator: "")
+            for problem in outcome.problems { print("problem: " + ErrorText.visible(problem)) }
+            notMet += outcome.rows.filter { $0.met == false }.count
+            problems += outcome.problems
+            fflush(nil)
+        }
+        // From here on nothing is spawned: Ctrl-C may end the bench at once again.
+        BenchSignals.release()
+        var checks: [String] = []
+        if settings.inProcess {
+            print("\n== in-process (not what a user feels): pieces timed inside this process, on generated snapshots ==")
+            for count in settings.sizes {
+                print("\n-- \(count) instances --")
+                checks += benchDashboard(count: count)
+            }
+            if let count = settings.sizes.first {
+                checks += benchLibvirt(domains: count)
+            }
+            checks += BenchWallSoak.run()
+            print("\npeak RSS of this bench process: \(peakRSSMiB()) MiB")
+        }
+        print("\nload average \(loadAverage()) at the end")
+        if problems.isEmpty && notMet == 0 && checks.isEmpty {
+            print("every figure measured; every budget met")
             return 0
         }
-        print("over budget: " + failures.joined(separator: "; "))
+        var summary: [String] = []
+        if notMet > 0 { summary.append("\(notMet) budget\(notMet == 1 ? "" : "s") NOT met") }
+        if !problems.isEmpty { summary.append("\(problems.count) problem\(problems.count == 1 ? "" : "s") (above)") }
+        if !checks.isEmpty { summary.append("in-process checks failed: " + checks.joined(separator: "; ")) }
+        print(summary.joined(separator: "; "))
         return 1
+    }
+
+    static func loadAverage() -> String {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "unknown" }
+        return text.split(separator: " ").prefix(3).joined(separator: " ")
     }
 
     // MARK: dashboard
@@ -65,7 +110,7 @@ enum BenchCommand {
             }
             _ = DashboardView.render(state)
         }
-        report("first frame from cache", firstFrame, budget: count <= 1000 ? 50 : nil, failures: &failures)
+        report("first frame from cache", firstFrame, budget: nil, failures: &failures)
         print(pad("  open store / read+decode / tables") + "\(format2(openTime)) / \(format2(readTime)) / \(format2(stateTime)) ms")
 
         // Render + diff of a full frame.
@@ -91,7 +136,7 @@ enum BenchCommand {
                 previous = next
             }
         } / Double(keys)
-        report("key to frame", keyTime, budget: count >= 10000 ? 2 : nil, failures: &failures)
+        report("key to frame", keyTime, budget: nil, failures: &failures)
 
         // A filter keystroke re-filters every row: the worst key.
         let filterTime = measure {
@@ -109,7 +154,7 @@ enum BenchCommand {
         let before = DashboardView.render(state)
         _ = state.handle(.snapshotLoaded(snapshot, origin: .live))
         let idleBytes = encoder.bytes(from: before, to: DashboardView.render(state)).count
-        print(pad("bytes, idle refresh") + "\(idleBytes) B   (budget 0 B)")
+        print(pad("bytes, idle refresh") + "\(idleBytes) B   (must be 0 B)")
         if idleBytes != 0 { failures.append("idle refresh wrote \(idleBytes) bytes at \(count)") }
         var changed = snapshot
         if let row = state.tables[.instances]?.selectedRow, let index = changed.instances.firstIndex(where: { $0.id == row.id }) {
@@ -125,7 +170,7 @@ enum BenchCommand {
     // MARK: libvirt
 
     static func benchLibvirt(domains: Int) -> [String] {
-        print("\n== libvirt test driver, \(domains) domains ==")
+        print("\n-- libvirt test driver, \(domains) domains: connection open + inventory, in this process --")
         var failures: [String] = []
         guard let directory = try? BenchFiles.makeDirectory() else { return ["temp dir"] }
         defer { BenchFiles.remove(directory) }
@@ -147,9 +192,7 @@ enum BenchCommand {
         report("open + inventory", stacktopTime, budget: nil, failures: &failures)
         print(pad("  of which open") + format2(openTime) + " ms   (same run)")
         if let virsh = timeCommand(["virsh", "-c", uri, "list", "--all"]) {
-            let budget = virsh * 1.1
-            print(pad("virsh list --all") + format2(virsh) + " ms   (budget for stacktop: \(format2(budget)) ms)")
-            if stacktopTime > budget { failures.append("live data \(format2(stacktopTime)) ms > virsh + 10 %") }
+            print(pad("virsh list --all") + format2(virsh) + " ms   (best of 3, a whole process)")
         } else {
             print(pad("virsh list --all") + "not measured (virsh not found; apt-get install libvirt-clients)")
         }

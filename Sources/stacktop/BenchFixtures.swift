@@ -1,5 +1,6 @@
 import FoundationEssentials
 import StacktopModel
+import LocalBackend
 
 /// Generated clouds of any size for the benchmark.
 enum BenchFixtures {
@@ -28,20 +29,46 @@ enum BenchFixtures {
         return s.count == 1 ? "0" + s : s
     }
 
-    /// A libvirt test-driver node with `count` domains (a third of them shut off).
+    /// The name that sorts first among `nodeXML`'s domains (names compare case-insensitively by code
+    /// point, numbers naturally, and "!" comes before every other first character used), so it is the
+    /// Instances panel's first row. No character repeats next to itself, so a terminal's repeat-character
+    /// shortcut cannot split it in the output stream.
+    static let firstDomainName = "!bench-first"
+
+    /// The awkward names a real host has: mixed case and dots, accents, wide CJK, an emoji, spaces, names
+    /// longer than the column, digits first, right-to-left text, a combining accent, and characters XML
+    /// must escape. Each carries `i`, so every name is distinct.
+    static func awkwardName(_ i: Int) -> String {
+        switch i % 10 {
+        case 0: "web-\(i)"
+        case 1: "Web-Prod-\(i).example.com"
+        case 2: "db_ünïcødé_\(i)"
+        case 3: "数据库-\(i)"
+        case 4: "cache 🚀 \(i)"
+        case 5: "batch-worker-with-a-name-much-longer-than-any-column-\(i)"
+        case 6: "\(i)-digits-first"
+        case 7: "שרת-\(i)"
+        case 8: "cafe\u{301}-\(i)"
+        default: "q&a <\(i)> 'it\"s'"
+        }
+    }
+
+    /// A libvirt test-driver node with `count` domains with awkward names (a third of them shut off);
+    /// the one in the middle is `firstDomainName`.
     static func nodeXML(domains count: Int) -> String {
         var xml = "<node xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>\n"
         for i in 0..<count {
+            let name = i == count / 2 ? firstDomainName : awkwardName(i)
             xml += """
             <domain type='test'>
-              <name>web-\(i)</name>
+              <name>\(XMLText.escape(name))</name>
               <memory unit='MiB'>\(512 << (i % 4))</memory>
               <vcpu>\(1 + i % 4)</vcpu>
               <os><type>hvm</type></os>
               <devices>
                 <disk type='file' device='disk'><driver name='qemu' type='qcow2'/>
-                  <source file='/var/lib/libvirt/images/web-\(i).qcow2'/><target dev='vda' bus='virtio'/></disk>
-                <interface type='network'><mac address='52:54:00:00:\(hex(i / 256 % 256)):\(hex(i % 256))'/>
+                  <source file='/var/lib/libvirt/images/disk-\(i).qcow2'/><target dev='vda' bus='virtio'/></disk>
+                <interface type='network'><mac address='52:54:00:\(hex(i / 65536 % 256)):\(hex(i / 256 % 256)):\(hex(i % 256))'/>
                   <source network='default'/></interface>
               </devices>
               \(i % 3 == 2 ? "<test:runstate>5</test:runstate>" : "")

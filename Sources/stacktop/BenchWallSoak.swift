@@ -12,7 +12,7 @@ enum BenchWallSoak {
     static let cycles = 3_000
 
     static func run() -> [String] {
-        print("\n== wall soak: \(cycles) refreshes 2 s apart (\(cycles * 2 / 3600) h of wall time), 1,000 instances, 4 hosts ==")
+        print("\n-- wall soak: \(cycles) refreshes 2 s apart (\(cycles * 2 / 3600) h of wall time), 1,000 instances, 4 hosts --")
         var failures: [String] = []
         var base = BenchFixtures.snapshot(instances: 1000)
         base.hypervisors = (1...4).map { n in

@@ -6,7 +6,7 @@ struct Options: Equatable {
         case dashboard
         case list(kind: String, format: OutputFormat, columns: [String])
         case render(view: String, size: String, format: String, output: String?)
-        case bench(instanceCounts: [Int])
+        case bench(BenchSettings)
         /// `KIND ACTION NAME… [--option value] [--yes]`, parsed by the grammar the dashboard's `:` shares.
         case action(ActionCommand)
         /// `console INSTANCE [--force] [--escape CHAR]` and `vnc INSTANCE [--show-password]`.
@@ -241,19 +241,49 @@ enum OptionParser {
     }
 
     private static func parseBench(_ rest: inout ArraySlice<String>) throws -> Options.Mode {
-        var counts = [1000, 10000]
+        var settings = BenchSettings()
+        var sizes: [Int]?, keys: Int?, rounds: Int?
+        func count(_ text: String, _ flag: String, _ range: ClosedRange<Int>) throws -> Int {
+            guard let n = Int(text), range.contains(n) else {
+                throw UsageError(description: "\(flag) takes a number from \(range.lowerBound) to \(range.upperBound), not \"\(text)\".")
+            }
+            return n
+        }
         while let word = rest.popFirst() {
             let (flag, inline) = splitInline(word)
-            guard flag == "--instances", let text = inline ?? rest.popFirst() else {
-                throw UsageError(description: "Unknown option \(flag) for bench; use --instances 1000,10000.")
+            func take() throws -> String {
+                guard let text = inline ?? rest.popFirst() else { throw UsageError(description: "\(flag) needs a value; see stacktop bench --help.") }
+                return text
             }
-            let parsed = text.split(separator: ",").compactMap { Int($0) }
-            guard !parsed.isEmpty, parsed.allSatisfy({ $0 > 0 }) else {
-                throw UsageError(description: "--instances takes counts like 1000,10000.")
+            switch flag {
+            case "--sizes", "--instances":
+                let text = try take()
+                let parsed = text.split(separator: ",").map { Int($0.filter { $0 != "_" }) }
+                guard !parsed.isEmpty, parsed.allSatisfy({ ($0 ?? 0) > 0 && ($0 ?? 0) <= 100_000 }) else {
+                    throw UsageError(description: "--sizes takes domain counts up to 100000, like 1000,10000, not \"\(text)\".")
+                }
+                sizes = parsed.compactMap { $0 }
+            case "--keys": keys = try count(try take(), flag, 1...10_000)
+            case "--rounds": rounds = try count(try take(), flag, 1...50)
+            case "--binary": settings.binary = try take()
+            case "--quick": settings.quick = true
+            case "--no-in-process": settings.inProcess = false
+            case "-h", "--help": return .bench(BenchSettings(help: true))
+            default:
+                throw UsageError(description: "Unknown option \(flag) for bench; see stacktop bench --help.")
             }
-            counts = parsed
         }
-        return .bench(instanceCounts: counts)
+        if settings.quick {
+            settings.sizes = [1000]
+            settings.keys = 50
+            settings.rounds = 2
+            settings.idleSeconds = 3
+            settings.inProcess = false
+        }
+        if let sizes { settings.sizes = sizes }
+        if let keys { settings.keys = keys }
+        if let rounds { settings.rounds = rounds }
+        return .bench(settings)
     }
 
     static let usage = """
@@ -267,7 +297,8 @@ enum OptionParser {
                                               destructive actions ask first, --yes skips the question
       stacktop KIND ACTION --help             the options that action takes, e.g. volume create --help
       stacktop [OPTIONS] render VIEW [--size 120x40] [--format txt|ansi|svg] [-o FILE]
-      stacktop bench [--instances 1000,10000]
+      stacktop bench [--sizes 1000,10000] [--keys 200] [--quick] [--binary PATH]
+                                              time the dashboard as a user meets it; see stacktop bench --help
       stacktop [OPTIONS] console INSTANCE [--force] [--escape ^]]
                                               attach to the serial console; Ctrl-] (or --escape) detaches
       stacktop [OPTIONS] vnc INSTANCE [--show-password]

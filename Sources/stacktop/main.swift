@@ -26,8 +26,12 @@ func runStacktop() -> Int32 {
     case .version:
         print("stacktop \(stacktopVersion)")
         return 0
-    case .bench(let counts):
-        return BenchCommand.run(instanceCounts: counts)
+    case .bench(let settings):
+        if settings.help {
+            print(BenchSettings.usage)
+            return 0
+        }
+        return BenchCommand.run(settings)
     default:
         break
     }

@@ -95,13 +95,21 @@ final class SubcommandTests: XCTestCase {
         XCTAssertEqual(usageError(["render", "overview", "-o"]), "-o needs a value.")
     }
 
-    func testBenchTakesCounts() throws {
-        XCTAssertEqual(try OptionParser.parse(["bench"]).mode, .bench(instanceCounts: [1000, 10000]))
-        XCTAssertEqual(try OptionParser.parse(["bench", "--instances", "5,70"]).mode, .bench(instanceCounts: [5, 70]))
-        XCTAssertEqual(try OptionParser.parse(["bench", "--instances=300"]).mode, .bench(instanceCounts: [300]))
-        XCTAssertEqual(usageError(["bench", "--instances", "0"]), "--instances takes counts like 1000,10000.")
-        XCTAssertEqual(usageError(["bench", "--instances", "many"]), "--instances takes counts like 1000,10000.")
-        XCTAssertEqual(usageError(["bench", "--fast"]), "Unknown option --fast for bench; use --instances 1000,10000.")
+    func testBenchTakesSizesKeysRoundsAndQuick() throws {
+        XCTAssertEqual(try OptionParser.parse(["bench"]).mode, .bench(BenchSettings()))
+        var sized = BenchSettings()
+        sized.sizes = [5, 70]
+        XCTAssertEqual(try OptionParser.parse(["bench", "--sizes", "5,70"]).mode, .bench(sized))
+        XCTAssertEqual(try OptionParser.parse(["bench", "--instances=5,70"]).mode, .bench(sized), "the old spelling")
+        guard case .bench(let quick) = try OptionParser.parse(["bench", "--quick", "--keys", "20"]).mode else {
+            return XCTFail("not a bench")
+        }
+        XCTAssertEqual(quick.sizes, [1000])
+        XCTAssertEqual(quick.keys, 20, "an explicit count beats --quick's")
+        XCTAssertEqual(usageError(["bench", "--sizes", "0"]),
+                       "--sizes takes domain counts up to 100000, like 1000,10000, not \"0\".")
+        XCTAssertEqual(usageError(["bench", "--keys", "many"])?.hasPrefix("--keys"), true)
+        XCTAssertEqual(usageError(["bench", "--fast"]), "Unknown option --fast for bench; see stacktop bench --help.")
     }
 }
 

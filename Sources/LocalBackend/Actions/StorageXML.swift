@@ -22,8 +22,9 @@ enum VolumeXML {
     }
 }
 
-enum XMLText {
-    static func escape(_ text: String) -> String {
+/// Text and attribute values in the XML sent to libvirt (and in the bench's generated node files).
+public enum XMLText {
+    public static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "'", with: "&apos;")
             .replacingOccurrences(of: "\"", with: "&quot;")
