@@ -41,11 +41,13 @@ final class DashboardRunner {
     }
 
     /// - Parameter cached: the store's last snapshot of this backend when it was read already.
-    func run(cached: CloudSnapshot? = nil) {
+    /// - Parameter typedAhead: input read before the runner started (keys typed while the backend opened).
+    func run(cached: CloudSnapshot? = nil, typedAhead: [TerminalInput] = []) {
         // The first frame comes from the store's last-known data, before the backend answers.
         if let cached = cached ?? (try? opened.cache?.loadSnapshot(for: state.backend.endpoint)) {
             dispatch(.snapshotLoaded(cached, origin: .cached))
         }
+        for input in typedAhead { handle(input) }
         draw()
         dispatch(.started)
         while !state.quitRequested {
@@ -54,21 +56,23 @@ final class DashboardRunner {
             // The clock first, so what follows (a failed read's back-off) counts from now.
             let now = Date()
             dispatch(.clock(now, utcOffsetSeconds: state.wall == nil ? 0 : LocalTime.offsetSeconds(at: now)))
-            for input in inputs {
-                switch input {
-                case .key(let key): dispatch(.key(key))
-                case .resize(let size):
-                    dispatch(.resize(size))
-                    terminal.invalidate()
-                case .signal: perform(.quit)
-                }
-            }
+            for input in inputs { handle(input) }
             for event in mailbox.drain() { dispatch(event) }
             if state.quitRequested { break }
             draw()
         }
         eventsTask?.cancel()
         consoleLogTask?.cancel()
+    }
+
+    private func handle(_ input: TerminalInput) {
+        switch input {
+        case .key(let key): dispatch(.key(key))
+        case .resize(let size):
+            dispatch(.resize(size))
+            terminal.invalidate()
+        case .signal: perform(.quit)
+        }
     }
 
     /// Hands one event to the state and performs everything it asks for.

@@ -64,6 +64,7 @@ func runStacktop() -> Int32 {
     // opened (a big libvirt host or a login can take a while); the runner's first frame replaces it.
     var earlyTerminal: NcursesTerminal?
     var firstFrame: CachedFirstFrame?
+    var typedAhead: [TerminalInput] = []
     if case .dashboard = options.mode, capabilities.isInteractive {
         do {
             let terminal = try NcursesTerminal(capabilities: capabilities, crashLogPath: CrashLog.path(environment: environment))
@@ -72,6 +73,13 @@ func runStacktop() -> Int32 {
                                        size: terminal.size, now: Date())
                 if let wall { preview.enterWall(wall) }
                 _ = preview.handle(.snapshotLoaded(frame.snapshot, origin: .cached))
+                // Keys typed while stacktop started (`2` for the Instances) move the early frame too when
+                // they only move around; the runner replays all of them once the backend is open.
+                typedAhead = terminal.waitForInput(timeoutMilliseconds: 0)
+                for case .key(let key) in typedAhead {
+                    guard let command = KeyMap.command(for: key, in: preview.keyContext), command.onlyMoves else { break }
+                    _ = preview.handle(.key(key))
+                }
                 terminal.draw(DashboardView.render(preview))
                 firstFrame = frame
             }
@@ -134,7 +142,8 @@ func runStacktop() -> Int32 {
             let runner = DashboardRunner(opened: opened, options: options, wall: wall, theme: theme, glyphs: glyphs,
                                          themeDirectories: themeDirectories, terminal: terminal)
             // The snapshot already read for the early frame, when it is the opened backend's.
-            runner.run(cached: firstFrame.flatMap { $0.description.endpoint == opened.backend.description.endpoint ? $0.snapshot : nil })
+            runner.run(cached: firstFrame.flatMap { $0.description.endpoint == opened.backend.description.endpoint ? $0.snapshot : nil },
+                       typedAhead: typedAhead)
             terminal.shutdown()
         default:
             break

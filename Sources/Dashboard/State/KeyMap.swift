@@ -24,6 +24,16 @@ public enum Command: Sendable, Equatable {
     case takeOverConsole
 }
 
+extension Command {
+    /// Moves between panels and rows and nothing else: safe to apply before the backend is open.
+    public var onlyMoves: Bool {
+        switch self {
+        case .up, .down, .top, .bottom, .pageUp, .pageDown, .nextPanel, .previousPanel, .panel: true
+        default: false
+        }
+    }
+}
+
 public struct KeyBinding: Sendable {
     public var keys: [Key]
     public var command: Command
