@@ -36,7 +36,30 @@ public enum DisplayWidth {
     }
 
     public static func of(_ string: some StringProtocol) -> Int {
-        string.reduce(0) { $0 + of($1) }
+        // Most of a screen is printable ASCII, one column a byte: counted without forming Characters.
+        if let ascii = printableASCIICount(string) { return ascii }
+        return string.reduce(0) { $0 + of($1) }
+    }
+
+    /// The number of bytes when every one is printable ASCII (0x20-0x7E), else nil.
+    static func printableASCIICount(_ string: some StringProtocol) -> Int? {
+        if let string = string as? String { return printableASCIICount(string) }
+        if let string = string as? Substring { return printableASCIICount(String(string)) }
+        var count = 0
+        for byte in string.utf8 {
+            guard byte >= 0x20, byte < 0x7F else { return nil }
+            count += 1
+        }
+        return count
+    }
+
+    /// The same for a String, over its contiguous UTF-8 (no generic iteration on the hot path).
+    static func printableASCIICount(_ string: String) -> Int? {
+        var string = string
+        return string.withUTF8 { bytes in
+            for byte in bytes where byte < 0x20 || byte >= 0x7F { return nil }
+            return bytes.count
+        }
     }
 
     /// The longest prefix of `string` that fits in `width` columns, with "…" (or "~" in ASCII mode)

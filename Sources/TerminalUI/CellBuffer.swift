@@ -52,6 +52,21 @@ public struct CellBuffer: Sendable, Equatable {
         guard y >= 0, y < size.height else { return x }
         let limit = min(maxX ?? size.width, size.width)
         var column = x
+        // Printable ASCII (most of a screen) is one cell a byte: no Character, width or sanitizing work.
+        var ascii = String(text)
+        if DisplayWidth.printableASCIICount(ascii) != nil {
+            return ascii.withUTF8 { bytes in
+                for byte in bytes {
+                    if column >= limit { return limit }
+                    if column >= 0 {
+                        breakWideCharacter(at: column, y: y)
+                        cells[y * size.width + column] = Cell(Character(Unicode.Scalar(byte)), style)
+                    }
+                    column += 1
+                }
+                return column
+            }
+        }
         for original in text {
             // A ZWJ sequence (👩‍💻) is one glyph on some terminals and several on others: its parts are
             // drawn one by one, so the columns are the same on every terminal (TerminalText).
