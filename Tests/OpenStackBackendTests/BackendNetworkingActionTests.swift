@@ -232,7 +232,7 @@ final class BackendNetworkingActionTests: XCTestCase {
         XCTAssertEqual(capabilities.actions(for: .subnet), [.create, .delete])
         XCTAssertEqual(capabilities.actions(for: .port), [.create, .delete])
         XCTAssertEqual(capabilities.actions(for: .hypervisor), [])
-        XCTAssertEqual(capabilities.refusal(.update, on: .hypervisor), "Hypervisors are only listed here (Nova shows them to "
-            + "admins); enable or disable a compute service with `openstack compute service set`.")
+        XCTAssertEqual(capabilities.refusal(.update, on: .hypervisor)?.message, "Hypervisors are only listed here (Nova shows "
+            + "them to admins); enable or disable a compute service with `openstack compute service set`.")
     }
 }
