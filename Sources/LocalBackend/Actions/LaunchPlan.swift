@@ -49,7 +49,8 @@ struct LaunchPlan {
                 throw BackendError.notFound(kind: "image", name: imageName)
             }
             if image.minDiskGiB > flavor.diskGiB || image.minRamMiB > flavor.ramMiB {
-                throw BackendError.invalidOption(.flavor, reason: "Image \(image.name) needs at least \(image.minDiskGiB) GiB of disk and "
+                throw BackendError.invalidOption(.flavor,
+                                                 reason: "Image \(image.name) needs at least \(image.minDiskGiB) GiB of disk and "
                     + "\(image.minRamMiB) MiB of RAM; flavor \(flavor.name) has \(flavor.diskGiB) GiB and \(flavor.ramMiB) MiB.")
             }
             source = Source(image: image, path: path, format: image.format == "raw" ? "raw" : "qcow2")
@@ -96,7 +97,8 @@ struct LaunchPlan {
                 throw BackendError.invalidOption(.userData, reason: "Could not read the user data file \(path); check the path.")
             }
             guard data.count <= 65_536 else {
-                throw BackendError.invalidOption(.userData, reason: "User data is limited to 64 KiB, as in Nova; \(path) has \(data.count) bytes.")
+                throw BackendError.invalidOption(.userData,
+                                                 reason: "User data is limited to 64 KiB, as in Nova; \(path) has \(data.count) bytes.")
             }
             return String(decoding: data, as: UTF8.self)
         }

@@ -40,12 +40,14 @@ struct ImageFile {
     static func open(_ path: String) throws -> ImageFile {
         let fd = Glibc.open(path, O_RDONLY)
         guard fd >= 0 else {
-            throw BackendError.invalidOption(.file, reason: "Could not open \(path): \(String(cString: strerror(errno))); check the path.")
+            throw BackendError.invalidOption(.file,
+                                             reason: "Could not open \(path): \(String(cString: strerror(errno))); check the path.")
         }
         var info = stat()
         guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0 else {
             Glibc.close(fd)
-            throw BackendError.invalidOption(.file, reason: "\(path) is not a non-empty regular file; upload a qcow2 or raw disk image.")
+            throw BackendError.invalidOption(.file,
+                                             reason: "\(path) is not a non-empty regular file; upload a qcow2 or raw disk image.")
         }
         var magic = [UInt8](repeating: 0, count: 4)
         let count = pread(fd, &magic, 4, 0)
@@ -71,7 +73,9 @@ struct NetworkPlan {
         }
         let cidr = request.cidr(.cidr) ?? "10.20.0.0/24"
         guard let network = IPv4Network(cidr), network.prefix <= 30 else {
-            throw BackendError.invalidOption(.cidr, reason: "--cidr must be an IPv4 network of at least 4 addresses, e.g. 10.20.0.0/24, not \"\(cidr)\".")
+            throw BackendError.invalidOption(.cidr,
+                                             reason: "--cidr must be an IPv4 network of at least 4 addresses, e.g. 10.20.0.0/24, "
+                                                + "not \"\(cidr)\".")
         }
         self.cidr = cidr
         let gateway = try request[.gateway].map { text in

@@ -34,7 +34,8 @@ struct VolumeSnapshotActions {
         }
         let format = volume.format ?? volume.path.map(LocalSnapshotAssembler.formatFromExtension) ?? "raw"
         guard format == "qcow2" else {
-            throw BackendError.unavailable(feature: "volume snapshots", reason: "Volume \(volume.name) is \(format), and only qcow2 volumes take snapshots "
+            throw BackendError.unavailable(feature: "volume snapshots",
+                                           reason: "Volume \(volume.name) is \(format), and only qcow2 volumes take snapshots "
                 + "on a libvirt host; copy it into a qcow2 volume first (`stacktop volume snapshot NAME` makes one).")
         }
         try Self.refuseWhileLocked(volume, in: current, toDo: "take a snapshot of it")

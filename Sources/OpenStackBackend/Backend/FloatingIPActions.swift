@@ -28,7 +28,8 @@ extension OpenStackCloudBackend {
         let usage = "`stacktop floating-ip associate 172.24.4.10 --server web-01`"
         let address = try Self.single(request, usage)
         guard let server = Self.option(request, .server) else {
-            throw BackendError.invalidOption(.server, reason: "Name the server to associate \(address) with: add --server NAME, as in \(usage).")
+            throw BackendError.invalidOption(.server,
+                                             reason: "Name the server to associate \(address) with: add --server NAME, as in \(usage).")
         }
         let floatingID = try await resolver.resolve(address, kind: .floatingIP)
         let serverID = try await resolver.resolve(server, kind: .instance)
@@ -107,7 +108,8 @@ extension OpenStackCloudBackend {
             // Neutron picks the port's first IPv4 address itself; naming it only matters for ports with several.
             return (ports[0].id, ports[0].fixedIPs.count > 1 ? ports[0].fixedIPs.first { !$0.contains(":") } : nil)
         default:
-            throw BackendError.invalidOption(.fixedIP, reason: "Server \(server) has \(ports.count) ports; choose the address to map with "
+            throw BackendError.invalidOption(.fixedIP,
+                                             reason: "Server \(server) has \(ports.count) ports; choose the address to map with "
                 + "--fixed-ip (one of \(Self.addresses(ports))).")
         }
     }

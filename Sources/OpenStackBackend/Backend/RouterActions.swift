@@ -31,7 +31,9 @@ extension OpenStackCloudBackend {
         let usage = "`stacktop router \(request.action.word) ROUTER --subnet SUBNET`"
         let router = try Self.single(request, usage)
         guard let subnet = Self.option(request, .subnet) else {
-            throw BackendError.invalidOption(.subnet, reason: "Name the subnet to \(attach ? "attach" : "detach"): add --subnet SUBNET, as in \(usage).")
+            throw BackendError.invalidOption(.subnet,
+                                             reason: "Name the subnet to \(attach ? "attach" : "detach"): add --subnet SUBNET, "
+                                                + "as in \(usage).")
         }
         let routerID = try await resolver.resolve(router, kind: .router)
         let subnetID = try await resolver.resolve(subnet, kind: .subnet)
@@ -49,7 +51,8 @@ extension OpenStackCloudBackend {
         let usage = "`stacktop router update ROUTER --external-network public` (or `none` to clear the gateway)"
         let router = try Self.single(request, usage)
         guard let external = Self.option(request, .externalNetwork) else {
-            throw BackendError.invalidOption(.externalNetwork, reason: "Say what to change: add --external-network NETWORK or --external-network none, "
+            throw BackendError.invalidOption(.externalNetwork,
+                                             reason: "Say what to change: add --external-network NETWORK or --external-network none, "
                 + "as in \(usage).")
         }
         let clear = external.lowercased() == "none"

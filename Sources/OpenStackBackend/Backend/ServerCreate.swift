@@ -14,10 +14,12 @@ extension OpenStackCloudBackend {
                 + "a server boots from one of them.")
         }
         guard image != nil || volume != nil else {
-            throw BackendError.invalidOption(.image, reason: "Server \(name) needs something to boot: add --image IMAGE or --volume VOLUME.")
+            throw BackendError.invalidOption(.image,
+                                             reason: "Server \(name) needs something to boot: add --image IMAGE or --volume VOLUME.")
         }
         guard let flavor = Self.option(request, .flavor) else {
-            throw BackendError.invalidOption(.flavor, reason: "Server \(name) needs a flavor: add --flavor FLAVOR (see `stacktop flavor list`).")
+            throw BackendError.invalidOption(.flavor,
+                                             reason: "Server \(name) needs a flavor: add --flavor FLAVOR (see `stacktop flavor list`).")
         }
         let count = try Self.positive(request, .count, what: "how many servers to create", upTo: 100) ?? 1
         var userData: String?
@@ -25,7 +27,8 @@ extension OpenStackCloudBackend {
             userData = try Self.localFile(path, option: .userData).base64EncodedString()
             // Nova's limit is on the encoded text.
             if userData!.utf8.count > 65_535 {
-                throw BackendError.invalidOption(.userData, reason: "--user-data \(path) is too large for Nova (65535 bytes once base64 "
+                throw BackendError.invalidOption(.userData,
+                                                 reason: "--user-data \(path) is too large for Nova (65535 bytes once base64 "
                     + "encoded); shorten it or have it fetch the rest.")
             }
         }
