@@ -35,7 +35,7 @@ public enum BackendError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `reason` is the whole sentence, since what to set up is different every time.
     case unavailable(feature: String, reason: String)
     /// The same action was refused for every one of several targets; each target's own refusal is kept.
-    indirect case refusedForEach(action: ActionKind, failures: [TargetFailure])
+    case refusedForEach(action: ActionKind, failures: [TargetFailure])
     /// Refused before anything changed, for one-off reasons no caller branches on (no free disk slot, the
     /// default security group, a test's own refusal): `reason` is the whole sentence. A reason that
     /// recurs, or that a caller needs to tell apart, gets a case of its own above.

@@ -60,7 +60,7 @@ final class BackendCreateImageTests: XCTestCase {
                                                                        text: [.file: "/nonexistent.qcow2"]))
         XCTAssertEqual(missing, .invalidOption(.file, reason: "--file /nonexistent.qcow2 could not be read; give the path of a "
             + "readable image file on this machine."))
-        let noFile = await CreateFixture.error(backend, try ActionRequest(action: .create, kind: .image, targets: ["x"]))
+        let noFile = await CreateFixture.error(backend, ActionRequest(action: .create, kind: .image, targets: ["x"]))
         XCTAssertEqual(noFile?.option, .file)
     }
 }

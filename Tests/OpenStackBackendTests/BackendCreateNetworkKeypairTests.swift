@@ -64,7 +64,7 @@ final class BackendCreateNetworkKeypairTests: XCTestCase {
         XCTAssertEqual(outcome.message, "Imported key pair mine from \(path) (fingerprint aa:bb).")
         XCTAssertEqual(outcome.requestIDs, ["req-k"])
 
-        let generate = await CreateFixture.error(backend, try ActionRequest(action: .create, kind: .keypair, targets: ["new"]))
+        let generate = await CreateFixture.error(backend, ActionRequest(action: .create, kind: .keypair, targets: ["new"]))
         XCTAssertEqual(generate, .invalidOption(.publicKey, reason: "OpenStack no longer generates key pairs (Nova deprecated "
             + "it), so import one: make it with ssh-keygen and add --public-key ~/.ssh/id_ed25519.pub."))
         let privatePath = try CreateFixture.temporaryFile("-----BEGIN OPENSSH PRIVATE KEY-----\n")

@@ -28,7 +28,7 @@ final class BackendCreateResizeSnapshotTests: XCTestCase {
                                                                        text: [.flavor: "m1.giant"]))
         XCTAssertEqual(unknown, .invalidOption(.flavor, reason: "No flavor named \"m1.giant\" exists; pick one from "
             + "`stacktop flavor list` (m1.tiny, m1.small)."))
-        let noFlavor = await CreateFixture.error(backend, try ActionRequest(action: .resize, kind: .instance, targets: ["web"]))
+        let noFlavor = await CreateFixture.error(backend, ActionRequest(action: .resize, kind: .instance, targets: ["web"]))
         XCTAssertEqual(noFlavor?.option, .flavor)
         let after = await transport.requests(.post, "/action")
         XCTAssertEqual(after.count, 3)

@@ -20,7 +20,7 @@ final class BackendCreateVolumeTests: XCTestCase {
         XCTAssertEqual(outcome.requestIDs, ["req-v"])
 
         let noSize = await CreateFixture.error(BackendFixture.backend(transport),
-                                               try ActionRequest(action: .create, kind: .volume, targets: ["v2"]))
+                                               ActionRequest(action: .create, kind: .volume, targets: ["v2"]))
         XCTAssertEqual(noSize, .invalidOption(.size, reason: "Volume v2 needs a size: add --size GIB."))
         let badSize = await CreateFixture.refusal(BackendFixture.backend(transport), try ActionRequest(
             action: .create, kind: .volume, targets: ["v2"], text: [.size: "ten"]))
@@ -62,7 +62,7 @@ final class BackendCreateVolumeTests: XCTestCase {
         XCTAssertEqual(attached.requestIDs, ["req-a"])
         XCTAssertEqual(detached.message, "Asked Nova to detach volume data from server web.")
         XCTAssertEqual(detached.requestIDs, ["req-d"])
-        let noVolume = await CreateFixture.error(backend, try ActionRequest(action: .attachVolume, kind: .instance,
+        let noVolume = await CreateFixture.error(backend, ActionRequest(action: .attachVolume, kind: .instance,
                                                                         targets: ["web"]))
         XCTAssertEqual(noVolume, .invalidOption(.volume, reason: "Name the volume to attach to server web: add --volume VOLUME."))
     }
