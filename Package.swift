@@ -55,8 +55,8 @@ let package = Package(
         .target(name: "FuzzSupport", path: "Tests/FuzzSupport"),
         // Test support, test code only too: child processes (posix_spawn + waitpid), the tmux harness and
         // temporary directories, with no product code, so the end-to-end suites (which drive the built binary
-        // alone) can use them; the in-memory backend, audit log and demo cloud (model and services only, so
-        // the dashboard's tests need no libvirt or SQLite); and the temporary state store.
+        // alone) can use them; the in-memory backend, audit log, demo cloud and the thrown `BackendError` helper
+        // (model and services only, so the dashboard's tests need no libvirt or SQLite); and the temporary state store.
         .target(name: "SystemTestSupport", path: "Tests/SystemTestSupport"),
         .target(name: "StacktopTestSupport", dependencies: ["StacktopModel", "StacktopServices"],
                 path: "Tests/StacktopTestSupport"),
@@ -74,7 +74,7 @@ let package = Package(
                                    "StoreTestSupport", "SystemTestSupport"]),
         .testTarget(name: "OpenStackBackendTests",
                     dependencies: ["OpenStackBackend", "StacktopServices", "StacktopModel", "YAMLKit", "FuzzSupport",
-                                   "SystemTestSupport"],
+                                   "StacktopTestSupport", "SystemTestSupport"],
                     exclude: ["Samples"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "YAMLKit", "TextSafety", "FuzzSupport"]),
         .testTarget(name: "DashboardTests",

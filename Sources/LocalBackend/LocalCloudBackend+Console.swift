@@ -8,11 +8,13 @@ extension LocalCloudBackend: ConsoleAccess {
         let name = SerialLog.name(domainXML: xml) ?? instanceID
         guard let path = SerialLog.path(domainXML: xml) else {
             // Short enough for the status line at 120 columns with a usual name.
-            throw BackendError.refused(reason: "\(name) has no serial log: its <serial> has no <log file=…/> "
+            throw BackendError.unavailable(feature: "serial log",
+                                           reason: "\(name) has no serial log: its <serial> has no <log file=…/> "
                 + "(add one with virsh edit); C opens the live console.")
         }
         if GraphicsDisplayResolver.uriHost(connection.uri) != nil {
-            throw BackendError.refused(reason: "The serial log of \(name) is \(path) on the libvirt host, which stacktop "
+            throw BackendError.unavailable(feature: "serial log",
+                                           reason: "The serial log of \(name) is \(path) on the libvirt host, which stacktop "
                 + "cannot read over \(connection.uri); run stacktop on that host to see it.")
         }
         return try SerialLog.tail(path: path, maxBytes: maxBytes, instanceName: name)

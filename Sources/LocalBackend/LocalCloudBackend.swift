@@ -86,9 +86,7 @@ public struct LocalCloudBackend: CloudReader, CloudMutator {
     // @concurrent: the libvirt calls block (a managed save writes the guest's whole memory).
     @concurrent
     public func perform(_ request: ActionRequest) async throws -> ActionOutcome {
-        if let refusal = capabilities.refusal(request.action, on: request.kind) {
-            throw BackendError.refused(reason: refusal)
-        }
+        if let refusal = capabilities.refusal(request.action, on: request.kind) { throw refusal }
         let store = self.store, unplugTimeout = self.unplugTimeout
         return try session.run { connection in
             try Self.perform(request, connection: connection, store: store, unplugTimeout: unplugTimeout)

@@ -113,11 +113,11 @@ public struct Capabilities: Sendable, Equatable {
         ActionKind.allCases.filter { supports($0, on: kind) }
     }
 
-    /// nil when supported; else the sentence to show.
-    public func refusal(_ action: ActionKind, on kind: ResourceKind) -> String? {
+    /// nil when supported; else the refusal, whose message is the sentence to show.
+    public func refusal(_ action: ActionKind, on kind: ResourceKind) -> BackendError? {
         if supports(action, on: kind) { return nil }
-        if let reason = unsupportedKinds[kind] { return reason }
-        return "\(action.traits.title) \(kind.noun) is not supported by this backend."
+        if let reason = unsupportedKinds[kind] { return .unavailable(feature: kind.noun, reason: reason) }
+        return .unsupported(action: "\(action.traits.title) \(kind.noun)")
     }
 }
 

@@ -3,14 +3,21 @@
 /// any protocol, as Neutron's does.
 public enum RuleSyntax {
     public struct Invalid: Error, Sendable, Equatable, CustomStringConvertible {
+        /// The option the sentence is about.
+        public var option: OptionKey
         public var description: String
+
+        init(_ option: OptionKey, _ description: String) { self.option = option; self.description = description }
+
+        /// The refusal a backend throws for it.
+        public var refusal: BackendError { .invalidOption(option, reason: description) }
     }
 
     /// tcp, udp or icmp; nil means any protocol (absent, empty, "any" or "all").
     public static func ipProtocol(_ text: String?) throws(Invalid) -> String? {
         guard let word = text?.trimmedBlanks.lowercased(), !word.isEmpty, word != "any", word != "all" else { return nil }
         guard ["tcp", "udp", "icmp"].contains(word) else {
-            throw Invalid(description: "--protocol is tcp, udp, icmp or any, not \"\(text ?? "")\".")
+            throw Invalid(.ipProtocol, "--protocol is tcp, udp, icmp or any, not \"\(text ?? "")\".")
         }
         return word
     }
@@ -20,7 +27,7 @@ public enum RuleSyntax {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false).map { Int($0.trimmedBlanks) }
         guard (1...2).contains(parts.count), let low = parts.first ?? nil, let high = parts.last ?? nil,
               (1...65535).contains(low), (low...65535).contains(high) else {
-            throw Invalid(description: "--port is a port such as 22 or a range such as 8000-8080 within 1-65535, not \"\(text)\".")
+            throw Invalid(.port, "--port is a port such as 22 or a range such as 8000-8080 within 1-65535, not \"\(text)\".")
         }
         return low...high
     }
@@ -66,15 +73,15 @@ public enum RuleSyntax {
     public static func rule(direction: String?, protocol proto: String?, ports: ClosedRange<Int>?, remote: String?) throws(Invalid) -> Rule {
         let way = direction ?? "ingress"
         guard way == "ingress" || way == "egress" else {
-            throw Invalid(description: "--direction is ingress or egress, not \"\(way)\".")
+            throw Invalid(.direction, "--direction is ingress or egress, not \"\(way)\".")
         }
         if ports != nil {
             guard let proto else {
-                throw Invalid(description: "--port needs --protocol tcp or udp: without --protocol a rule matches any protocol, "
+                throw Invalid(.port, "--port needs --protocol tcp or udp: without --protocol a rule matches any protocol, "
                               + "which has no ports.")
             }
             guard proto == "tcp" || proto == "udp" else {
-                throw Invalid(description: "--port applies to tcp and udp only; drop it for \(proto).")
+                throw Invalid(.port, "--port applies to tcp and udp only; drop it for \(proto).")
             }
         }
         return Rule(direction: way, ipProtocol: proto, ports: ports, remote: remote)

@@ -14,7 +14,7 @@ enum ActionCommandRunner {
             return 1
         }
         if let refusal = opened.backend.capabilities.refusal(request.action, on: request.kind) {
-            printError(refusal)
+            printError(refusal.message)
             return 1
         }
         // Deleting servers names the disks that go and the volumes that stay, read fresh from the backend.

@@ -6,6 +6,7 @@ import SystemTestSupport
 import StacktopModel
 import StacktopServices
 import StacktopStore
+import StacktopTestSupport
 
 /// Flavors, key pairs, security groups and rules, quotas: store-only actions on a real SQLite store.
 final class CatalogActionsTests: XCTestCase {
@@ -15,6 +16,7 @@ final class CatalogActionsTests: XCTestCase {
         return CatalogActions(store: store, snapshot: { snapshot }, keys: KeyTool())
     }
 
+    /// The schema's sentence for what does not parse (those refusals have no backend case).
     private func refusal(_ body: () throws -> Any?) -> String {
         do { _ = try body(); return "no error" } catch { return ErrorText.sentence(error) }
     }
@@ -26,21 +28,21 @@ final class CatalogActionsTests: XCTestCase {
                                                         text: [.vcpus: "1", .ram: "512", .disk: "1"]))
         XCTAssertEqual(created?.message, "Created flavor m1.tiny (1 vCPUs, 512 MiB RAM, 1 GiB disk).")
         XCTAssertEqual(try store.flavors().map(\.name), ["m1.tiny"])
-        XCTAssertEqual(refusal { try catalog.perform(ActionRequest(action: .create, kind: .flavor, targets: ["m1.tiny"],
-                                                                   text: [.vcpus: "1", .ram: "512", .disk: "1"])) },
-                       "A flavor named m1.tiny already exists; pick another name.")
+        XCTAssertEqual(backendError { try catalog.perform(ActionRequest(action: .create, kind: .flavor, targets: ["m1.tiny"],
+                                                                        text: [.vcpus: "1", .ram: "512", .disk: "1"])) },
+                       .nameTaken(kind: "flavor", name: "m1.tiny", scope: nil, option: nil))
         XCTAssertEqual(refusal { try catalog.perform(ActionRequest(action: .create, kind: .flavor, targets: ["x"],
                                                                    text: [.vcpus: "two", .ram: "1", .disk: "1"])) },
                        "--vcpus wants a whole number of 1 or more, not \"two\".")
         // Typed values that skipped the schema still meet the backend's own check.
-        XCTAssertEqual(refusal { try catalog.perform(ActionRequest(action: .create, kind: .flavor, targets: ["x"],
-                                                                   options: [.vcpus: .integer(0), .ram: .integer(1),
-                                                                             .disk: .integer(1)])) },
-                       "--vcpus must be a whole number above zero, not \"0\".")
+        XCTAssertEqual(backendError { try catalog.perform(ActionRequest(action: .create, kind: .flavor, targets: ["x"],
+                                                                        options: [.vcpus: .integer(0), .ram: .integer(1),
+                                                                                  .disk: .integer(1)])) },
+                       .invalidOption(.vcpus, reason: "--vcpus must be a whole number above zero, not \"0\"."))
         _ = try catalog.perform(ActionRequest(action: .delete, kind: .flavor, targets: ["m1.tiny"]))
         XCTAssertEqual(try store.flavors(), [])
-        XCTAssertTrue(refusal { try catalog.perform(ActionRequest(action: .delete, kind: .flavor, targets: ["nope"])) }
-            .hasPrefix("No flavor named \"nope\""))
+        XCTAssertEqual(backendError { try catalog.perform(ActionRequest(action: .delete, kind: .flavor, targets: ["nope"])) },
+                       .notFound(kind: "flavor", name: "nope"))
         XCTAssertNil(try catalog.perform(ActionRequest(action: .start, kind: .instance, targets: ["x"])),
                      "not a catalog action")
     }
@@ -70,18 +72,20 @@ final class CatalogActionsTests: XCTestCase {
         let imported = try catalog.perform(ActionRequest(action: .create, kind: .keypair, targets: ["laptop-2"],
                                                          text: [.publicKey: publicPath], project: "web"))
         XCTAssertEqual(imported?.message, "Imported key pair laptop-2 (\(stored.fingerprint)).")
-        XCTAssertTrue(refusal { try catalog.perform(ActionRequest(action: .create, kind: .keypair, targets: ["bad"],
-                                                                  text: [.publicKey: privatePath], project: "web")) }
-            .contains("is not an OpenSSH public key"), "a private key is refused as a public one")
-        XCTAssertTrue(refusal { try catalog.perform(ActionRequest(action: .create, kind: .keypair, targets: ["again"],
-                                                                  text: [.privateKey: privatePath], project: "web")) }
-            .contains("already exists; stacktop never overwrites a key"))
+        XCTAssertEqual(backendError { try catalog.perform(ActionRequest(action: .create, kind: .keypair, targets: ["bad"],
+                                                                        text: [.publicKey: privatePath], project: "web")) },
+                       .invalidOption(.publicKey, reason: "\(privatePath) is not an OpenSSH public key (one line such as "
+                                      + "\"ssh-ed25519 AAAA… user@host\"); import the .pub file, never the private key."),
+                       "a private key is refused as a public one")
+        XCTAssertEqual(backendError { try catalog.perform(ActionRequest(action: .create, kind: .keypair, targets: ["again"],
+                                                                        text: [.privateKey: privatePath], project: "web")) },
+                       .invalidOption(.privateKey, reason: "\(privatePath) already exists; stacktop never overwrites a key. "
+                                      + "Choose another path."))
 
         let full = actions(store: store, quotas: [QuotaUsage(resource: .keypairs, used: 3, limit: 3)])
-        XCTAssertEqual(refusal { try full.perform(ActionRequest(action: .create, kind: .keypair, targets: ["more"],
-                                                                text: [.publicKey: publicPath], project: "web")) },
-                       "Quota exceeded for Key Pairs in project web: 3 of 3 in use and 1 more requested. "
-                       + "Free some up or ask an admin to raise the quota.")
+        XCTAssertEqual(backendError { try full.perform(ActionRequest(action: .create, kind: .keypair, targets: ["more"],
+                                                                     text: [.publicKey: publicPath], project: "web")) },
+                       .quotaExceeded(project: "web", resource: "Key Pairs", limit: 3, inUse: 3, requested: 1))
     }
 
     func testSecurityGroupsRulesAndTheirChecks() throws {
@@ -107,8 +111,6 @@ final class CatalogActionsTests: XCTestCase {
         let cases: [([OptionKey: String], String)] = [
             ([.group: "api", .ipProtocol: "tcp", .port: "70000"],
              "--port wants a port such as 22 or a range such as 8000-8080, within 1-65535, not \"70000\"."),
-            ([.group: "api", .ipProtocol: "icmp", .port: "22"], "--port applies to tcp and udp only; drop it for icmp."),
-            ([.group: "api", .port: "22"], "--port needs --protocol tcp or udp: without --protocol a rule matches any protocol, which has no ports."),
             ([.group: "api", .ipProtocol: "gre"], "--protocol wants tcp, udp, icmp or any, not \"gre\"."),
             ([.group: "api", .remoteIP: "10.0.0/8"], "--remote-ip wants an address range such as 10.20.0.0/24 or 0.0.0.0/0, not \"10.0.0/8\"."),
         ]
@@ -117,14 +119,26 @@ final class CatalogActionsTests: XCTestCase {
                                                                        targets: [], text: text, project: "web")) },
                            expected)
         }
+        let rules: [([OptionKey: String], BackendError)] = [
+            ([.group: "api", .ipProtocol: "icmp", .port: "22"],
+             .invalidOption(.port, reason: "--port applies to tcp and udp only; drop it for icmp.")),
+            ([.group: "api", .port: "22"], .invalidOption(.port, reason: "--port needs --protocol tcp or udp: without --protocol "
+                + "a rule matches any protocol, which has no ports.")),
+        ]
+        for (text, expected) in rules {
+            XCTAssertEqual(backendError { try catalog.perform(ActionRequest(action: .create, kind: .securityGroupRule,
+                                                                            targets: [], text: text, project: "web")) },
+                           expected)
+        }
 
         // In use: refused, and nothing is deleted.
         let user = Instance(id: "i1", name: "api-01", state: .running, vcpus: 1, memoryMiB: 512, project: "web",
                             securityGroups: ["api"])
         let busy = actions(store: store, instances: [user])
-        XCTAssertEqual(refusal { try busy.perform(ActionRequest(action: .delete, kind: .securityGroup, targets: ["api"],
-                                                                project: "web")) },
-                       "Security group api is used by api-01; remove it from those instances first.")
+        XCTAssertEqual(backendError { try busy.perform(ActionRequest(action: .delete, kind: .securityGroup, targets: ["api"],
+                                                                     project: "web")) },
+                       .inUse(kind: .securityGroup, name: "api", by: ["api-01"], use: .usedBy,
+                              advice: "remove it from those instances first"))
         let rule = try XCTUnwrap(group.rules.last)
         _ = try catalog.perform(ActionRequest(action: .delete, kind: .securityGroupRule, targets: [rule.id]))
         XCTAssertEqual(try store.securityGroups().first?.rules.count, 2, "the egress rule and the any-protocol one stay")
@@ -152,9 +166,9 @@ final class CatalogActionsTests: XCTestCase {
                                                                    text: [.instances: "lots"])) },
                        "--instances wants a whole number of -1 or more, not \"lots\".")
         // A typed request that skipped the schema still meets the backend's own check.
-        XCTAssertEqual(refusal { try catalog.perform(ActionRequest(action: .update, kind: .quota, targets: ["web"],
-                                                                   options: [.instances: .integer(-5)])) },
-                       "The Instances quota must be a whole number, or -1 for unlimited, not \"-5\".")
+        XCTAssertEqual(backendError { try catalog.perform(ActionRequest(action: .update, kind: .quota, targets: ["web"],
+                                                                        options: [.instances: .integer(-5)])) }?.option,
+                       .instances)
     }
 
     func testNWFilterXMLFromAGroup() {

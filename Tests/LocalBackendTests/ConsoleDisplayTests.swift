@@ -47,18 +47,20 @@ final class ConsoleDisplayTests: XCTestCase {
 
     func testNoGraphicsAndNotRunningSaySo() {
         XCTAssertThrowsError(try display("")) { error in
-            XCTAssertEqual(ErrorText.sentence(error), "web-01 has no VNC display; add <graphics type='vnc' "
-                + "autoport='yes' listen='127.0.0.1'/> to its definition (virsh edit web-01) and restart it.")
+            XCTAssertEqual(error as? BackendError, .unavailable(feature: "VNC display", reason: "web-01 has no VNC display; add "
+                + "<graphics type='vnc' autoport='yes' listen='127.0.0.1'/> to its definition (virsh edit web-01) and restart it."))
         }
         XCTAssertThrowsError(try display("<graphics type='vnc' port='-1' autoport='yes'/>", running: false)) { error in
-            XCTAssertEqual(ErrorText.sentence(error),
-                           "web-01 is not running, so its VNC display has no port yet; start it first.")
+            XCTAssertEqual(error as? BackendError, .wrongState(name: "web-01", state: "not running", action: nil,
+                                                               needs: .so("its VNC display has no port yet"), advice: "start it first"))
         }
         XCTAssertThrowsError(try display("<graphics type='vnc' port='-1' autoport='yes'/>")) { error in
-            XCTAssertTrue(ErrorText.sentence(error).hasPrefix("libvirt reports no port for the VNC display of web-01"))
+            guard case .unavailable("VNC display", let reason)? = error as? BackendError else { return XCTFail("\(error)") }
+            XCTAssertTrue(reason.hasPrefix("libvirt reports no port for the VNC display of web-01"), reason)
         }
         XCTAssertThrowsError(try display("<graphics type='sdl'/>")) { error in
-            XCTAssertTrue(ErrorText.sentence(error).contains("(it has sdl graphics, which stacktop cannot open)"))
+            guard case .unavailable("VNC display", let reason)? = error as? BackendError else { return XCTFail("\(error)") }
+            XCTAssertTrue(reason.contains("(it has sdl graphics, which stacktop cannot open)"), reason)
         }
     }
 

@@ -27,8 +27,8 @@ final class ConsoleSessionTests: XCTestCase {
         let backend = try backend()
         let quiet = try await id("quiet", backend)
         XCTAssertThrowsError(try backend.openSerialConsole(instanceID: quiet, force: false)) {
-            XCTAssertEqual(ErrorText.sentence($0), "quiet has no serial console device; add <serial type='pty'/> and "
-                + "<console type='pty'/> to its definition (virsh edit quiet) and restart it.")
+            XCTAssertEqual($0 as? BackendError, .unavailable(feature: "serial console", reason: "quiet has no serial console "
+                + "device; add <serial type='pty'/> and <console type='pty'/> to its definition (virsh edit quiet) and restart it."))
         }
     }
 
@@ -36,7 +36,8 @@ final class ConsoleSessionTests: XCTestCase {
         let backend = try backend()
         let off = try await id("off", backend)
         XCTAssertThrowsError(try backend.openSerialConsole(instanceID: off, force: true)) {
-            XCTAssertEqual(ErrorText.sentence($0), "off is not running (shutoff), so its serial console cannot open; start it first.")
+            XCTAssertEqual($0 as? BackendError, .wrongState(name: "off", state: "not running (shutoff)", action: nil,
+                                                            needs: .so("its serial console cannot open"), advice: "start it first"))
         }
     }
 
@@ -45,7 +46,7 @@ final class ConsoleSessionTests: XCTestCase {
         let backend = try backend()
         let chatty = try await id("chatty", backend)
         XCTAssertThrowsError(try backend.openSerialConsole(instanceID: chatty, force: false)) {
-            let sentence = ErrorText.sentence($0)
+            guard case .unavailable("serial console", let sentence)? = $0 as? BackendError else { return XCTFail("\($0)") }
             XCTAssertTrue(sentence.hasPrefix("This libvirt connection cannot open serial consoles ("), sentence)
             XCTAssertTrue(sentence.hasSuffix("connect to a QEMU host (qemu:///system) to use them."), sentence)
         }
@@ -69,8 +70,8 @@ final class ConsoleSessionTests: XCTestCase {
             _ = try await backend.consoleLog(instanceID: quiet, maxBytes: 1024)
             XCTFail("a guest without <log> has no console log")
         } catch {
-            XCTAssertEqual(ErrorText.sentence(error), "quiet has no serial log: its <serial> has no <log file=…/> "
-                + "(add one with virsh edit); C opens the live console.")
+            XCTAssertEqual(error as? BackendError, .unavailable(feature: "serial log", reason: "quiet has no serial log: its "
+                + "<serial> has no <log file=…/> (add one with virsh edit); C opens the live console."))
         }
     }
 

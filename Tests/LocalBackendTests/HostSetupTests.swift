@@ -52,8 +52,8 @@ final class HostSetupTests: XCTestCase {
                                                         project: "lab"))
             XCTFail("the default group was deleted")
         } catch {
-            XCTAssertEqual(ErrorText.sentence(error), "The default security group of project lab cannot be deleted, "
-                           + "as in OpenStack; remove its rules instead.")
+            XCTAssertEqual(error as? BackendError, .refused(reason: "The default security group of project lab cannot be "
+                           + "deleted, as in OpenStack; remove its rules instead."))
         }
     }
 

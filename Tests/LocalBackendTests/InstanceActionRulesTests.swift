@@ -12,24 +12,27 @@ final class InstanceActionRulesTests: XCTestCase {
     }
 
     private func refusal(_ action: ActionKind, _ status: DomainStatus, locked: Bool = false,
-                         newName: String? = nil) -> String? {
+                         newName: String? = nil) -> BackendError? {
         do {
             let plan = try InstanceActionRules.plan(action, status: status, locked: locked, newName: newName)
             XCTFail("expected a refusal, got \(plan)")
             return nil
         } catch {
-            return error.message
+            return error
         }
+    }
+
+    private func clash(_ action: ActionKind, _ state: String, _ needs: BackendError.StateNeed,
+                       _ advice: String? = nil) -> BackendError {
+        .wrongState(name: "web-01", state: state, action: action, needs: needs, advice: advice)
     }
 
     func testStatesTheTestDriverCannotReach() throws {
         let stopping = status(.shuttingDown, active: true)
-        XCTAssertEqual(refusal(.stop, stopping), "web-01 is already shutting down; power it off if it does not finish.")
+        XCTAssertEqual(refusal(.stop, stopping), clash(.stop, "shutting down", .already, "power it off if it does not finish"))
         XCTAssertEqual(try InstanceActionRules.plan(.powerOff, status: stopping, locked: false), .libvirt(.destroy))
-        XCTAssertEqual(refusal(.reboot, stopping),
-                       "Reboot needs web-01 running, but it is shutting down; hard reboot it instead.")
-        XCTAssertEqual(refusal(.start, stopping),
-                       "Start needs web-01 shut off, but it is shutting down; power it off first.")
+        XCTAssertEqual(refusal(.reboot, stopping), clash(.reboot, "shutting down", .state("running"), "hard reboot it instead"))
+        XCTAssertEqual(refusal(.start, stopping), clash(.start, "shutting down", .state("shut off"), "power it off first"))
 
         let crashedButActive = status(.crashed, active: true)
         XCTAssertEqual(try InstanceActionRules.plan(.hardReboot, status: crashedButActive, locked: false),
@@ -37,18 +40,20 @@ final class InstanceActionRulesTests: XCTestCase {
         XCTAssertEqual(try InstanceActionRules.plan(.start, status: status(.crashed, active: false), locked: false),
                        .libvirt(.create))
         XCTAssertEqual(refusal(.pause, status(.guestSuspended, active: true)),
-                       "Pause needs web-01 running, but it is suspended by its guest OS.")
+                       clash(.pause, "suspended by its guest OS", .state("running")))
         XCTAssertEqual(refusal(.stop, status(.paused, active: true)),
-                       "web-01 is paused, so its guest cannot shut down; unpause it first, or power it off.")
+                       clash(.stop, "paused", .so("its guest cannot shut down"), "unpause it first, or power it off"))
         XCTAssertEqual(refusal(.rename, status(.saved, active: false), newName: "b"),
-                       "Rename needs web-01 shut off, but it is suspended; resume it, shut it off and try again.")
-        XCTAssertEqual(refusal(.rename, status(.shutOff, active: false), newName: "web-01"),
-                       "web-01 already has that name; give a different one.")
+                       clash(.rename, "suspended", .state("shut off"), "resume it, shut it off and try again"))
+        XCTAssertEqual(refusal(.rename, status(.shutOff, active: false), newName: "web-01")?.option, .name)
+        XCTAssertEqual(refusal(.resume, status(.crashed, active: false)),
+                       clash(.resume, "crashed", .not("suspended"), "start it instead"),
+                       "an inactive guest has no saved state, whatever libvirt calls its state")
     }
 
     func testLockIsCheckedBeforeTheState() throws {
         let off = status(.shutOff, active: false)
-        XCTAssertEqual(refusal(.stop, off, locked: true), BackendError.locked(name: "web-01").message,
+        XCTAssertEqual(refusal(.stop, off, locked: true), .locked(name: "web-01"),
                        "a locked instance says locked, not 'already shut off'")
         XCTAssertEqual(try InstanceActionRules.plan(.unlock, status: off, locked: true), .setLocked(false))
         XCTAssertEqual(try InstanceActionRules.plan(.delete, status: off, locked: false), .delete)

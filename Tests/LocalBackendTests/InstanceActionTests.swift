@@ -4,6 +4,7 @@ import StacktopModel
 import StacktopServices
 import StacktopStore
 import XCTest
+import StacktopTestSupport
 import StoreTestSupport
 import SystemTestSupport
 
@@ -42,16 +43,9 @@ final class InstanceActionTests: XCTestCase {
     /// The error `perform` throws; fails the test when it succeeds or throws something else.
     private func error(_ action: ActionKind, _ targets: String..., text: [OptionKey: String] = [:],
                        file: StaticString = #filePath, line: UInt = #line) async -> BackendError? {
-        do {
-            let message = try await backend.perform(
-                ActionRequest(action: action, kind: .instance, targets: targets, text: text)).message
-            XCTFail("expected an error, got \"\(message)\"", file: file, line: line)
-        } catch let error as BackendError {
-            return error
-        } catch {
-            XCTFail("expected a BackendError, got \(error)", file: file, line: line)
+        await backendError(file: file, line: line) {
+            try await backend.perform(ActionRequest(action: action, kind: .instance, targets: targets, text: text))
         }
-        return nil
     }
 
     private func assertDone(_ action: ActionKind, _ targets: String..., text: [OptionKey: String] = [:],
@@ -104,7 +98,8 @@ final class InstanceActionTests: XCTestCase {
         try await assertDone(.hardReboot, "web-01", gives: "Hard rebooted web-01.")
         XCTAssertEqual(try state("web-01"), .running)
         let refused = await error(.reboot, "db-01")
-        XCTAssertEqual(refused, .refused(reason: "Reboot needs db-01 running, but it is shut off; start it instead."))
+        XCTAssertEqual(refused, .wrongState(name: "db-01", state: "shut off", action: .reboot, needs: .state("running"),
+                                            advice: "start it instead"))
     }
 
     func testSuspendIsAManagedSaveThatResumeAndStartBringBack() async throws {
@@ -112,10 +107,11 @@ final class InstanceActionTests: XCTestCase {
         XCTAssertEqual(try runState("web-01"), .saved)
         let listed = try await backend.snapshot().instances.first { $0.name == "web-01" }
         XCTAssertEqual(listed?.state, .suspended, "the list shows a managed save as Suspended, not Shut off")
-        await assertError(.suspend, "web-01", fails: .refused(reason: "web-01 is already suspended."))
+        await assertError(.suspend, "web-01",
+                          fails: .wrongState(name: "web-01", state: "suspended", action: .suspend, needs: .already, advice: nil))
         await assertError(.stop, "web-01",
-                          fails: .refused(reason: "web-01 is suspended, so it is already off; "
-                                          + "resume it first to shut it down cleanly."))
+                          fails: .wrongState(name: "web-01", state: "suspended", action: .stop, needs: .so("it is already off"),
+                                             advice: "resume it first to shut it down cleanly"))
         try await assertDone(.resume, "web-01", gives: "Resumed web-01.")
         XCTAssertEqual(try runState("web-01"), .running)
 
@@ -126,19 +122,25 @@ final class InstanceActionTests: XCTestCase {
         XCTAssertEqual(try runState("app-01"), .running)
 
         await assertError(.resume, "db-01",
-                          fails: .refused(reason: "db-01 has no suspended state to resume; start it instead."))
+                          fails: .wrongState(name: "db-01", state: "shut off", action: .resume, needs: .not("suspended"),
+                                             advice: "start it instead"))
     }
 
     func testWrongStateIsRefusedBeforeLibvirtAndChangesNothing() async throws {
-        await assertError(.stop, "db-01", fails: .refused(reason: "db-01 is already shut off."))
-        await assertError(.powerOff, "db-01", fails: .refused(reason: "db-01 is already shut off."))
-        await assertError(.start, "web-01", fails: .refused(reason: "web-01 is already running."))
-        await assertError(.pause, "app-01", fails: .refused(reason: "app-01 is already paused."))
-        await assertError(.unpause, "web-01", fails: .refused(reason: "web-01 is not paused; it is already running."))
-        await assertError(.start, "app-01", fails: .refused(reason: "app-01 is paused; unpause it instead."))
+        func already(_ name: String, _ state: String, _ action: ActionKind) -> BackendError {
+            .wrongState(name: name, state: state, action: action, needs: .already, advice: nil)
+        }
+        await assertError(.stop, "db-01", fails: already("db-01", "shut off", .stop))
+        await assertError(.powerOff, "db-01", fails: already("db-01", "shut off", .powerOff))
+        await assertError(.start, "web-01", fails: already("web-01", "running", .start))
+        await assertError(.pause, "app-01", fails: already("app-01", "paused", .pause))
+        await assertError(.unpause, "web-01", fails: .wrongState(name: "web-01", state: "not paused", action: .unpause,
+                                                                 needs: .plain, advice: "it is already running"))
+        await assertError(.start, "app-01", fails: .wrongState(name: "app-01", state: "paused", action: .start, needs: .plain,
+                                                               advice: "unpause it instead"))
         await assertError(.hardReboot, "db-01",
-                          fails: .refused(reason: "Hard reboot needs db-01 running, but it is shut off; "
-                                          + "start it instead."))
+                          fails: .wrongState(name: "db-01", state: "shut off", action: .hardReboot, needs: .state("running"),
+                                             advice: "start it instead"))
         XCTAssertEqual(try state("web-01"), .running)
         XCTAssertEqual(try state("db-01"), .shutoff)
         XCTAssertEqual(try state("app-01"), .paused)
@@ -149,8 +151,7 @@ final class InstanceActionTests: XCTestCase {
         XCTAssertEqual(try state("web-01"), .paused)
         let missing = await error(.start, "nope")
         XCTAssertEqual(missing, .notFound(kind: "server", name: "nope"))
-        XCTAssertEqual(missing?.message, "No server named \"nope\" exists; check the name with `stacktop server list`.")
-        await assertError(.start, fails: .refused(reason: "Start needs a server; select one or name it."))
+        await assertError(.start, fails: .missingTarget(kind: .instance, action: .start, usage: nil))
     }
 
     // MARK: - Lock
@@ -170,7 +171,8 @@ final class InstanceActionTests: XCTestCase {
         XCTAssertEqual(snapshot.instances.first { $0.name == "web-01" }?.locked, true)
 
         try await assertDone(.unlock, "web-01", gives: "Unlocked web-01.")
-        await assertError(.unlock, "web-01", fails: .refused(reason: "web-01 is not locked."))
+        await assertError(.unlock, "web-01", fails: .wrongState(name: "web-01", state: "not locked", action: .unlock,
+                                                                needs: .plain, advice: nil))
         try await perform(.powerOff, "web-01")
         XCTAssertEqual(try state("web-01"), .shutoff)
     }
@@ -186,18 +188,18 @@ final class InstanceActionTests: XCTestCase {
 
     func testRenameOnlyWhileShutOff() async throws {
         await assertError(.rename, "web-01", text: [.name: "web-09"],
-                          fails: .refused(reason: "Rename needs web-01 shut off first; "
-                                          + "shut it off and try again."))
+                          fails: .wrongState(name: "web-01", state: "running", action: .rename, needs: .stateFirst("shut off"),
+                                             advice: "shut it off and try again"))
         await assertError(.rename, "db-01", text: [.name: "web-01"],
-                          fails: .refused(reason: "A server named web-01 already exists; choose another name."))
-        await assertError(.rename, "db-01",
-                          fails: .refused(reason: "Rename needs a new name for db-01; give it with --name NEW."))
+                          fails: .nameTaken(kind: "server", name: "web-01", scope: nil, option: .name))
+        let unnamed = await error(.rename, "db-01")
+        XCTAssertEqual(unnamed?.option, .name)
         try await assertDone(.rename, Self.dbUUID, text: [.name: " db-02 "], gives: "Renamed db-01 to db-02.")
         let renamed = try connection.inventory().instances.first { $0.id == Self.dbUUID }
         XCTAssertEqual(renamed?.name, "db-02")
         XCTAssertNil(try state("db-01"))
         await assertError(.rename, "db-02", "web-01", text: [.name: "x"],
-                          fails: .refused(reason: "Rename one server at a time; each needs its own new name."))
+                          fails: .oneAtATime(kind: .instance, action: .rename, usage: nil))
     }
 
     // MARK: - Delete
@@ -243,8 +245,9 @@ final class InstanceActionTests: XCTestCase {
         XCTAssertEqual(try state("app-01"), .paused)
 
         let refused = await error(.stop, "web-01", "db-01")
-        XCTAssertEqual(refused, .refused(reason: "Shut off failed for web-01 and db-01: web-01 is already shut off; "
-                                         + "db-01 is already shut off."))
+        XCTAssertEqual(refused, .refusedForEach(action: .stop, failures: ["web-01", "db-01"].map {
+            .init(target: $0, error: .wrongState(name: $0, state: "shut off", action: .stop, needs: .already, advice: nil))
+        }))
 
         try await assertDone(.start, "web-01", "db-01", "web-01", Self.dbUUID, gives: "Started web-01 and db-01.")
         XCTAssertEqual(try state("db-01"), .running)
@@ -257,7 +260,7 @@ final class InstanceActionTests: XCTestCase {
             ![.update, .confirmResize, .revertResize, .extend, .upload, .associate, .disassociate].contains($0)
         })
         await assertError(.confirmResize, "web-01",
-                          fails: .refused(reason: "Confirm resize server is not supported by this backend."))
+                          fails: .unsupported(action: "Confirm resize server"))
         XCTAssertEqual(try state("web-01"), .running)
     }
 

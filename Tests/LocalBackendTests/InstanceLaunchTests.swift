@@ -1,4 +1,5 @@
 import Foundation
+import StacktopTestSupport
 import XCTest
 @testable import LocalBackend
 import StacktopModel
@@ -21,6 +22,13 @@ final class InstanceLaunchTests: XCTestCase {
                                                            text: text, project: project)).message
         } catch {
             return ErrorText.sentence(error)
+        }
+    }
+
+    private func refusal(_ name: String, _ text: [OptionKey: String], project: String = "admin",
+                         file: StaticString = #filePath, line: UInt = #line) async -> BackendError? {
+        await backendError(file: file, line: line) {
+            try await backend.perform(ActionRequest(action: .create, kind: .instance, targets: [name], text: text, project: project))
         }
     }
 
@@ -63,9 +71,8 @@ final class InstanceLaunchTests: XCTestCase {
 
     func testQuotaIsCheckedBeforeAnythingIsMade() async throws {
         let before = try await footprint()
-        let message = await launch("burst", [.image: "debian-12", .flavor: "m1.small", .count: "2"], project: "engineering")
-        XCTAssertEqual(message, "Quota exceeded for Instances in project engineering: 11 of 12 in use and 2 more requested. "
-                       + "Free some up or ask an admin to raise the quota.")
+        let refused = await refusal("burst", [.image: "debian-12", .flavor: "m1.small", .count: "2"], project: "engineering")
+        XCTAssertEqual(refused, .quotaExceeded(project: "engineering", resource: "Instances", limit: 12, inUse: 11, requested: 2))
         let after = try await footprint()
         XCTAssertEqual(after, before)
     }
@@ -98,21 +105,23 @@ final class InstanceLaunchTests: XCTestCase {
     }
 
     func testBadRequestsAreRefusedWithWhatToDo() async throws {
-        let cases: [([OptionKey: String], String)] = [
-            ([.image: "debian-12"], "Choose a flavor with --flavor NAME (see `stacktop flavor list`)."),
-            ([.flavor: "m1.small"], "Choose what to boot: --image NAME or --volume NAME."),
-            ([.image: "nope", .flavor: "m1.small"], "No image named \"nope\" exists; check the name with `stacktop image list`."),
-            ([.image: "debian-12", .flavor: "m1.small", .networks: "mars"],
-             "No network named \"mars\" exists; check the name with `stacktop network list`."),
-            // 0 is no count at all (the schema's sentence); 21 is a count libvirt does not launch at once.
-            ([.image: "debian-12", .flavor: "m1.small", .count: "0"], "--count wants a whole number from 1 to 100, not \"0\"."),
-            ([.image: "debian-12", .flavor: "m1.small", .count: "21"], "--count is how many instances to launch, 1 to 20, not \"21\"."),
+        let cases: [([OptionKey: String], BackendError)] = [
+            ([.image: "debian-12"], .invalidOption(.flavor, reason: "Choose a flavor with --flavor NAME (see `stacktop flavor list`).")),
+            ([.flavor: "m1.small"], .invalidOption(.image, reason: "Choose what to boot: --image NAME or --volume NAME.")),
+            ([.image: "nope", .flavor: "m1.small"], .notFound(kind: "image", name: "nope")),
+            ([.image: "debian-12", .flavor: "m1.small", .networks: "mars"], .notFound(kind: "network", name: "mars")),
+            // 21 is a count the schema takes and libvirt does not launch at once.
+            ([.image: "debian-12", .flavor: "m1.small", .count: "21"],
+             .invalidOption(.count, reason: "--count is how many instances to launch, 1 to 20, not \"21\".")),
         ]
         for (text, expected) in cases {
-            let message = await launch("x", text)
-            XCTAssertEqual(message, expected)
+            let refused = await refusal("x", text)
+            XCTAssertEqual(refused, expected)
         }
-        let taken = await launch("web-01", [.image: "debian-12", .flavor: "m1.small"])
-        XCTAssertEqual(taken, "An instance named web-01 already exists; pick another name.")
+        // 0 is no count at all: the schema's sentence, before the backend.
+        let message = await launch("x", [.image: "debian-12", .flavor: "m1.small", .count: "0"])
+        XCTAssertEqual(message, "--count wants a whole number from 1 to 100, not \"0\".")
+        let taken = await refusal("web-01", [.image: "debian-12", .flavor: "m1.small"])
+        XCTAssertEqual(taken, .nameTaken(kind: "instance", name: "web-01", scope: nil, option: nil))
     }
 }

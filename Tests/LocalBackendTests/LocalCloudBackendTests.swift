@@ -214,8 +214,9 @@ final class LocalCloudBackendTests: XCTestCase {
             _ = try await backend.perform(ActionRequest(action: .create, kind: .floatingIP, targets: []))
             XCTFail("perform must throw")
         } catch let error as BackendError {
-            guard case .refused(let reason) = error else { return XCTFail("expected .refused, got \(error)") }
-            XCTAssertTrue(reason.contains("no floating IPs"), reason)
+            XCTAssertEqual(error, backend.capabilities.refusal(.create, on: .floatingIP))
+            guard case .unavailable(let feature, _) = error else { return XCTFail("expected .unavailable, got \(error)") }
+            XCTAssertEqual(feature, "floating IP")
         }
     }
 

@@ -5,6 +5,7 @@ import SystemTestSupport
 import StacktopModel
 import StacktopServices
 import StacktopStore
+import StacktopTestSupport
 
 /// The local backend against a real libvirtd and QEMU (TCG) guest, behind STACKTOP_QEMU=1: launch from an
 /// image, security groups as nwfilters, the seed disk, live volume hot-plug seen inside a busybox guest,
@@ -244,8 +245,11 @@ final class QEMUActionTests: XCTestCase {
         XCTAssertEqual(listed?.volumeName, volume + ".qcow2")
         XCTAssertEqual(listed?.status, "available")
 
-        let refused = await perform(.delete, .volume, [volume])
-        XCTAssertTrue(refused.hasPrefix("Volume \(volume).qcow2 has snapshots \(name), which would go with it"), refused)
+        let refused = await backendError {
+            try await backend.perform(ActionRequest(action: .delete, kind: .volume, targets: [volume], project: "qa"))
+        }
+        XCTAssertEqual(refused, .inUse(kind: .volume, name: volume + ".qcow2", by: [name], use: .snapshots,
+                                       advice: "delete them first (`stacktop volume-snapshot delete NAME`)"))
         XCTAssertTrue(QEMUHost.volumeNames().contains(volume + ".qcow2"))
 
         let deleted = await perform(.delete, .volumeSnapshot, [name])

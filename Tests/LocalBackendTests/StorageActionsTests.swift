@@ -5,6 +5,7 @@ import SystemTestSupport
 import StacktopModel
 import StacktopServices
 import StacktopStore
+import StacktopTestSupport
 
 /// Volumes, images and networks against libvirt's test driver loaded with the demo host, and a real
 /// seeded SQLite store: what each action leaves behind is read back fresh from libvirt and the store.
@@ -45,9 +46,9 @@ final class StorageActionsTests: XCTestCase {
         XCTAssertEqual(volume.project, "engineering", "the store records who owns it")
         XCTAssertEqual(volume.status, "available")
 
-        XCTAssertEqual(message { try host.actions.perform(ActionRequest(action: .extend, kind: .volume, targets: ["scratch"],
-                                                                         text: [.size: "3"])) },
-                       "Volume scratch.qcow2 is 5 GiB; volumes only grow, so ask for more than that.")
+        XCTAssertEqual(backendError { try host.actions.perform(ActionRequest(action: .extend, kind: .volume, targets: ["scratch"],
+                                                                              text: [.size: "3"])) },
+                       .invalidOption(.size, reason: "Volume scratch.qcow2 is 5 GiB; volumes only grow, so ask for more than that."))
         let extended = message { try host.actions.perform(ActionRequest(action: .extend, kind: .volume, targets: ["scratch"],
                                                                          text: [.size: "8"], project: "engineering")) }
         // The test driver has no resize; its data mover makes the volume again, larger (VolumeDataMover).
@@ -62,9 +63,10 @@ final class StorageActionsTests: XCTestCase {
         XCTAssertNotNil(try host.snapshot().volumes.first { $0.name == "scratch-monday.qcow2" })
         let attachedToRunning = try XCTUnwrap(try host.snapshot().volumes.first { volume in
             try host.snapshot().instances.contains { volume.attachedTo.contains($0.name) && $0.state == .running } })
-        XCTAssertTrue(message { try host.actions.perform(ActionRequest(action: .snapshot, kind: .volume,
-                                                                        targets: [attachedToRunning.name])) }
-            .contains("pause or shut it off first so the copy is consistent"))
+        XCTAssertEqual(backendError { try host.actions.perform(ActionRequest(action: .snapshot, kind: .volume,
+                                                                              targets: [attachedToRunning.name])) },
+                       .inUse(kind: .volume, name: attachedToRunning.name, by: attachedToRunning.attachedTo, use: .runningIn,
+                              advice: "pause or shut it off first so the copy is consistent"))
 
         _ = try host.actions.perform(ActionRequest(action: .delete, kind: .volume, targets: ["scratch.qcow2"]))
         XCTAssertNil(try host.snapshot().volumes.first { $0.name == "scratch.qcow2" })
@@ -75,17 +77,18 @@ final class StorageActionsTests: XCTestCase {
         let host = try demoHost()
         let before = try host.snapshot()
         let attached = try XCTUnwrap(before.volumes.first { !$0.attachedTo.isEmpty })
-        XCTAssertEqual(message { try host.actions.perform(ActionRequest(action: .delete, kind: .volume, targets: [attached.name])) },
-                       "Volume \(attached.name) is attached to \(attached.attachedTo.joined(separator: ", ")); detach it first.")
+        XCTAssertEqual(backendError { try host.actions.perform(ActionRequest(action: .delete, kind: .volume, targets: [attached.name])) },
+                       .inUse(kind: .volume, name: attached.name, by: attached.attachedTo, use: .attachedTo, advice: "detach it first"))
         let gigabytes = try XCTUnwrap(before.quotas.first { $0.project == "engineering" }?[.gigabytes])
         let tooBig = gigabytes.limit - gigabytes.used + 1
-        XCTAssertEqual(message { try host.actions.perform(ActionRequest(action: .create, kind: .volume, targets: ["huge"],
-                                                                         text: [.size: String(tooBig)], project: "engineering")) },
-                       "Quota exceeded for Volume Storage in project engineering: \(gigabytes.used) of \(gigabytes.limit) in use "
-                       + "and \(tooBig) more requested. Free some up or ask an admin to raise the quota.")
+        XCTAssertEqual(backendError { try host.actions.perform(ActionRequest(action: .create, kind: .volume, targets: ["huge"],
+                                                                              text: [.size: String(tooBig)], project: "engineering")) },
+                       .quotaExceeded(project: "engineering", resource: "Volume Storage", limit: gigabytes.limit,
+                                      inUse: gigabytes.used, requested: tooBig))
         let usedImage = try XCTUnwrap(before.images.first { image in before.instances.contains { $0.image == image.name } })
-        XCTAssertTrue(message { try host.actions.perform(ActionRequest(action: .delete, kind: .image, targets: [usedImage.name])) }
-            .hasPrefix("Image \(usedImage.name) is used by "))
+        XCTAssertEqual(backendError { try host.actions.perform(ActionRequest(action: .delete, kind: .image, targets: [usedImage.name])) },
+                       .inUse(kind: .image, name: usedImage.name, by: before.instances.filter { $0.image == usedImage.name }.map(\.name),
+                              use: .usedBy, advice: "delete those instances (or keep the image)"))
         let after = try host.snapshot()
         XCTAssertEqual(after.volumes.map(\.name), before.volumes.map(\.name))
         XCTAssertEqual(after.images.map(\.name), before.images.map(\.name))
@@ -127,9 +130,9 @@ final class StorageActionsTests: XCTestCase {
             XCTAssertEqual(try host.connection.inventory().poolVolumes.count, try {
                 let fresh = try demoHost(); return try fresh.connection.inventory().poolVolumes.count }())
         }
-        XCTAssertEqual(message { try host.actions.perform(ActionRequest(action: .upload, kind: .image, targets: ["x"],
-                                                                         text: [.file: directory + "/missing"])) },
-                       "Could not open \(directory)/missing: No such file or directory; check the path.")
+        XCTAssertEqual(backendError { try host.actions.perform(ActionRequest(action: .upload, kind: .image, targets: ["x"],
+                                                                              text: [.file: directory + "/missing"])) },
+                       .invalidOption(.file, reason: "Could not open \(directory)/missing: No such file or directory; check the path."))
     }
 
     func testNetworksAreCreatedCheckedAndDeleted() throws {
@@ -142,24 +145,34 @@ final class StorageActionsTests: XCTestCase {
         let lab = try XCTUnwrap(try host.snapshot().networks.first { $0.name == "lab" })
         XCTAssertEqual(lab.subnets.first?.gateway, "10.99.0.1")
         XCTAssertEqual(lab.project, "engineering")
-        let cases: [([OptionKey: String], String)] = [
-            // A range the schema takes but libvirt cannot use (IPv6, or too small) is libvirt's to refuse.
-            ([.cidr: "10.99.0.0/31"], "--cidr must be an IPv4 network of at least 4 addresses, e.g. 10.20.0.0/24, not \"10.99.0.0/31\"."),
-            ([.cidr: "fd00::/64"], "--cidr must be an IPv4 network of at least 4 addresses, e.g. 10.20.0.0/24, not \"fd00::/64\"."),
+        // A range the schema takes but libvirt cannot use (IPv6, or too small) is libvirt's to refuse.
+        let refused: [([OptionKey: String], BackendError)] = [
+            ([.cidr: "10.99.0.0/31"], .invalidOption(.cidr, reason: "--cidr must be an IPv4 network of at least 4 addresses, "
+                + "e.g. 10.20.0.0/24, not \"10.99.0.0/31\".")),
+            ([.cidr: "fd00::/64"], .invalidOption(.cidr, reason: "--cidr must be an IPv4 network of at least 4 addresses, "
+                + "e.g. 10.20.0.0/24, not \"fd00::/64\".")),
+            ([.gateway: "192.168.1.1"], .invalidOption(.gateway, reason: "--gateway 192.168.1.1 is not inside 10.20.0.0/24.")),
+            ([.dhcp: "10.20.0.100-10.20.0.1"], .invalidOption(.dhcp, reason: "--dhcp is START-END inside 10.20.0.0/24, "
+                + "not covering the gateway, not \"10.20.0.100-10.20.0.1\".")),
+        ]
+        for (text, expected) in refused {
+            XCTAssertEqual(backendError { try host.actions.perform(ActionRequest(action: .create, kind: .network, targets: ["x"],
+                                                                                  text: text)) }, expected)
+        }
+        // What does not parse is the schema's to refuse, with its own sentence, before the backend sees it.
+        let unparsed: [([OptionKey: String], String)] = [
             ([.cidr: "10.99.0.0/33"], "--cidr wants an address range such as 10.20.0.0/24 or 0.0.0.0/0, not \"10.99.0.0/33\"."),
-            ([.gateway: "192.168.1.1"], "--gateway 192.168.1.1 is not inside 10.20.0.0/24."),
-            ([.dhcp: "10.20.0.100-10.20.0.1"], "--dhcp is START-END inside 10.20.0.0/24, not covering the gateway, "
-                + "not \"10.20.0.100-10.20.0.1\"."),
             ([.mode: "bridge"], "--mode wants nat or isolated, not \"bridge\"."),
         ]
-        for (text, expected) in cases {
+        for (text, expected) in unparsed {
             XCTAssertEqual(message { try host.actions.perform(ActionRequest(action: .create, kind: .network, targets: ["x"],
                                                                              text: text)) }, expected)
         }
         let busy = try XCTUnwrap(try host.snapshot().networks.first { network in
             try host.snapshot().instances.contains { $0.interfaces.contains { $0.network == network.name } } })
-        XCTAssertTrue(message { try host.actions.perform(ActionRequest(action: .delete, kind: .network, targets: [busy.name])) }
-            .hasPrefix("Network \(busy.name) still has ports of "))
+        let users = try host.snapshot().instances.filter { $0.interfaces.contains { $0.network == busy.name } }.map(\.name)
+        XCTAssertEqual(backendError { try host.actions.perform(ActionRequest(action: .delete, kind: .network, targets: [busy.name])) },
+                       .inUse(kind: .network, name: busy.name, by: users, use: .portsOf, advice: "detach or delete those instances first"))
         _ = try host.actions.perform(ActionRequest(action: .delete, kind: .network, targets: ["lab"]))
         XCTAssertNil(try host.snapshot().networks.first { $0.name == "lab" })
     }

@@ -4,6 +4,7 @@ import XCTest
 import StacktopModel
 import StacktopServices
 import StacktopStore
+import StacktopTestSupport
 
 /// Volume snapshots through the whole local backend on libvirt's test driver (the demo host, one fresh copy per
 /// test): the demo records them without touching libvirt, lists them joined with their volumes, counts them in
@@ -13,11 +14,23 @@ final class VolumeSnapshotActionsTests: XCTestCase {
         do { return try await backend.perform(request).message } catch { return ErrorText.sentence(error) }
     }
 
-    /// `request` ends with exactly this sentence (its outcome, or its refusal).
+    /// `request` ends with exactly this outcome.
     private func expect(_ backend: LocalCloudBackend, _ request: ActionRequest, _ expected: String,
                         file: StaticString = #filePath, line: UInt = #line) async {
         let said = await perform(backend, request)
         XCTAssertEqual(said, expected, file: file, line: line)
+    }
+
+    /// `request` is refused with exactly this error.
+    private func expect(_ backend: LocalCloudBackend, _ request: ActionRequest, refused expected: BackendError,
+                        file: StaticString = #filePath, line: UInt = #line) async {
+        let refused = await backendError(file: file, line: line) { try await backend.perform(request) }
+        XCTAssertEqual(refused, expected, file: file, line: line)
+    }
+
+    private func heldByLogCollector(_ then: String) -> BackendError {
+        .inUse(kind: .volume, name: "logs-büro", by: ["log collector"], use: .holdingLock(state: "paused"),
+               advice: "shut it off or detach the volume first to \(then)")
     }
 
     private func create(_ name: String, volume: String, description: String? = nil) throws -> ActionRequest {
@@ -71,11 +84,11 @@ final class VolumeSnapshotActionsTests: XCTestCase {
         XCTAssertEqual(try store.volumeSnapshotRecords().first { $0.name == "before-upgrade" }?.volumePath, volume.path)
 
         await expect(backend, try create("before-upgrade", volume: "scratch"),
-                     "A volume snapshot named before-upgrade already exists; pick another name.")
+                     refused: .nameTaken(kind: "volume snapshot", name: "before-upgrade", scope: nil, option: nil))
         // As Cinder refuses a volume with dependent snapshots, naming them.
         await expect(backend, ActionRequest(action: .delete, kind: .volume, targets: ["scratch"]),
-                     "Volume scratch.qcow2 has snapshots before-upgrade, which would go with it; delete them first "
-                     + "(`stacktop volume-snapshot delete NAME`).")
+                     refused: .inUse(kind: .volume, name: "scratch.qcow2", by: ["before-upgrade"], use: .snapshots,
+                                     advice: "delete them first (`stacktop volume-snapshot delete NAME`)"))
         let kept = try await backend.snapshot().volumes
         XCTAssertTrue(kept.contains { $0.name == "scratch.qcow2" }, "the volume stays")
 
@@ -97,30 +110,28 @@ final class VolumeSnapshotActionsTests: XCTestCase {
         let (backend, store) = try openDemoBackend(self)
         let recordsBefore = try store.volumeSnapshotRecords()
 
-        await expect(backend, try create("raw-copy", volume: "data-01"),
-                     "Volume data-01 is raw, and only qcow2 volumes take snapshots on a libvirt host; copy it into a "
-                     + "qcow2 volume first (`stacktop volume snapshot NAME` makes one).")
+        let rawCopy = await backendError { try await backend.perform(try create("raw-copy", volume: "data-01")) }
+        guard case .unavailable(let feature, let reason)? = rawCopy else { return XCTFail("\(String(describing: rawCopy))") }
+        XCTAssertEqual(feature, "volume snapshots")
+        XCTAssertTrue(reason.hasPrefix("Volume data-01 is raw, and only qcow2 volumes take snapshots"), reason)
         // logs-büro is attached to "log collector", which the demo keeps paused.
-        await expect(backend, try create("hot", volume: "logs-büro"),
-                     "Volume logs-büro is attached to log collector, which is paused and holds the file's lock; shut "
-                     + "it off or detach the volume first to take a snapshot of it.")
+        await expect(backend, try create("hot", volume: "logs-büro"), refused: heldByLogCollector("take a snapshot of it"))
         await expect(backend, ActionRequest(action: .delete, kind: .volumeSnapshot, targets: ["logs-büro-weekly"]),
-                     "Volume logs-büro is attached to log collector, which is paused and holds the file's lock; shut "
-                     + "it off or detach the volume first to delete snapshot logs-büro-weekly from it.")
-        await expect(backend, ActionRequest(action: .create, kind: .volumeSnapshot, targets: ["s"]),
-                     "Name the volume to take snapshot s of: add --volume VOLUME.")
-        await expect(backend, try create("s", volume: "nope"),
-                     "No volume named \"nope\" exists; check the name with `stacktop volume list`.")
+                     refused: heldByLogCollector("delete snapshot logs-büro-weekly from it"))
+        let noVolume = await backendError {
+            try await backend.perform(ActionRequest(action: .create, kind: .volumeSnapshot, targets: ["s"]))
+        }
+        XCTAssertEqual(noVolume?.option, .volume)
+        await expect(backend, try create("s", volume: "nope"), refused: .notFound(kind: "volume", name: "nope"))
         await expect(backend, ActionRequest(action: .delete, kind: .volumeSnapshot, targets: ["nope"]),
-                     "No volume-snapshot named \"nope\" exists; check the name with `stacktop volume-snapshot list`.")
+                     refused: .notFound(kind: "volume-snapshot", name: "nope"))
 
         // A shut-off guest lets go of its file, so its volume may be snapshotted, within the quota.
         _ = try await backend.perform(ActionRequest(action: .create, kind: .volume, targets: ["scratch"],
                                                     text: [.size: "1"], project: "engineering"))
         try store.setQuotaLimit(1, for: .snapshots, project: "engineering")
         await expect(backend, try create("one-too-many", volume: "scratch"),
-                     "Quota exceeded for Volume Snapshots in project engineering: 1 of 1 in use and 1 more requested. "
-                     + "Free some up or ask an admin to raise the quota.")
+                     refused: .quotaExceeded(project: "engineering", resource: "Volume Snapshots", limit: 1, inUse: 1, requested: 1))
         XCTAssertEqual(try store.volumeSnapshotRecords(), recordsBefore, "no refusal left a record")
     }
 

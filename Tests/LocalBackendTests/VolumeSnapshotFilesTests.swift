@@ -69,9 +69,10 @@ final class VolumeSnapshotFilesTests: XCTestCase {
 
         let remote = VolumeSnapshotFiles(mover: .libvirt, uri: "qemu+ssh://root@kvm-7/system")
         XCTAssertThrowsError(try remote.take(tag: "t1", volume: "data", path: path)) { error in
-            XCTAssertEqual(ErrorText.sentence(error), "Volume snapshots on a libvirt host are taken with qemu-img inside "
-                + "the volume's own file, so stacktop needs the host's files and cannot do it over qemu+ssh://root@kvm-7/system; "
-                + "run stacktop on the host with qemu:///system (or qemu:///session).")
+            XCTAssertEqual(error as? BackendError, .unavailable(feature: "volume snapshots", reason: "Volume snapshots on a "
+                + "libvirt host are taken with qemu-img inside the volume's own file, so stacktop needs the host's files and "
+                + "cannot do it over qemu+ssh://root@kvm-7/system; run stacktop on the host with qemu:///system "
+                + "(or qemu:///session)."))
         }
         XCTAssertFalse(try listed(path).contains("t1"))
     }
@@ -81,8 +82,8 @@ final class VolumeSnapshotFilesTests: XCTestCase {
                                           tool: QemuImg(executable: directory + "/no-such-qemu-img"))
         let path = try image("a.qcow2")
         XCTAssertThrowsError(try missing.take(tag: "t1", volume: "a", path: path)) { error in
-            XCTAssertEqual(ErrorText.sentence(error), "qemu-img was not found; install Debian's qemu-utils "
-                + "(`apt-get install qemu-utils`) to take volume snapshots on a libvirt host.")
+            XCTAssertEqual(error as? BackendError, .unavailable(feature: "volume snapshots", reason: "qemu-img was not found; "
+                + "install Debian's qemu-utils (`apt-get install qemu-utils`) to take volume snapshots on a libvirt host."))
         }
     }
 

@@ -56,12 +56,12 @@ final class BackendCreateImageTests: XCTestCase {
         let deletes = await transport.requests(.delete, "/v2/images/img-9")
         XCTAssertEqual(deletes.count, 1)
 
-        let missing = await CreateFixture.refusal(backend, try ActionRequest(action: .create, kind: .image, targets: ["x"],
-                                                                         text: [.file: "/nonexistent.qcow2"]))
-        XCTAssertEqual(missing, "--file /nonexistent.qcow2 could not be read; give the path of a readable image file on "
-            + "this machine.")
-        let noFile = await CreateFixture.refusal(backend, try ActionRequest(action: .create, kind: .image, targets: ["x"]))
-        XCTAssertEqual(noFile, "Image x needs its data: add --file PATH (a qcow2 or raw file).")
+        let missing = await CreateFixture.error(backend, try ActionRequest(action: .create, kind: .image, targets: ["x"],
+                                                                       text: [.file: "/nonexistent.qcow2"]))
+        XCTAssertEqual(missing, .invalidOption(.file, reason: "--file /nonexistent.qcow2 could not be read; give the path of a "
+            + "readable image file on this machine."))
+        let noFile = await CreateFixture.error(backend, ActionRequest(action: .create, kind: .image, targets: ["x"]))
+        XCTAssertEqual(noFile?.option, .file)
     }
 }
 

@@ -64,15 +64,15 @@ final class BackendCreateNetworkKeypairTests: XCTestCase {
         XCTAssertEqual(outcome.message, "Imported key pair mine from \(path) (fingerprint aa:bb).")
         XCTAssertEqual(outcome.requestIDs, ["req-k"])
 
-        let generate = await CreateFixture.refusal(backend, try ActionRequest(action: .create, kind: .keypair, targets: ["new"]))
-        XCTAssertEqual(generate, "OpenStack no longer generates key pairs (Nova deprecated it), so import one: make it "
-            + "with ssh-keygen and add --public-key ~/.ssh/id_ed25519.pub.")
+        let generate = await CreateFixture.error(backend, ActionRequest(action: .create, kind: .keypair, targets: ["new"]))
+        XCTAssertEqual(generate, .invalidOption(.publicKey, reason: "OpenStack no longer generates key pairs (Nova deprecated "
+            + "it), so import one: make it with ssh-keygen and add --public-key ~/.ssh/id_ed25519.pub."))
         let privatePath = try CreateFixture.temporaryFile("-----BEGIN OPENSSH PRIVATE KEY-----\n")
         defer { try? FileManager.default.removeItem(atPath: privatePath) }
-        let wrongFile = await CreateFixture.refusal(backend, try ActionRequest(action: .create, kind: .keypair, targets: ["x"],
-                                                                           text: [.publicKey: privatePath]))
-        XCTAssertEqual(wrongFile, "--public-key \(privatePath) is not an OpenSSH public key; give the .pub file, never the "
-            + "private key.")
+        let wrongFile = await CreateFixture.error(backend, try ActionRequest(action: .create, kind: .keypair, targets: ["x"],
+                                                                         text: [.publicKey: privatePath]))
+        XCTAssertEqual(wrongFile, .invalidOption(.publicKey, reason: "--public-key \(privatePath) is not an OpenSSH public key; "
+            + "give the .pub file, never the private key."))
         let after = await transport.requests(.post, "/os-keypairs")
         XCTAssertEqual(after.count, 1)
     }

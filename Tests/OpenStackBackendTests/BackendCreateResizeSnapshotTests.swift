@@ -24,11 +24,12 @@ final class BackendCreateResizeSnapshotTests: XCTestCase {
         XCTAssertEqual(confirmed.message, "Confirmed the resize of web.")
         XCTAssertEqual(reverted.message, "Asked Nova to revert the resize of web to the old flavor.")
 
-        let unknown = await CreateFixture.refusal(backend, try ActionRequest(action: .resize, kind: .instance, targets: ["web"],
-                                                                         text: [.flavor: "m1.giant"]))
-        XCTAssertEqual(unknown, "No flavor named \"m1.giant\" exists; pick one from `stacktop flavor list` (m1.tiny, m1.small).")
-        let noFlavor = await CreateFixture.refusal(backend, try ActionRequest(action: .resize, kind: .instance, targets: ["web"]))
-        XCTAssertEqual(noFlavor, "Resizing server web needs the new flavor: add --flavor FLAVOR.")
+        let unknown = await CreateFixture.error(backend, try ActionRequest(action: .resize, kind: .instance, targets: ["web"],
+                                                                       text: [.flavor: "m1.giant"]))
+        XCTAssertEqual(unknown, .invalidOption(.flavor, reason: "No flavor named \"m1.giant\" exists; pick one from "
+            + "`stacktop flavor list` (m1.tiny, m1.small)."))
+        let noFlavor = await CreateFixture.error(backend, ActionRequest(action: .resize, kind: .instance, targets: ["web"]))
+        XCTAssertEqual(noFlavor?.option, .flavor)
         let after = await transport.requests(.post, "/action")
         XCTAssertEqual(after.count, 3)
     }

@@ -25,9 +25,8 @@ final class BackendCreateSecurityGroupTests: XCTestCase {
         XCTAssertEqual(deleted.requestIDs, ["req-d"])
         let lookup = await transport.requests(.get, "/v2.0/security-groups").first
         XCTAssertTrue(lookup?.url.query?.contains("project_id=") == true, "\(String(describing: lookup?.url))")
-        let unknown = await CreateFixture.refusal(backend, ActionRequest(action: .delete, kind: .securityGroup,
-                                                                         targets: ["nope"]))
-        XCTAssertEqual(unknown, "No secgroup named \"nope\" exists; check the name with `stacktop secgroup list`.")
+        let unknown = await CreateFixture.error(backend, ActionRequest(action: .delete, kind: .securityGroup, targets: ["nope"]))
+        XCTAssertEqual(unknown, .notFound(kind: "secgroup", name: "nope"))
     }
 
     func testRuleCreateResolvesTheGroupAndSendsPortsAndPrefix() async throws {
@@ -79,21 +78,22 @@ final class BackendCreateSecurityGroupTests: XCTestCase {
         func rule(_ text: [OptionKey: String]) throws -> ActionRequest {
             try ActionRequest(action: .create, kind: .securityGroupRule, targets: [], text: text)
         }
-        let noGroup = await CreateFixture.refusal(backend, try rule([.port: "22"]))
-        XCTAssertEqual(noGroup, "Name the security group the rule belongs to: add --group GROUP.")
+        let noGroup = await CreateFixture.error(backend, try rule([.port: "22"]))
+        XCTAssertEqual(noGroup?.option, .group)
         let badPort = await CreateFixture.refusal(backend, try rule([.group: "web", .ipProtocol: "tcp", .port: "9000-80"]))
         XCTAssertEqual(badPort, "--port wants a port such as 22 or a range such as 8000-8080, within 1-65535, not \"9000-80\".")
         // No --protocol means any protocol, as in Neutron, and any protocol has no ports.
-        let anyPort = await CreateFixture.refusal(backend, try rule([.group: "web", .port: "22"]))
-        XCTAssertEqual(anyPort, "--port needs --protocol tcp or udp: without --protocol a rule matches any protocol, which has no ports.")
-        let icmpPort = await CreateFixture.refusal(backend, try rule([.group: "web", .ipProtocol: "icmp", .port: "22"]))
-        XCTAssertEqual(icmpPort, "--port applies to tcp and udp only; drop it for icmp.")
+        let anyPort = await CreateFixture.error(backend, try rule([.group: "web", .port: "22"]))
+        XCTAssertEqual(anyPort, .invalidOption(.port, reason: "--port needs --protocol tcp or udp: without --protocol a rule "
+            + "matches any protocol, which has no ports."))
+        let icmpPort = await CreateFixture.error(backend, try rule([.group: "web", .ipProtocol: "icmp", .port: "22"]))
+        XCTAssertEqual(icmpPort, .invalidOption(.port, reason: "--port applies to tcp and udp only; drop it for icmp."))
         let badProto = await CreateFixture.refusal(backend, try rule([.group: "web", .ipProtocol: "sctp"]))
         XCTAssertEqual(badProto, "--protocol wants tcp, udp, icmp or any, not \"sctp\".")
         let badCIDR = await CreateFixture.refusal(backend, try rule([.group: "web", .remoteIP: "10.0.0.300/8"]))
         XCTAssertEqual(badCIDR, "--remote-ip wants an address range such as 10.20.0.0/24 or 0.0.0.0/0, not \"10.0.0.300/8\".")
-        let unknownGroup = await CreateFixture.refusal(backend, try rule([.group: "nope"]))
-        XCTAssertEqual(unknownGroup, "No secgroup named \"nope\" exists; check the name with `stacktop secgroup list`.")
+        let unknownGroup = await CreateFixture.error(backend, try rule([.group: "nope"]))
+        XCTAssertEqual(unknownGroup, .notFound(kind: "secgroup", name: "nope"))
         let posts = await transport.requests(.post, "/v2.0/security-group-rules")
         XCTAssertEqual(posts.count, 0)
     }

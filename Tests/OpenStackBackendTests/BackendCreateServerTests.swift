@@ -3,6 +3,7 @@ import XCTest
 @testable import OpenStackBackend
 import StacktopModel
 import StacktopServices
+import StacktopTestSupport
 
 /// Routes and helpers the create-side tests share.
 enum CreateFixture {
@@ -31,7 +32,7 @@ enum CreateFixture {
     }
 
     /// The sentence refusing `request`: the schema's, when what was typed does not parse (nothing reaches
-    /// the backend), else the backend's.
+    /// the backend), else the backend's (for the cloud's own answers, whose sentences are made from them).
     static func refusal(_ backend: OpenStackCloudBackend, _ made: @autoclosure () throws -> ActionRequest,
                         file: StaticString = #filePath, line: UInt = #line) async -> String {
         let request: ActionRequest
@@ -50,6 +51,12 @@ enum CreateFixture {
             XCTFail("\(error)", file: file, line: line)
             return ""
         }
+    }
+
+    /// The backend's refusal of `request`, to assert as a case.
+    static func error(_ backend: OpenStackCloudBackend, _ made: @autoclosure () throws -> ActionRequest,
+                      file: StaticString = #filePath, line: UInt = #line) async -> BackendError? {
+        await backendError(file: file, line: line) { try await backend.perform(try made()) }
     }
 
     static func temporaryFile(_ text: String) throws -> String {
@@ -114,22 +121,22 @@ final class BackendCreateServerTests: XCTestCase {
         func create(_ text: [OptionKey: String]) throws -> ActionRequest {
             try ActionRequest(action: .create, kind: .instance, targets: ["t1"], text: text)
         }
-        let unknownFlavor = await CreateFixture.refusal(backend, try create([.image: "cirros", .flavor: "m9.huge"]))
-        XCTAssertEqual(unknownFlavor, "No flavor named \"m9.huge\" exists; pick one from `stacktop flavor list` "
-            + "(m1.tiny, m1.small).")
-        let unknownNetwork = await CreateFixture.refusal(backend, try create([.image: "cirros", .flavor: "m1.tiny",
-                                                                          .networks: "nowhere"]))
-        XCTAssertEqual(unknownNetwork, "No network named \"nowhere\" exists; check the name with `stacktop network list`.")
-        let noSource = await CreateFixture.refusal(backend, try create([.flavor: "m1.tiny"]))
-        XCTAssertEqual(noSource, "Server t1 needs something to boot: add --image IMAGE or --volume VOLUME.")
-        let both = await CreateFixture.refusal(backend, try create([.image: "cirros", .volume: "data", .flavor: "m1.tiny"]))
-        XCTAssertTrue(both.hasPrefix("Give either --image or --volume"), both)
+        let unknownFlavor = await CreateFixture.error(backend, try create([.image: "cirros", .flavor: "m9.huge"]))
+        XCTAssertEqual(unknownFlavor, .invalidOption(.flavor, reason: "No flavor named \"m9.huge\" exists; pick one from "
+            + "`stacktop flavor list` (m1.tiny, m1.small)."))
+        let unknownNetwork = await CreateFixture.error(backend, try create([.image: "cirros", .flavor: "m1.tiny",
+                                                                        .networks: "nowhere"]))
+        XCTAssertEqual(unknownNetwork, .notFound(kind: "network", name: "nowhere"))
+        let noSource = await CreateFixture.error(backend, try create([.flavor: "m1.tiny"]))
+        XCTAssertEqual(noSource, .invalidOption(.image, reason: "Server t1 needs something to boot: add --image IMAGE or --volume VOLUME."))
+        let both = await CreateFixture.error(backend, try create([.image: "cirros", .volume: "data", .flavor: "m1.tiny"]))
+        XCTAssertEqual(both?.option, .image)
         let count = await CreateFixture.refusal(backend, try create([.image: "cirros", .flavor: "m1.tiny", .count: "0"]))
         XCTAssertEqual(count, "--count wants a whole number from 1 to 100, not \"0\".")
-        let missingFile = await CreateFixture.refusal(backend, try create([.image: "cirros", .flavor: "m1.tiny",
-                                                                       .userData: "/nonexistent/ud"]))
-        XCTAssertEqual(missingFile, "--user-data /nonexistent/ud could not be read; give the path of a readable file "
-            + "on this machine.")
+        let missingFile = await CreateFixture.error(backend, try create([.image: "cirros", .flavor: "m1.tiny",
+                                                                     .userData: "/nonexistent/ud"]))
+        XCTAssertEqual(missingFile, .invalidOption(.userData, reason: "--user-data /nonexistent/ud could not be read; give the "
+            + "path of a readable file on this machine."))
         let posts = await transport.requests(.post, "/v2.1/servers")
         XCTAssertEqual(posts.count, 0)
     }

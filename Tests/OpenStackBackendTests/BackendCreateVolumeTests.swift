@@ -19,9 +19,9 @@ final class BackendCreateVolumeTests: XCTestCase {
         XCTAssertEqual(outcome.message, "Asked Cinder to create volume v1 of 2 GiB from image cirros (id vol-9).")
         XCTAssertEqual(outcome.requestIDs, ["req-v"])
 
-        let noSize = await CreateFixture.refusal(BackendFixture.backend(transport),
-                                                 try ActionRequest(action: .create, kind: .volume, targets: ["v2"]))
-        XCTAssertEqual(noSize, "Volume v2 needs a size: add --size GIB.")
+        let noSize = await CreateFixture.error(BackendFixture.backend(transport),
+                                               ActionRequest(action: .create, kind: .volume, targets: ["v2"]))
+        XCTAssertEqual(noSize, .invalidOption(.size, reason: "Volume v2 needs a size: add --size GIB."))
         let badSize = await CreateFixture.refusal(BackendFixture.backend(transport), try ActionRequest(
             action: .create, kind: .volume, targets: ["v2"], text: [.size: "ten"]))
         XCTAssertEqual(badSize, "--size wants a size in GiB, a whole number of 1 or more, not \"ten\".")
@@ -36,9 +36,9 @@ final class BackendCreateVolumeTests: XCTestCase {
         XCTAssertEqual(CreateFixture.json(posts.first?.body), ["os-extend": ["new_size": 5]] as NSDictionary)
         XCTAssertEqual(outcome.message, "Asked Cinder to extend volume data to 5 GiB.")
         XCTAssertEqual(outcome.requestIDs, ["req-x"])
-        let unknown = await CreateFixture.refusal(BackendFixture.backend(transport), try ActionRequest(
+        let unknown = await CreateFixture.error(BackendFixture.backend(transport), try ActionRequest(
             action: .extend, kind: .volume, targets: ["nope"], text: [.size: "5"]))
-        XCTAssertEqual(unknown, "No volume named \"nope\" exists; check the name with `stacktop volume list`.")
+        XCTAssertEqual(unknown, .notFound(kind: "volume", name: "nope"))
     }
 
     func testAttachAndDetachGoThroughNovasVolumeAttachments() async throws {
@@ -62,8 +62,8 @@ final class BackendCreateVolumeTests: XCTestCase {
         XCTAssertEqual(attached.requestIDs, ["req-a"])
         XCTAssertEqual(detached.message, "Asked Nova to detach volume data from server web.")
         XCTAssertEqual(detached.requestIDs, ["req-d"])
-        let noVolume = await CreateFixture.refusal(backend, try ActionRequest(action: .attachVolume, kind: .instance,
-                                                                          targets: ["web"]))
-        XCTAssertEqual(noVolume, "Name the volume to attach to server web: add --volume VOLUME.")
+        let noVolume = await CreateFixture.error(backend, ActionRequest(action: .attachVolume, kind: .instance,
+                                                                        targets: ["web"]))
+        XCTAssertEqual(noVolume, .invalidOption(.volume, reason: "Name the volume to attach to server web: add --volume VOLUME."))
     }
 }

@@ -69,7 +69,7 @@ final class BackendMutationTests: XCTestCase {
             _ = try await backend.perform(ActionRequest(action: .rename, kind: .instance, targets: ["web"]))
             XCTFail("rename without a name")
         } catch let error as BackendError {
-            XCTAssertEqual(error.message, "Rename needs the new name: add --name NEW.")
+            XCTAssertEqual(error, .invalidOption(.name, reason: "Rename needs the new name: add --name NEW."))
         }
     }
 
@@ -108,8 +108,7 @@ final class BackendMutationTests: XCTestCase {
             _ = try await backend.perform(ActionRequest(action: .stop, kind: .instance, targets: ["db", "web"]))
             XCTFail("expected a refusal")
         } catch let error as BackendError {
-            XCTAssertEqual(error.message,
-                           "2 servers are named \"web\" (ids id-a, id-b); name the one you mean by its id.")
+            XCTAssertEqual(error, .ambiguousName(kind: "server", name: "web", candidates: ["id-a", "id-b"], tellApartBy: .id))
             XCTAssertTrue(error.isRefusal)
         }
         let posts = await transport.requests(.post, "/action")
@@ -125,7 +124,7 @@ final class BackendMutationTests: XCTestCase {
             _ = try await backend.perform(ActionRequest(action: .start, kind: .instance, targets: ["nope"]))
             XCTFail("expected not found")
         } catch let error as BackendError {
-            XCTAssertEqual(error.message, "No server named \"nope\" exists; check the name with `stacktop server list`.")
+            XCTAssertEqual(error, .notFound(kind: "server", name: "nope"))
         }
         let outcome = try await backend.perform(ActionRequest(action: .start, kind: .instance, targets: [id]))
         XCTAssertEqual(outcome.requestIDs, ["req-1"])
@@ -258,7 +257,8 @@ final class BackendMutationTests: XCTestCase {
             _ = try await backend.perform(ActionRequest(action: .create, kind: .flavor, targets: ["f"]))
             XCTFail("flavor create is not implemented")
         } catch let error as BackendError {
-            XCTAssertTrue(error.message.contains("openstack CLI"), error.message)
+            XCTAssertEqual(error, .unavailable(feature: "flavor", reason: "stacktop cannot change these on OpenStack yet; use the "
+                                               + "openstack CLI or Horizon."), "a kind the backend lacks says so, as it is")
             XCTAssertTrue(error.isRefusal)
         }
     }

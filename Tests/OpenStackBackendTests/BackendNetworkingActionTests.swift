@@ -49,6 +49,12 @@ final class BackendNetworkingActionTests: XCTestCase {
                                                                                       targets: targets, text: text))
     }
 
+    private func error(_ transport: RoutedTransport, _ action: ActionKind, _ kind: ResourceKind, _ targets: [String],
+                       _ text: [OptionKey: String] = [:], file: StaticString = #filePath, line: UInt = #line) async -> BackendError? {
+        await CreateFixture.error(BackendFixture.backend(transport), try ActionRequest(action: action, kind: kind, targets: targets,
+                                                                                    text: text), file: file, line: line)
+    }
+
     // MARK: Floating IPs
 
     func testFloatingIPCreateAllocatesFromTheNamedExternalNetwork() async throws {
@@ -67,10 +73,12 @@ final class BackendNetworkingActionTests: XCTestCase {
         XCTAssertEqual(outcome.message, "Allocated floating IP 172.24.4.99 from public (id fip-9).")
         XCTAssertEqual(outcome.requestIDs, ["req-fip"])
 
-        let ambiguous = await refusal(transport, .create, .floatingIP, [])
-        XCTAssertEqual(ambiguous, "Name the external network with --network: this cloud has 2 (public, provider).")
-        let notExternal = await refusal(transport, .create, .floatingIP, ["private"])
-        XCTAssertEqual(notExternal, "\"private\" is not an external network; use one of: public, provider.")
+        let ambiguous = await error(transport, .create, .floatingIP, [])
+        XCTAssertEqual(ambiguous, .invalidOption(.network, reason: "Name the external network with --network: this cloud has 2 "
+            + "(public, provider)."))
+        let notExternal = await error(transport, .create, .floatingIP, ["private"])
+        XCTAssertEqual(notExternal, .invalidOption(.network, reason: "\"private\" is not an external network; use one of: "
+            + "public, provider."))
         let after = await transport.requests(.post, "/v2.0/floatingips")
         XCTAssertEqual(after.count, 1, "refusals post nothing")
     }
@@ -94,13 +102,14 @@ final class BackendNetworkingActionTests: XCTestCase {
         XCTAssertEqual(Set((CreateFixture.json(puts.first?.body)?["floatingip"] as? NSDictionary)?.allKeys as? [String] ?? []),
                        ["port_id"])
 
-        let noServer = await refusal(transport, .associate, .floatingIP, ["172.24.4.10"])
-        XCTAssertEqual(noServer, "Name the server to associate 172.24.4.10 with: add --server NAME, as in "
-            + "`stacktop floating-ip associate 172.24.4.10 --server web-01`.")
-        let twoPorts = await refusal(transport, .associate, .floatingIP, ["172.24.4.10"], [.server: "db"])
-        XCTAssertEqual(twoPorts, "Server db has 2 ports; choose the address to map with --fixed-ip (one of 10.0.0.7, 10.0.1.7).")
-        let unknown = await refusal(transport, .associate, .floatingIP, ["172.24.4.11"], [.server: "web"])
-        XCTAssertEqual(unknown, "No floating-ip named \"172.24.4.11\" exists; check the name with `stacktop floating-ip list`.")
+        let noServer = await error(transport, .associate, .floatingIP, ["172.24.4.10"])
+        XCTAssertEqual(noServer, .invalidOption(.server, reason: "Name the server to associate 172.24.4.10 with: add --server "
+            + "NAME, as in `stacktop floating-ip associate 172.24.4.10 --server web-01`."))
+        let twoPorts = await error(transport, .associate, .floatingIP, ["172.24.4.10"], [.server: "db"])
+        XCTAssertEqual(twoPorts, .invalidOption(.fixedIP, reason: "Server db has 2 ports; choose the address to map with "
+            + "--fixed-ip (one of 10.0.0.7, 10.0.1.7)."))
+        let unknown = await error(transport, .associate, .floatingIP, ["172.24.4.11"], [.server: "web"])
+        XCTAssertEqual(unknown, .notFound(kind: "floating-ip", name: "172.24.4.11"))
 
         _ = try await perform(transport, .associate, .floatingIP, ["172.24.4.10"], [.server: "db", .fixedIP: "10.0.1.7"])
         let second = await transport.requests(.put, "/v2.0/floatingips/fip-1")
@@ -159,9 +168,9 @@ final class BackendNetworkingActionTests: XCTestCase {
         XCTAssertEqual(removed.message, "Detached subnet private-subnet from router edge.")
         XCTAssertEqual(removed.requestIDs, ["req-rm"])
 
-        let noSubnet = await refusal(transport, .attachInterface, .router, ["edge"])
-        XCTAssertEqual(noSubnet, "Name the subnet to attach: add --subnet SUBNET, as in "
-            + "`stacktop router attach-interface ROUTER --subnet SUBNET`.")
+        let noSubnet = await error(transport, .attachInterface, .router, ["edge"])
+        XCTAssertEqual(noSubnet, .invalidOption(.subnet, reason: "Name the subnet to attach: add --subnet SUBNET, as in "
+            + "`stacktop router attach-interface ROUTER --subnet SUBNET`."))
     }
 
     func testRouterGatewayUpdateAndADeleteRefusedWhileInUse() async throws {
@@ -232,7 +241,7 @@ final class BackendNetworkingActionTests: XCTestCase {
         XCTAssertEqual(capabilities.actions(for: .subnet), [.create, .delete])
         XCTAssertEqual(capabilities.actions(for: .port), [.create, .delete])
         XCTAssertEqual(capabilities.actions(for: .hypervisor), [])
-        XCTAssertEqual(capabilities.refusal(.update, on: .hypervisor), "Hypervisors are only listed here (Nova shows them to "
-            + "admins); enable or disable a compute service with `openstack compute service set`.")
+        XCTAssertEqual(capabilities.refusal(.update, on: .hypervisor)?.message, "Hypervisors are only listed here (Nova shows "
+            + "them to admins); enable or disable a compute service with `openstack compute service set`.")
     }
 }

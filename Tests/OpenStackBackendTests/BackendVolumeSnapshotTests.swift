@@ -128,14 +128,14 @@ final class BackendVolumeSnapshotTests: XCTestCase {
         XCTAssertTrue(forced.hasPrefix("Create volume snapshot s of volume data failed (HTTP 400): Invalid volume:"), forced)
         XCTAssertFalse(forced.contains("--force"), forced)
 
-        let noVolume = await CreateFixture.refusal(backend, ActionRequest(action: .create, kind: .volumeSnapshot, targets: ["s"]))
-        XCTAssertEqual(noVolume, "Name the volume to take snapshot s of: add --volume VOLUME.")
-        let noName = await CreateFixture.refusal(backend, try ActionRequest(action: .create, kind: .volumeSnapshot, targets: [],
-                                                                        text: [.volume: "data"]))
-        XCTAssertTrue(noName.hasPrefix("Name the volume snapshot to create:"), noName)
-        let unknownVolume = await CreateFixture.refusal(backend, try ActionRequest(
+        let noVolume = await CreateFixture.error(backend, ActionRequest(action: .create, kind: .volumeSnapshot, targets: ["s"]))
+        XCTAssertEqual(noVolume?.option, .volume)
+        let noName = await CreateFixture.error(backend, try ActionRequest(action: .create, kind: .volumeSnapshot, targets: [],
+                                                                      text: [.volume: "data"]))
+        guard case .missingTarget(.volumeSnapshot, .create, _?)? = noName else { return XCTFail("\(String(describing: noName))") }
+        let unknownVolume = await CreateFixture.error(backend, try ActionRequest(
             action: .create, kind: .volumeSnapshot, targets: ["s"], text: [.volume: "nope"]))
-        XCTAssertEqual(unknownVolume, "No volume named \"nope\" exists; check the name with `stacktop volume list`.")
+        XCTAssertEqual(unknownVolume, .notFound(kind: "volume", name: "nope"))
         let count2 = await transport.requests(.post, cinder + "/snapshots").count
 
         XCTAssertEqual(count2, 2, "refusals before Cinder send nothing")
@@ -168,12 +168,13 @@ final class BackendVolumeSnapshotTests: XCTestCase {
         XCTAssertEqual(count4, 1)
 
         // One ambiguous or unknown name stops the whole request before anything is deleted.
-        let ambiguous = await CreateFixture.refusal(backend, ActionRequest(action: .delete, kind: .volumeSnapshot,
-                                                                           targets: ["weekly", "twice"]))
-        XCTAssertEqual(ambiguous, "2 volume snapshots are named \"twice\" (ids snap-3, snap-4); name the one you mean by its id.")
-        let unknown = await CreateFixture.refusal(backend, ActionRequest(action: .delete, kind: .volumeSnapshot,
-                                                                         targets: ["weekly", "gone"]))
-        XCTAssertEqual(unknown, "No volume-snapshot named \"gone\" exists; check the name with `stacktop volume-snapshot list`.")
+        let ambiguous = await CreateFixture.error(backend, ActionRequest(action: .delete, kind: .volumeSnapshot,
+                                                                         targets: ["weekly", "twice"]))
+        XCTAssertEqual(ambiguous, .ambiguousName(kind: "volume snapshot", name: "twice", candidates: ["snap-3", "snap-4"],
+                                                 tellApartBy: .id))
+        let unknown = await CreateFixture.error(backend, ActionRequest(action: .delete, kind: .volumeSnapshot,
+                                                                       targets: ["weekly", "gone"]))
+        XCTAssertEqual(unknown, .notFound(kind: "volume-snapshot", name: "gone"))
         let count5 = await transport.requests(.delete, "").count
 
         XCTAssertEqual(count5, 2, "the refused requests deleted nothing")

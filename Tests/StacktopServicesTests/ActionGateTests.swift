@@ -39,8 +39,9 @@ final class ActionGateTests: XCTestCase {
         let capabilities = Capabilities(supported: [Capability(.instance, .start)],
                                         unsupportedKinds: [.floatingIP: "libvirt has no floating IPs."])
         XCTAssertNil(capabilities.refusal(.start, on: .instance))
-        XCTAssertEqual(capabilities.refusal(.stop, on: .instance), "Shut off server is not supported by this backend.")
-        XCTAssertEqual(capabilities.refusal(.create, on: .floatingIP), "libvirt has no floating IPs.")
+        XCTAssertEqual(capabilities.refusal(.stop, on: .instance), .unsupported(action: "Shut off server"))
+        XCTAssertEqual(capabilities.refusal(.create, on: .floatingIP),
+                       .unavailable(feature: "floating IP", reason: "libvirt has no floating IPs."))
         XCTAssertEqual(capabilities.actions(for: .instance), [.start])
     }
 

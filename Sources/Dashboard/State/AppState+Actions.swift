@@ -65,7 +65,7 @@ extension AppState {
             return []
         }
         if let refusal = capabilities.refusal(request.action, on: request.kind) {
-            status = StatusMessage(refusal, isError: true)
+            status = StatusMessage(refusal.message, isError: true)
             return []
         }
         // An action that needs more than a name, asked for without options, opens its form first.

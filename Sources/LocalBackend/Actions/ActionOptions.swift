@@ -7,7 +7,7 @@ enum ActionOptions {
     /// A create names its new item as its target (`flavor create tiny`) or with --name.
     static func name(_ request: ActionRequest) throws -> String {
         guard let name = request.targets.first ?? request[.name], !name.isEmpty else {
-            throw BackendError.refused(reason: "Give the new \(request.kind.noun) a name, e.g. `\(request.kind.rawValue) create NAME`.")
+            throw BackendError.missingTarget(kind: request.kind, action: request.action, usage: nil)
         }
         return name
     }
@@ -15,10 +15,11 @@ enum ActionOptions {
     /// A number the schema parsed; its range was checked there, the sign is checked again for typed callers.
     static func positiveInt(_ request: ActionRequest, _ key: OptionKey, allowZero: Bool = false) throws -> Int {
         guard let value = request.integer(key) else {
-            throw BackendError.refused(reason: "\(request.action.traits.title) \(request.kind.noun) needs \(key) NUMBER.")
+            throw BackendError.invalidOption(key, reason: "\(request.action.traits.title) \(request.kind.noun) needs \(key) NUMBER.")
         }
         guard value > 0 || (allowZero && value == 0) else {
-            throw BackendError.refused(reason: "\(key) must be a whole number\(allowZero ? "" : " above zero"), not \"\(value)\".")
+            throw BackendError.invalidOption(key, reason: "\(key) must be a whole number\(allowZero ? "" : " above zero"), "
+                                             + "not \"\(value)\".")
         }
         return value
     }
@@ -44,7 +45,7 @@ enum RuleOptions {
         do {
             parsed = try RuleSyntax.rule(request)
         } catch {
-            throw BackendError.refused(reason: error.description)
+            throw error.refusal
         }
         return SecurityGroupRule(id: UUID().uuidString.lowercased(),
                                  direction: SecurityGroupRule.Direction(rawValue: parsed.direction) ?? .ingress,

@@ -42,7 +42,7 @@ struct CatalogActions {
     private func createFlavor(_ request: ActionRequest) throws -> ActionOutcome {
         let name = try ActionOptions.name(request)
         guard try store.flavors().allSatisfy({ $0.name != name }) else {
-            throw BackendError.refused(reason: "A flavor named \(name) already exists; pick another name.")
+            throw BackendError.nameTaken(kind: "flavor", name: name, scope: nil, option: nil)
         }
         let vcpus = try ActionOptions.positiveInt(request, .vcpus)
         let ram = try ActionOptions.positiveInt(request, .ram)
@@ -65,7 +65,7 @@ struct CatalogActions {
         let name = try ActionOptions.name(request)
         let project = request.project
         guard try store.keypairs().allSatisfy({ $0.name != name }) else {
-            throw BackendError.refused(reason: "A key pair named \(name) already exists; pick another name.")
+            throw BackendError.nameTaken(kind: "key pair", name: name, scope: nil, option: nil)
         }
         try QuotaCheck.require(.keypairs, adding: 1, project: project, snapshot: try snapshot())
         if let publicKeyPath = request[.publicKey] {
@@ -76,7 +76,7 @@ struct CatalogActions {
             return ActionOutcome(message: "Imported key pair \(name) (\(fingerprint)).")
         }
         guard let privatePath = request[.privateKey] else {
-            throw BackendError.refused(reason: "Say where to save the new private key with --private-key PATH "
+            throw BackendError.invalidOption(.privateKey, reason: "Say where to save the new private key with --private-key PATH "
                                        + "(it is shown nowhere else), or import one with --public-key FILE.")
         }
         let generated = try keys.generate(comment: name, savingPrivateKeyTo: privatePath)
@@ -100,15 +100,15 @@ struct CatalogActions {
         let mine = groups.filter { $0.project == project || $0.project == nil }
         if let only = (mine.count == 1 ? mine : groups.count == 1 ? groups : []).first { return only }
         if groups.isEmpty { throw BackendError.notFound(kind: "secgroup", name: name) }
-        throw BackendError.refused(reason: "Several security groups are named \(name) (projects "
-            + groups.map { $0.project ?? "none" }.joined(separator: ", ") + "); switch project with :project NAME first.")
+        throw BackendError.ambiguousName(kind: "security group", name: name, candidates: groups.map { $0.project ?? "none" },
+                                         tellApartBy: .project)
     }
 
     private func createGroup(_ request: ActionRequest) throws -> ActionOutcome {
         let name = try ActionOptions.name(request)
         let existing = try store.securityGroups()
         guard !existing.contains(where: { $0.name == name && $0.project == request.project }) else {
-            throw BackendError.refused(reason: "Project \(request.project ?? "none") already has a security group named \(name).")
+            throw BackendError.nameTaken(kind: "security group", name: name, scope: "Project \(request.project ?? "none")", option: nil)
         }
         try QuotaCheck.require(.securityGroups, adding: 1, project: request.project, snapshot: try snapshot())
         // As in Neutron, a new group lets everything out and nothing in until rules say otherwise.
@@ -126,13 +126,14 @@ struct CatalogActions {
             let group = try group(named: name, project: request.project)
             // As in Neutron: every project has its default group, and stacktop would make it again on the next start.
             guard group.name != "default" else {
+                // One of a kind (only this group, only on delete), so its sentence stays its own.
                 throw BackendError.refused(reason: "The default security group of project \(group.project ?? "none") cannot "
                                            + "be deleted, as in OpenStack; remove its rules instead.")
             }
             let users = instances.filter(group.isUsed(by:)).map(\.name)
             guard users.isEmpty else {
-                throw BackendError.refused(reason: "Security group \(name) is used by \(users.joined(separator: ", ")); "
-                                           + "remove it from those instances first.")
+                throw BackendError.inUse(kind: .securityGroup, name: name, by: users, use: .usedBy,
+                                         advice: "remove it from those instances first")
             }
             groups.append(group)
         }
@@ -142,7 +143,7 @@ struct CatalogActions {
 
     private func createRule(_ request: ActionRequest) throws -> ActionOutcome {
         guard let groupName = request[.group] ?? request.targets.first else {
-            throw BackendError.refused(reason: "Say which security group gets the rule with --group NAME.")
+            throw BackendError.invalidOption(.group, reason: "Say which security group gets the rule with --group NAME.")
         }
         let group = try group(named: groupName, project: request.project)
         try QuotaCheck.require(.securityGroupRules, adding: 1, project: group.project, snapshot: try snapshot())
@@ -180,18 +181,20 @@ struct CatalogActions {
     /// `quota update PROJECT --instances 20 --cores 40`; the project `default` sets the defaults.
     private func updateQuota(_ request: ActionRequest) throws -> ActionOutcome {
         guard let project = request.targets.first else {
-            throw BackendError.refused(reason: "Name the project (or `default`), e.g. `quota update engineering --instances 20`.")
+            throw BackendError.missingTarget(kind: .project, action: .update,
+                                             usage: "`quota update engineering --instances 20` (or `default`)")
         }
         let known = Set(try store.projects().map(\.name))
         guard project == "default" || known.contains(project) else { throw BackendError.notFound(kind: "project", name: project) }
         var changed: [String] = []
         for (key, value) in request.options.sorted {
             guard let resource = QuotaResource.named(key.word) else {
-                throw BackendError.refused(reason: "Unknown quota \"\(key.word)\"; quotas are "
+                throw BackendError.invalidOption(key, reason: "Unknown quota \"\(key.word)\"; quotas are "
                     + QuotaResource.libvirtResources.map { "--" + $0.optionName }.joined(separator: ", ") + ".")
             }
             guard case .integer(let limit) = value, limit >= -1 else {
-                throw BackendError.refused(reason: "The \(resource.label) quota must be a whole number, or -1 for unlimited, not \"\(value.text)\".")
+                throw BackendError.invalidOption(key, reason: "The \(resource.label) quota must be a whole number, "
+                                                 + "or -1 for unlimited, not \"\(value.text)\".")
             }
             if project == "default" {
                 try store.setQuotaDefault(limit, for: resource)
@@ -201,7 +204,7 @@ struct CatalogActions {
             changed.append("\(resource.label) \(limit == -1 ? "unlimited" : String(limit))")
         }
         guard !changed.isEmpty else {
-            throw BackendError.refused(reason: "Say which quota to change, e.g. --instances 20.")
+            throw BackendError.invalidOption(.instances, reason: "Say which quota to change, e.g. --instances 20.")
         }
         let whose = project == "default" ? "the default quotas" : "the quotas of \(project)"
         return ActionOutcome(message: "Set \(whose): " + changed.joined(separator: ", ") + ".")

@@ -75,9 +75,10 @@ enum InstanceActionReport {
         let reasons = failed.map { $0.error.message.droppingFinalStop }.joined(separator: "; ")
         let failedNames = list(failed.map(\.target))
         if done.isEmpty {
-            let sentence = "\(action.traits.title) failed for \(failedNames): \(reasons)."
             // Nothing changed when every failure was a refusal, and the audit log should say refused.
-            if failed.allSatisfy({ $0.error.isRefusal }) { throw .refused(reason: sentence) }
+            if failed.allSatisfy({ $0.error.isRefusal }) {
+                throw .refusedForEach(action: action, failures: failed.map { .init(target: $0.target, error: $0.error) })
+            }
             throw .failed(what: "\(action.traits.title) \(failedNames)", reason: reasons)
         }
         throw .failed(what: "\(self.done(action, done)), but \(failedNames)", reason: reasons)

@@ -13,10 +13,10 @@ struct InstanceActions {
         var seen = Set<String>()
         let targets = request.targets.filter { seen.insert($0).inserted }
         guard !targets.isEmpty else {
-            throw .refused(reason: "\(request.action.traits.title) needs a server; select one or name it.")
+            throw .missingTarget(kind: .instance, action: request.action, usage: nil)
         }
         if request.action == .rename && targets.count > 1 {
-            throw .refused(reason: "Rename one server at a time; each needs its own new name.")
+            throw .oneAtATime(kind: .instance, action: .rename, usage: nil)
         }
         var done: [InstanceActionReport.Done] = []
         var failed: [(target: String, error: BackendError)] = []
@@ -52,7 +52,7 @@ struct InstanceActions {
                 try store.upsertInstanceOwnership(row)
             case .rename(let newName):
                 if connection.domainNameTaken(newName, except: status.uuid) {
-                    throw BackendError.refused(reason: "A server named \(newName) already exists; choose another name.")
+                    throw BackendError.nameTaken(kind: "server", name: newName, scope: nil, option: .name)
                 }
                 try connection.call(.rename(to: newName), uuid: status.uuid, name: status.name)
                 done.renamedTo = newName

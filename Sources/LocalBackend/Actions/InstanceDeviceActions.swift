@@ -19,7 +19,7 @@ struct InstanceDeviceActions {
     func perform(_ request: ActionRequest) throws -> ActionOutcome? {
         guard Self.actions.contains(request.action) else { return nil }
         guard request.targets.count == 1, let target = request.targets.first else {
-            throw BackendError.refused(reason: "\(request.action.traits.title) works on one server at a time; name exactly one.")
+            throw BackendError.oneAtATime(kind: .instance, action: request.action, usage: nil)
         }
         let current = try snapshot()
         guard let instance = current.instances.first(where: { $0.name == target || $0.id == target }) else {
@@ -39,7 +39,7 @@ struct InstanceDeviceActions {
 
     private func option(_ request: ActionRequest, _ key: OptionKey, example: String) throws -> String {
         guard let value = request[key], !value.isEmpty else {
-            throw BackendError.refused(reason: "\(request.action.traits.title) needs \(key), e.g. \(key) \(example).")
+            throw BackendError.invalidOption(key, reason: "\(request.action.traits.title) needs \(key), e.g. \(key) \(example).")
         }
         return value
     }
@@ -51,11 +51,12 @@ struct InstanceDeviceActions {
         guard let volume = current.volumes.first(where: { $0.name == name || $0.name == name + ".qcow2" }),
               let path = volume.path else { throw BackendError.notFound(kind: "volume", name: name) }
         guard volume.attachedTo.isEmpty else {
-            throw BackendError.refused(reason: "Volume \(volume.name) is already attached to \(volume.attachedTo.joined(separator: ", ")).")
+            throw BackendError.inUse(kind: .volume, name: volume.name, by: volume.attachedTo, use: .alreadyAttachedTo, advice: nil)
         }
         let used = Set(instance.disks.map(\.target))
         guard let device = (98...122).map({ "vd" + String(UnicodeScalar($0)!) }).first(where: { !used.contains($0) }) else {
-            throw BackendError.refused(reason: "\(instance.name) has no free disk slot left.")
+            // One of a kind: every slot vdb…vdz is taken, which no other action runs into.
+            throw BackendError.refused(reason: "\(instance.name) has no free disk slot left; detach a volume first.")
         }
         let format = volume.format ?? (path.hasSuffix(".qcow2") ? "qcow2" : "raw")
         let xml = "<disk type='file' device='disk'><driver name='qemu' type='\(format)'/>"
@@ -73,10 +74,10 @@ struct InstanceDeviceActions {
         let saved = try connection.devices(uuid: instance.id, live: false).map(DomainDefinition.init(devices:))?.disks ?? []
         let disks = instance.disks + saved.map(\.disk).filter { disk in !instance.disks.contains { $0.target == disk.target } }
         guard let disk = disks.first(where: { $0.source == path || $0.source == "\(volume.pool ?? "")/\(volume.name)" }) else {
-            throw BackendError.refused(reason: "Volume \(volume.name) is not attached to \(instance.name).")
+            throw BackendError.invalidOption(.volume, reason: "Volume \(volume.name) is not attached to \(instance.name).")
         }
         guard disk.target != "vda" else {
-            throw BackendError.refused(reason: "\(volume.name) is \(instance.name)'s root disk; it cannot be detached.")
+            throw BackendError.invalidOption(.volume, reason: "\(volume.name) is \(instance.name)'s root disk; it cannot be detached.")
         }
         let xml = "<disk type='file' device='disk'><source file='\(XMLText.escape(path))'/>"
             + "<target dev='\(disk.target)' bus='\(disk.bus ?? "virtio")'/></disk>"
@@ -85,7 +86,7 @@ struct InstanceDeviceActions {
         switch try unplug.detach(uuid: instance.id, device: .disk(target: disk.target), xml: xml,
                                  force: request.flag(.force), what: what) {
         case nil:
-            throw BackendError.refused(reason: "Volume \(volume.name) is not attached to \(instance.name).")
+            throw BackendError.invalidOption(.volume, reason: "Volume \(volume.name) is not attached to \(instance.name).")
         case .removed:
             return ActionOutcome(message: "Detached volume \(volume.name) from \(instance.name).")
         case .removedFromDefinitionOnly:
@@ -115,7 +116,7 @@ struct InstanceDeviceActions {
         let saved = try connection.devices(uuid: instance.id, live: false).map(DomainDefinition.init(devices:))?.interfaces ?? []
         let interfaces = instance.interfaces + saved.filter { one in !instance.interfaces.contains { $0.mac == one.mac } }
         guard let interface = interfaces.first(where: { $0.mac.lowercased() == mac.lowercased() }) else {
-            throw BackendError.refused(reason: "\(instance.name) has no interface with MAC \(mac); its interfaces are "
+            throw BackendError.invalidOption(.mac, reason: "\(instance.name) has no interface with MAC \(mac); its interfaces are "
                 + interfaces.map(\.mac).joined(separator: ", ") + ".")
         }
         let xml = "<interface type='\(interface.type)'><mac address='\(interface.mac)'/></interface>"
@@ -124,7 +125,7 @@ struct InstanceDeviceActions {
         switch try unplug.detach(uuid: instance.id, device: .interface(mac: interface.mac), xml: xml,
                                  force: request.flag(.force), what: what) {
         case nil:
-            throw BackendError.refused(reason: "\(instance.name) has no interface with MAC \(mac).")
+            throw BackendError.invalidOption(.mac, reason: "\(instance.name) has no interface with MAC \(mac).")
         case .removed:
             return ActionOutcome(message: "Detached interface \(mac) from \(instance.name).")
         case .removedFromDefinitionOnly:
@@ -142,10 +143,11 @@ struct InstanceDeviceActions {
         let name = try option(request, .flavor, example: "m1.medium")
         guard let flavor = current.flavors.first(where: { $0.name == name }) else { throw BackendError.notFound(kind: "flavor", name: name) }
         guard instance.state == .shutoff else {
-            throw BackendError.refused(reason: "Resize needs \(instance.name) shut off first; shut it off and try again.")
+            throw BackendError.wrongState(name: instance.name, state: instance.state.label.lowercased(), action: .resize,
+                                          needs: .stateFirst("shut off"), advice: "shut it off and try again")
         }
         guard instance.flavor != flavor.name else {
-            throw BackendError.refused(reason: "\(instance.name) already has flavor \(flavor.name).")
+            throw BackendError.invalidOption(.flavor, reason: "\(instance.name) already has flavor \(flavor.name).")
         }
         if let project = instance.project {
             try QuotaCheck.require(.cores, adding: max(0, flavor.vcpus - instance.vcpus), project: project, snapshot: current)
@@ -166,17 +168,22 @@ struct InstanceDeviceActions {
     private func snapshotToImage(_ instance: Instance, _ request: ActionRequest, _ current: CloudSnapshot) throws -> ActionOutcome {
         let imageName = request[.imageName] ?? "\(instance.name)-snapshot"
         guard !current.images.contains(where: { $0.name == imageName }) else {
-            throw BackendError.refused(reason: "An image named \(imageName) already exists; choose another --image-name.")
+            throw BackendError.nameTaken(kind: "image", name: imageName, scope: nil, option: .imageName)
         }
         guard instance.state == .shutoff || instance.state == .paused else {
-            throw BackendError.refused(reason: "A consistent snapshot needs \(instance.name) shut off or paused; do that first.")
+            throw BackendError.wrongState(name: instance.name, state: instance.state.label.lowercased(), action: .snapshot,
+                                          needs: .state("shut off or paused"), advice: "do that first so the copy is consistent")
         }
         guard let root = instance.disks.first(where: { $0.target == "vda" }) ?? instance.disks.first, let source = root.source else {
+            // One of a kind: a guest defined without any disk.
             throw BackendError.refused(reason: "\(instance.name) has no disk to snapshot.")
         }
         let pool = request[.pool] ?? current.pools.first { $0.name == "images" && $0.active }?.name
             ?? current.images.first?.pool ?? current.pools.first(where: \.active)?.name
-        guard let pool else { throw BackendError.refused(reason: "This host has no active storage pool for images.") }
+        guard let pool else {
+            throw BackendError.unavailable(feature: "storage pool", reason: "This host has no active storage pool for images; "
+                + "create one (virsh pool-define-as) first.")
+        }
         let path = try connection.copyVolume(sourcePath: source, poolName: pool, name: InstanceLaunch.fileStem(imageName) + ".qcow2",
                                              capacityBytes: root.capacityBytes ?? UInt64(instance.diskGiB * 1_073_741_824))
         let original = current.images.first { $0.name == instance.image }
@@ -203,12 +210,12 @@ struct InstanceDeviceActions {
         var row = try store.instanceOwnership(uuid: instance.id) ?? InstanceOwnership(uuid: instance.id, project: instance.project)
         if adding {
             guard !row.securityGroups.contains(name) else {
-                throw BackendError.refused(reason: "\(instance.name) is already in security group \(name).")
+                throw BackendError.invalidOption(.group, reason: "\(instance.name) is already in security group \(name).")
             }
             row.securityGroups.append(name)
         } else {
             guard row.securityGroups.contains(name) else {
-                throw BackendError.refused(reason: "\(instance.name) is not in security group \(name).")
+                throw BackendError.invalidOption(.group, reason: "\(instance.name) is not in security group \(name).")
             }
             row.securityGroups.removeAll { $0 == name }
         }

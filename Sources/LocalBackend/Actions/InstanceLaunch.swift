@@ -24,7 +24,8 @@ struct InstanceLaunch {
         // Instance filters reference libvirt's standard `clean-traffic`; without it the guest cannot start.
         if !plan.securityGroups.isEmpty, connection.supportsNetworkFilters,
            let missing = Self.standardFilters.first(where: { !connection.networkFilterExists($0) }) {
-            throw BackendError.refused(reason: "Launching \(plan.names.joined(separator: ", ")) needs libvirt's standard "
+            throw BackendError.unavailable(feature: "network filters",
+                                           reason: "Launching \(plan.names.joined(separator: ", ")) needs libvirt's standard "
                 + "network filter \(missing), which this host lacks: install Debian's libvirt-daemon-config-nwfilter "
                 + "(it puts them in /etc/libvirt/nwfilter), then restart libvirtd or load each file with "
                 + "`virsh nwfilter-define /etc/libvirt/nwfilter/FILE.xml`, and launch again.")

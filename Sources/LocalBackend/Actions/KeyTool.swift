@@ -15,14 +15,16 @@ struct KeyTool: Sendable {
     /// A public key file's one line, checked to look like an OpenSSH public key.
     func readPublicKey(at path: String) throws -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw BackendError.refused(reason: "Could not read the public key file \(path); check the path and its permissions.")
+            throw BackendError.invalidOption(.publicKey,
+                                             reason: "Could not read the public key file \(path); check the path and its permissions.")
         }
         let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         let fields = text.split(separator: " ")
         guard fields.count >= 2, fields[0].hasPrefix("ssh-") || fields[0].hasPrefix("ecdsa-"),
               !text.contains("\n"), !text.contains("PRIVATE KEY") else {
-            throw BackendError.refused(reason: "\(path) is not an OpenSSH public key (one line such as \"ssh-ed25519 AAAA… user@host\"); "
-                                       + "import the .pub file, never the private key.")
+            throw BackendError.invalidOption(.publicKey,
+                                             reason: "\(path) is not an OpenSSH public key (one line such as "
+                                                + "\"ssh-ed25519 AAAA… user@host\"); import the .pub file, never the private key.")
         }
         return text
     }
@@ -37,7 +39,7 @@ struct KeyTool: Sendable {
         }
         let output = try run([executable, "-l", "-f", path], what: "Reading the key's fingerprint")
         guard let fingerprint = output.split(separator: " ").first(where: { $0.hasPrefix("SHA256:") }) else {
-            throw BackendError.refused(reason: "ssh-keygen did not accept the public key: \(output)")
+            throw BackendError.invalidOption(.publicKey, reason: "ssh-keygen did not accept the public key: \(output)")
         }
         return String(fingerprint)
     }
@@ -45,7 +47,9 @@ struct KeyTool: Sendable {
     /// A new ed25519 key; the private half goes to `privatePath` (which must not exist yet) with mode 0600.
     func generate(comment: String, savingPrivateKeyTo privatePath: String) throws -> Generated {
         guard !FileManager.default.fileExists(atPath: privatePath) else {
-            throw BackendError.refused(reason: "\(privatePath) already exists; stacktop never overwrites a key. Choose another path.")
+            throw BackendError.invalidOption(.privateKey,
+                                             reason: "\(privatePath) already exists; stacktop never overwrites a key. "
+                                                + "Choose another path.")
         }
         let directory = try Self.temporaryDirectory()
         defer { Self.remove(directory) }
@@ -58,7 +62,8 @@ struct KeyTool: Sendable {
         // O_EXCL: if something appeared at the path meanwhile, fail rather than overwrite it.
         let fd = open(privatePath, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard fd >= 0 else {
-            throw BackendError.refused(reason: "Could not create \(privatePath): \(String(cString: strerror(errno))); "
+            throw BackendError.invalidOption(.privateKey,
+                                             reason: "Could not create \(privatePath): \(String(cString: strerror(errno))); "
                                        + "choose a path in a directory you can write.")
         }
         let written = privateKey.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }

@@ -28,14 +28,14 @@ struct LaunchPlan {
         let name = try ActionOptions.name(request)
         let count = request.integer(.count) ?? 1
         guard (1...20).contains(count) else {
-            throw BackendError.refused(reason: "--count is how many instances to launch, 1 to 20, not \"\(count)\".")
+            throw BackendError.invalidOption(.count, reason: "--count is how many instances to launch, 1 to 20, not \"\(count)\".")
         }
         names = count == 1 ? [name] : (1...count).map { "\(name)-\($0)" }
         for candidate in names where snapshot.instances.contains(where: { $0.name == candidate }) {
-            throw BackendError.refused(reason: "An instance named \(candidate) already exists; pick another name.")
+            throw BackendError.nameTaken(kind: "instance", name: candidate, scope: nil, option: nil)
         }
         guard let flavorName = request[.flavor] else {
-            throw BackendError.refused(reason: "Choose a flavor with --flavor NAME (see `stacktop flavor list`).")
+            throw BackendError.invalidOption(.flavor, reason: "Choose a flavor with --flavor NAME (see `stacktop flavor list`).")
         }
         guard let flavor = snapshot.flavors.first(where: { $0.name == flavorName }) else {
             throw BackendError.notFound(kind: "flavor", name: flavorName)
@@ -49,25 +49,26 @@ struct LaunchPlan {
                 throw BackendError.notFound(kind: "image", name: imageName)
             }
             if image.minDiskGiB > flavor.diskGiB || image.minRamMiB > flavor.ramMiB {
-                throw BackendError.refused(reason: "Image \(image.name) needs at least \(image.minDiskGiB) GiB of disk and "
+                throw BackendError.invalidOption(.flavor,
+                                                 reason: "Image \(image.name) needs at least \(image.minDiskGiB) GiB of disk and "
                     + "\(image.minRamMiB) MiB of RAM; flavor \(flavor.name) has \(flavor.diskGiB) GiB and \(flavor.ramMiB) MiB.")
             }
             source = Source(image: image, path: path, format: image.format == "raw" ? "raw" : "qcow2")
             pool = image.pool ?? "default"
         case (nil, let volumeName?):
-            guard count == 1 else { throw BackendError.refused(reason: "A volume can boot one instance; use --count 1.") }
+            guard count == 1 else { throw BackendError.invalidOption(.count, reason: "A volume can boot one instance; use --count 1.") }
             guard let volume = snapshot.volumes.first(where: { $0.name == volumeName || $0.name == volumeName + ".qcow2" }),
                   let path = volume.path else { throw BackendError.notFound(kind: "volume", name: volumeName) }
             guard volume.attachedTo.isEmpty else {
-                throw BackendError.refused(reason: "Volume \(volume.name) is attached to \(volume.attachedTo.joined(separator: ", ")); "
-                                           + "a boot volume must be free.")
+                throw BackendError.inUse(kind: .volume, name: volume.name, by: volume.attachedTo, use: .attachedTo,
+                                         advice: "a boot volume must be free")
             }
             source = Source(volume: volume, path: path, format: volume.format ?? "qcow2")
             pool = volume.pool ?? "default"
         case (nil, nil):
-            throw BackendError.refused(reason: "Choose what to boot: --image NAME or --volume NAME.")
+            throw BackendError.invalidOption(.image, reason: "Choose what to boot: --image NAME or --volume NAME.")
         case (.some, .some):
-            throw BackendError.refused(reason: "Boot from an image or from a volume, not both.")
+            throw BackendError.invalidOption(.image, reason: "Boot from an image or from a volume, not both.")
         }
 
         let networkNames = request.list(.networks) ?? snapshot.networks.first.map { [$0.name] } ?? []
@@ -93,10 +94,11 @@ struct LaunchPlan {
         }
         userData = try request[.userData].map { path in
             guard let data = FileManager.default.contents(atPath: path) else {
-                throw BackendError.refused(reason: "Could not read the user data file \(path); check the path.")
+                throw BackendError.invalidOption(.userData, reason: "Could not read the user data file \(path); check the path.")
             }
             guard data.count <= 65_536 else {
-                throw BackendError.refused(reason: "User data is limited to 64 KiB, as in Nova; \(path) has \(data.count) bytes.")
+                throw BackendError.invalidOption(.userData,
+                                                 reason: "User data is limited to 64 KiB, as in Nova; \(path) has \(data.count) bytes.")
             }
             return String(decoding: data, as: UTF8.self)
         }

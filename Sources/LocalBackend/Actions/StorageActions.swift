@@ -41,8 +41,8 @@ struct StorageActions {
         let matches = snapshot.volumes.filter { $0.name == name || $0.id == name || $0.name == name + ".qcow2" }
         guard let first = matches.first else { throw BackendError.notFound(kind: "volume", name: name) }
         guard matches.count == 1 else {
-            throw BackendError.refused(reason: "Several volumes are named \(name) (in pools "
-                + matches.map { $0.pool ?? "?" }.joined(separator: ", ") + "); use the volume's path as its name.")
+            throw BackendError.ambiguousName(kind: "volume", name: name, candidates: matches.map { $0.pool ?? "?" },
+                                             tellApartBy: .pool)
         }
         return first
     }
@@ -55,7 +55,8 @@ struct StorageActions {
         }
         if snapshot.pools.contains(where: { $0.name == preferred && $0.active }) { return preferred }
         guard let pool = snapshot.pools.first(where: \.active) else {
-            throw BackendError.refused(reason: "This host has no active storage pool; create one (virsh pool-define-as) first.")
+            throw BackendError.unavailable(feature: "storage pool",
+                                           reason: "This host has no active storage pool; create one (virsh pool-define-as) first.")
         }
         return pool.name
     }
@@ -71,14 +72,15 @@ struct StorageActions {
             return (image, path)
         }
         if let image = image?.0, Int((image.sizeBytes + Self.gib - 1) / Self.gib) > sizeGiB {
-            throw BackendError.refused(reason: "Image \(image.name) needs at least \((image.sizeBytes + Self.gib - 1) / Self.gib) GiB; ask for a larger --size.")
+            throw BackendError.invalidOption(.size, reason: "Image \(image.name) needs at least "
+                                             + "\((image.sizeBytes + Self.gib - 1) / Self.gib) GiB; ask for a larger --size.")
         }
         try QuotaCheck.require(.volumes, adding: 1, project: request.project, snapshot: current)
         try QuotaCheck.require(.gigabytes, adding: sizeGiB, project: request.project, snapshot: current)
         let pool = try targetPool(request, current, preferring: "default")
         let fileName = name.hasSuffix(".qcow2") || name.hasSuffix(".raw") || name.hasSuffix(".img") ? name : name + ".qcow2"
         guard !current.volumes.contains(where: { $0.pool == pool && $0.name == fileName }) else {
-            throw BackendError.refused(reason: "Pool \(pool) already has a volume named \(fileName); pick another name.")
+            throw BackendError.nameTaken(kind: "volume", name: fileName, scope: "Pool \(pool)", option: nil)
         }
         let xml = VolumeXML.qcow2(name: fileName, capacityBytes: UInt64(sizeGiB) * Self.gib)
         let path = try connection.createVolume(poolName: pool, xml: xml, cloneFrom: image?.1)
@@ -97,15 +99,15 @@ struct StorageActions {
         let current = try snapshot()
         let volumes = try request.targets.map { try Self.volume(named: $0, in: current) }
         for volume in volumes where !volume.attachedTo.isEmpty {
-            throw BackendError.refused(reason: "Volume \(volume.name) is attached to \(volume.attachedTo.joined(separator: ", ")); "
-                                       + "detach it first.")
+            throw BackendError.inUse(kind: .volume, name: volume.name, by: volume.attachedTo, use: .attachedTo,
+                                     advice: "detach it first")
         }
         // As Cinder refuses a volume with dependent snapshots: here they live inside its file and would go with it.
         for volume in volumes {
             let snapshots = current.volumeSnapshots.filter { $0.volumeID == volume.id }.map(\.name)
             guard snapshots.isEmpty else {
-                throw BackendError.refused(reason: "Volume \(volume.name) has snapshots \(snapshots.joined(separator: ", ")), "
-                    + "which would go with it; delete them first (`stacktop volume-snapshot delete NAME`).")
+                throw BackendError.inUse(kind: .volume, name: volume.name, by: snapshots, use: .snapshots,
+                                         advice: "delete them first (`stacktop volume-snapshot delete NAME`)")
             }
         }
         for volume in volumes {
@@ -118,16 +120,17 @@ struct StorageActions {
 
     private func extendVolume(_ request: ActionRequest) throws -> ActionOutcome {
         let current = try snapshot()
-        guard let name = request.targets.first else { throw BackendError.refused(reason: "Name the volume to extend.") }
+        guard let name = request.targets.first else { throw BackendError.missingTarget(kind: .volume, action: .extend, usage: nil) }
         let volume = try Self.volume(named: name, in: current)
         let newSize = try ActionOptions.positiveInt(request, .size)
         let oldSize = Int((volume.sizeBytes + Self.gib - 1) / Self.gib)
         guard newSize > oldSize else {
-            throw BackendError.refused(reason: "Volume \(volume.name) is \(oldSize) GiB; volumes only grow, so ask for more than that.")
+            throw BackendError.invalidOption(.size, reason: "Volume \(volume.name) is \(oldSize) GiB; volumes only grow, "
+                                             + "so ask for more than that.")
         }
         guard volume.attachedTo.isEmpty else {
-            throw BackendError.refused(reason: "Volume \(volume.name) is attached to \(volume.attachedTo.joined(separator: ", ")); "
-                                       + "detach it, extend it, and attach it again.")
+            throw BackendError.inUse(kind: .volume, name: volume.name, by: volume.attachedTo, use: .attachedTo,
+                                     advice: "detach it, extend it, and attach it again")
         }
         try QuotaCheck.require(.gigabytes, adding: newSize - oldSize, project: volume.project ?? request.project, snapshot: current)
         guard let path = volume.path else { throw BackendError.notFound(kind: "volume", name: volume.name) }
@@ -138,19 +141,19 @@ struct StorageActions {
     /// A point-in-time copy of a volume as a new volume beside it (dir pools have no cheaper snapshot).
     private func snapshotVolume(_ request: ActionRequest) throws -> ActionOutcome {
         let current = try snapshot()
-        guard let name = request.targets.first else { throw BackendError.refused(reason: "Name the volume to snapshot.") }
+        guard let name = request.targets.first else { throw BackendError.missingTarget(kind: .volume, action: .snapshot, usage: nil) }
         let volume = try Self.volume(named: name, in: current)
         let running = current.instances.filter { instance in
             volume.attachedTo.contains(instance.name) && instance.state == .running
         }
         guard running.isEmpty else {
-            throw BackendError.refused(reason: "Volume \(volume.name) is in use by running \(running.map(\.name).joined(separator: ", ")); "
-                                       + "pause or shut it off first so the copy is consistent.")
+            throw BackendError.inUse(kind: .volume, name: volume.name, by: running.map(\.name), use: .runningIn,
+                                     advice: "pause or shut it off first so the copy is consistent")
         }
         let stem = volume.name.split(separator: ".").dropLast().joined(separator: ".")
         let snapshotName = (request[.name] ?? "\(stem.isEmpty ? volume.name : stem)-snap") + ".qcow2"
         guard !current.volumes.contains(where: { $0.pool == volume.pool && $0.name == snapshotName }) else {
-            throw BackendError.refused(reason: "Pool \(volume.pool ?? "?") already has a volume named \(snapshotName); choose another --name.")
+            throw BackendError.nameTaken(kind: "volume", name: snapshotName, scope: "Pool \(volume.pool ?? "?")", option: .name)
         }
         let gib = Int((volume.sizeBytes + Self.gib - 1) / Self.gib)
         try QuotaCheck.require(.gigabytes, adding: gib, project: volume.project ?? request.project, snapshot: current)
@@ -171,7 +174,7 @@ struct StorageActions {
     }
 
     private func updateImage(_ request: ActionRequest) throws -> ActionOutcome {
-        guard let name = request.targets.first else { throw BackendError.refused(reason: "Name the image to edit.") }
+        guard let name = request.targets.first else { throw BackendError.missingTarget(kind: .image, action: .update, usage: nil) }
         let image = try image(named: name, in: try snapshot())
         guard let path = image.path else { throw BackendError.notFound(kind: "image", name: name) }
         var metadata = try store.imageMetadata(path: path) ?? ImageMetadata(path: path, name: image.name)
@@ -184,15 +187,17 @@ struct StorageActions {
             case (.minRAM, .integer(let number)) where number >= 0: metadata.minRamMiB = number
             case (.visibility, .choice(let word)):
                 guard let visibility = Image.Visibility(rawValue: word) else {
-                    throw BackendError.refused(reason: "--visibility is public, private, shared or community, not \"\(word)\".")
+                    throw BackendError.invalidOption(.visibility, reason: "--visibility is public, private, shared or community, "
+                                                     + "not \"\(word)\".")
                 }
                 metadata.visibility = visibility
             default:
-                throw BackendError.refused(reason: "Images have --name, --os, --min-disk, --min-ram and --visibility; not \(key).")
+                throw BackendError.invalidOption(key, reason: "Images have --name, --os, --min-disk, --min-ram and --visibility; "
+                                                 + "not \(key).")
             }
             changed.append(key.word)
         }
-        guard !changed.isEmpty else { throw BackendError.refused(reason: "Say what to change, e.g. --os \"Debian 12\".") }
+        guard !changed.isEmpty else { throw BackendError.invalidOption(.os, reason: "Say what to change, e.g. --os \"Debian 12\".") }
         try store.upsertImageMetadata(metadata)
         return ActionOutcome(message: "Updated image \(metadata.name): \(changed.joined(separator: ", ")).")
     }
@@ -203,8 +208,8 @@ struct StorageActions {
         for image in images {
             let users = current.instances.filter { $0.image == image.name }.map(\.name)
             guard users.isEmpty else {
-                throw BackendError.refused(reason: "Image \(image.name) is used by \(users.joined(separator: ", ")); "
-                                           + "delete those instances (or keep the image).")
+                throw BackendError.inUse(kind: .image, name: image.name, by: users, use: .usedBy,
+                                         advice: "delete those instances (or keep the image)")
             }
         }
         for image in images {
@@ -218,11 +223,11 @@ struct StorageActions {
     private func uploadImage(_ request: ActionRequest) throws -> ActionOutcome {
         let name = try ActionOptions.name(request)
         guard let file = request[.file] else {
-            throw BackendError.refused(reason: "Say which local file to upload with --file PATH (qcow2 or raw).")
+            throw BackendError.invalidOption(.file, reason: "Say which local file to upload with --file PATH (qcow2 or raw).")
         }
         let current = try snapshot()
         guard !current.images.contains(where: { $0.name == name }) else {
-            throw BackendError.refused(reason: "An image named \(name) already exists; pick another name.")
+            throw BackendError.nameTaken(kind: "image", name: name, scope: nil, option: nil)
         }
         let source = try ImageFile.open(file)
         defer { source.close() }
@@ -252,7 +257,7 @@ struct StorageActions {
         let name = try ActionOptions.name(request)
         let current = try snapshot()
         guard !current.networks.contains(where: { $0.name == name }) else {
-            throw BackendError.refused(reason: "A network named \(name) already exists; pick another name.")
+            throw BackendError.nameTaken(kind: "network", name: name, scope: nil, option: nil)
         }
         try QuotaCheck.require(.networks, adding: 1, project: request.project, snapshot: current)
         let plan = try NetworkPlan(name: name, request: request,
@@ -273,8 +278,8 @@ struct StorageActions {
             guard current.networks.contains(where: { $0.name == name }) else { throw BackendError.notFound(kind: "network", name: name) }
             let users = current.instances.filter { $0.interfaces.contains { $0.network == name } }.map(\.name)
             guard users.isEmpty else {
-                throw BackendError.refused(reason: "Network \(name) still has ports of \(users.joined(separator: ", ")); "
-                                           + "detach or delete those instances first.")
+                throw BackendError.inUse(kind: .network, name: name, by: users, use: .portsOf,
+                                         advice: "detach or delete those instances first")
             }
         }
         for name in request.targets { try connection.deleteNetwork(name: name) }

@@ -41,12 +41,14 @@ struct ImageFile {
     static func open(_ path: String) throws -> ImageFile {
         let fd = Glibc.open(path, O_RDONLY)
         guard fd >= 0 else {
-            throw BackendError.refused(reason: "Could not open \(path): \(String(cString: strerror(errno))); check the path.")
+            throw BackendError.invalidOption(.file,
+                                             reason: "Could not open \(path): \(String(cString: strerror(errno))); check the path.")
         }
         var info = stat()
         guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0 else {
             Glibc.close(fd)
-            throw BackendError.refused(reason: "\(path) is not a non-empty regular file; upload a qcow2 or raw disk image.")
+            throw BackendError.invalidOption(.file,
+                                             reason: "\(path) is not a non-empty regular file; upload a qcow2 or raw disk image.")
         }
         var magic = [UInt8](repeating: 0, count: 4)
         let count = pread(fd, &magic, 4, 0)
@@ -68,16 +70,18 @@ struct NetworkPlan {
         self.name = name
         mode = request[.mode] ?? "nat"
         guard mode == "nat" || mode == "isolated" else {
-            throw BackendError.refused(reason: "--mode is nat or isolated, not \"\(mode)\".")
+            throw BackendError.invalidOption(.mode, reason: "--mode is nat or isolated, not \"\(mode)\".")
         }
         let cidr = request.cidr(.cidr) ?? "10.20.0.0/24"
         guard let network = IPv4Network(cidr), network.prefix <= 30 else {
-            throw BackendError.refused(reason: "--cidr must be an IPv4 network of at least 4 addresses, e.g. 10.20.0.0/24, not \"\(cidr)\".")
+            throw BackendError.invalidOption(.cidr,
+                                             reason: "--cidr must be an IPv4 network of at least 4 addresses, e.g. 10.20.0.0/24, "
+                                                + "not \"\(cidr)\".")
         }
         self.cidr = cidr
         let gateway = try request[.gateway].map { text in
             guard let address = IPv4Network.address(text), network.contains(address) else {
-                throw BackendError.refused(reason: "--gateway \(text) is not inside \(cidr).")
+                throw BackendError.invalidOption(.gateway, reason: "--gateway \(text) is not inside \(cidr).")
             }
             return address
         } ?? network.base + 1
@@ -85,7 +89,7 @@ struct NetworkPlan {
         if let range = request.addressRange(.dhcp) {
             guard let start = IPv4Network.address(range.start), let end = IPv4Network.address(range.end), start <= end,
                   network.contains(start), network.contains(end), !(start...end).contains(gateway) else {
-                throw BackendError.refused(reason: "--dhcp is START-END inside \(cidr), not covering the gateway, "
+                throw BackendError.invalidOption(.dhcp, reason: "--dhcp is START-END inside \(cidr), not covering the gateway, "
                                            + "not \"\(range.start)-\(range.end)\".")
             }
             dhcp = "<dhcp><range start='\(IPv4Network.text(start))' end='\(IPv4Network.text(end))'/></dhcp>"

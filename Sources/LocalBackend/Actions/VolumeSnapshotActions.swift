@@ -25,16 +25,17 @@ struct VolumeSnapshotActions {
     private func create(_ request: ActionRequest) throws -> ActionOutcome {
         let name = try ActionOptions.name(request)
         guard let volumeName = request[.volume], !volumeName.isEmpty else {
-            throw BackendError.refused(reason: "Name the volume to take snapshot \(name) of: add --volume VOLUME.")
+            throw BackendError.invalidOption(.volume, reason: "Name the volume to take snapshot \(name) of: add --volume VOLUME.")
         }
         let current = try snapshot()
         let volume = try StorageActions.volume(named: volumeName, in: current)
         guard !current.volumeSnapshots.contains(where: { $0.name == name }) else {
-            throw BackendError.refused(reason: "A volume snapshot named \(name) already exists; pick another name.")
+            throw BackendError.nameTaken(kind: ResourceKind.volumeSnapshot.noun, name: name, scope: nil, option: nil)
         }
         let format = volume.format ?? volume.path.map(LocalSnapshotAssembler.formatFromExtension) ?? "raw"
         guard format == "qcow2" else {
-            throw BackendError.refused(reason: "Volume \(volume.name) is \(format), and only qcow2 volumes take snapshots "
+            throw BackendError.unavailable(feature: "volume snapshots",
+                                           reason: "Volume \(volume.name) is \(format), and only qcow2 volumes take snapshots "
                 + "on a libvirt host; copy it into a qcow2 volume first (`stacktop volume snapshot NAME` makes one).")
         }
         try Self.refuseWhileLocked(volume, in: current, toDo: "take a snapshot of it")
@@ -61,7 +62,7 @@ struct VolumeSnapshotActions {
 
     private func delete(_ request: ActionRequest) throws -> ActionOutcome {
         guard !request.targets.isEmpty else {
-            throw BackendError.refused(reason: "Nothing to delete: name the volume snapshot.")
+            throw BackendError.missingTarget(kind: .volumeSnapshot, action: .delete, usage: nil)
         }
         let current = try snapshot()
         let records = Dictionary(try store.volumeSnapshotRecords().map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -72,8 +73,8 @@ struct VolumeSnapshotActions {
                 throw BackendError.notFound(kind: ResourceKind.volumeSnapshot.rawValue, name: target)
             }
             guard matches.count == 1 else {
-                throw BackendError.refused(reason: "\(matches.count) volume snapshots are named \(target) (ids "
-                    + matches.map(\.id).joined(separator: ", ") + "); name the one you mean by its id.")
+                throw BackendError.ambiguousName(kind: ResourceKind.volumeSnapshot.noun, name: target,
+                                                 candidates: matches.map(\.id), tellApartBy: .id)
             }
             return (found, record)
         }
@@ -105,9 +106,8 @@ struct VolumeSnapshotActions {
             volume.attachedTo.contains($0.name) && ![.shutoff, .suspended].contains($0.state)
         }
         guard let first = holders.first else { return }
-        let who = holders.count == 1 ? "\(first.name), which is \(first.state.label.lowercased()) and holds"
-            : holders.map(\.name).joined(separator: ", ") + ", which are not shut off and hold"
-        throw BackendError.refused(reason: "Volume \(volume.name) is attached to \(who) the file's lock; "
-            + "shut \(holders.count > 1 ? "them" : "it") off or detach the volume first to \(what).")
+        throw BackendError.inUse(kind: .volume, name: volume.name, by: holders.map(\.name),
+                                 use: .holdingLock(state: first.state.label.lowercased()),
+                                 advice: "shut \(holders.count > 1 ? "them" : "it") off or detach the volume first to \(what)")
     }
 }

@@ -1,15 +1,16 @@
 import CLibvirt
 import StacktopServices
 
-/// The sentences for a console that cannot open.
+/// The refusals for a console that cannot open.
 enum ConsoleErrors {
     static func notRunning(name: String, state: String) -> BackendError {
-        .refused(reason: "\(name) is not running (\(state)), so its serial console cannot open; start it first.")
+        .wrongState(name: name, state: "not running (\(state))", action: nil, needs: .so("its serial console cannot open"),
+                    advice: "start it first")
     }
 
     static func noDevice(name: String) -> BackendError {
-        .refused(reason: "\(name) has no serial console device; add <serial type='pty'/> and <console type='pty'/> "
-                 + "to its definition (virsh edit \(name)) and restart it.")
+        .unavailable(feature: "serial console", reason: "\(name) has no serial console device; add <serial type='pty'/> and "
+                     + "<console type='pty'/> to its definition (virsh edit \(name)) and restart it.")
     }
 
     /// Maps libvirt's answer to virDomainOpenConsole onto the sentences above.
@@ -21,8 +22,8 @@ enum ConsoleErrors {
         }
         if lowered.contains("cannot find") && lowered.contains("device") { return noDevice(name: name) }
         if code == Int32(VIR_ERR_NO_SUPPORT.rawValue) {
-            return BackendError.refused(reason: "This libvirt connection cannot open serial consoles (\(message)); "
-                                        + "connect to a QEMU host (qemu:///system) to use them.")
+            return BackendError.unavailable(feature: "serial console", reason: "This libvirt connection cannot open serial "
+                                            + "consoles (\(message)); connect to a QEMU host (qemu:///system) to use them.")
         }
         return BackendError.failed(what: "Opening the serial console of \(name)", reason: message)
     }

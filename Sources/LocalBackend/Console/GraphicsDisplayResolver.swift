@@ -17,7 +17,7 @@ public enum GraphicsDisplayResolver {
         let graphics = all.filter { $0[attribute: "type"] == "vnc" } + all.filter { $0[attribute: "type"] == "spice" }
         guard let element = graphics.first else {
             let other = all.first?[attribute: "type"].map { " (it has \($0) graphics, which stacktop cannot open)" } ?? ""
-            throw BackendError.refused(reason: "\(instanceName) has no VNC display\(other); add "
+            throw BackendError.unavailable(feature: "VNC display", reason: "\(instanceName) has no VNC display\(other); add "
                 + "<graphics type='vnc' autoport='yes' listen='127.0.0.1'/> to its definition (virsh edit "
                 + "\(instanceName)) and restart it.")
         }
@@ -30,10 +30,12 @@ public enum GraphicsDisplayResolver {
         }
         // A port of -1 (autoport) in the live XML: libvirt fills it in when the guest starts.
         guard let port = element[attribute: "port"].flatMap(Int.init), port > 0 else {
-            throw BackendError.refused(reason: isRunning
-                ? "libvirt reports no port for the VNC display of \(instanceName) (a test-driver guest, as in the demo, "
-                    + "has none); connect to a QEMU host to use it."
-                : "\(instanceName) is not running, so its VNC display has no port yet; start it first.")
+            guard isRunning else {
+                throw BackendError.wrongState(name: instanceName, state: "not running", action: nil,
+                                              needs: .so("its VNC display has no port yet"), advice: "start it first")
+            }
+            throw BackendError.unavailable(feature: "VNC display", reason: "libvirt reports no port for the VNC display of "
+                + "\(instanceName) (a test-driver guest, as in the demo, has none); connect to a QEMU host to use it.")
         }
         let address = listens.first(where: { $0[attribute: "type"] == "address" })?[attribute: "address"]
             ?? element[attribute: "listen"]

@@ -44,7 +44,8 @@ struct VolumeSnapshotFiles: Sendable {
 
     private func requireHostFiles(volume: String) throws {
         guard Self.reachesHostFiles(uri) else {
-            throw BackendError.refused(reason: "Volume snapshots on a libvirt host are taken with qemu-img inside the "
+            throw BackendError.unavailable(feature: "volume snapshots",
+                                           reason: "Volume snapshots on a libvirt host are taken with qemu-img inside the "
                 + "volume's own file, so stacktop needs the host's files and cannot do it over \(uri); run stacktop on "
                 + "the host with qemu:///system (or qemu:///session).")
         }
@@ -66,7 +67,8 @@ struct QemuImg: Sendable {
     func requireInstalled() throws {
         let result = try ProcessRunner.run([executable, "--version"])
         guard result.status == 127 else { return }
-        throw BackendError.refused(reason: "qemu-img was not found; install Debian's qemu-utils (`apt-get install "
+        throw BackendError.unavailable(feature: "volume snapshots",
+                                       reason: "qemu-img was not found; install Debian's qemu-utils (`apt-get install "
             + "qemu-utils`) to take volume snapshots on a libvirt host.")
     }
 

@@ -31,7 +31,8 @@ extension OpenStackCloudBackend: ConsoleAccess {
     }
 
     public func openSerialConsole(instanceID: String, force: Bool) throws -> any SerialConsoleSession {
-        throw BackendError.refused(reason: "On OpenStack the serial console is a websocket behind Nova's serial proxy, "
+        throw BackendError.unavailable(feature: "serial console",
+                                       reason: "On OpenStack the serial console is a websocket behind Nova's serial proxy, "
             + "which stacktop shows as a URL rather than attaching to; use `stacktop console SERVER` or the C key for it.")
     }
 

@@ -12,9 +12,8 @@ extension OpenStackCloudBackend {
     static func single(_ request: ActionRequest, _ usage: String) throws -> String {
         let names = request.targets.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard names.count == 1 else {
-            throw BackendError.refused(reason: names.isEmpty
-                ? "Name the \(request.kind.noun) to \(request.action.word): \(usage)."
-                : "\(request.action.traits.title) works on one \(request.kind.noun) at a time: \(usage).")
+            throw names.isEmpty ? BackendError.missingTarget(kind: request.kind, action: request.action, usage: usage)
+                : BackendError.oneAtATime(kind: request.kind, action: request.action, usage: usage)
         }
         return names[0]
     }
@@ -30,7 +29,7 @@ extension OpenStackCloudBackend {
         guard let value = request.integer(key) else { return nil }
         guard value >= 1, value <= limit else {
             let range = limit == Int.max ? "a whole number of 1 or more" : "a whole number from 1 to \(limit)"
-            throw BackendError.refused(reason: "\(key) is \(what), \(range), not \"\(value)\".")
+            throw BackendError.invalidOption(key, reason: "\(key) is \(what), \(range), not \"\(value)\".")
         }
         return value
     }
@@ -47,10 +46,11 @@ extension OpenStackCloudBackend {
     }
 
     /// A file on this machine named by an option (user data, a public key, an image).
-    static func localFile(_ path: String, option: String) throws -> Data {
+    static func localFile(_ path: String, option: OptionKey) throws -> Data {
         let expanded = (path as NSString).expandingTildeInPath
         guard let data = FileManager.default.contents(atPath: expanded) else {
-            throw BackendError.refused(reason: "--\(option) \(path) could not be read; give the path of a readable file on this machine.")
+            throw BackendError.invalidOption(option, reason: "\(option) \(path) could not be read; give the path of a readable "
+                                             + "file on this machine.")
         }
         return data
     }
@@ -64,7 +64,7 @@ extension OpenStackCloudBackend {
         if let match = flavors.first(where: { $0.name == name }) ?? flavors.first(where: { $0.id == name }) {
             return match.id
         }
-        throw BackendError.refused(reason: "No flavor named \"\(name)\" exists; pick one from `stacktop flavor list`"
+        throw BackendError.invalidOption(.flavor, reason: "No flavor named \"\(name)\" exists; pick one from `stacktop flavor list`"
             + (flavors.isEmpty ? "." : " (" + flavors.prefix(8).map(\.name).joined(separator: ", ") + ")."))
     }
 
@@ -84,8 +84,8 @@ extension OpenStackCloudBackend {
         case 0 where NameResolution.looksLikeID(name): return name
         case 0: throw BackendError.notFound(kind: "secgroup", name: name)
         default:
-            throw BackendError.refused(reason: "\(matches.count) security groups are named \"\(name)\" (ids "
-                + matches.map(\.id).joined(separator: ", ") + "); name the one you mean by its id.")
+            throw BackendError.ambiguousName(kind: ResourceKind.securityGroup.noun, name: name, candidates: matches.map(\.id),
+                                             tellApartBy: .id)
         }
     }
 

@@ -10,7 +10,7 @@ import StacktopServices
 extension OpenStackCloudBackend {
     func allocateFloatingIP(_ request: ActionRequest) async throws -> ActionOutcome {
         guard request.targets.count <= 1 else {
-            throw BackendError.refused(reason: "Allocate one floating IP at a time: `stacktop floating-ip create --network public`.")
+            throw BackendError.oneAtATime(kind: .floatingIP, action: .create, usage: "`stacktop floating-ip create --network public`")
         }
         let network = try await externalNetwork(Self.option(request, .network) ?? request.targets.first)
         let body = AllocateFloatingIPBody(floatingip: .init(floatingNetworkID: network.id,
@@ -28,7 +28,8 @@ extension OpenStackCloudBackend {
         let usage = "`stacktop floating-ip associate 172.24.4.10 --server web-01`"
         let address = try Self.single(request, usage)
         guard let server = Self.option(request, .server) else {
-            throw BackendError.refused(reason: "Name the server to associate \(address) with: add --server NAME, as in \(usage).")
+            throw BackendError.invalidOption(.server,
+                                             reason: "Name the server to associate \(address) with: add --server NAME, as in \(usage).")
         }
         let floatingID = try await resolver.resolve(address, kind: .floatingIP)
         let serverID = try await resolver.resolve(server, kind: .instance)
@@ -44,7 +45,8 @@ extension OpenStackCloudBackend {
 
     func disassociateFloatingIPs(_ request: ActionRequest) async throws -> ActionOutcome {
         guard !request.targets.isEmpty else {
-            throw BackendError.refused(reason: "Name the floating IP to disassociate: `stacktop floating-ip disassociate 172.24.4.10`.")
+            throw BackendError.missingTarget(kind: .floatingIP, action: .disassociate,
+                                             usage: "`stacktop floating-ip disassociate 172.24.4.10`")
         }
         var ids: [String] = []
         for address in request.targets { ids.append(try await resolver.resolve(address, kind: .floatingIP)) }
@@ -62,7 +64,7 @@ extension OpenStackCloudBackend {
     }
 
     /// The external network named (or the only one there is): floating IPs come only from those.
-    func externalNetwork(_ name: String?) async throws -> (id: String, name: String) {
+    func externalNetwork(_ name: String?, option: OptionKey = .network) async throws -> (id: String, name: String) {
         let externals = try await client.listAll(.network, "v2.0/networks",
                                                  query: [URLQueryItem(name: "router:external", value: "true")],
                                                  limit: options.pageLimit, what: "Listing external networks") { body, _ in
@@ -71,14 +73,17 @@ extension OpenStackCloudBackend {
         let names = externals.map(\.name).joined(separator: ", ")
         guard let name else {
             guard externals.count == 1 else {
-                throw BackendError.refused(reason: externals.isEmpty
-                    ? "This cloud has no external network to take a floating IP or a gateway from; ask an administrator for one."
-                    : "Name the external network with --network: this cloud has \(externals.count) (\(names)).")
+                if externals.isEmpty {
+                    throw BackendError.unavailable(feature: "external network", reason: "This cloud has no external network "
+                        + "to take a floating IP or a gateway from; ask an administrator for one.")
+                }
+                throw BackendError.invalidOption(option, reason: "Name the external network with --network: this cloud has "
+                    + "\(externals.count) (\(names)).")
             }
             return (externals[0].id, externals[0].name)
         }
         if let match = externals.first(where: { $0.name == name || $0.id == name }) { return (match.id, match.name) }
-        throw BackendError.refused(reason: "\"\(name)\" is not an external network; "
+        throw BackendError.invalidOption(option, reason: "\"\(name)\" is not an external network; "
             + (externals.isEmpty ? "this cloud has none, ask an administrator for one." : "use one of: \(names)."))
     }
 
@@ -90,20 +95,21 @@ extension OpenStackCloudBackend {
         }.filter { !$0.fixedIPs.isEmpty }
         if let fixedIP {
             guard let port = ports.first(where: { $0.fixedIPs.contains(fixedIP) }) else {
-                throw BackendError.refused(reason: "Server \(server) has no address \(fixedIP); its addresses are "
+                throw BackendError.invalidOption(.fixedIP, reason: "Server \(server) has no address \(fixedIP); its addresses are "
                     + Self.addresses(ports) + ".")
             }
             return (port.id, fixedIP)
         }
         switch ports.count {
         case 0:
-            throw BackendError.refused(reason: "Server \(server) has no port with an address to map a floating IP onto; "
+            throw BackendError.invalidOption(.server, reason: "Server \(server) has no port with an address to map a floating IP onto; "
                 + "attach it to a network first.")
         case 1:
             // Neutron picks the port's first IPv4 address itself; naming it only matters for ports with several.
             return (ports[0].id, ports[0].fixedIPs.count > 1 ? ports[0].fixedIPs.first { !$0.contains(":") } : nil)
         default:
-            throw BackendError.refused(reason: "Server \(server) has \(ports.count) ports; choose the address to map with "
+            throw BackendError.invalidOption(.fixedIP,
+                                             reason: "Server \(server) has \(ports.count) ports; choose the address to map with "
                 + "--fixed-ip (one of \(Self.addresses(ports))).")
         }
     }

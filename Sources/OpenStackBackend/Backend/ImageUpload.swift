@@ -8,14 +8,14 @@ extension OpenStackCloudBackend {
     func uploadImage(_ request: ActionRequest) async throws -> ActionOutcome {
         let name = try Self.single(request, "`stacktop image create NAME --file PATH`")
         guard let path = Self.option(request, .file) else {
-            throw BackendError.refused(reason: "Image \(name) needs its data: add --file PATH (a qcow2 or raw file).")
+            throw BackendError.invalidOption(.file, reason: "Image \(name) needs its data: add --file PATH (a qcow2 or raw file).")
         }
         // One of the schema's words, lowercased there.
         let visibility = request[.visibility] ?? "private"
         let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
         // Mapped, so a large image is paged in as it is sent rather than read whole first.
         guard let data = try? Data(contentsOf: url, options: .alwaysMapped) else {
-            throw BackendError.refused(reason: "--file \(path) could not be read; give the path of a readable image file "
+            throw BackendError.invalidOption(.file, reason: "--file \(path) could not be read; give the path of a readable image file "
                 + "on this machine.")
         }
         let format = Self.diskFormat(data)

@@ -7,13 +7,15 @@ extension OpenStackCloudBackend {
     func createKeypair(_ request: ActionRequest) async throws -> ActionOutcome {
         let name = try Self.single(request, "`stacktop keypair create NAME --public-key FILE`")
         guard let path = Self.option(request, .publicKey) else {
-            throw BackendError.refused(reason: "OpenStack no longer generates key pairs (Nova deprecated it), so import "
+            throw BackendError.invalidOption(.publicKey,
+                                             reason: "OpenStack no longer generates key pairs (Nova deprecated it), so import "
                 + "one: make it with ssh-keygen and add --public-key ~/.ssh/id_ed25519.pub.")
         }
-        let key = String(decoding: try Self.localFile(path, option: "public-key"), as: UTF8.self)
+        let key = String(decoding: try Self.localFile(path, option: .publicKey), as: UTF8.self)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         guard key.hasPrefix("ssh-") || key.hasPrefix("ecdsa-") || key.hasPrefix("sk-") else {
-            throw BackendError.refused(reason: "--public-key \(path) is not an OpenSSH public key; give the .pub file, "
+            throw BackendError.invalidOption(.publicKey,
+                                             reason: "--public-key \(path) is not an OpenSSH public key; give the .pub file, "
                 + "never the private key.")
         }
         let response = try await client.send(.compute, "os-keypairs", method: .post,

@@ -22,20 +22,18 @@ extension OpenStackCloudBackend {
     }
 
     public func perform(_ request: ActionRequest) async throws -> ActionOutcome {
-        if let refusal = capabilities.refusal(request.action, on: request.kind) {
-            throw BackendError.unsupported(action: refusal.hasSuffix(".") ? String(refusal.dropLast()) : refusal)
-        }
+        if let refusal = capabilities.refusal(request.action, on: request.kind) { throw refusal }
         if let outcome = try await performCreateSide(request) { return outcome }
         guard !request.targets.isEmpty else {
-            throw BackendError.refused(reason: "Nothing to \(request.action.word): name the \(request.kind.noun).")
+            throw BackendError.missingTarget(kind: request.kind, action: request.action, usage: nil)
         }
         var newName: String?
         if request.action == .rename {
             guard let name = request[.name]?.trimmingCharacters(in: .whitespaces), !name.isEmpty else {
-                throw BackendError.refused(reason: "Rename needs the new name: add --name NEW.")
+                throw BackendError.invalidOption(.name, reason: "Rename needs the new name: add --name NEW.")
             }
             guard request.targets.count == 1 else {
-                throw BackendError.refused(reason: "Rename one server at a time: several cannot share a new name.")
+                throw BackendError.oneAtATime(kind: .instance, action: .rename, usage: nil)
             }
             newName = name
         }

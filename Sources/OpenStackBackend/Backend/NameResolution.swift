@@ -67,8 +67,7 @@ struct NameResolution: Sendable {
         case 0 where Self.looksLikeID(target): return target
         case 0: throw BackendError.notFound(kind: kind == .instance ? "server" : kind.rawValue, name: target)
         default:
-            throw BackendError.refused(reason: "\(matches.count) \(kind.noun)s are named \"\(target)\" (ids "
-                + matches.map(\.id).joined(separator: ", ") + "); name the one you mean by its id.")
+            throw BackendError.ambiguousName(kind: kind.noun, name: target, candidates: matches.map(\.id), tellApartBy: .id)
         }
     }
 

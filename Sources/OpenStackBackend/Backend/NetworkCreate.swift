@@ -9,7 +9,7 @@ extension OpenStackCloudBackend {
         // The schema checked the range; --gateway and --dhcp without it would describe no subnet.
         let cidr = request.cidr(.cidr)
         if cidr == nil, Self.option(request, .gateway) != nil || request.addressRange(.dhcp) != nil {
-            throw BackendError.refused(reason: "--gateway and --dhcp describe a subnet: add --cidr for it too.")
+            throw BackendError.invalidOption(.cidr, reason: "--gateway and --dhcp describe a subnet: add --cidr for it too.")
         }
 
         let created = try await client.send(.network, "v2.0/networks", method: .post,

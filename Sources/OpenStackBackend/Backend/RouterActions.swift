@@ -14,7 +14,7 @@ extension OpenStackCloudBackend {
         var router = RouterBody.Router(name: name)
         var gateway: String?
         if let external = Self.option(request, .externalNetwork) {
-            let network = try await externalNetwork(external)
+            let network = try await externalNetwork(external, option: .externalNetwork)
             router.externalGatewayInfo = RouterBody.Gateway(networkID: network.id)
             gateway = network.name
         }
@@ -31,7 +31,9 @@ extension OpenStackCloudBackend {
         let usage = "`stacktop router \(request.action.word) ROUTER --subnet SUBNET`"
         let router = try Self.single(request, usage)
         guard let subnet = Self.option(request, .subnet) else {
-            throw BackendError.refused(reason: "Name the subnet to \(attach ? "attach" : "detach"): add --subnet SUBNET, as in \(usage).")
+            throw BackendError.invalidOption(.subnet,
+                                             reason: "Name the subnet to \(attach ? "attach" : "detach"): add --subnet SUBNET, "
+                                                + "as in \(usage).")
         }
         let routerID = try await resolver.resolve(router, kind: .router)
         let subnetID = try await resolver.resolve(subnet, kind: .subnet)
@@ -49,11 +51,12 @@ extension OpenStackCloudBackend {
         let usage = "`stacktop router update ROUTER --external-network public` (or `none` to clear the gateway)"
         let router = try Self.single(request, usage)
         guard let external = Self.option(request, .externalNetwork) else {
-            throw BackendError.refused(reason: "Say what to change: add --external-network NETWORK or --external-network none, "
+            throw BackendError.invalidOption(.externalNetwork,
+                                             reason: "Say what to change: add --external-network NETWORK or --external-network none, "
                 + "as in \(usage).")
         }
         let clear = external.lowercased() == "none"
-        let network = clear ? nil : try await externalNetwork(external)
+        let network = clear ? nil : try await externalNetwork(external, option: .externalNetwork)
         let routerID = try await resolver.resolve(router, kind: .router)
         // An empty gateway, `{}`, is how Neutron is told to clear it.
         let gateway = RouterBody.Gateway(networkID: network?.id)

@@ -17,7 +17,7 @@ extension OpenStackCloudBackend {
 
     func deleteSecurityGroups(_ request: ActionRequest) async throws -> ActionOutcome {
         guard !request.targets.isEmpty else {
-            throw BackendError.refused(reason: "Nothing to delete: name the security group.")
+            throw BackendError.missingTarget(kind: .securityGroup, action: .delete, usage: nil)
         }
         // Every name first, so one unknown name deletes nothing.
         var ids: [String] = []
@@ -36,14 +36,14 @@ extension OpenStackCloudBackend {
     func createSecurityGroupRule(_ request: ActionRequest) async throws -> ActionOutcome {
         // The form sends the group as an option; the command line may name it as the target.
         guard let group = Self.option(request, .group) ?? request.targets.first, request.targets.count <= 1 else {
-            throw BackendError.refused(reason: "Name the security group the rule belongs to: add --group GROUP.")
+            throw BackendError.invalidOption(.group, reason: "Name the security group the rule belongs to: add --group GROUP.")
         }
         // Checked by `RuleSyntax`, shared with libvirt: no --protocol means any protocol, as in Neutron.
         let parsed: RuleSyntax.Rule
         do {
             parsed = try RuleSyntax.rule(request)
         } catch {
-            throw BackendError.refused(reason: error.description)
+            throw error.refusal
         }
         let direction = parsed.direction, ports = parsed.ports, remote = parsed.remote
         let proto = parsed.ipProtocol ?? "any"

@@ -10,22 +10,25 @@ extension OpenStackCloudBackend {
         let name = try Self.single(request, usage)
         let image = Self.option(request, .image), volume = Self.option(request, .volume)
         if image != nil && volume != nil {
-            throw BackendError.refused(reason: "Give either --image or --volume for server \(name), not both: "
+            throw BackendError.invalidOption(.image, reason: "Give either --image or --volume for server \(name), not both: "
                 + "a server boots from one of them.")
         }
         guard image != nil || volume != nil else {
-            throw BackendError.refused(reason: "Server \(name) needs something to boot: add --image IMAGE or --volume VOLUME.")
+            throw BackendError.invalidOption(.image,
+                                             reason: "Server \(name) needs something to boot: add --image IMAGE or --volume VOLUME.")
         }
         guard let flavor = Self.option(request, .flavor) else {
-            throw BackendError.refused(reason: "Server \(name) needs a flavor: add --flavor FLAVOR (see `stacktop flavor list`).")
+            throw BackendError.invalidOption(.flavor,
+                                             reason: "Server \(name) needs a flavor: add --flavor FLAVOR (see `stacktop flavor list`).")
         }
         let count = try Self.positive(request, .count, what: "how many servers to create", upTo: 100) ?? 1
         var userData: String?
         if let path = Self.option(request, .userData) {
-            userData = try Self.localFile(path, option: "user-data").base64EncodedString()
+            userData = try Self.localFile(path, option: .userData).base64EncodedString()
             // Nova's limit is on the encoded text.
             if userData!.utf8.count > 65_535 {
-                throw BackendError.refused(reason: "--user-data \(path) is too large for Nova (65535 bytes once base64 "
+                throw BackendError.invalidOption(.userData,
+                                                 reason: "--user-data \(path) is too large for Nova (65535 bytes once base64 "
                     + "encoded); shorten it or have it fetch the rest.")
             }
         }

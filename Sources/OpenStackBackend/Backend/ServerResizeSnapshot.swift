@@ -7,7 +7,7 @@ extension OpenStackCloudBackend {
     func resizeServer(_ request: ActionRequest) async throws -> ActionOutcome {
         let server = try Self.single(request, "`stacktop server resize SERVER --flavor FLAVOR`")
         guard let flavor = Self.option(request, .flavor) else {
-            throw BackendError.refused(reason: "Resizing server \(server) needs the new flavor: add --flavor FLAVOR.")
+            throw BackendError.invalidOption(.flavor, reason: "Resizing server \(server) needs the new flavor: add --flavor FLAVOR.")
         }
         let flavorID = try await flavorID(flavor)
         let response = try await serverAction(server, ActionBody("resize", Resize(flavorRef: flavorID)),
@@ -21,7 +21,7 @@ extension OpenStackCloudBackend {
     func finishResize(_ request: ActionRequest) async throws -> ActionOutcome {
         let confirm = request.action == .confirmResize
         guard !request.targets.isEmpty else {
-            throw BackendError.refused(reason: "Name the server whose resize to \(confirm ? "confirm" : "revert").")
+            throw BackendError.missingTarget(kind: .instance, action: request.action, usage: nil)
         }
         var ids: [String] = []
         for target in request.targets { ids.append(try await resolver.resolve(target, kind: .instance)) }

@@ -10,10 +10,11 @@ extension OpenStackCloudBackend {
         let usage = "`stacktop subnet create NAME --network NET --cidr 10.30.0.0/24`"
         let name = try Self.single(request, usage)
         guard let network = Self.option(request, .network) else {
-            throw BackendError.refused(reason: "Name the network the subnet belongs to: add --network NET, as in \(usage).")
+            throw BackendError.invalidOption(.network,
+                                             reason: "Name the network the subnet belongs to: add --network NET, as in \(usage).")
         }
         guard let cidr = request.cidr(.cidr) else {
-            throw BackendError.refused(reason: "Give the subnet's address range: add --cidr, as in \(usage).")
+            throw BackendError.invalidOption(.cidr, reason: "Give the subnet's address range: add --cidr, as in \(usage).")
         }
         let subnet = Self.subnetBody(name: name, cidr: cidr, networkID: try await resolver.resolve(network, kind: .network), request)
         let response = try await client.send(.network, "v2.0/subnets", method: .post, body: try Self.json(subnet),
@@ -27,7 +28,8 @@ extension OpenStackCloudBackend {
         let usage = "`stacktop port create NAME --network NET [--fixed-ip 10.30.0.10]`"
         let name = try Self.single(request, usage)
         guard let network = Self.option(request, .network) else {
-            throw BackendError.refused(reason: "Name the network to put the port on: add --network NET, as in \(usage).")
+            throw BackendError.invalidOption(.network,
+                                             reason: "Name the network to put the port on: add --network NET, as in \(usage).")
         }
         let port = CreatePortBody.Port(name: name, networkID: try await resolver.resolve(network, kind: .network),
                                        fixedIPs: Self.option(request, .fixedIP).map { [.init(ipAddress: $0)] })

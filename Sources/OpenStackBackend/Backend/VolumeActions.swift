@@ -7,7 +7,7 @@ extension OpenStackCloudBackend {
     func createVolume(_ request: ActionRequest) async throws -> ActionOutcome {
         let name = try Self.single(request, "`stacktop volume create NAME --size GIB`")
         guard let size = try Self.positive(request, .size, what: "the size in GiB") else {
-            throw BackendError.refused(reason: "Volume \(name) needs a size: add --size GIB.")
+            throw BackendError.invalidOption(.size, reason: "Volume \(name) needs a size: add --size GIB.")
         }
         var volume = CreateVolumeBody.Volume(name: name, size: size)
         let image = Self.option(request, .image)
@@ -24,7 +24,7 @@ extension OpenStackCloudBackend {
     func extendVolume(_ request: ActionRequest) async throws -> ActionOutcome {
         let name = try Self.single(request, "`stacktop volume extend NAME --size GIB`")
         guard let size = try Self.positive(request, .size, what: "the new size in GiB") else {
-            throw BackendError.refused(reason: "Extending volume \(name) needs the new size: add --size GIB.")
+            throw BackendError.invalidOption(.size, reason: "Extending volume \(name) needs the new size: add --size GIB.")
         }
         let id = try await resolver.resolve(name, kind: .volume)
         let response = try await client.send(.blockStorage, "volumes/\(Self.pathComponent(id))/action", method: .post,
@@ -40,7 +40,7 @@ extension OpenStackCloudBackend {
         let usage = "`stacktop volume-snapshot create NAME --volume VOLUME`"
         let name = try Self.single(request, usage)
         guard let volume = Self.option(request, .volume) else {
-            throw BackendError.refused(reason: "Name the volume to take snapshot \(name) of: add --volume VOLUME.")
+            throw BackendError.invalidOption(.volume, reason: "Name the volume to take snapshot \(name) of: add --volume VOLUME.")
         }
         let forced = request.flag(.force)
         let snapshot = CreateVolumeSnapshotBody.Snapshot(name: name, volumeID: try await resolver.resolve(volume, kind: .volume),
@@ -74,7 +74,7 @@ extension OpenStackCloudBackend {
         let word = attach ? "attach-volume" : "detach-volume"
         let server = try Self.single(request, "`stacktop server \(word) SERVER --volume VOLUME`")
         guard let volume = Self.option(request, .volume) else {
-            throw BackendError.refused(reason: "Name the volume to \(attach ? "attach to" : "detach from") server "
+            throw BackendError.invalidOption(.volume, reason: "Name the volume to \(attach ? "attach to" : "detach from") server "
                 + "\(server): add --volume VOLUME.")
         }
         let serverID = try await resolver.resolve(server, kind: .instance)
