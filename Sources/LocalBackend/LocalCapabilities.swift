@@ -3,10 +3,7 @@ import StacktopServices
 /// What a libvirt host can do through stacktop, and why some OpenStack things have no equivalent.
 public enum LocalCapabilities {
     public static let all = Capabilities(
-        supported: Set(instanceActions.map { Capability(.instance, $0) })
-            .union(StorageActions.capabilities).union(VolumeSnapshotActions.capabilities).union(CatalogActions.capabilities)
-            .union([Capability(.instance, .create)])
-            .union(InstanceDeviceActions.actions.map { Capability(.instance, $0) }),
+        supported: Set(LocalActionTable.handlers.keys),
         unsupportedKinds: [
             .floatingIP: "A libvirt host has no floating IPs: guests on a NAT network reach out through the host, "
                 + "and a forwarded port (or a routed network) is how they are reached from outside.",
@@ -16,10 +13,4 @@ public enum LocalCapabilities {
                 + "with --cidr instead.",
             .port: "libvirt makes a guest's port when an interface is attached: use instance attach-interface.",
         ])
-
-    /// What `InstanceActions` carries out; everything else on an instance is refused by name.
-    static let instanceActions: [ActionKind] = [
-        .start, .stop, .powerOff, .reboot, .hardReboot, .pause, .unpause, .suspend, .resume,
-        .lock, .unlock, .rename, .delete,
-    ]
 }

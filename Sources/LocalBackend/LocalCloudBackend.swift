@@ -100,28 +100,25 @@ public struct LocalCloudBackend: CloudReader, CloudMutator {
             LocalSnapshotAssembler.assemble(inventory: try connection.inventory(), store: try store.localData(),
                                             hostname: connection.hostname())
         }
-        if request.kind == .instance, request.action == .create {
-            return try InstanceLaunch(connection: connection, store: store, snapshot: current).perform(request)
+        let unsupported = BackendError.unsupported(action: "\(request.action.traits.title) \(request.kind.noun)")
+        let outcome: ActionOutcome?
+        switch LocalActionTable.handler(for: request) {
+        case .launch: outcome = try InstanceLaunch(connection: connection, store: store, snapshot: current).perform(request)
+        case .lifecycle:
+            outcome = try InstanceActions(connection: connection, store: store, unplugTimeout: unplugTimeout).perform(request)
+        case .devices:
+            outcome = try InstanceDeviceActions(connection: connection, store: store, snapshot: current,
+                                                unplugTimeout: unplugTimeout).perform(request)
+        case .storage: outcome = try StorageActions(connection: connection, store: store, snapshot: current).perform(request)
+        case .volumeSnapshots:
+            outcome = try VolumeSnapshotActions(store: store, files: VolumeSnapshotFiles(connection: connection),
+                                                snapshot: current).perform(request)
+        case .catalog:
+            outcome = try CatalogActions(store: store, snapshot: current, keys: KeyTool(), connection: connection).perform(request)
+        case nil: outcome = nil
         }
-        if request.kind == .instance,
-           let outcome = try InstanceDeviceActions(connection: connection, store: store, snapshot: current,
-                                                   unplugTimeout: unplugTimeout).perform(request) {
-            return outcome
-        }
-        if request.kind == .instance {
-            return try InstanceActions(connection: connection, store: store, unplugTimeout: unplugTimeout).perform(request)
-        }
-        if let outcome = try VolumeSnapshotActions(store: store, files: VolumeSnapshotFiles(connection: connection),
-                                                   snapshot: current).perform(request) {
-            return outcome
-        }
-        if let outcome = try StorageActions(connection: connection, store: store, snapshot: current).perform(request) {
-            return outcome
-        }
-        if let outcome = try CatalogActions(store: store, snapshot: current, keys: KeyTool(), connection: connection).perform(request) {
-            return outcome
-        }
-        throw BackendError.unsupported(action: "\(request.action.traits.title) \(request.kind.noun)")
+        guard let outcome else { throw unsupported }
+        return outcome
     }
 
     /// Keeps `BackendError`s as they are and gives anything else a readable sentence.

@@ -13,14 +13,6 @@ struct CatalogActions {
     /// Where group filters live, to update them when rules change (nil: store only).
     var connection: LibvirtConnection? = nil
 
-    static let capabilities: Set<Capability> = [
-        Capability(.flavor, .create), Capability(.flavor, .delete),
-        Capability(.keypair, .create), Capability(.keypair, .delete),
-        Capability(.securityGroup, .create), Capability(.securityGroup, .delete),
-        Capability(.securityGroupRule, .create), Capability(.securityGroupRule, .delete),
-        Capability(.quota, .update),
-    ]
-
     /// nil when the request is not one of these.
     func perform(_ request: ActionRequest) throws -> ActionOutcome? {
         switch (request.kind, request.action) {

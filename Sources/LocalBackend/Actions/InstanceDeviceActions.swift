@@ -13,11 +13,9 @@ struct InstanceDeviceActions {
     /// How long a detach waits for the running guest to let the device go.
     var unplugTimeout: Duration = LocalCloudBackend.defaultUnplugTimeout
 
-    static let actions: [ActionKind] = [.attachVolume, .detachVolume, .attachInterface, .detachInterface,
-                                        .resize, .snapshot, .addSecurityGroup, .removeSecurityGroup]
-
+    /// The actions `LocalActionTable` sends here.
     func perform(_ request: ActionRequest) throws -> ActionOutcome? {
-        guard Self.actions.contains(request.action) else { return nil }
+        guard LocalActionTable.handler(for: request) == .devices else { return nil }
         guard request.targets.count == 1, let target = request.targets.first else {
             throw BackendError.oneAtATime(kind: .instance, action: request.action, usage: nil)
         }

@@ -10,13 +10,6 @@ struct StorageActions {
     let store: StateStore
     let snapshot: @Sendable () throws -> CloudSnapshot
 
-    static let capabilities: Set<Capability> = [
-        Capability(.volume, .create), Capability(.volume, .delete), Capability(.volume, .extend),
-        Capability(.volume, .snapshot),
-        Capability(.image, .update), Capability(.image, .delete), Capability(.image, .create), Capability(.image, .upload),
-        Capability(.network, .create), Capability(.network, .delete),
-    ]
-
     private static let gib: UInt64 = 1 << 30
 
     func perform(_ request: ActionRequest) throws -> ActionOutcome? {

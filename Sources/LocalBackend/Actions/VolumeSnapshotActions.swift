@@ -12,8 +12,6 @@ struct VolumeSnapshotActions {
     let files: VolumeSnapshotFiles
     let snapshot: @Sendable () throws -> CloudSnapshot
 
-    static let capabilities: Set<Capability> = [Capability(.volumeSnapshot, .create), Capability(.volumeSnapshot, .delete)]
-
     func perform(_ request: ActionRequest) throws -> ActionOutcome? {
         switch (request.kind, request.action) {
         case (.volumeSnapshot, .create): return try create(request)

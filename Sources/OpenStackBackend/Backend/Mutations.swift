@@ -5,14 +5,7 @@ import StacktopServices
 extension OpenStackCloudBackend {
     /// Exactly the actions `perform` implements.
     public var capabilities: Capabilities {
-        var supported: Set<Capability> = [
-            Capability(.volume, .delete), Capability(.volumeSnapshot, .delete), Capability(.image, .delete),
-            Capability(.securityGroupRule, .delete),
-            Capability(.network, .delete), Capability(.keypair, .delete),
-        ]
-        for action in ServerAction.instanceActions { supported.insert(Capability(.instance, action)) }
-        supported.formUnion(Self.createSide)
-        supported.formUnion(Self.networkingSide)
+        let supported = Set(OpenStackActionTable.handlers.keys)
         let elsewhere = "stacktop cannot change these on OpenStack yet; use the openstack CLI or Horizon."
         return Capabilities(supported: supported, unsupportedKinds: [
             .quota: elsewhere, .flavor: elsewhere, .project: elsewhere,
@@ -23,7 +16,12 @@ extension OpenStackCloudBackend {
 
     public func perform(_ request: ActionRequest) async throws -> ActionOutcome {
         if let refusal = capabilities.refusal(request.action, on: request.kind) { throw refusal }
-        if let outcome = try await performCreateSide(request) { return outcome }
+        if OpenStackActionTable.handler(for: request) == .withBody {
+            guard let outcome = try await performCreateSide(request) else {
+                throw BackendError.unsupported(action: "\(request.action.traits.title) \(request.kind.noun)")
+            }
+            return outcome
+        }
         guard !request.targets.isEmpty else {
             throw BackendError.missingTarget(kind: request.kind, action: request.action, usage: nil)
         }
@@ -121,8 +119,6 @@ enum ServerAction {
         .pause: ("pause", nil), .unpause: ("unpause", nil), .suspend: ("suspend", nil), .resume: ("resume", nil),
         .lock: ("lock", nil), .unlock: ("unlock", nil),
     ]
-
-    static let instanceActions: Set<ActionKind> = Set(bodies.keys).union([.rename, .delete])
 
     static func body(for action: ActionKind) -> Data? {
         guard let entry = bodies[action] else { return nil }
