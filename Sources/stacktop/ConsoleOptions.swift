@@ -4,19 +4,10 @@ enum ConsoleOptions {
         var instance: String?
         var force = false, showPassword = false
         var escape: UInt8 = 0x1d
-        var index = 0
-        while index < words.count {
-            let word = words[index]
-            index += 1
-            let (flag, inline): (String, String?) = word.hasPrefix("--") && word.contains("=")
-                ? (String(word[..<word.firstIndex(of: "=")!]), String(word[word.index(after: word.firstIndex(of: "=")!)...]))
-                : (word, nil)
-            func take() throws -> String {
-                if let inline { return inline }
-                guard index < words.count else { throw UsageError(description: "\(flag) needs a value.") }
-                index += 1
-                return words[index - 1]
-            }
+        var rest = words[...]
+        while let option = rest.popOption() {
+            let flag = option.flag
+            func take() throws -> String { try rest.value(of: option) }
             switch flag {
             case "--force" where command == "console": force = true
             case "--escape" where command == "console":
@@ -37,7 +28,7 @@ enum ConsoleOptions {
                         ? "Unknown option \(flag) for `\(command)`; see stacktop --help."
                         : "`\(command)` takes one instance name, not also \"\(flag)\".")
                 }
-                instance = word
+                instance = option.word
             }
         }
         guard let instance else {

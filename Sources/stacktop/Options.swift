@@ -77,9 +77,9 @@ enum OptionParser {
         while let word = rest.first {
             if !word.hasPrefix("-") { break }
             rest.removeFirst()
-            let (flag, inline) = splitInline(word)
-            func take() throws -> String { try inline ?? value(for: flag) }
-            switch flag {
+            let option = OptionWord(word)
+            func take() throws -> String { try option.inline ?? value(for: option.flag) }
+            switch option.flag {
             case "--demo": options.demo = true
             case "--reset": options.resetDemo = true
             case "-c", "--connect": options.connect = try take()
@@ -115,7 +115,7 @@ enum OptionParser {
             case "--no-color", "--no-colour": options.noColor = true
             case "-h", "--help": options.mode = .help; return options
             case "-V", "--version": options.mode = .version; return options
-            default: throw UsageError(description: "Unknown option \(flag); see stacktop --help.")
+            default: throw UsageError(description: "Unknown option \(option.flag); see stacktop --help.")
             }
         }
         guard let command = rest.popFirst() else { return options }
@@ -144,22 +144,12 @@ enum OptionParser {
         return seconds
     }
 
-    private static func splitInline(_ word: String) -> (String, String?) {
-        guard word.hasPrefix("--"), let eq = word.firstIndex(of: "=") else { return (word, nil) }
-        return (String(word[..<eq]), String(word[word.index(after: eq)...]))
-    }
-
     private static func parseList(kind: String, _ rest: inout ArraySlice<String>, options: inout Options) throws -> Options.Mode {
         var format = Options.OutputFormat.table
         var columns: [String] = []
-        while let word = rest.popFirst() {
-            let (flag, inline) = splitInline(word)
-            func take() throws -> String {
-                if let inline { return inline }
-                guard let next = rest.popFirst() else { throw UsageError(description: "\(flag) needs a value.") }
-                return next
-            }
-            switch flag {
+        while let option = rest.popOption() {
+            func take() throws -> String { try rest.value(of: option) }
+            switch option.flag {
             case "-f", "--format":
                 let text = try take()
                 guard let parsed = Options.OutputFormat(rawValue: text) else {
@@ -174,7 +164,7 @@ enum OptionParser {
             case "--readonly": options.readOnly = true
             case "--os-cloud": options.osCloud = try take()
             case "--timeout": options.requestTimeout = try parseTimeout(try take())
-            default: throw UsageError(description: "Unknown option \(flag) for `\(kind) list`; use -f FORMAT and -c COLUMN.")
+            default: throw UsageError(description: "Unknown option \(option.flag) for `\(kind) list`; use -f FORMAT and -c COLUMN.")
             }
         }
         return .list(kind: kind, format: format, columns: columns)
@@ -184,22 +174,15 @@ enum OptionParser {
     /// taken out here and the rest goes to the shared grammar.
     private static func parseAction(words: [String], options: inout Options) throws -> Options.Mode {
         var remaining: [String] = []
-        var index = 0
-        while index < words.count {
+        var rest = words[...]
+        while let option = rest.popOption() {
             // After `--` every word is a name, even one spelled like an option.
-            if words[index] == "--" {
-                remaining += words[index...]
+            if option.word == "--" {
+                remaining += [option.word] + rest
                 break
             }
-            let (flag, inline) = splitInline(words[index])
-            index += 1
-            func take() throws -> String {
-                if let inline { return inline }
-                guard index < words.count else { throw UsageError(description: "\(flag) needs a value.") }
-                index += 1
-                return words[index - 1]
-            }
-            switch flag {
+            func take() throws -> String { try rest.value(of: option) }
+            switch option.flag {
             case "--connect": options.connect = try take()
             case "--os-cloud": options.osCloud = try take()
             case "--demo": options.demo = true
@@ -207,7 +190,7 @@ enum OptionParser {
             case "--state": options.statePath = try take()
             case "--readonly", "--read-only": options.readOnly = true
             case "--timeout": options.requestTimeout = try parseTimeout(try take())
-            default: remaining.append(words[index - 1])
+            default: remaining.append(option.word)
             }
         }
         if let help = ActionCommand.helpText(remaining) { return .actionHelp(help) }
@@ -223,18 +206,13 @@ enum OptionParser {
             throw UsageError(description: "render needs a view, e.g. `stacktop render instances --size 120x40 --format svg -o shot.svg`.")
         }
         var size = "120x40", format = "txt", output: String?
-        while let word = rest.popFirst() {
-            let (flag, inline) = splitInline(word)
-            func take() throws -> String {
-                if let inline { return inline }
-                guard let next = rest.popFirst() else { throw UsageError(description: "\(flag) needs a value.") }
-                return next
-            }
-            switch flag {
+        while let option = rest.popOption() {
+            func take() throws -> String { try rest.value(of: option) }
+            switch option.flag {
             case "--size": size = try take()
             case "--format", "-f": format = try take()
             case "-o", "--output": output = try take()
-            default: throw UsageError(description: "Unknown option \(flag) for render; use --size, --format, -o (and --theme before `render`).")
+            default: throw UsageError(description: "Unknown option \(option.flag) for render; use --size, --format, -o (and --theme before `render`).")
             }
         }
         return .render(view: view, size: size, format: format, output: output)
@@ -249,13 +227,9 @@ enum OptionParser {
             }
             return n
         }
-        while let word = rest.popFirst() {
-            let (flag, inline) = splitInline(word)
-            func take() throws -> String {
-                guard let text = inline ?? rest.popFirst() else { throw UsageError(description: "\(flag) needs a value; see stacktop bench --help.") }
-                return text
-            }
-            switch flag {
+        while let option = rest.popOption() {
+            func take() throws -> String { try rest.value(of: option, hint: "; see stacktop bench --help") }
+            switch option.flag {
             case "--sizes", "--instances":
                 let text = try take()
                 let parsed = text.split(separator: ",").map { Int($0.filter { $0 != "_" }) }
@@ -263,14 +237,14 @@ enum OptionParser {
                     throw UsageError(description: "--sizes takes domain counts up to 100000, like 1000,10000, not \"\(text)\".")
                 }
                 sizes = parsed.compactMap { $0 }
-            case "--keys": keys = try count(try take(), flag, 1...10_000)
-            case "--rounds": rounds = try count(try take(), flag, 1...50)
+            case "--keys": keys = try count(try take(), option.flag, 1...10_000)
+            case "--rounds": rounds = try count(try take(), option.flag, 1...50)
             case "--binary": settings.binary = try take()
             case "--quick": settings.quick = true
             case "--no-in-process": settings.inProcess = false
             case "-h", "--help": return .bench(BenchSettings(help: true))
             default:
-                throw UsageError(description: "Unknown option \(flag) for bench; see stacktop bench --help.")
+                throw UsageError(description: "Unknown option \(option.flag) for bench; see stacktop bench --help.")
             }
         }
         if settings.quick {

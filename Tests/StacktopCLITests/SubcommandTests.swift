@@ -29,6 +29,10 @@ final class SubcommandTests: XCTestCase {
         XCTAssertEqual(usageError(["server", "list", "--long"]),
                        "Unknown option --long for `server list`; use -f FORMAT and -c COLUMN.")
         XCTAssertEqual(usageError(["server", "list", "-c"]), "-c needs a value.")
+        // The same words after an action and after `console`: a value glued on with `=`, else the next word.
+        XCTAssertEqual(usageError(["server", "stop", "web-01", "--connect"]), "--connect needs a value.")
+        XCTAssertEqual(usageError(["console", "web-01", "--escape"]), "--escape needs a value.")
+        XCTAssertEqual(try OptionParser.parse(["server", "list", "--os-cloud=lab"]).osCloud, "lab")
         XCTAssertEqual(usageError(["server", "list", "--timeout", "0"]),
                        "--timeout takes seconds between 0 and 3600, not \"0\".")
         XCTAssertEqual(usageError(["server"]), "\"server\" needs an action, for example `stacktop server list`.")
@@ -110,6 +114,7 @@ final class SubcommandTests: XCTestCase {
                        "--sizes takes domain counts up to 100000, like 1000,10000, not \"0\".")
         XCTAssertEqual(usageError(["bench", "--keys", "many"])?.hasPrefix("--keys"), true)
         XCTAssertEqual(usageError(["bench", "--fast"]), "Unknown option --fast for bench; see stacktop bench --help.")
+        XCTAssertEqual(usageError(["bench", "--keys"]), "--keys needs a value; see stacktop bench --help.")
     }
 }
 
