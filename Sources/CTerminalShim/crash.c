@@ -52,7 +52,7 @@ int st_configure_backtracer(char *const argv[], const char *settings) {
 
 // MARK: - Async-signal-safe text
 
-static void write_all(int fd, const char *bytes, size_t length) {
+void st_internal_write_all(int fd, const char *bytes, size_t length) {
     while (length > 0) {
         ssize_t n = write(fd, bytes, length);
         if (n < 0) { if (errno == EINTR) continue; return; }
@@ -61,14 +61,14 @@ static void write_all(int fd, const char *bytes, size_t length) {
     }
 }
 
-static void write_text(int fd, const char *text) { write_all(fd, text, strlen(text)); }
+static void write_text(int fd, const char *text) { st_internal_write_all(fd, text, strlen(text)); }
 
 static void write_number(int fd, long long value) {
     char digits[24];
     size_t n = 0;
     unsigned long long v = value < 0 ? 0ull : (unsigned long long)value;
     do { digits[sizeof digits - 1 - n++] = (char)('0' + v % 10); v /= 10; } while (v > 0 && n < sizeof digits);
-    write_all(fd, digits + sizeof digits - n, n);
+    st_internal_write_all(fd, digits + sizeof digits - n, n);
 }
 
 static const char *signal_name(int sig) {

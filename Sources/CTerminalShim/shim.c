@@ -109,15 +109,6 @@ void st_drain(int fd) {
 
 // MARK: - Signal handlers
 
-static void write_all(int fd, const char *bytes, size_t length) {
-    while (length > 0) {
-        ssize_t n = write(fd, bytes, length);
-        if (n < 0) { if (errno == EINTR) continue; return; }
-        bytes += n;
-        length -= (size_t)n;
-    }
-}
-
 static void on_quit_signal(int sig) {
     int bit = sig == SIGINT ? ST_SIGNAL_INTERRUPT : sig == SIGTERM ? ST_SIGNAL_TERMINATE : ST_SIGNAL_HANGUP;
     atomic_fetch_or(&pending_signals, bit);
@@ -140,7 +131,7 @@ static void on_winch(int sig, siginfo_t *info, void *context) {
 
 // Called from crash.c's handler: only write(2) of bytes prepared before the session went active.
 void st_internal_restore_screen(void) {
-    if (st.active && !st.suspended) write_all(STDOUT_FILENO, st.restore, st.restore_len);
+    if (st.active && !st.suspended) st_internal_write_all(STDOUT_FILENO, st.restore, st.restore_len);
 }
 
 int st_internal_terminal_stderr(void) { return st.active ? st.saved_stderr : -1; }
