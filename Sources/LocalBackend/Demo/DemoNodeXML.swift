@@ -109,7 +109,7 @@ struct DemoNodeBuilder {
                 // Exercise both ways a disk can name a pool volume.
                 devices += """
                       <disk type='volume' device='disk'><driver name='qemu' type='\(volume.format)'/>\
-                <source pool='default' volume='\(escape(data))'/><target dev='vdb' bus='virtio'/></disk>\n
+                <source pool='default' volume='\(XMLText.escape(data))'/><target dev='vdb' bus='virtio'/></disk>\n
                 """
             } else {
                 devices += disk(dev: "vdb", format: volume.format, path: "\(Self.volumesPath)/\(data)")
@@ -118,7 +118,7 @@ struct DemoNodeBuilder {
         if let image = domain.cdromImage {
             devices += """
                   <disk type='file' device='cdrom'><driver name='qemu' type='raw'/>\
-            <source file='\(escape("\(Self.imagesPath)/\(image)"))'/><target dev='sda' bus='sata'/>\
+            <source file='\(XMLText.escape("\(Self.imagesPath)/\(image)"))'/><target dev='sda' bus='sata'/>\
             <readonly/></disk>\n
             """
         }
@@ -143,7 +143,7 @@ struct DemoNodeBuilder {
         }
         return """
           <domain type='test'>
-            <name>\(escape(domain.name))</name>
+            <name>\(XMLText.escape(domain.name))</name>
             <uuid>\(uuid(domain.name))</uuid>
             <memory unit='MiB'>\(domain.memoryMiB)</memory>
             <vcpu>\(domain.vcpus)</vcpu>
@@ -157,7 +157,7 @@ struct DemoNodeBuilder {
 
     private func disk(dev: String, format: String, path: String) -> String {
         "      <disk type='file' device='disk'><driver name='qemu' type='\(format)'/>"
-            + "<source file='\(escape(path))'/><target dev='\(dev)' bus='virtio'/></disk>\n"
+            + "<source file='\(XMLText.escape(path))'/><target dev='\(dev)' bus='virtio'/></disk>\n"
     }
 
     private var networksXML: String {
@@ -195,11 +195,11 @@ struct DemoNodeBuilder {
         for volume in volumes {
             let volumePath = "\(path)/\(volume.name)"
             out += """
-                <volume type='file'><name>\(escape(volume.name))</name>\
-            <key>\(escape(volumePath))</key>\
+                <volume type='file'><name>\(XMLText.escape(volume.name))</name>\
+            <key>\(XMLText.escape(volumePath))</key>\
             <capacity unit='MiB'>\(volume.capacityMiB)</capacity>\
             <allocation unit='MiB'>\(volume.allocationMiB)</allocation>\
-            <target><path>\(escape(volumePath))</path><format type='\(volume.format)'/></target></volume>\n
+            <target><path>\(XMLText.escape(volumePath))</path><format type='\(volume.format)'/></target></volume>\n
             """
         }
         return out + "  </pool>\n"
@@ -234,20 +234,5 @@ struct DemoNodeBuilder {
     private func hex2(_ byte: UInt8) -> String {
         let digits = Array("0123456789abcdef")
         return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
-    }
-
-    private func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "'": out += "&apos;"
-            case "\"": out += "&quot;"
-            default: out.append(character)
-            }
-        }
-        return out
     }
 }
