@@ -6,13 +6,16 @@ import TerminalUI
 /// is what makes every screen a text snapshot test.
 public enum DashboardView {
     public static func render(_ state: AppState) -> CellBuffer {
-        if let wall = state.wall { return WallScreen.render(state, wall: wall) }
         var painter = Painter(size: state.size, theme: state.theme, glyphs: state.glyphs)
         if state.isTooSmall {
             TooSmallScreen.draw(state, into: &painter)
             return painter.buffer
         }
         let full = Rect(x: 0, y: 0, width: state.size.width, height: state.size.height)
+        if let wall = state.wall {
+            WallScreen.draw(state, wall: wall, in: full, into: &painter)
+            return painter.buffer
+        }
         let (titleRow, belowTitle) = full.splitTop(1)
         let (tabRow, belowTabs) = belowTitle.splitTop(1)
         let (content, bottom) = belowTabs.splitBottom(2)

@@ -5,13 +5,7 @@ import TerminalUI
 /// something needs saying (stale data, a pending quit), and the current panel on the rest.
 /// No help bar and no command line: nobody at a wall has a keyboard in hand.
 enum WallScreen {
-    static func render(_ state: AppState, wall: WallState) -> CellBuffer {
-        var painter = Painter(size: state.size, theme: state.theme, glyphs: state.glyphs)
-        if state.isTooSmall {
-            TooSmallScreen.draw(state, into: &painter)
-            return painter.buffer
-        }
-        let full = Rect(x: 0, y: 0, width: state.size.width, height: state.size.height)
+    static func draw(_ state: AppState, wall: WallState, in full: Rect, into painter: inout Painter) {
         var (header, body) = full.splitTop(1)
         drawHeader(state, wall: wall, in: header, into: &painter)
         if let (text, role) = banner(state, wall: wall) {
@@ -31,7 +25,6 @@ enum WallScreen {
             ListScreen.draw(state, in: body, into: &painter)
         }
         if painter.glyphs.isASCII { asciiOnly(&painter.buffer) }
-        return painter.buffer
     }
 
     /// The few typographic characters the wall's own words use, as ASCII for terminals without
