@@ -24,6 +24,12 @@ extension OpenStackCloudBackend {
         return value
     }
 
+    /// An option the action cannot go without; refused with `reason` when absent or empty.
+    static func required(_ request: ActionRequest, _ key: OptionKey, reason: @autoclosure () -> String) throws -> String {
+        guard let value = option(request, key) else { throw BackendError.invalidOption(key, reason: reason()) }
+        return value
+    }
+
     /// A whole number the schema parsed, checked against the range this action allows; nil when absent.
     static func positive(_ request: ActionRequest, _ key: OptionKey, what: String, upTo limit: Int = Int.max) throws -> Int? {
         guard let value = request.integer(key) else { return nil }

@@ -21,16 +21,14 @@ extension OpenStackCloudBackend {
         let address = created.map { " \($0.address)" } ?? ""
         return ActionOutcome(message: "Allocated floating IP\(address) from \(network.name)"
                                 + (created.map { " (id \($0.id))" } ?? "") + ".",
-                             requestIDs: response.requestID.map { [$0] } ?? [])
+                             requestIDs: response.requestIDs)
     }
 
     func associateFloatingIP(_ request: ActionRequest) async throws -> ActionOutcome {
         let usage = "`stacktop floating-ip associate 172.24.4.10 --server web-01`"
         let address = try Self.single(request, usage)
-        guard let server = Self.option(request, .server) else {
-            throw BackendError.invalidOption(.server,
-                                             reason: "Name the server to associate \(address) with: add --server NAME, as in \(usage).")
-        }
+        let server = try Self.required(request, .server,
+                                       reason: "Name the server to associate \(address) with: add --server NAME, as in \(usage).")
         let floatingID = try await resolver.resolve(address, kind: .floatingIP)
         let serverID = try await resolver.resolve(server, kind: .instance)
         let (port, fixed) = try await serverPort(serverID, server: server, fixedIP: Self.option(request, .fixedIP))
@@ -40,7 +38,7 @@ extension OpenStackCloudBackend {
                                              what: "Associate floating IP \(address) with server \(server)")
         return ActionOutcome(message: "Associated floating IP \(address) with server \(server)"
                                 + (fixed.map { " at \($0)" } ?? "") + ".",
-                             requestIDs: response.requestID.map { [$0] } ?? [])
+                             requestIDs: response.requestIDs)
     }
 
     func disassociateFloatingIPs(_ request: ActionRequest) async throws -> ActionOutcome {

@@ -7,9 +7,8 @@ import StacktopServices
 extension OpenStackCloudBackend {
     func uploadImage(_ request: ActionRequest) async throws -> ActionOutcome {
         let name = try Self.single(request, "`stacktop image create NAME --file PATH`")
-        guard let path = Self.option(request, .file) else {
-            throw BackendError.invalidOption(.file, reason: "Image \(name) needs its data: add --file PATH (a qcow2 or raw file).")
-        }
+        let path = try Self.required(request, .file,
+                                     reason: "Image \(name) needs its data: add --file PATH (a qcow2 or raw file).")
         // One of the schema's words, lowercased there.
         let visibility = request[.visibility] ?? "private"
         let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
@@ -22,7 +21,7 @@ extension OpenStackCloudBackend {
         let record = CreateImageBody(name: name, visibility: visibility, diskFormat: format)
         let created = try await client.send(.image, "v2/images", method: .post, body: try Self.json(record),
                                             what: "Create image \(name)")
-        var requestIDs = created.requestID.map { [$0] } ?? []
+        var requestIDs = created.requestIDs
         guard let id = Self.object(created.body)?["id"] as? String else {
             throw BackendError.failed(what: "Create image \(name)", reason: "Glance's answer had no image id; check "
                 + "`stacktop image list`")

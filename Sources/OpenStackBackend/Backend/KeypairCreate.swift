@@ -6,11 +6,9 @@ import StacktopServices
 extension OpenStackCloudBackend {
     func createKeypair(_ request: ActionRequest) async throws -> ActionOutcome {
         let name = try Self.single(request, "`stacktop keypair create NAME --public-key FILE`")
-        guard let path = Self.option(request, .publicKey) else {
-            throw BackendError.invalidOption(.publicKey,
-                                             reason: "OpenStack no longer generates key pairs (Nova deprecated it), so import "
-                + "one: make it with ssh-keygen and add --public-key ~/.ssh/id_ed25519.pub.")
-        }
+        let path = try Self.required(request, .publicKey,
+                                     reason: "OpenStack no longer generates key pairs (Nova deprecated it), so import "
+                                         + "one: make it with ssh-keygen and add --public-key ~/.ssh/id_ed25519.pub.")
         let key = String(decoding: try Self.localFile(path, option: .publicKey), as: UTF8.self)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         guard key.hasPrefix("ssh-") || key.hasPrefix("ecdsa-") || key.hasPrefix("sk-") else {
@@ -24,7 +22,7 @@ extension OpenStackCloudBackend {
         let fingerprint = (Self.object(response.body)?["keypair"] as? [String: Any])?["fingerprint"] as? String
         return ActionOutcome(message: "Imported key pair \(name) from \(path)"
                                 + (fingerprint.map { " (fingerprint \($0))" } ?? "") + ".",
-                             requestIDs: response.requestID.map { [$0] } ?? [])
+                             requestIDs: response.requestIDs)
     }
 }
 

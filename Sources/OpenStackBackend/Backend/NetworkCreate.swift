@@ -15,7 +15,7 @@ extension OpenStackCloudBackend {
         let created = try await client.send(.network, "v2.0/networks", method: .post,
                                             body: try Self.json(CreateNetworkBody(network: .init(name: name))),
                                             what: "Create network \(name)")
-        var requestIDs = created.requestID.map { [$0] } ?? []
+        var requestIDs = created.requestIDs
         guard let networkID = (Self.object(created.body)?["network"] as? [String: Any])?["id"] as? String else {
             throw BackendError.failed(what: "Create network \(name)",
                                       reason: "Neutron's answer had no network id; check `stacktop network list`")

@@ -23,18 +23,16 @@ extension OpenStackCloudBackend {
         let id = (Self.object(response.body)?["router"] as? [String: Any])?["id"] as? String
         return ActionOutcome(message: "Created router \(name)" + (id.map { " (id \($0))" } ?? "")
                                 + (gateway.map { " with its gateway on \($0)" } ?? "") + ".",
-                             requestIDs: response.requestID.map { [$0] } ?? [])
+                             requestIDs: response.requestIDs)
     }
 
     func changeRouterInterface(_ request: ActionRequest) async throws -> ActionOutcome {
         let attach = request.action == .attachInterface
         let usage = "`stacktop router \(request.action.word) ROUTER --subnet SUBNET`"
         let router = try Self.single(request, usage)
-        guard let subnet = Self.option(request, .subnet) else {
-            throw BackendError.invalidOption(.subnet,
-                                             reason: "Name the subnet to \(attach ? "attach" : "detach"): add --subnet SUBNET, "
-                                                + "as in \(usage).")
-        }
+        let subnet = try Self.required(request, .subnet,
+                                       reason: "Name the subnet to \(attach ? "attach" : "detach"): add --subnet SUBNET, "
+                                           + "as in \(usage).")
         let routerID = try await resolver.resolve(router, kind: .router)
         let subnetID = try await resolver.resolve(subnet, kind: .subnet)
         let verb = attach ? "add_router_interface" : "remove_router_interface"
@@ -44,17 +42,15 @@ extension OpenStackCloudBackend {
                                                  : "Detach subnet \(subnet) from router \(router)")
         return ActionOutcome(message: attach ? "Attached subnet \(subnet) to router \(router)."
                                  : "Detached subnet \(subnet) from router \(router).",
-                             requestIDs: response.requestID.map { [$0] } ?? [])
+                             requestIDs: response.requestIDs)
     }
 
     func updateRouter(_ request: ActionRequest) async throws -> ActionOutcome {
         let usage = "`stacktop router update ROUTER --external-network public` (or `none` to clear the gateway)"
         let router = try Self.single(request, usage)
-        guard let external = Self.option(request, .externalNetwork) else {
-            throw BackendError.invalidOption(.externalNetwork,
-                                             reason: "Say what to change: add --external-network NETWORK or --external-network none, "
-                + "as in \(usage).")
-        }
+        let external = try Self.required(request, .externalNetwork,
+                                         reason: "Say what to change: add --external-network NETWORK or --external-network none, "
+                                             + "as in \(usage).")
         let clear = external.lowercased() == "none"
         let network = clear ? nil : try await externalNetwork(external, option: .externalNetwork)
         let routerID = try await resolver.resolve(router, kind: .router)
@@ -66,7 +62,7 @@ extension OpenStackCloudBackend {
                                                  : "Set the gateway of router \(router)")
         return ActionOutcome(message: network.map { "Set the gateway of router \(router) to \($0.name)." }
                                 ?? "Cleared the gateway of router \(router).",
-                             requestIDs: response.requestID.map { [$0] } ?? [])
+                             requestIDs: response.requestIDs)
     }
 }
 

@@ -12,7 +12,7 @@ extension OpenStackCloudBackend {
                                              what: "Create security group \(name)")
         let id = (Self.object(response.body)?["security_group"] as? [String: Any])?["id"] as? String
         return ActionOutcome(message: "Created security group \(name)" + (id.map { " (id \($0))" } ?? "") + ".",
-                             requestIDs: response.requestID.map { [$0] } ?? [])
+                             requestIDs: response.requestIDs)
     }
 
     func deleteSecurityGroups(_ request: ActionRequest) async throws -> ActionOutcome {
@@ -58,7 +58,7 @@ extension OpenStackCloudBackend {
         let peer = remote.map { (direction == "ingress" ? " from " : " to ") + $0 } ?? ""
         return ActionOutcome(message: "Added an \(direction) rule to security group \(group): \(proto)\(portText)\(peer)"
                                 + (id.map { " (id \($0))" } ?? "") + ".",
-                             requestIDs: response.requestID.map { [$0] } ?? [])
+                             requestIDs: response.requestIDs)
     }
 }
 

@@ -17,10 +17,8 @@ extension OpenStackCloudBackend {
             throw BackendError.invalidOption(.image,
                                              reason: "Server \(name) needs something to boot: add --image IMAGE or --volume VOLUME.")
         }
-        guard let flavor = Self.option(request, .flavor) else {
-            throw BackendError.invalidOption(.flavor,
-                                             reason: "Server \(name) needs a flavor: add --flavor FLAVOR (see `stacktop flavor list`).")
-        }
+        let flavor = try Self.required(request, .flavor,
+                                       reason: "Server \(name) needs a flavor: add --flavor FLAVOR (see `stacktop flavor list`).")
         let count = try Self.positive(request, .count, what: "how many servers to create", upTo: 100) ?? 1
         var userData: String?
         if let path = Self.option(request, .userData) {
@@ -60,7 +58,7 @@ extension OpenStackCloudBackend {
         let what = "Create server \(name)"
         let response = try await client.send(.compute, "servers", method: .post,
                                              body: try Self.json(CreateServerBody(server: server)), headers: headers, what: what)
-        var requestIDs = response.requestID.map { [$0] } ?? []
+        var requestIDs = response.requestIDs
         let answer = Self.object(response.body) ?? [:]
         var ids: [String] = []
         if let id = (answer["server"] as? [String: Any])?["id"] as? String { ids = [id] }

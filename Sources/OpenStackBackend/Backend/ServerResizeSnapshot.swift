@@ -6,15 +6,14 @@ import StacktopServices
 extension OpenStackCloudBackend {
     func resizeServer(_ request: ActionRequest) async throws -> ActionOutcome {
         let server = try Self.single(request, "`stacktop server resize SERVER --flavor FLAVOR`")
-        guard let flavor = Self.option(request, .flavor) else {
-            throw BackendError.invalidOption(.flavor, reason: "Resizing server \(server) needs the new flavor: add --flavor FLAVOR.")
-        }
+        let flavor = try Self.required(request, .flavor,
+                                       reason: "Resizing server \(server) needs the new flavor: add --flavor FLAVOR.")
         let flavorID = try await flavorID(flavor)
         let response = try await serverAction(server, ActionBody("resize", Resize(flavorRef: flavorID)),
                                               what: "Resize server \(server) to \(flavor)")
         return ActionOutcome(message: "Asked Nova to resize server \(server) to \(flavor); confirm it with "
                                 + "`stacktop server confirm-resize \(server)` (or revert-resize) once it is VERIFY_RESIZE.",
-                             requestIDs: response.requestID.map { [$0] } ?? [])
+                             requestIDs: response.requestIDs)
     }
 
     /// Several servers may be confirmed or reverted at once, each resolved before any is sent.
@@ -47,7 +46,7 @@ extension OpenStackCloudBackend {
             ?? response.header("Location").flatMap { $0.split(separator: "/").last.map(String.init) }
         return ActionOutcome(message: "Asked Nova to snapshot server \(server) as image \(imageName)"
                                 + (imageID.map { " (id \($0))" } ?? "") + "; it is saved in the background.",
-                             requestIDs: response.requestID.map { [$0] } ?? [])
+                             requestIDs: response.requestIDs)
     }
 
     private func serverAction<Argument: Encodable>(_ server: String, _ body: ActionBody<Argument>, what: String,

@@ -9,10 +9,8 @@ extension OpenStackCloudBackend {
     func createSubnet(_ request: ActionRequest) async throws -> ActionOutcome {
         let usage = "`stacktop subnet create NAME --network NET --cidr 10.30.0.0/24`"
         let name = try Self.single(request, usage)
-        guard let network = Self.option(request, .network) else {
-            throw BackendError.invalidOption(.network,
-                                             reason: "Name the network the subnet belongs to: add --network NET, as in \(usage).")
-        }
+        let network = try Self.required(request, .network,
+                                        reason: "Name the network the subnet belongs to: add --network NET, as in \(usage).")
         guard let cidr = request.cidr(.cidr) else {
             throw BackendError.invalidOption(.cidr, reason: "Give the subnet's address range: add --cidr, as in \(usage).")
         }
@@ -21,16 +19,14 @@ extension OpenStackCloudBackend {
                                              what: "Create subnet \(name) of network \(network)")
         let id = (Self.object(response.body)?["subnet"] as? [String: Any])?["id"] as? String
         return ActionOutcome(message: "Created subnet \(name) (\(cidr)) on network \(network)" + (id.map { ", id \($0)" } ?? "") + ".",
-                             requestIDs: response.requestID.map { [$0] } ?? [])
+                             requestIDs: response.requestIDs)
     }
 
     func createPort(_ request: ActionRequest) async throws -> ActionOutcome {
         let usage = "`stacktop port create NAME --network NET [--fixed-ip 10.30.0.10]`"
         let name = try Self.single(request, usage)
-        guard let network = Self.option(request, .network) else {
-            throw BackendError.invalidOption(.network,
-                                             reason: "Name the network to put the port on: add --network NET, as in \(usage).")
-        }
+        let network = try Self.required(request, .network,
+                                        reason: "Name the network to put the port on: add --network NET, as in \(usage).")
         let port = CreatePortBody.Port(name: name, networkID: try await resolver.resolve(network, kind: .network),
                                        fixedIPs: Self.option(request, .fixedIP).map { [.init(ipAddress: $0)] })
         let response = try await client.send(.network, "v2.0/ports", method: .post, body: try Self.json(CreatePortBody(port: port)),
@@ -41,7 +37,7 @@ extension OpenStackCloudBackend {
         return ActionOutcome(message: "Created port \(name) on network \(network)"
                                 + (addresses.isEmpty ? "" : " at " + addresses.joined(separator: ", "))
                                 + (mac.map { " (MAC \($0))" } ?? "") + ".",
-                             requestIDs: response.requestID.map { [$0] } ?? [])
+                             requestIDs: response.requestIDs)
     }
 }
 

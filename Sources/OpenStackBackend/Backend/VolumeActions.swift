@@ -18,7 +18,7 @@ extension OpenStackCloudBackend {
         let from = image.map { " from image \($0)" } ?? ""
         return ActionOutcome(message: "Asked Cinder to create volume \(name) of \(size) GiB\(from)"
                                 + (id.map { " (id \($0))" } ?? "") + ".",
-                             requestIDs: response.requestID.map { [$0] } ?? [])
+                             requestIDs: response.requestIDs)
     }
 
     func extendVolume(_ request: ActionRequest) async throws -> ActionOutcome {
@@ -31,7 +31,7 @@ extension OpenStackCloudBackend {
                                              body: try Self.json(ActionBody("os-extend", ExtendVolume(newSize: size))),
                                              what: "Extend volume \(name)")
         return ActionOutcome(message: "Asked Cinder to extend volume \(name) to \(size) GiB.",
-                             requestIDs: response.requestID.map { [$0] } ?? [])
+                             requestIDs: response.requestIDs)
     }
 
     /// `volume-snapshot create NAME --volume V [--description D] [--force]`. `force` goes to Cinder only when
@@ -39,9 +39,8 @@ extension OpenStackCloudBackend {
     func createVolumeSnapshot(_ request: ActionRequest) async throws -> ActionOutcome {
         let usage = "`stacktop volume-snapshot create NAME --volume VOLUME`"
         let name = try Self.single(request, usage)
-        guard let volume = Self.option(request, .volume) else {
-            throw BackendError.invalidOption(.volume, reason: "Name the volume to take snapshot \(name) of: add --volume VOLUME.")
-        }
+        let volume = try Self.required(request, .volume,
+                                       reason: "Name the volume to take snapshot \(name) of: add --volume VOLUME.")
         let forced = request.flag(.force)
         let snapshot = CreateVolumeSnapshotBody.Snapshot(name: name, volumeID: try await resolver.resolve(volume, kind: .volume),
                                                          description: Self.option(request, .description),
@@ -59,7 +58,7 @@ extension OpenStackCloudBackend {
         let id = (Self.object(response.body)?["snapshot"] as? [String: Any])?["id"] as? String
         return ActionOutcome(message: "Asked Cinder to take snapshot \(name) of volume \(volume)"
                                 + (forced ? " while it is in use" : "") + (id.map { " (id \($0))" } ?? "") + ".",
-                             requestIDs: response.requestID.map { [$0] } ?? [])
+                             requestIDs: response.requestIDs)
     }
 
     /// Cinder's words for an attached volume ("Invalid volume: Volume … status must be available, but current
@@ -73,10 +72,9 @@ extension OpenStackCloudBackend {
         let attach = request.action == .attachVolume
         let word = attach ? "attach-volume" : "detach-volume"
         let server = try Self.single(request, "`stacktop server \(word) SERVER --volume VOLUME`")
-        guard let volume = Self.option(request, .volume) else {
-            throw BackendError.invalidOption(.volume, reason: "Name the volume to \(attach ? "attach to" : "detach from") server "
-                + "\(server): add --volume VOLUME.")
-        }
+        let volume = try Self.required(request, .volume,
+                                       reason: "Name the volume to \(attach ? "attach to" : "detach from") server "
+                                           + "\(server): add --volume VOLUME.")
         let serverID = try await resolver.resolve(server, kind: .instance)
         let volumeID = try await resolver.resolve(volume, kind: .volume)
         let path = "servers/\(Self.pathComponent(serverID))/os-volume_attachments"
@@ -94,7 +92,7 @@ extension OpenStackCloudBackend {
             .map { " as \($0)" } ?? ""
         return ActionOutcome(message: attach ? "Asked Nova to attach volume \(volume) to server \(server)\(device)."
                                              : "Asked Nova to detach volume \(volume) from server \(server).",
-                             requestIDs: response.requestID.map { [$0] } ?? [])
+                             requestIDs: response.requestIDs)
     }
 }
 

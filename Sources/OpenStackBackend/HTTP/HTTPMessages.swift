@@ -57,6 +57,9 @@ public struct HTTPResponse: Sendable, CustomStringConvertible, CustomReflectable
     /// The id the cloud logs this request under (Nova also answers with its older header name).
     public var requestID: String? { header("x-openstack-request-id") ?? header("x-compute-request-id") }
 
+    /// `requestID` as the list an `ActionOutcome` carries: empty when the cloud named none.
+    var requestIDs: [String] { requestID.map { [$0] } ?? [] }
+
     public var isSuccess: Bool { (200..<300).contains(status) }
 
     public var description: String {
