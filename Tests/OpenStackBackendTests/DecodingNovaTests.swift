@@ -189,5 +189,18 @@ final class DecodingNovaTests: XCTestCase {
 
         let noConsole = failure(#"{"other": {}}"#) { data throws(DecodingFailure) in _ = try NovaDecoder.remoteConsole(data) }
         XCTAssertEqual(noConsole?.key, "remote_console")
+
+        // Every list page is read the same way: the list under its key, the next page's link beside it.
+        let noList = failure(#"{"hypervisor": []}"#) { data throws(DecodingFailure) in _ = try NovaDecoder.hypervisors(data) }
+        XCTAssertEqual(noList?.key, "hypervisors")
+        XCTAssertEqual(noList?.reason, "the key \"hypervisors\" is missing")
+        let notAnObject = failure("[]") { data throws(DecodingFailure) in _ = try NovaDecoder.servers(data) }
+        XCTAssertEqual(notAnObject?.key, "")
+        XCTAssertEqual(notAnObject?.reason, "expected an object but found something else")
+        let badLinks = failure(#"{"servers": [], "servers_links": {"href": "x"}}"#) { data throws(DecodingFailure) in
+            _ = try NovaDecoder.servers(data)
+        }
+        XCTAssertEqual(badLinks?.key, "servers_links")
+        XCTAssertEqual(badLinks?.reason, "expected a list but found something else")
     }
 }

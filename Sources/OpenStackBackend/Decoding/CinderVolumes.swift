@@ -13,16 +13,12 @@ public enum CinderDecoder {
     public static func volumes(_ data: Data, serverNamesByID: [String: String] = [:],
                                projectNamesByID: [String: String] = [:],
                                path: String = "/volumes/detail") throws(DecodingFailure) -> OpenStackPage<Volume> {
-        struct Body: Decodable {
-            var volumes: [WireVolume]
-            var volumes_links: [WireLink]?
-        }
-        let body = try WireDecoder.decode(Body.self, from: data, service: service, path: path)
+        let page = try WireDecoder.page(WireVolume.self, key: "volumes", from: data, service: service, path: path)
         var items: [Volume] = []
-        for (index, wire) in body.volumes.enumerated() {
+        for (index, wire) in page.items.enumerated() {
             items.append(try wire.volume(serverNamesByID, projectNamesByID, path: path, key: "volumes[\(index)]"))
         }
-        return OpenStackPage(items: items, next: body.volumes_links?.next)
+        return OpenStackPage(items: items, next: page.next)
     }
 
     /// `GET /v3/{project}/volumes/{id}`.
@@ -38,16 +34,12 @@ public enum CinderDecoder {
     /// (`SnapshotAssembly`), from the volume list read beside it.
     public static func snapshots(_ data: Data, projectNamesByID: [String: String] = [:],
                                  path: String = "/snapshots/detail") throws(DecodingFailure) -> OpenStackPage<VolumeSnapshot> {
-        struct Body: Decodable {
-            var snapshots: [WireSnapshot]
-            var snapshots_links: [WireLink]?
-        }
-        let body = try WireDecoder.decode(Body.self, from: data, service: service, path: path)
+        let page = try WireDecoder.page(WireSnapshot.self, key: "snapshots", from: data, service: service, path: path)
         var items: [VolumeSnapshot] = []
-        for (index, wire) in body.snapshots.enumerated() {
+        for (index, wire) in page.items.enumerated() {
             items.append(try wire.snapshot(projectNamesByID, path: path, key: "snapshots[\(index)]"))
         }
-        return OpenStackPage(items: items, next: body.snapshots_links?.next)
+        return OpenStackPage(items: items, next: page.next)
     }
 
     /// `POST /v3/{project}/snapshots` and `GET /v3/{project}/snapshots/{id}`.

@@ -39,6 +39,13 @@ public struct OpenStackPage<Item> {
 extension OpenStackPage: Sendable where Item: Sendable {}
 extension OpenStackPage: Equatable where Item: Equatable {}
 
+extension OpenStackPage {
+    /// The same page, each item made into another.
+    func map<Other, Failure: Error>(_ transform: (Item) throws(Failure) -> Other) throws(Failure) -> OpenStackPage<Other> {
+        OpenStackPage<Other>(items: try items.map(transform), next: next)
+    }
+}
+
 /// `links` entries as Nova, Cinder and Neutron write them.
 struct WireLink: Decodable {
     var href: String
@@ -49,17 +56,49 @@ extension Array where Element == WireLink {
     var next: String? { first { $0.rel == "next" }?.href }
 }
 
+/// A list as Nova, Cinder and Neutron answer it: `{"KEY": [...], "KEY_links": [...]}`, the links only when there
+/// is more. KEY comes in the decoder's user info (`WireDecoder.page`).
+private struct WireList<Item: Decodable>: Decodable {
+    var items: [Item]
+    var next: String?
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    init(from decoder: any Decoder) throws {
+        let key = decoder.userInfo[WireDecoder.listKey] as? String ?? ""
+        let container = try decoder.container(keyedBy: Key.self)
+        items = try container.decode([Item].self, forKey: Key(stringValue: key))
+        next = try container.decodeIfPresent([WireLink].self, forKey: Key(stringValue: key + "_links"))?.next
+    }
+}
+
 /// The one JSONDecoder entry point: turns Foundation's DecodingError into a `DecodingFailure`.
 enum WireDecoder {
-    static func decode<T: Decodable>(_ type: T.Type, from data: Data, service: String,
-                                     path: String) throws(DecodingFailure) -> T {
+    static func decode<T: Decodable>(_ type: T.Type, from data: Data, service: String, path: String,
+                                     userInfo: [CodingUserInfoKey: String] = [:]) throws(DecodingFailure) -> T {
+        let decoder = JSONDecoder()
+        for (key, value) in userInfo { decoder.userInfo[key] = value }
         do {
-            return try JSONDecoder().decode(type, from: data)
+            return try decoder.decode(type, from: data)
         } catch let error as DecodingError {
             throw failure(error, service: service, path: path)
         } catch {
             throw DecodingFailure(service: service, path: path, key: "", reason: "\(error)")
         }
+    }
+
+    static let listKey = CodingUserInfoKey(rawValue: "stacktop.list-key")!
+
+    /// One page of the list under `key`, with the link to the next page when there is one.
+    static func page<Item: Decodable>(_ item: Item.Type, key: String, from data: Data, service: String,
+                                      path: String) throws(DecodingFailure) -> OpenStackPage<Item> {
+        let list = try decode(WireList<Item>.self, from: data, service: service, path: path, userInfo: [listKey: key])
+        return OpenStackPage(items: list.items, next: list.next)
     }
 
     private static func failure(_ error: DecodingError, service: String, path: String) -> DecodingFailure {

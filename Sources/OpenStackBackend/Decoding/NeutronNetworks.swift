@@ -13,14 +13,9 @@ public enum NeutronDecoder {
     public static func networks(_ data: Data, subnets: [NeutronSubnet] = [],
                                 projectNamesByID: [String: String] = [:],
                                 path: String = "/v2.0/networks") throws(DecodingFailure) -> OpenStackPage<Network> {
-        struct Body: Decodable {
-            var networks: [WireNetwork]
-            var networks_links: [WireLink]?
-        }
-        let body = try WireDecoder.decode(Body.self, from: data, service: service, path: path)
+        let page = try WireDecoder.page(WireNetwork.self, key: "networks", from: data, service: service, path: path)
         let subnetsByID = Dictionary(subnets.map { ($0.id, $0.subnet) }, uniquingKeysWith: { first, _ in first })
-        let items = body.networks.map { $0.network(subnetsByID, projectNamesByID) }
-        return OpenStackPage(items: items, next: body.networks_links?.next)
+        return page.map { $0.network(subnetsByID, projectNamesByID) }
     }
 
     /// `GET /v2.0/networks/{id}` or the `POST /v2.0/networks` reply.
@@ -49,12 +44,8 @@ public enum NeutronDecoder {
             var allocation_pools: [Pool]?
             var ip_version: Int?
         }
-        struct Body: Decodable {
-            var subnets: [Wire]
-            var subnets_links: [WireLink]?
-        }
-        let body = try WireDecoder.decode(Body.self, from: data, service: service, path: path)
-        let items = body.subnets.map { wire -> NeutronSubnet in
+        let page = try WireDecoder.page(Wire.self, key: "subnets", from: data, service: service, path: path)
+        return page.map { wire -> NeutronSubnet in
             let pools = (wire.allocation_pools ?? []).map { (start: $0.start, end: $0.end) }
             let dhcp = wire.enable_dhcp ?? false
             // The model's DHCP range is the first allocation pool, and only when Neutron serves DHCP on it.
@@ -67,7 +58,6 @@ public enum NeutronDecoder {
                                  dhcpEnabled: dhcp, ipVersion: wire.ip_version ?? 4,
                                  allocationPools: pools.map { AllocationPool(start: $0.start, end: $0.end) })
         }
-        return OpenStackPage(items: items, next: body.subnets_links?.next)
     }
 
     /// `GET /v2.0/quotas/{project}` (limits only) or `/quotas/{project}/details` (used and limit).

@@ -116,19 +116,14 @@ extension NeutronDecoder {
             var project_id: String?
             var tenant_id: String?
         }
-        struct Body: Decodable {
-            var ports: [Wire]
-            var ports_links: [WireLink]?
-        }
-        let body = try WireDecoder.decode(Body.self, from: data, service: service, path: path)
-        let items = body.ports.map {
+        let page = try WireDecoder.page(Wire.self, key: "ports", from: data, service: service, path: path)
+        return page.map {
             NeutronPort(id: $0.id, name: $0.name ?? "", networkID: $0.network_id, macAddress: $0.mac_address,
                         fixedIPs: ($0.fixed_ips ?? []).map(\.ip_address), deviceID: $0.device_id ?? "",
                         deviceOwner: $0.device_owner ?? "", status: $0.status,
                         securityGroupIDs: $0.security_groups ?? [], project: project($0.project_id, $0.tenant_id),
                         subnetIDs: ($0.fixed_ips ?? []).map { $0.subnet_id ?? "" })
         }
-        return OpenStackPage(items: items, next: body.ports_links?.next)
     }
 
     /// `GET /v2.0/routers`.
@@ -146,12 +141,8 @@ extension NeutronDecoder {
             var project_id: String?
             var tenant_id: String?
         }
-        struct Body: Decodable {
-            var routers: [Wire]
-            var routers_links: [WireLink]?
-        }
-        let body = try WireDecoder.decode(Body.self, from: data, service: service, path: path)
-        let items = body.routers.map {
+        let page = try WireDecoder.page(Wire.self, key: "routers", from: data, service: service, path: path)
+        return page.map {
             var router = NeutronRouter(id: $0.id, name: $0.name ?? "", status: $0.status,
                                        externalNetworkID: $0.external_gateway_info?.network_id,
                                        externalIPs: ($0.external_gateway_info?.external_fixed_ips ?? []).map(\.ip_address),
@@ -159,18 +150,13 @@ extension NeutronDecoder {
             router.adminStateUp = $0.admin_state_up ?? true
             return router
         }
-        return OpenStackPage(items: items, next: body.routers_links?.next)
     }
 
     /// `GET /v2.0/floatingips`.
     public static func floatingIPs(_ data: Data,
                                    path: String = "/v2.0/floatingips") throws(DecodingFailure) -> OpenStackPage<NeutronFloatingIP> {
-        struct Body: Decodable {
-            var floatingips: [WireFloatingIP]
-            var floatingips_links: [WireLink]?
-        }
-        let body = try WireDecoder.decode(Body.self, from: data, service: service, path: path)
-        return OpenStackPage(items: body.floatingips.map(\.floatingIP), next: body.floatingips_links?.next)
+        let page = try WireDecoder.page(WireFloatingIP.self, key: "floatingips", from: data, service: service, path: path)
+        return page.map(\.floatingIP)
     }
 
     /// The `POST /v2.0/floatingips` or `PUT /v2.0/floatingips/{id}` reply.

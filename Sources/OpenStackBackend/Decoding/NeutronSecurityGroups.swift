@@ -48,14 +48,10 @@ extension NeutronDecoder {
             var tenant_id: String?
             var security_group_rules: [WireRule]?
         }
-        struct Body: Decodable {
-            var security_groups: [Wire]
-            var security_groups_links: [WireLink]?
-        }
-        let body = try WireDecoder.decode(Body.self, from: data, service: service, path: path)
-        let names = Dictionary(body.security_groups.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        let page = try WireDecoder.page(Wire.self, key: "security_groups", from: data, service: service, path: path)
+        let names = Dictionary(page.items.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         var items: [SecurityGroup] = []
-        for (index, wire) in body.security_groups.enumerated() {
+        for (index, wire) in page.items.enumerated() {
             var rules: [SecurityGroupRule] = []
             for (ruleIndex, rule) in (wire.security_group_rules ?? []).enumerated() {
                 do { rules.append(try rule.rule(names)) } catch {
@@ -68,20 +64,16 @@ extension NeutronDecoder {
             items.append(SecurityGroup(id: wire.id, name: wire.name, description: wire.description ?? "",
                                        project: project.map { projectNamesByID[$0] ?? $0 }, rules: rules))
         }
-        return OpenStackPage(items: items, next: body.security_groups_links?.next)
+        return OpenStackPage(items: items, next: page.next)
     }
 
     /// `GET /v2.0/security-group-rules`; `groupNamesByID` names remote groups.
     public static func securityGroupRules(_ data: Data, groupNamesByID: [String: String] = [:],
                                           path: String = "/v2.0/security-group-rules")
         throws(DecodingFailure) -> OpenStackPage<NeutronSecurityGroupRule> {
-        struct Body: Decodable {
-            var security_group_rules: [WireRule]
-            var security_group_rules_links: [WireLink]?
-        }
-        let body = try WireDecoder.decode(Body.self, from: data, service: service, path: path)
+        let page = try WireDecoder.page(WireRule.self, key: "security_group_rules", from: data, service: service, path: path)
         var items: [NeutronSecurityGroupRule] = []
-        for (index, wire) in body.security_group_rules.enumerated() {
+        for (index, wire) in page.items.enumerated() {
             do {
                 items.append(NeutronSecurityGroupRule(groupID: wire.security_group_id, rule: try wire.rule(groupNamesByID)))
             } catch {
@@ -89,7 +81,7 @@ extension NeutronDecoder {
                                       reason: error.reason)
             }
         }
-        return OpenStackPage(items: items, next: body.security_group_rules_links?.next)
+        return OpenStackPage(items: items, next: page.next)
     }
 
     /// `POST /v2.0/security-group-rules` or `GET /v2.0/security-group-rules/{id}`.

@@ -24,17 +24,12 @@ extension NovaDecoder {
             var local_gb_used: Int?
             var running_vms: Int?
         }
-        struct Body: Decodable {
-            var hypervisors: [Wire]
-            var hypervisors_links: [WireLink]?
-        }
-        let body = try WireDecoder.decode(Body.self, from: data, service: service, path: path)
-        let items = body.hypervisors.map {
+        let page = try WireDecoder.page(Wire.self, key: "hypervisors", from: data, service: service, path: path)
+        return page.map {
             Hypervisor(id: $0.id.value, hostname: $0.hypervisor_hostname, type: $0.hypervisor_type,
                        state: $0.state, status: $0.status, hostIP: $0.host_ip, vcpus: $0.vcpus,
                        vcpusUsed: $0.vcpus_used, memoryMiB: $0.memory_mb, memoryUsedMiB: $0.memory_mb_used,
                        localDiskGiB: $0.local_gb, localDiskUsedGiB: $0.local_gb_used, runningVMs: $0.running_vms)
         }
-        return OpenStackPage(items: items, next: body.hypervisors_links?.next)
     }
 }

@@ -19,25 +19,20 @@ extension NovaDecoder {
                 case id, name, vcpus, ram, disk, isPublic = "os-flavor-access:is_public"
             }
         }
-        struct Body: Decodable {
-            var flavors: [WireFlavor]
-            var flavors_links: [WireLink]?
-        }
-        let body = try WireDecoder.decode(Body.self, from: data, service: service, path: path)
+        let page = try WireDecoder.page(WireFlavor.self, key: "flavors", from: data, service: service, path: path)
         // Flavors name the sizes of servers that carry only a flavor id; a size no cloud can have (2^63-1 GiB)
         // is the service's error, said here rather than multiplied into bytes later (see the fuzz suite).
-        for (index, flavor) in body.flavors.enumerated() {
+        for (index, flavor) in page.items.enumerated() {
             for (key, value) in [("vcpus", flavor.vcpus), ("ram", flavor.ram), ("disk", flavor.disk)]
             where WireNumber.sane(value) == nil {
                 throw DecodingFailure(service: service, path: path, key: "flavors[\(index)].\(key)",
                                       reason: "\(value) is not a number this flavor can have")
             }
         }
-        let items = body.flavors.map {
+        return page.map {
             Flavor(id: $0.id, name: $0.name, vcpus: $0.vcpus, ramMiB: $0.ram, diskGiB: $0.disk,
                    isPublic: $0.isPublic ?? true)
         }
-        return OpenStackPage(items: items, next: body.flavors_links?.next)
     }
 
     /// `GET /os-keypairs`: each entry is wrapped in `{"keypair": {...}}`; `type` appears from 2.2.
@@ -51,16 +46,11 @@ extension NovaDecoder {
             var created_at: String?
         }
         struct Entry: Decodable { var keypair: WireKeypair }
-        struct Body: Decodable {
-            var keypairs: [Entry]
-            var keypairs_links: [WireLink]?
-        }
-        let body = try WireDecoder.decode(Body.self, from: data, service: service, path: path)
-        let items = body.keypairs.map(\.keypair).map {
+        let page = try WireDecoder.page(Entry.self, key: "keypairs", from: data, service: service, path: path)
+        return page.map(\.keypair).map {
             Keypair(name: $0.name, fingerprint: $0.fingerprint ?? "", publicKey: $0.public_key ?? "",
                     type: $0.type ?? "ssh", project: project, createdAt: $0.created_at.flatMap(OpenStackDate.parse))
         }
-        return OpenStackPage(items: items, next: body.keypairs_links?.next)
     }
 
     /// `GET /limits`: absolute limits and what is in use. Keys dropped by later microversions

@@ -26,12 +26,8 @@ public enum NovaDecoder {
     /// `GET /servers/detail` (or `/servers`, which carries only ids and names) at any microversion.
     public static func servers(_ data: Data, lookup: NovaLookup = NovaLookup(),
                                path: String = "/servers/detail") throws(DecodingFailure) -> OpenStackPage<Instance> {
-        struct Body: Decodable {
-            var servers: [WireServer]
-            var servers_links: [WireLink]?
-        }
-        let body = try WireDecoder.decode(Body.self, from: data, service: service, path: path)
-        return OpenStackPage(items: body.servers.map { $0.instance(lookup) }, next: body.servers_links?.next)
+        let page = try WireDecoder.page(WireServer.self, key: "servers", from: data, service: service, path: path)
+        return page.map { $0.instance(lookup) }
     }
 
     /// `GET /servers/{id}`.
