@@ -82,6 +82,17 @@ final class SQLiteDatabase {
         try prepare(sql).bind(arguments).run()
     }
 
+    /// Writes one row: inserted, or, where a row with the same `key` columns is there already, its other columns
+    /// set (`INSERT … ON CONFLICT (key) DO UPDATE SET column = excluded.column, …`).
+    func upsert(_ table: String, key: String..., row: KeyValuePairs<String, any SQLiteBindable>) throws(SQLiteError) {
+        let columns = row.map(\.key)
+        let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+        let updates = columns.filter { !key.contains($0) }.map { "\($0) = excluded.\($0)" }
+        let sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(placeholders)) "
+            + "ON CONFLICT (\(key.joined(separator: ", "))) DO UPDATE SET \(updates.joined(separator: ", "))"
+        try prepare(sql).bind(row.map(\.value)).run()
+    }
+
     /// Runs several `;`-separated statements without parameters (schema scripts).
     func executeScript(_ sql: String) throws(SQLiteError) {
         let rc = sqlite3_exec(handle, sql, nil, nil, nil)

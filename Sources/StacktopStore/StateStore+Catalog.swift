@@ -7,11 +7,10 @@ extension StateStore {
     /// Inserts the project, or updates it by id (a rename follows through to everything it owns).
     public func upsertProject(_ project: Project) throws {
         try withDatabase { db in
-            try db.execute("""
-                INSERT INTO projects (id, name, description, enabled) VALUES (?, ?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description,
-                    enabled = excluded.enabled
-                """, project.id, project.name, project.description, project.enabled)
+            try db.upsert("projects", key: "id", row: [
+                "id": project.id, "name": project.name, "description": project.description,
+                "enabled": project.enabled,
+            ])
         }
     }
 
@@ -24,11 +23,10 @@ extension StateStore {
 
     public func upsertFlavor(_ flavor: Flavor) throws {
         try withDatabase { db in
-            try db.execute("""
-                INSERT INTO flavors (id, name, vcpus, ram_mib, disk_gib, is_public) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET name = excluded.name, vcpus = excluded.vcpus,
-                    ram_mib = excluded.ram_mib, disk_gib = excluded.disk_gib, is_public = excluded.is_public
-                """, flavor.id, flavor.name, flavor.vcpus, flavor.ramMiB, flavor.diskGiB, flavor.isPublic)
+            try db.upsert("flavors", key: "id", row: [
+                "id": flavor.id, "name": flavor.name, "vcpus": flavor.vcpus, "ram_mib": flavor.ramMiB,
+                "disk_gib": flavor.diskGiB, "is_public": flavor.isPublic,
+            ])
         }
     }
 
@@ -40,14 +38,10 @@ extension StateStore {
 
     public func upsertKeypair(_ keypair: Keypair) throws {
         try withDatabase { db in
-            try db.execute("""
-                INSERT INTO keypairs (name, fingerprint, public_key, type, project, created_at)
-                VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (name) DO UPDATE SET fingerprint = excluded.fingerprint,
-                    public_key = excluded.public_key, type = excluded.type, project = excluded.project,
-                    created_at = excluded.created_at
-                """, keypair.name, keypair.fingerprint, keypair.publicKey, keypair.type, keypair.project,
-                keypair.createdAt)
+            try db.upsert("keypairs", key: "name", row: [
+                "name": keypair.name, "fingerprint": keypair.fingerprint, "public_key": keypair.publicKey,
+                "type": keypair.type, "project": keypair.project, "created_at": keypair.createdAt,
+            ])
         }
     }
 

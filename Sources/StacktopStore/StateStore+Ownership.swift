@@ -13,14 +13,11 @@ extension StateStore {
 
     public func upsertImageMetadata(_ metadata: ImageMetadata) throws {
         try withDatabase { db in
-            try db.execute("""
-                INSERT INTO image_metadata (path, name, os, min_disk_gib, min_ram_mib, visibility, project, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (path) DO UPDATE SET name = excluded.name, os = excluded.os,
-                    min_disk_gib = excluded.min_disk_gib, min_ram_mib = excluded.min_ram_mib,
-                    visibility = excluded.visibility, project = excluded.project, created_at = excluded.created_at
-                """, metadata.path, metadata.name, metadata.os, metadata.minDiskGiB, metadata.minRamMiB,
-                metadata.visibility.rawValue, metadata.project, metadata.createdAt)
+            try db.upsert("image_metadata", key: "path", row: [
+                "path": metadata.path, "name": metadata.name, "os": metadata.os, "min_disk_gib": metadata.minDiskGiB,
+                "min_ram_mib": metadata.minRamMiB, "visibility": metadata.visibility.rawValue,
+                "project": metadata.project, "created_at": metadata.createdAt,
+            ])
         }
     }
 
@@ -39,14 +36,11 @@ extension StateStore {
     public func upsertInstanceOwnership(_ ownership: InstanceOwnership) throws {
         let groups = Self.encodeNames(ownership.securityGroups)
         try withDatabase { db in
-            try db.execute("""
-                INSERT INTO instance_ownership (uuid, project, flavor, image, keypair, security_groups, created_at, locked)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (uuid) DO UPDATE SET project = excluded.project, flavor = excluded.flavor,
-                    image = excluded.image, keypair = excluded.keypair, security_groups = excluded.security_groups,
-                    created_at = excluded.created_at, locked = excluded.locked
-                """, ownership.uuid, ownership.project, ownership.flavor, ownership.image, ownership.keypair,
-                groups, ownership.createdAt, ownership.locked)
+            try db.upsert("instance_ownership", key: "uuid", row: [
+                "uuid": ownership.uuid, "project": ownership.project, "flavor": ownership.flavor,
+                "image": ownership.image, "keypair": ownership.keypair, "security_groups": groups,
+                "created_at": ownership.createdAt, "locked": ownership.locked,
+            ])
         }
     }
 
@@ -64,10 +58,7 @@ extension StateStore {
                 try db.execute("DELETE FROM volume_ownership WHERE path = ?", path)
                 return
             }
-            try db.execute("""
-                INSERT INTO volume_ownership (path, project) VALUES (?, ?)
-                ON CONFLICT (path) DO UPDATE SET project = excluded.project
-                """, path, project)
+            try db.upsert("volume_ownership", key: "path", row: ["path": path, "project": project])
         }
     }
 
@@ -77,11 +68,10 @@ extension StateStore {
 
     public func upsertNetworkOwnership(_ ownership: NetworkOwnership) throws {
         try withDatabase { db in
-            try db.execute("""
-                INSERT INTO network_ownership (name, project, shared, external) VALUES (?, ?, ?, ?)
-                ON CONFLICT (name) DO UPDATE SET project = excluded.project, shared = excluded.shared,
-                    external = excluded.external
-                """, ownership.name, ownership.project, ownership.shared, ownership.external)
+            try db.upsert("network_ownership", key: "name", row: [
+                "name": ownership.name, "project": ownership.project, "shared": ownership.shared,
+                "external": ownership.external,
+            ])
         }
     }
 
@@ -143,10 +133,7 @@ extension StateStore {
     /// Records that stacktop made the volume at `path` for the instance `uuid` (`role`: "root", "seed").
     public func recordInstanceDisk(path: String, uuid: String, role: String) throws {
         try withDatabase { db in
-            try db.execute("""
-                INSERT INTO instance_disks (path, uuid, role) VALUES (?, ?, ?)
-                ON CONFLICT (path) DO UPDATE SET uuid = excluded.uuid, role = excluded.role
-                """, path, uuid, role)
+            try db.upsert("instance_disks", key: "path", row: ["path": path, "uuid": uuid, "role": role])
         }
     }
 

@@ -8,20 +8,16 @@ extension StateStore {
 
     public func setQuotaDefault(_ limit: Int, for resource: QuotaResource) throws {
         try withDatabase { db in
-            try db.execute("""
-                INSERT INTO quota_defaults (resource, hard_limit) VALUES (?, ?)
-                ON CONFLICT (resource) DO UPDATE SET hard_limit = excluded.hard_limit
-                """, resource.rawValue, limit)
+            try db.upsert("quota_defaults", key: "resource", row: ["resource": resource.rawValue, "hard_limit": limit])
         }
     }
 
     /// Sets a project's own limit (-1 for unlimited). The project must exist.
     public func setQuotaLimit(_ limit: Int, for resource: QuotaResource, project: String) throws {
         try withDatabase { db in
-            try db.execute("""
-                INSERT INTO quotas (project, resource, hard_limit) VALUES (?, ?, ?)
-                ON CONFLICT (project, resource) DO UPDATE SET hard_limit = excluded.hard_limit
-                """, project, resource.rawValue, limit)
+            try db.upsert("quotas", key: "project", "resource", row: [
+                "project": project, "resource": resource.rawValue, "hard_limit": limit,
+            ])
         }
     }
 

@@ -7,11 +7,9 @@ extension StateStore {
     /// Inserts or updates the group by id and replaces its rules with `group.rules`.
     public func upsertSecurityGroup(_ group: SecurityGroup) throws {
         try write { db in
-            try db.execute("""
-                INSERT INTO security_groups (id, name, description, project) VALUES (?, ?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description,
-                    project = excluded.project
-                """, group.id, group.name, group.description, group.project)
+            try db.upsert("security_groups", key: "id", row: [
+                "id": group.id, "name": group.name, "description": group.description, "project": group.project,
+            ])
             try db.execute("DELETE FROM security_group_rules WHERE group_id = ?", group.id)
             for (position, rule) in group.rules.enumerated() {
                 try Self.insertRule(rule, groupID: group.id, position: position, db)

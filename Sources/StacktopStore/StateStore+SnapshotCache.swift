@@ -21,10 +21,9 @@ extension StateStore: SnapshotCache {
             throw BackendError.store(path: path, reason: "the snapshot of \(endpoint) could not be encoded (\(error))")
         }
         try withDatabase { db in
-            try db.execute("""
-                INSERT INTO snapshot_cache (endpoint, snapshot, saved_at) VALUES (?, ?, ?)
-                ON CONFLICT (endpoint) DO UPDATE SET snapshot = excluded.snapshot, saved_at = excluded.saved_at
-                """, endpoint, blob, Date())
+            try db.upsert("snapshot_cache", key: "endpoint", row: [
+                "endpoint": endpoint, "snapshot": blob, "saved_at": Date(),
+            ])
         }
     }
 

@@ -27,14 +27,11 @@ extension StateStore {
     /// Records (or, for the same id, replaces) a volume snapshot.
     public func recordVolumeSnapshot(_ record: VolumeSnapshotRecord) throws {
         try withDatabase { db in
-            try db.execute("""
-                INSERT INTO volume_snapshots (id, name, volume_path, size_bytes, description, project, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET name = excluded.name, volume_path = excluded.volume_path,
-                    size_bytes = excluded.size_bytes, description = excluded.description, project = excluded.project,
-                    created_at = excluded.created_at
-                """, record.id, record.name, record.volumePath, Int64(clamping: record.sizeBytes), record.description,
-                record.project, record.createdAt)
+            try db.upsert("volume_snapshots", key: "id", row: [
+                "id": record.id, "name": record.name, "volume_path": record.volumePath,
+                "size_bytes": Int64(clamping: record.sizeBytes), "description": record.description,
+                "project": record.project, "created_at": record.createdAt,
+            ])
         }
     }
 
