@@ -12,8 +12,9 @@ extension StateStore: AuditLog {
                 INSERT INTO audit_log (time, project, action, target, result, error, request_ids)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, time, project, action, target, result.rawValue, error, ids)
-            return AuditEntry(id: db.lastInsertRowID, time: time, project: project, action: action,
-                              target: target, result: result, error: error, requestIDs: requestIDs)
+            return AuditEntry(id: db.lastInsertRowID, record: AuditRecord(
+                time: time, project: project, action: action, target: target, result: result, error: error,
+                requestIDs: requestIDs))
         }
     }
 
@@ -24,10 +25,11 @@ extension StateStore: AuditLog {
                 SELECT id, time, project, action, target, result, error, request_ids FROM audit_log
                 ORDER BY id DESC LIMIT ?
                 """, limit).map { row in
-                AuditEntry(id: Int64(row.int(0)), time: row.optionalDate(1) ?? Date(timeIntervalSince1970: 0),
-                           project: row.optionalString(2), action: row.string(3), target: row.string(4),
-                           result: AuditResult(rawValue: row.string(5)) ?? .failed, error: row.optionalString(6),
-                           requestIDs: (try? JSONDecoder().decode([String].self, from: Data(row.string(7).utf8))) ?? [])
+                AuditEntry(id: Int64(row.int(0)), record: AuditRecord(
+                    time: row.optionalDate(1) ?? Date(timeIntervalSince1970: 0), project: row.optionalString(2),
+                    action: row.string(3), target: row.string(4), result: AuditResult(rawValue: row.string(5)) ?? .failed,
+                    error: row.optionalString(6),
+                    requestIDs: (try? JSONDecoder().decode([String].self, from: Data(row.string(7).utf8))) ?? []))
             }
         }
     }

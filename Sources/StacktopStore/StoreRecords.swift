@@ -55,28 +55,18 @@ public struct NetworkOwnership: Sendable, Equatable, Codable {
     }
 }
 
-/// One line of the audit log: who asked for what, and how it ended.
+/// One line of the audit log as stored: the record (`entry.action`, `entry.result`…) and its row id.
+@dynamicMemberLookup
 public struct AuditEntry: Sendable, Equatable {
     /// Row id; increases with every append, so it orders entries even within one second.
     public var id: Int64
-    public var time: Date
-    public var project: String?
-    public var action: String
-    public var target: String
-    public var result: AuditResult
-    public var error: String?
-    public var requestIDs: [String]
+    public var record: AuditRecord
 
-    public init(id: Int64, time: Date, project: String?, action: String, target: String,
-                result: AuditResult, error: String? = nil, requestIDs: [String] = []) {
-        self.id = id; self.time = time; self.project = project; self.action = action
-        self.target = target; self.result = result; self.error = error; self.requestIDs = requestIDs
+    public init(id: Int64, record: AuditRecord) {
+        self.id = id; self.record = record
     }
 
-    public var record: AuditRecord {
-        AuditRecord(time: time, project: project, action: action, target: target, result: result, error: error,
-                    requestIDs: requestIDs)
-    }
+    public subscript<Value>(dynamicMember field: KeyPath<AuditRecord, Value>) -> Value { record[keyPath: field] }
 }
 
 /// Everything the store contributes to a snapshot, read in one consistent transaction.
