@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import XCTest
 
 // Shared by the fuzz suites of every test target (see DECISIONS.md, "Fuzzing ships with the tests").
 // Deterministic on purpose: a fixed seed gives the same inputs on every machine, so a failure found in
@@ -437,5 +438,28 @@ public struct Mutator: Sendable {
     private mutating func span(in count: Int) -> (Int, Int) {
         let start = below(count)
         return (start, min(count, start + 1 + below(64)))
+    }
+}
+
+extension Fuzz {
+    /// Runs `body` on `count` inputs: the seeds in turn, each mutated as `format` by a mutator started from
+    /// `seed`, and traced (`trace`) before it is tried.
+    public static func eachMutation(of seeds: [[UInt8]], seed: UInt64, count: Int, as format: FuzzFormat,
+                                    _ body: ([UInt8]) throws -> Void) rethrows {
+        var mutator = Mutator(seed: seed)
+        for index in 0..<count {
+            let input = mutator.mutate(seeds[index % seeds.count], as: format)
+            trace(input)
+            try body(input)
+        }
+    }
+
+    /// Fails the test unless `refusal`, what `refuser` said of `input`, is one sentence (`sentenceProblem`).
+    public static func assertSentence(_ refusal: String, refusedBy refuser: String, input: [UInt8],
+                                      file: StaticString = #filePath, line: UInt = #line) {
+        if let problem = sentenceProblem(refusal) {
+            XCTFail("\(refuser) refused an input, but \(problem): \(refusal)\ninput: \(describe(input))",
+                    file: file, line: line)
+        }
     }
 }

@@ -27,12 +27,9 @@ final class LibvirtXMLFuzzTests: XCTestCase {
     func testXMLReaderAndDefinitionsSurviveMutation() {
         let seeds = (Self.pieces("domain") + Self.pieces("network") + Self.pieces("pool")).map { Array($0.utf8) }
         XCTAssertGreaterThanOrEqual(seeds.count, 15, "the demo node's domains, networks and pools")
-        var mutator = Mutator(seed: 0x11B5_0001)
         var refused = 0
         let count = Fuzz.count(600)
-        for index in 0..<count {
-            let input = mutator.mutate(seeds[index % seeds.count], as: .xml)
-            Fuzz.trace(input)
+        Fuzz.eachMutation(of: seeds, seed: 0x11B5_0001, count: count, as: .xml) { input in
             let text = String(decoding: input, as: UTF8.self)
             do {
                 let root = try input.withUnsafeBufferPointer { try XMLTree.parse($0) }
@@ -44,9 +41,7 @@ final class LibvirtXMLFuzzTests: XCTestCase {
                 // As `parseLibvirtXML` and `GraphicsDisplayResolver` say it.
                 let sentence = BackendError.failed(what: "Reading the definition of instance web-01",
                                                    reason: "\(error)").description
-                if let problem = Fuzz.sentenceProblem(sentence) {
-                    XCTFail("XMLTree refused an input, but \(problem): \(sentence)\ninput: \(Fuzz.describe(input))")
-                }
+                Fuzz.assertSentence(sentence, refusedBy: "XMLTree", input: input)
             }
             _ = SerialLog.path(domainXML: text)
             do {

@@ -166,7 +166,7 @@ final class OpenStackFuzzTests: XCTestCase {
                     try decoder.decode(Data(input))
                 } catch {
                     refused += 1
-                    assertSentence(error, decoder.name, input)
+                    Fuzz.assertSentence("\(error)", refusedBy: decoder.name, input: input)
                 }
             }
         }
@@ -269,8 +269,8 @@ final class OpenStackFuzzTests: XCTestCase {
                     _ = config.description
                 } catch {
                     refused += 1
-                    assertSentence(error, "CloudConfigLoader (\(cloud ?? "no cloud named"))",
-                                   mutateSecure ? secureText : cloudsText)
+                    Fuzz.assertSentence("\(error)", refusedBy: "CloudConfigLoader (\(cloud ?? "no cloud named"))",
+                                        input: mutateSecure ? secureText : cloudsText)
                 }
             }
         }
@@ -304,15 +304,6 @@ final class OpenStackFuzzTests: XCTestCase {
         let rule = #"{"security_group_rule": {"id": "r", "direction": "\u001b[2J", "security_group_id": "g"}}"#
         XCTAssertThrowsError(try NeutronDecoder.securityGroupRule(Data(rule.utf8))) { error in
             XCTAssertTrue("\(error)".contains("\u{241B}[2J"), "ESC is shown as its picture: \(error)")
-        }
-    }
-
-    private func assertSentence(_ error: any Error, _ what: String, _ input: [UInt8],
-                                file: StaticString = #filePath, line: UInt = #line) {
-        let text = "\(error)"
-        if let problem = Fuzz.sentenceProblem(text) {
-            XCTFail("\(what) refused an input, but \(problem): \(text)\ninput: \(Fuzz.describe(input))",
-                    file: file, line: line)
         }
     }
 }

@@ -17,22 +17,16 @@ final class ThemeYAMLFuzzTests: XCTestCase {
 
     func testThemeFilesSurviveMutation() throws {
         let seeds = try themeSeeds()
-        var mutator = Mutator(seed: 0x7E4E_0001)
         var refused = 0
         let count = Fuzz.count(400)
-        for index in 0..<count {
-            let input = mutator.mutate(seeds[index % seeds.count], as: .yaml)
-            Fuzz.trace(input)
+        Fuzz.eachMutation(of: seeds, seed: 0x7E4E_0001, count: count, as: .yaml) { input in
             do {
                 let theme = try ThemeLoader.parse(String(decoding: input, as: UTF8.self), name: "fuzz",
                                                   file: "/tmp/fuzz.yaml")
                 _ = theme.name
             } catch {
                 refused += 1
-                let text = (error as? ThemeError)?.description ?? "\(error)"
-                if let problem = Fuzz.sentenceProblem(text) {
-                    XCTFail("ThemeLoader refused an input, but \(problem): \(text)\ninput: \(Fuzz.describe(input))")
-                }
+                Fuzz.assertSentence((error as? ThemeError)?.description ?? "\(error)", refusedBy: "ThemeLoader", input: input)
             }
         }
         print("themes: \(count) mutated theme files, \(refused) refused with a sentence")
@@ -57,14 +51,11 @@ final class ThemeYAMLFuzzTests: XCTestCase {
                   one
                   line
             """.utf8))
-        var mutator = Mutator(seed: 0x7E4E_0002)
         var refused = 0
         let count = Fuzz.count(400)
-        for index in 0..<count {
-            let input = mutator.mutate(seeds[index % seeds.count], as: .yaml)
-            Fuzz.trace(input)
+        Fuzz.eachMutation(of: seeds, seed: 0x7E4E_0002, count: count, as: .yaml) { input in
             do {
-                guard let root = try YAML.parse(String(decoding: input, as: UTF8.self)) else { continue }
+                guard let root = try YAML.parse(String(decoding: input, as: UTF8.self)) else { return }
                 var pending = [root]
                 while let node = pending.popLast() {
                     _ = (node.int, node.double, node.bool, node.string, node.isNull, node.kindDescription)
@@ -73,10 +64,7 @@ final class ThemeYAMLFuzzTests: XCTestCase {
                 }
             } catch {
                 refused += 1
-                let text = (error as? YAMLError)?.description ?? "\(error)"
-                if let problem = Fuzz.sentenceProblem(text) {
-                    XCTFail("YAML.parse refused an input, but \(problem): \(text)\ninput: \(Fuzz.describe(input))")
-                }
+                Fuzz.assertSentence((error as? YAMLError)?.description ?? "\(error)", refusedBy: "YAML.parse", input: input)
             }
         }
         print("YAML: \(count) mutated documents, \(refused) refused with a sentence")
