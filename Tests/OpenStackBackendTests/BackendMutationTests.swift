@@ -3,6 +3,7 @@ import XCTest
 @testable import OpenStackBackend
 import StacktopModel
 import StacktopServices
+import StacktopTestSupport
 
 final class BackendMutationTests: XCTestCase {
     private func transportWithServers(_ servers: [(String, String)]) async -> RoutedTransport {
@@ -104,13 +105,11 @@ final class BackendMutationTests: XCTestCase {
         let transport = await transportWithServers([("id-a", "web"), ("id-b", "web"), ("id-c", "db")])
         await transport.on(.post, "/action", status: 202)
         let backend = BackendFixture.backend(transport)
-        do {
-            _ = try await backend.perform(ActionRequest(action: .stop, kind: .instance, targets: ["db", "web"]))
-            XCTFail("expected a refusal")
-        } catch let error as BackendError {
-            XCTAssertEqual(error, .ambiguousName(kind: "server", name: "web", candidates: ["id-a", "id-b"], tellApartBy: .id))
-            XCTAssertTrue(error.isRefusal)
+        let error = await backendError {
+            try await backend.perform(ActionRequest(action: .stop, kind: .instance, targets: ["db", "web"]))
         }
+        XCTAssertEqual(error, .ambiguousName(kind: "server", name: "web", candidates: ["id-a", "id-b"], tellApartBy: .id))
+        XCTAssertEqual(error?.isRefusal, true)
         let posts = await transport.requests(.post, "/action")
         XCTAssertEqual(posts.count, 0)
     }
@@ -120,12 +119,10 @@ final class BackendMutationTests: XCTestCase {
         let id = "8f5a1c2e-3b4d-4e6f-8a9b-0c1d2e3f4a5b"
         await transport.on(.post, "/servers/\(id)/action", status: 202, headers: ["x-openstack-request-id": "req-1"])
         let backend = BackendFixture.backend(transport)
-        do {
-            _ = try await backend.perform(ActionRequest(action: .start, kind: .instance, targets: ["nope"]))
-            XCTFail("expected not found")
-        } catch let error as BackendError {
-            XCTAssertEqual(error, .notFound(kind: "server", name: "nope"))
+        let error = await backendError {
+            try await backend.perform(ActionRequest(action: .start, kind: .instance, targets: ["nope"]))
         }
+        XCTAssertEqual(error, .notFound(kind: "server", name: "nope"))
         let outcome = try await backend.perform(ActionRequest(action: .start, kind: .instance, targets: [id]))
         XCTAssertEqual(outcome.requestIDs, ["req-1"])
     }

@@ -3,6 +3,7 @@ import XCTest
 @testable import OpenStackBackend
 import StacktopModel
 import StacktopServices
+import StacktopTestSupport
 
 /// Issue 11 against scripted services: every count is the service's own, refused credentials are a
 /// typed error sent once, and a service that fails leaves only its lists stale.
@@ -97,14 +98,12 @@ final class BackendServiceCountsTests: XCTestCase {
         await transport.on(.post, "/v3/auth/tokens", status: 401,
                            json: ["error": ["code": 401, "message": "The request you have made requires authentication."]])
         let backend = BackendFixture.backend(transport)
-        do {
-            _ = try await backend.snapshot()
-            XCTFail("expected the refusal")
-        } catch let error as BackendError {
-            guard case .credentialsRefused = error else { return XCTFail("expected .credentialsRefused, got \(error)") }
-            XCTAssertTrue(error.stopsRetries)
-            XCTAssertTrue(error.message.hasPrefix("Keystone refused the credentials for user admin"), error.message)
+        let error = await backendError { try await backend.snapshot() }
+        guard let error, case .credentialsRefused = error else {
+            return XCTFail("expected .credentialsRefused, got \(String(describing: error))")
         }
+        XCTAssertTrue(error.stopsRetries)
+        XCTAssertTrue(error.message.hasPrefix("Keystone refused the credentials for user admin"), error.message)
         let posts = await transport.requests(.post, "/v3/auth/tokens")
         XCTAssertEqual(posts.count, 1, "one refusal, one try")
         XCTAssertFalse(BackendError.unreachable(endpoint: "http://x", reason: "down").stopsRetries)
@@ -124,12 +123,8 @@ final class BackendServiceCountsTests: XCTestCase {
         await transport.on(.get, "/servers/detail", status: 401, json: ["error": ["code": 401, "message": "no"]])
         await transport.on(.get, "/v2/images", json: ["images": [] as [Any]])
         let backend = BackendFixture.backend(transport, OpenStackBackendOptions(parts: [.servers, .images]))
-        do {
-            _ = try await backend.snapshot()
-            XCTFail("expected the refusal")
-        } catch let error as BackendError {
-            XCTAssertTrue(error.stopsRetries, "\(error)")
-        }
+        let error = await backendError { try await backend.snapshot() }
+        XCTAssertEqual(error?.stopsRetries, true, "\(String(describing: error))")
     }
 
     func testAFailingServiceKeepsItsLastListMarkedStaleWhileTheOthersRefresh() async throws {
@@ -159,12 +154,9 @@ final class BackendServiceCountsTests: XCTestCase {
         await transport.on(.post, "/servers/s1/action", status: 409, json: ["conflictingRequest": ["code": 409, "message": "busy"]])
         let backend = BackendFixture.backend(transport, OpenStackBackendOptions(parts: [.servers]))
         _ = try await backend.snapshot()
-        do {
-            _ = try await backend.consoleLog(instanceID: "s1", maxBytes: 1024)
-            XCTFail("expected the conflict")
-        } catch let error as BackendError {
-            XCTAssertTrue(error.message.hasPrefix("Reading the console log of server web-01 failed (HTTP 409)"), error.message)
-        }
+        let error = await backendError { try await backend.consoleLog(instanceID: "s1", maxBytes: 1024) }
+        XCTAssertEqual(error?.message.hasPrefix("Reading the console log of server web-01 failed (HTTP 409)"), true,
+                       error?.message ?? "")
     }
 
     static func port(_ id: String, _ network: String, owner: String) -> [String: Any] {

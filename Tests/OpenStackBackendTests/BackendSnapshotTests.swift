@@ -4,6 +4,7 @@ import XCTest
 @testable import OpenStackBackend
 import StacktopModel
 import StacktopServices
+import StacktopTestSupport
 
 /// Answers by route rather than by order, since the backend reads in parallel; records every request
 /// and the most requests it saw in flight at once.
@@ -372,12 +373,8 @@ final class BackendSnapshotTests: XCTestCase {
                            json: ["computeFault": ["code": 500, "message": "Unexpected API Error"]])
         await transport.on(.get, "/v2/images", status: 503, json: ["message": "Glance is down"])
         let backend = BackendFixture.backend(transport, OpenStackBackendOptions(parts: [.servers, .images]))
-        do {
-            _ = try await backend.snapshot()
-            XCTFail("expected the server list error")
-        } catch let error as BackendError {
-            XCTAssertEqual(error.message, "Listing servers failed (HTTP 500): Unexpected API Error. Request id req-9.")
-        }
+        let error = await backendError { try await backend.snapshot() }
+        XCTAssertEqual(error?.message, "Listing servers failed (HTTP 500): Unexpected API Error. Request id req-9.")
     }
 }
 

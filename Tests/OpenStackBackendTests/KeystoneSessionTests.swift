@@ -3,6 +3,7 @@ import Synchronization
 import XCTest
 @testable import OpenStackBackend
 import StacktopServices
+import StacktopTestSupport
 
 /// A clock the test moves by hand.
 final class TestClock: Sendable {
@@ -100,13 +101,9 @@ final class KeystoneSessionTests: XCTestCase {
         ])
         let session = KeystoneSession(credentials: Self.credentials(), transport: transport,
                                       clock: TestClock(Self.expiryDate - 3600).read)
-        do {
-            _ = try await session.send(service: .compute, path: "servers", what: "Listing servers")
-            XCTFail("expected an error")
-        } catch let error as BackendError {
-            XCTAssertEqual(error, .remote(what: "Listing servers", status: 401,
-                                          reason: "The request you have made requires authentication", requestID: "req-9"))
-        }
+        let error = await backendError { try await session.send(service: .compute, path: "servers", what: "Listing servers") }
+        XCTAssertEqual(error, .remote(what: "Listing servers", status: 401,
+                                      reason: "The request you have made requires authentication", requestID: "req-9"))
         let remaining = await transport.remainingSteps
         XCTAssertEqual(remaining, 0)
     }
@@ -117,14 +114,10 @@ final class KeystoneSessionTests: XCTestCase {
                   body: Data(#"{"error":{"code":401,"message":"The request you have made requires authentication.","title":"Unauthorized"}}"#.utf8)),
         ])
         let session = KeystoneSession(credentials: Self.credentials(password: "hunter2-wrong"), transport: transport)
-        do {
-            _ = try await session.endpoint(for: .compute)
-            XCTFail("expected an error")
-        } catch let error as BackendError {
-            XCTAssertEqual(error.message, "Keystone refused the credentials for user admin (project admin (domain Default)) "
-                + "on http://keystone.example.com:5000/v3: check OS_PASSWORD / the application credential.")
-            XCTAssertFalse(error.message.contains("hunter2"))
-        }
+        let error = await backendError { try await session.endpoint(for: .compute) }
+        XCTAssertEqual(error?.message, "Keystone refused the credentials for user admin (project admin (domain Default)) "
+            + "on http://keystone.example.com:5000/v3: check OS_PASSWORD / the application credential.")
+        XCTAssertEqual(error?.message.contains("hunter2"), false)
     }
 
     func testOtherStatusesAreRemoteErrorsWithTheServiceMessage() async throws {
@@ -136,19 +129,13 @@ final class KeystoneSessionTests: XCTestCase {
         ])
         let session = KeystoneSession(credentials: Self.credentials(), transport: transport,
                                       clock: TestClock(Self.expiryDate - 3600).read)
-        do {
-            _ = try await session.send(service: .compute, path: "servers/x", what: "Showing server x")
-            XCTFail("expected an error")
-        } catch let error as BackendError {
-            XCTAssertEqual(error.message, "Showing server x failed (HTTP 404): Instance x could not be found. Request id req-1.")
+        let notFound = await backendError {
+            try await session.send(service: .compute, path: "servers/x", what: "Showing server x")
         }
-        do {
-            _ = try await session.send(service: .compute, path: "servers/y")
-            XCTFail("expected an error")
-        } catch let error as BackendError {
-            XCTAssertEqual(error.message,
-                           "GET compute servers/y failed (HTTP 503): 503 Service Unavailable No server is available.")
-        }
+        XCTAssertEqual(notFound?.message, "Showing server x failed (HTTP 404): Instance x could not be found. Request id req-1.")
+        let unavailable = await backendError { try await session.send(service: .compute, path: "servers/y") }
+        XCTAssertEqual(unavailable?.message,
+                       "GET compute servers/y failed (HTTP 503): 503 Service Unavailable No server is available.")
     }
 
     func testUnreachableKeystonePassesThroughAndKeystone500IsRemote() async throws {
@@ -159,19 +146,11 @@ final class KeystoneSessionTests: XCTestCase {
             .init(.post, "/v3/auth/tokens", status: 500, body: Data("{}".utf8)),
         ])
         let session = KeystoneSession(credentials: Self.credentials(), transport: transport)
-        do {
-            try await session.authenticate()
-            XCTFail("expected an error")
-        } catch let error as BackendError {
-            XCTAssertEqual(error, down)
-        }
-        do {
-            try await session.authenticate()
-            XCTFail("expected an error")
-        } catch let error as BackendError {
-            guard case .remote(_, 500, let reason, _) = error else { return XCTFail("\(error)") }
-            XCTAssertEqual(reason, "the service had an internal error")
-        }
+        let unreachable = await backendError { try await session.authenticate() }
+        XCTAssertEqual(unreachable, down)
+        let failed = await backendError { try await session.authenticate() }
+        guard case .remote(_, 500, let reason, _)? = failed else { return XCTFail("\(String(describing: failed))") }
+        XCTAssertEqual(reason, "the service had an internal error")
     }
 
     func testConcurrentRequestsShareOneAuthentication() async throws {
@@ -197,14 +176,10 @@ final class KeystoneRefusalTests: XCTestCase {
             authURL: URL(string: "https://keystone.example.com/identity")!,
             method: .applicationCredential(credential: .id("ac9"), secret: Secret("s3cr3t-value"), user: nil, userDomain: nil))
         let session = KeystoneSession(credentials: credentials, transport: transport)
-        do {
-            try await session.authenticate()
-            XCTFail("expected an error")
-        } catch let error as BackendError {
-            XCTAssertEqual(error.message, "Keystone refused the credentials for application credential ac9 on "
-                + "https://keystone.example.com/identity/v3: it does not exist (wrong id or name, or deleted); "
-                + "check the application credential.")
-            XCTAssertTrue(error.isRefusal)
-        }
+        let error = await backendError { try await session.authenticate() }
+        XCTAssertEqual(error?.message, "Keystone refused the credentials for application credential ac9 on "
+            + "https://keystone.example.com/identity/v3: it does not exist (wrong id or name, or deleted); "
+            + "check the application credential.")
+        XCTAssertEqual(error?.isRefusal, true)
     }
 }
