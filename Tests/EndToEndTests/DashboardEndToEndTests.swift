@@ -30,16 +30,14 @@ final class DashboardEndToEndTests: XCTestCase {
         tmux.waitFor(text: "Instances (")
 
         // Filter, then clear it.
-        try tmux.type("/web")
-        try tmux.send("Enter")
+        try tmux.typeLine("/web")
         screen = tmux.waitFor(text: "filter: web")
         XCTAssertTrue(screen.contains("rows match \"web\""), screen)
         try tmux.send("Escape")
         tmux.waitFor("the filter to clear") { !$0.contains("filter: web") }
 
         // Command mode and number keys switch panels.
-        try tmux.type(":net")
-        try tmux.send("Enter")
+        try tmux.typeLine(":net")
         screen = tmux.waitFor(text: "Networks (3)")
         try tmux.send("6")
         tmux.waitFor(text: "Security Groups (4)")
@@ -47,11 +45,9 @@ final class DashboardEndToEndTests: XCTestCase {
         tmux.waitFor(text: "Quotas (")
 
         // Themes switch live; a bad one is refused and says why.
-        try tmux.type(":theme light")
-        try tmux.send("Enter")
+        try tmux.typeLine(":theme light")
         tmux.waitFor(text: "Theme light applied.")
-        try tmux.type(":theme no-such-theme")
-        try tmux.send("Enter")
+        try tmux.typeLine(":theme no-such-theme")
         tmux.waitFor(text: "no-such-theme")
 
         // Help lists the keys of the screen.
@@ -78,10 +74,7 @@ final class DashboardEndToEndTests: XCTestCase {
     /// Actions as a user meets them: a key, the confirmation, the row changing, the audit log.
     func testActionsGoThroughTheGateAndTheAuditLog() throws {
         try TmuxHarness.require()
-        let tmux = try TmuxHarness(command: "\(TmuxHarness.binary.path) --demo")
-        tmux.waitFor(text: "Limit Summary")
-        try tmux.send("2")
-        tmux.waitFor(text: "Instances (16)")
+        let tmux = try TmuxHarness.demoOnInstances()
         try tmux.send("j", "O")  // the second row, bastion, is running
         tmux.waitFor(text: "Shut off server bastion? (y/N)")
         try tmux.send("n")
@@ -89,16 +82,12 @@ final class DashboardEndToEndTests: XCTestCase {
         try tmux.send("O")
         tmux.waitFor(text: "Shut off server bastion? (y/N)")
         try tmux.send("y")
-        tmux.waitFor("bastion to be shut off") { screen in
-            screen.split(separator: "\n").contains { $0.contains("bastion") && $0.contains("Shut off") }
-        }
+        tmux.waitForRow("bastion", "Shut off")
         try tmux.send("D")
         tmux.waitFor(text: "Confirm · Delete")
-        try tmux.type("bastion")
-        try tmux.send("Enter")
+        try tmux.typeLine("bastion")
         tmux.waitFor(text: "Instances (15)")
-        try tmux.type(":audit")
-        try tmux.send("Enter")
+        try tmux.typeLine(":audit")
         let audit = tmux.waitFor(text: "Audit log (2)")
         XCTAssertTrue(audit.contains("delete server") && audit.contains("stop server"), audit)
         try tmux.send("Escape", "q")
@@ -108,23 +97,18 @@ final class DashboardEndToEndTests: XCTestCase {
     /// The launch wizard as a user meets it: c, a name, the defaults, Enter; the new instance runs.
     func testLaunchWizardLaunchesAnInstance() throws {
         try TmuxHarness.require()
-        let tmux = try TmuxHarness(command: "\(TmuxHarness.binary.path) --demo")
-        tmux.waitFor(text: "Limit Summary")
-        try tmux.send("2")
-        tmux.waitFor(text: "Instances (16)")
+        let tmux = try TmuxHarness.demoOnInstances()
         try tmux.send("c")
         tmux.waitFor(text: "Launch instance")
         XCTAssertTrue(tmux.screen().contains("Quota left in engineering: Instances 1 of 12"))
-        try tmux.type("e2e-vm")
-        try tmux.send("Enter")
+        try tmux.typeLine("e2e-vm")
         tmux.waitFor(text: "Launched e2e-vm from image")
         let screen = tmux.waitFor(text: "Instances (17)")
         XCTAssertTrue(screen.split(separator: "\n").contains { $0.contains("e2e-vm") && $0.contains("Running") }, screen)
         // The quota is now full: a second launch is refused before anything is made, with the numbers.
         try tmux.send("c")
         tmux.waitFor(text: "Launch instance")
-        try tmux.type("e2e-vm2")
-        try tmux.send("Enter")
+        try tmux.typeLine("e2e-vm2")
         tmux.waitFor(text: "Quota exceeded for Instances in project engineering: 12 of 12 in use")
         try tmux.send("q")
         XCTAssertEqual(tmux.waitForExit(), "EXIT=0")

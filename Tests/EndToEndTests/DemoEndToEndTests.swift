@@ -108,16 +108,11 @@ final class DemoEndToEndTests: XCTestCase {
     }
 
     func testWhatTheDashboardDidIsThereNextTime() throws {
-        let tmux = try TmuxHarness(command: "\(TmuxHarness.binary.path) --demo")
-        tmux.waitFor(text: "Limit Summary")
-        try tmux.send("2")
-        tmux.waitFor(text: "Instances (16)")
+        let tmux = try TmuxHarness.demoOnInstances()
         try tmux.send("j", "O")  // the second row, bastion, is running
         tmux.waitFor(text: "Shut off server bastion? (y/N)")
         try tmux.send("y")
-        tmux.waitFor("bastion to be shut off") { screen in
-            screen.split(separator: "\n").contains { $0.contains("bastion") && $0.contains("Shut off") }
-        }
+        tmux.waitForRow("bastion", "Shut off")
         try tmux.send("q")
         XCTAssertEqual(tmux.waitForExit(), "EXIT=0")
         home = tmux.workDirectory.path + "/state"  // the dashboard's state directory

@@ -70,8 +70,7 @@ final class QEMUConsoleTests: XCTestCase {
         }
         let number = Int.random(in: 1000...9999)
         let started = Date()
-        try tmux.type("echo stacktop-$((\(number) + 1))")
-        try tmux.send("Enter")
+        try tmux.typeLine("echo stacktop-$((\(number) + 1))")
         tmux.waitFor(text: "stacktop-\(number + 1)", timeout: 15, file: file, line: line)
         print("console answered in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
     }
@@ -92,8 +91,7 @@ final class QEMUConsoleTests: XCTestCase {
         let tmux = try harness("")
         tmux.waitFor(text: "Limit Summary", timeout: 20)
         try tmux.send("2")
-        try tmux.type("/\(Self.guest)")
-        try tmux.send("Enter")
+        try tmux.typeLine("/\(Self.guest)")
         tmux.waitFor("the guest's row") { $0.contains(Self.guest) && $0.contains("Running") }
         try tmux.send("C")
         tmux.waitFor(text: "Connected to \(Self.guest)'s serial console; Ctrl-] returns.")
@@ -123,8 +121,7 @@ final class QEMUConsoleTests: XCTestCase {
         let tmux = try harness("")
         tmux.waitFor(text: "Limit Summary", timeout: 20)
         try tmux.send("2")
-        try tmux.type("/\(Self.guest)")
-        try tmux.send("Enter")
+        try tmux.typeLine("/\(Self.guest)")
         tmux.waitFor("the guest's row") { $0.contains(Self.guest) && $0.contains("Running") }
         try tmux.send("C")
         tmux.waitFor(text: "The serial console of \(Self.guest) is in use by another session; press F to take it over.")
@@ -204,8 +201,7 @@ final class QEMUConsoleTests: XCTestCase {
                                    + "\(TmuxHarness.binary.path) --connect \(Self.uri)")
         tmux.waitFor(text: "Limit Summary", timeout: 20)
         try tmux.send("2")
-        try tmux.type("/\(Self.guest)")
-        try tmux.send("Enter")
+        try tmux.typeLine("/\(Self.guest)")
         tmux.waitFor("the guest's row") { $0.contains(Self.guest) && $0.contains("Running") }
         try tmux.send("V")
         tmux.waitFor(text: "Started \(viewer.path) for it")
@@ -240,8 +236,7 @@ final class QEMUConsoleTests: XCTestCase {
         let tmux = try harness("")
         tmux.waitFor(text: "Limit Summary", timeout: 20)
         try tmux.send("2")
-        try tmux.type("/\(name)")
-        try tmux.send("Enter")
+        try tmux.typeLine("/\(name)")
         tmux.waitFor("the shut-off row") { $0.contains(name) && $0.contains("Shut") }
         try tmux.send("C")
         tmux.waitFor(text: notRunning)
@@ -280,8 +275,7 @@ final class QEMUConsoleTests: XCTestCase {
         let dashboard = try harness("")
         dashboard.waitFor(text: "Limit Summary", timeout: 20)
         try dashboard.send("2")
-        try dashboard.type("/\(Self.guest)")
-        try dashboard.send("Enter")
+        try dashboard.typeLine("/\(Self.guest)")
         dashboard.waitFor("the guest's row") { $0.contains(Self.guest) && $0.contains("Running") }
         try dashboard.send("T")
         dashboard.waitFor(text: "VMPEER GUEST READY", timeout: 30)
@@ -290,8 +284,7 @@ final class QEMUConsoleTests: XCTestCase {
         console.waitFor(text: "Connected to \(Self.guest)'s serial console")
         let number = Int.random(in: 1000...9999)
         try runCommand(in: console)
-        try console.type("echo log-\(number)-$((1 + 1))")
-        try console.send("Enter")
+        try console.typeLine("echo log-\(number)-$((1 + 1))")
         let typed = Date()
         dashboard.waitFor(text: "log-\(number)-2", timeout: 5)
         print("console log followed new output in \(String(format: "%.2f", Date().timeIntervalSince(typed))) s")

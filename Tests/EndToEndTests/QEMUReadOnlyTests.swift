@@ -105,8 +105,7 @@ final class QEMUReadOnlyTests: XCTestCase {
             sent += 1
         }
         if commandLine {
-            try tmux.type(":instance stop \(fixture.guest)")
-            try tmux.send("Enter")
+            try tmux.typeLine(":instance stop \(fixture.guest)")
             tmux.waitFor(text: "Refused to stop server \(fixture.guest): stacktop is read-only")
         }
         print("\(arguments.joined()): \(sent) attempts in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
@@ -139,8 +138,7 @@ final class QEMUReadOnlyTests: XCTestCase {
 
     /// Enter the filter for this fixture's rows (so a key acts on them, or on nothing).
     private func filter(_ tmux: TmuxHarness) throws {
-        try tmux.type("/" + fixture.prefix)
-        try tmux.send("Enter")
+        try tmux.typeLine("/" + fixture.prefix)
     }
 
     /// `:KIND ACTION NAME` for every kind and action, with and without --yes, plus the console commands.

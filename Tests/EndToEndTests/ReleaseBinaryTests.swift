@@ -84,13 +84,9 @@ final class ReleaseBinaryTests: XCTestCase {
     /// An action on marked rows goes through the same task-local progress reporter that crashed before.
     func testTwoMarkedRowsPausedInTheDashboardShowPausedAndQuitExitsZero() throws {
         try TmuxHarness.require()
-        let tmux = try TmuxHarness(command: "\(TmuxHarness.binary.path) --demo")
-        tmux.waitFor(text: "Limit Summary")
-        try tmux.send("2")
-        tmux.waitFor(text: "Instances (16)")
+        let tmux = try TmuxHarness.demoOnInstances()
         try tmux.send("/")
-        try tmux.type("web-0")
-        try tmux.send("Enter")
+        try tmux.typeLine("web-0")
         tmux.waitFor(text: "filter: web-0")
         try tmux.send("Space")   // marks web-01 and moves down
         try tmux.send("Space")   // marks web-02

@@ -62,6 +62,12 @@ public final class TmuxHarness {
     /// Types text literally (no key-name interpretation).
     public func type(_ text: String) throws { try tmux(["send-keys", "-t", session, "-l", text]) }
 
+    /// Types text literally, then presses Enter: a `:` command, a `/` filter, a form's field.
+    public func typeLine(_ text: String) throws {
+        try type(text)
+        try send("Enter")
+    }
+
     public func resize(width: Int, height: Int) throws {
         try tmux(["resize-window", "-t", session, "-x", "\(width)", "-y", "\(height)"])
     }
@@ -83,6 +89,15 @@ public final class TmuxHarness {
 
     public func waitFor(text: String, timeout: TimeInterval = 10, file: StaticString = #filePath, line: UInt = #line) -> String {
         waitFor("\"\(text)\"", timeout: timeout, file: file, line: line) { $0.contains(text) }
+    }
+
+    /// Waits until one line of the screen holds all of `words` (a table row in some state).
+    @discardableResult
+    public func waitForRow(_ words: String..., timeout: TimeInterval = 10, file: StaticString = #filePath,
+                           line: UInt = #line) -> String {
+        waitFor("a row with \(words.joined(separator: " and "))", timeout: timeout, file: file, line: line) { screen in
+            screen.split(separator: "\n").contains { row in words.allSatisfy { row.contains($0) } }
+        }
     }
 
     public func file(_ name: String) -> String? {
