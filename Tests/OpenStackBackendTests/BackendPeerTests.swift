@@ -206,16 +206,25 @@ final class BackendPeerTests: XCTestCase {
 
     // MARK: Create and delete
 
-    func testServerLifecycleThroughTheBackend() async throws {
+    /// A server of fake-image at m1.tiny on admin's seeded `private` network, listed running; `builder.poller`
+    /// lists servers only.
+    private func adminServer(_ prefix: String) async throws
+        -> (admin: OpenStackCloudBackend, builder: PeerServerBuild, built: PeerServerBuild.Built) {
         let admin = try backend("peer-admin")
         let start = try await admin.snapshot()
         let image = try XCTUnwrap(start.images.first { $0.name == "fake-image" })
         let flavor = try XCTUnwrap(start.flavors.first { $0.name == "m1.tiny" })
         let network = try XCTUnwrap(start.networks.first { $0.name == "private" })
-        let poller = try backend("peer-admin", parts: [.servers])
         // Built once more if the peer's SQLite loses the build (PeerServerBuild says why).
-        let builder = PeerServerBuild(backend: admin, poller: poller)
-        let built = try await builder.create(name: unique("vm"), imageID: image.id, flavorID: flavor.id, networkID: network.id)
+        let builder = PeerServerBuild(backend: admin, poller: try backend("peer-admin", parts: [.servers]))
+        let built = try await builder.create(name: unique(prefix), imageID: image.id, flavorID: flavor.id,
+                                             networkID: network.id)
+        return (admin, builder, built)
+    }
+
+    func testServerLifecycleThroughTheBackend() async throws {
+        let (admin, builder, built) = try await adminServer("vm")
+        let poller = builder.poller
         let name = built.name
         func state() async throws -> InstanceState? {
             try await poller.snapshot().instances.first { $0.name == name }?.state
@@ -400,16 +409,7 @@ final class BackendPeerTests: XCTestCase {
     /// Admin's seeded `private` network sits behind `router1` with its gateway on `public`, so a floating
     /// IP from `public` can be mapped onto a server there.
     func testFloatingIPAllocatedAssociatedDisassociatedAndReleased() async throws {
-        let admin = try backend("peer-admin")
-        let start = try await admin.snapshot()
-        let image = try XCTUnwrap(start.images.first { $0.name == "fake-image" })
-        let flavor = try XCTUnwrap(start.flavors.first { $0.name == "m1.tiny" })
-        let network = try XCTUnwrap(start.networks.first { $0.name == "private" })
-        let poller = try backend("peer-admin", parts: [.servers])
-        // Built once more if the peer's SQLite loses the build (PeerServerBuild says why).
-        let builder = PeerServerBuild(backend: admin, poller: poller)
-        let built = try await builder.create(name: unique("fipvm"), imageID: image.id, flavorID: flavor.id,
-                                             networkID: network.id)
+        let (admin, builder, built) = try await adminServer("fipvm")
         let server = built.name
         let fips = try backend("peer-admin", parts: SnapshotParts.needed(for: .floatingIP))
         let before = Set(try await fips.snapshot().floatingIPs.map(\.id))
