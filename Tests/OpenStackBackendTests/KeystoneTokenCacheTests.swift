@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 @testable import OpenStackBackend
 import StacktopServices
+import SystemTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,12 +12,9 @@ import Glibc
 final class KeystoneTokenCacheTests: XCTestCase {
     private var directory = ""
 
+    /// Not made yet: the cache makes it, private, with the first token it keeps.
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("stacktop-tokens-\(UUID().uuidString)").path
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(atPath: directory)
+        directory = try makeTemporaryDirectory(self) + "/tokens"
     }
 
     private func session(_ transport: ScriptedTransport, hoursBeforeExpiry: Double = 1,

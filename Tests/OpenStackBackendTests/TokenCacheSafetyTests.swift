@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 @testable import OpenStackBackend
 import StacktopServices
+import SystemTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,12 +11,7 @@ import Glibc
 final class TokenCacheSafetyTests: XCTestCase {
     private var root = ""
 
-    override func setUpWithError() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("stacktop-tokensafety-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() { try? FileManager.default.removeItem(atPath: root) }
+    override func setUpWithError() throws { root = try makeTemporaryDirectory(self) }
 
     private let credentials = KeystoneSessionTests.credentials()
 
