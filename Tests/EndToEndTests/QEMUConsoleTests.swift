@@ -75,6 +75,15 @@ final class QEMUConsoleTests: XCTestCase {
         print("console answered in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
     }
 
+    /// The dashboard's Instances panel filtered to `name`, once its row says `state`.
+    private func showRow(of name: String, _ state: String, in tmux: TmuxHarness,
+                         file: StaticString = #filePath, line: UInt = #line) throws {
+        tmux.waitFor(text: "Limit Summary", timeout: 20, file: file, line: line)
+        try tmux.send("2")
+        try tmux.typeLine("/\(name)")
+        tmux.waitFor("the row of \(name)", file: file, line: line) { $0.contains(name) && $0.contains(state) }
+    }
+
     private func assertTerminalSane(_ tmux: TmuxHarness, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(tmux.waitForExit(timeout: 15), "EXIT=0", tmux.screen(), file: file, line: line)
         // The window size is the only setting a test may change (by resizing).
@@ -89,10 +98,7 @@ final class QEMUConsoleTests: XCTestCase {
     func testDashboardOpensTheConsoleAndComesBack() throws {
         let started = Date()
         let tmux = try harness("")
-        tmux.waitFor(text: "Limit Summary", timeout: 20)
-        try tmux.send("2")
-        try tmux.typeLine("/\(Self.guest)")
-        tmux.waitFor("the guest's row") { $0.contains(Self.guest) && $0.contains("Running") }
+        try showRow(of: Self.guest, "Running", in: tmux)
         try tmux.send("C")
         tmux.waitFor(text: "Connected to \(Self.guest)'s serial console; Ctrl-] returns.")
         XCTAssertFalse(tmux.alternateScreenOn(), "the console runs on the normal screen")
@@ -119,10 +125,7 @@ final class QEMUConsoleTests: XCTestCase {
         let holder = try harness("console \(Self.guest)")
         holder.waitFor(text: "Connected to \(Self.guest)'s serial console")
         let tmux = try harness("")
-        tmux.waitFor(text: "Limit Summary", timeout: 20)
-        try tmux.send("2")
-        try tmux.typeLine("/\(Self.guest)")
-        tmux.waitFor("the guest's row") { $0.contains(Self.guest) && $0.contains("Running") }
+        try showRow(of: Self.guest, "Running", in: tmux)
         try tmux.send("C")
         tmux.waitFor(text: "The serial console of \(Self.guest) is in use by another session; press F to take it over.")
         try tmux.send("F")
@@ -199,10 +202,7 @@ final class QEMUConsoleTests: XCTestCase {
 
         let tmux = try TmuxHarness(command: "DISPLAY=:99 STACKTOP_VNC_VIEWER=\(viewer.path) "
                                    + "\(TmuxHarness.binary.path) --connect \(Self.uri)")
-        tmux.waitFor(text: "Limit Summary", timeout: 20)
-        try tmux.send("2")
-        try tmux.typeLine("/\(Self.guest)")
-        tmux.waitFor("the guest's row") { $0.contains(Self.guest) && $0.contains("Running") }
+        try showRow(of: Self.guest, "Running", in: tmux)
         try tmux.send("V")
         tmux.waitFor(text: "Started \(viewer.path) for it")
         let deadline = Date().addingTimeInterval(5)
@@ -234,10 +234,7 @@ final class QEMUConsoleTests: XCTestCase {
 
         // The same in the dashboard, and the console log of a guest without a serial <log>.
         let tmux = try harness("")
-        tmux.waitFor(text: "Limit Summary", timeout: 20)
-        try tmux.send("2")
-        try tmux.typeLine("/\(name)")
-        tmux.waitFor("the shut-off row") { $0.contains(name) && $0.contains("Shut") }
+        try showRow(of: name, "Shut", in: tmux)
         try tmux.send("C")
         tmux.waitFor(text: notRunning)
         try tmux.send("T")
@@ -273,10 +270,7 @@ final class QEMUConsoleTests: XCTestCase {
         print("guest started again in \(String(format: "%.2f", Date().timeIntervalSince(restarted))) s")
 
         let dashboard = try harness("")
-        dashboard.waitFor(text: "Limit Summary", timeout: 20)
-        try dashboard.send("2")
-        try dashboard.typeLine("/\(Self.guest)")
-        dashboard.waitFor("the guest's row") { $0.contains(Self.guest) && $0.contains("Running") }
+        try showRow(of: Self.guest, "Running", in: dashboard)
         try dashboard.send("T")
         dashboard.waitFor(text: "VMPEER GUEST READY", timeout: 30)
         print("banner in the console log \(String(format: "%.1f", Date().timeIntervalSince(restarted))) s after start")
