@@ -62,8 +62,16 @@ final class ReleaseBinaryTests: XCTestCase {
     /// The same from a shell command whose output is a file (no second exec happens there).
     func testACrashInACommandWritingToAFileWritesTheLogToo() throws {
         try TmuxHarness.require()
-        // `bench` runs long enough to be stopped.
-        let tmux = try TmuxHarness(command: "sh -c \"echo \\$\\$ > pid.txt; exec \(TmuxHarness.binary.path) bench >out.txt 2>err.txt\"")
+        // Listing a 20,000-domain test-driver host runs long enough (libvirt reads the node for seconds) to be
+        // stopped, and says nothing on stderr before its answer.
+        let node = FileManager.default.temporaryDirectory.appendingPathComponent("stacktop-crash-\(getpid())-node.xml")
+        let domains = (0..<20_000).map { index in
+            "<domain type='test'><name>crash-\(index)</name><memory>65536</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>"
+        }
+        try ("<node>" + domains.joined() + "</node>").write(to: node, atomically: true, encoding: .utf8)
+        addTeardownBlock { try? FileManager.default.removeItem(at: node) }
+        let tmux = try TmuxHarness(command: "sh -c \"echo \\$\\$ > pid.txt; exec \(TmuxHarness.binary.path) "
+                                       + "-c test://\(node.path) instance list >out.txt 2>err.txt\"")
         let deadline = Date().addingTimeInterval(10)
         var pid: pid_t?
         while pid == nil, Date() < deadline {
