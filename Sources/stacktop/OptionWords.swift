@@ -16,6 +16,15 @@ struct OptionWord {
             inline = nil
         }
     }
+
+    /// True for a switch (`--readonly`); a value glued on (`--readonly=no`) is refused rather than ignored,
+    /// since ignoring it would turn on what the user meant to turn off.
+    func switchedOn() throws -> Bool {
+        if let inline {
+            throw UsageError(description: "\(flag) is a switch and takes no value; leave out \"=\(inline)\" (or the whole switch).")
+        }
+        return true
+    }
 }
 
 extension ArraySlice<String> {

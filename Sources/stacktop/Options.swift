@@ -80,11 +80,11 @@ enum OptionParser {
             let option = OptionWord(word)
             func take() throws -> String { try option.inline ?? value(for: option.flag) }
             switch option.flag {
-            case "--demo": options.demo = true
-            case "--reset": options.resetDemo = true
+            case "--demo": options.demo = try option.switchedOn()
+            case "--reset": options.resetDemo = try option.switchedOn()
             case "-c", "--connect": options.connect = try take()
             case "--os-cloud": options.osCloud = try take()
-            case "--readonly", "--read-only": options.readOnly = true
+            case "--readonly", "--read-only": options.readOnly = try option.switchedOn()
             case "--theme": options.theme = try take()
             case "--refresh":
                 let text = try take()
@@ -100,7 +100,7 @@ enum OptionParser {
                     throw UsageError(description: "--escape takes one character or ^X (e.g. ^] or ^O), not \"\(text)\".")
                 }
                 options.consoleEscape = byte
-            case "--wall": options.wall = true; options.readOnly = true
+            case "--wall": options.wall = try option.switchedOn(); options.readOnly = true
             case "--rotate":
                 let text = try take()
                 guard let seconds = Double(text), seconds >= 1, seconds <= 86400 else {
@@ -109,10 +109,10 @@ enum OptionParser {
                 options.rotateSeconds = seconds
             case "--panels":
                 options.wallPanels = try take().split(separator: ",").map { String($0.filter { $0 != " " }) }
-            case "--no-clock": options.hideClock = true
-            case "--confirm-quit": options.confirmQuit = true
-            case "--ascii": options.ascii = true
-            case "--no-color", "--no-colour": options.noColor = true
+            case "--no-clock": options.hideClock = try option.switchedOn()
+            case "--confirm-quit": options.confirmQuit = try option.switchedOn()
+            case "--ascii": options.ascii = try option.switchedOn()
+            case "--no-color", "--no-colour": options.noColor = try option.switchedOn()
             case "-h", "--help": options.mode = .help; return options
             case "-V", "--version": options.mode = .version; return options
             default: throw UsageError(description: "Unknown option \(option.flag); see stacktop --help.")
@@ -158,10 +158,10 @@ enum OptionParser {
                 format = parsed
             case "-c", "--column": columns.append(try take())
             case "--connect": options.connect = try take()
-            case "--demo": options.demo = true
-            case "--reset": options.resetDemo = true
+            case "--demo": options.demo = try option.switchedOn()
+            case "--reset": options.resetDemo = try option.switchedOn()
             case "--state": options.statePath = try take()
-            case "--readonly": options.readOnly = true
+            case "--readonly": options.readOnly = try option.switchedOn()
             case "--os-cloud": options.osCloud = try take()
             case "--timeout": options.requestTimeout = try parseTimeout(try take())
             default: throw UsageError(description: "Unknown option \(option.flag) for `\(kind) list`; use -f FORMAT and -c COLUMN.")
@@ -185,10 +185,10 @@ enum OptionParser {
             switch option.flag {
             case "--connect": options.connect = try take()
             case "--os-cloud": options.osCloud = try take()
-            case "--demo": options.demo = true
-            case "--reset": options.resetDemo = true
+            case "--demo": options.demo = try option.switchedOn()
+            case "--reset": options.resetDemo = try option.switchedOn()
             case "--state": options.statePath = try take()
-            case "--readonly", "--read-only": options.readOnly = true
+            case "--readonly", "--read-only": options.readOnly = try option.switchedOn()
             case "--timeout": options.requestTimeout = try parseTimeout(try take())
             default: remaining.append(option.word)
             }
@@ -240,7 +240,7 @@ enum OptionParser {
             case "--keys": keys = try count(try take(), option.flag, 1...10_000)
             case "--rounds": rounds = try count(try take(), option.flag, 1...50)
             case "--binary": settings.binary = try take()
-            case "--quick": settings.quick = true
+            case "--quick": settings.quick = try option.switchedOn()
             case "--no-in-process": settings.inProcess = false
             case "-h", "--help": return .bench(BenchSettings(help: true))
             default:

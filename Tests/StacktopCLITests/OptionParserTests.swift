@@ -150,3 +150,15 @@ final class GlobalOptionTests: XCTestCase {
         }
     }
 }
+
+/// A switch with a value glued on is refused, not read as "on" whatever the value said.
+final class SwitchValueTests: XCTestCase {
+    func testASwitchTakesNoValue() throws {
+        XCTAssertEqual(usageError(["--readonly=no"]),
+                       "--readonly is a switch and takes no value; leave out \"=no\" (or the whole switch).")
+        XCTAssertEqual(usageError(["--wall=no"])?.hasPrefix("--wall is a switch"), true)
+        XCTAssertEqual(usageError(["server", "list", "--demo=false"])?.hasPrefix("--demo is a switch"), true)
+        XCTAssertEqual(usageError(["server", "stop", "web-01", "--readonly=0"])?.hasPrefix("--readonly is a switch"), true)
+        XCTAssertTrue(try OptionParser.parse(["--readonly"]).readOnly)
+    }
+}
