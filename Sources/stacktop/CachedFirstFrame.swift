@@ -3,6 +3,9 @@ import StacktopModel
 import StacktopServices
 import StacktopStore
 import OpenStackBackend
+import TerminalUI
+import Dashboard
+import NcursesTerminal
 
 /// The store's last snapshot of the backend the options name, read before that backend is opened, so
 /// a warm start draws names before libvirt or Keystone is contacted (marked CACHED, as any cached
@@ -34,5 +37,33 @@ struct CachedFirstFrame {
         }
         guard let snapshot = try? store.loadSnapshot(for: description.endpoint) else { return nil }
         return CachedFirstFrame(description: description, snapshot: snapshot)
+    }
+}
+
+/// The dashboard's first frame from the cache, drawn before the backend is opened, and the state it was
+/// drawn from, which the runner goes on with (so the tables are not built twice).
+struct EarlyFrame {
+    var state: AppState
+    /// Input typed while stacktop started that the early frame did not apply: the runner replays it.
+    var notApplied: [TerminalInput]
+
+    @MainActor
+    static func draw(_ options: Options, environment: [String: String], wall: WallSettings?, theme: Theme, glyphs: Glyphs,
+                     terminal: NcursesTerminal) -> EarlyFrame? {
+        guard let frame = CachedFirstFrame.peek(options, environment: environment) else { return nil }
+        var state = AppState(backend: frame.description, readOnly: options.readOnly, theme: theme, glyphs: glyphs,
+                             size: terminal.size, now: Date())
+        if let wall { state.enterWall(wall) }
+        _ = state.handle(.snapshotLoaded(frame.snapshot, origin: .cached))
+        // Keys typed while stacktop started (`2` for the Instances) move the early frame when they only move
+        // around; the first that would do more, and all after it, wait for the backend.
+        var typed = terminal.waitForInput(timeoutMilliseconds: 0)[...]
+        while case .key(let key)? = typed.first,
+              let command = KeyMap.command(for: key, in: state.keyContext), command.onlyMoves {
+            _ = state.handle(.key(key))
+            typed.removeFirst()
+        }
+        terminal.draw(DashboardView.render(state))
+        return EarlyFrame(state: state, notApplied: Array(typed))
     }
 }

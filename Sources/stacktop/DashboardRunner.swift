@@ -20,31 +20,39 @@ final class DashboardRunner {
     /// Reads the console log about once a second while its pane is open.
     private var consoleLogTask: Task<Void, Never>?
 
+    /// - Parameter continuing: the state the early cached frame was drawn from (same backend), which goes on
+    ///   with what the open backend says it is and can do.
     init(opened: OpenedBackend, options: Options, wall: WallSettings?, theme: Theme, glyphs: Glyphs,
-         themeDirectories: [String], terminal: any TerminalDevice) {
+         themeDirectories: [String], terminal: any TerminalDevice, continuing early: AppState? = nil) {
         self.opened = opened
         self.options = options
         self.themeDirectories = themeDirectories
         self.terminal = terminal
         self.mailbox = Mailbox(wakeup: terminal.waker)
-        state = AppState(backend: opened.backend.description, readOnly: options.readOnly,
-                         capabilities: opened.backend.capabilities,
-                         capabilitiesWhenWritable: opened.writableCapabilities, theme: theme,
-                         glyphs: glyphs, size: terminal.size, now: Date())
+        let fresh = AppState(backend: opened.backend.description, readOnly: options.readOnly,
+                             capabilities: opened.backend.capabilities,
+                             capabilitiesWhenWritable: opened.writableCapabilities, theme: theme,
+                             glyphs: glyphs, size: terminal.size, now: Date())
+        if var early {
+            early.backend = fresh.backend
+            early.capabilities = fresh.capabilities
+            early.capabilitiesWhenWritable = fresh.capabilitiesWhenWritable
+            state = early
+        } else {
+            state = fresh
+            if let wall { state.enterWall(wall) }
+        }
         state.refresh.refreshSeconds = options.refreshSeconds
         state.notice = opened.notice
         state.consoleEscapeLabel = ConsolePump.escapeName(options.consoleEscape)
-        if let wall {
-            state.enterWall(wall)
-            state.wall?.utcOffsetSeconds = LocalTime.offsetSeconds(at: Date())
-        }
+        if state.wall != nil { state.wall?.utcOffsetSeconds = LocalTime.offsetSeconds(at: Date()) }
     }
 
-    /// - Parameter cached: the store's last snapshot of this backend when it was read already.
     /// - Parameter typedAhead: input read before the runner started (keys typed while the backend opened).
-    func run(cached: CloudSnapshot? = nil, typedAhead: [TerminalInput] = []) {
-        // The first frame comes from the store's last-known data, before the backend answers.
-        if let cached = cached ?? (try? opened.cache?.loadSnapshot(for: state.backend.endpoint)) {
+    func run(typedAhead: [TerminalInput] = []) {
+        // The first frame comes from the store's last-known data, before the backend answers (unless the early
+        // frame's state already holds it).
+        if state.origin == .none, let cached = try? opened.cache?.loadSnapshot(for: state.backend.endpoint) {
             dispatch(.snapshotLoaded(cached, origin: .cached))
         }
         for input in typedAhead { handle(input) }

@@ -63,26 +63,12 @@ func runStacktop() -> Int32 {
     // A dashboard takes the terminal first and draws the store's last snapshot before the backend is
     // opened (a big libvirt host or a login can take a while); the runner's first frame replaces it.
     var earlyTerminal: NcursesTerminal?
-    var firstFrame: CachedFirstFrame?
-    var typedAhead: [TerminalInput] = []
+    var early: EarlyFrame?
     if case .dashboard = options.mode, capabilities.isInteractive {
         do {
             let terminal = try NcursesTerminal(capabilities: capabilities, crashLogPath: CrashLog.path(environment: environment))
-            if let frame = CachedFirstFrame.peek(options, environment: environment) {
-                var preview = AppState(backend: frame.description, readOnly: options.readOnly, theme: theme, glyphs: glyphs,
-                                       size: terminal.size, now: Date())
-                if let wall { preview.enterWall(wall) }
-                _ = preview.handle(.snapshotLoaded(frame.snapshot, origin: .cached))
-                // Keys typed while stacktop started (`2` for the Instances) move the early frame too when
-                // they only move around; the runner replays all of them once the backend is open.
-                typedAhead = terminal.waitForInput(timeoutMilliseconds: 0)
-                for case .key(let key) in typedAhead {
-                    guard let command = KeyMap.command(for: key, in: preview.keyContext), command.onlyMoves else { break }
-                    _ = preview.handle(.key(key))
-                }
-                terminal.draw(DashboardView.render(preview))
-                firstFrame = frame
-            }
+            early = EarlyFrame.draw(options, environment: environment, wall: wall, theme: theme, glyphs: glyphs,
+                                    terminal: terminal)
             earlyTerminal = terminal
         } catch {
             printError(ErrorText.sentence(error))
@@ -139,11 +125,11 @@ func runStacktop() -> Int32 {
             if capabilities.colors == 0 { theme = theme.monochrome }
             let terminal = try earlyTerminal ?? NcursesTerminal(capabilities: capabilities,
                                                                 crashLogPath: CrashLog.path(environment: environment))
+            // The early frame's state goes on when it showed the opened backend's data; else it is dropped.
+            let continued = early.flatMap { $0.state.backend.endpoint == opened.backend.description.endpoint ? $0.state : nil }
             let runner = DashboardRunner(opened: opened, options: options, wall: wall, theme: theme, glyphs: glyphs,
-                                         themeDirectories: themeDirectories, terminal: terminal)
-            // The snapshot already read for the early frame, when it is the opened backend's.
-            runner.run(cached: firstFrame.flatMap { $0.description.endpoint == opened.backend.description.endpoint ? $0.snapshot : nil },
-                       typedAhead: typedAhead)
+                                         themeDirectories: themeDirectories, terminal: terminal, continuing: continued)
+            runner.run(typedAhead: early?.notApplied ?? [])
             terminal.shutdown()
         default:
             break
