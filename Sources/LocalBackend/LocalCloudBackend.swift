@@ -8,6 +8,7 @@ public struct LocalCloudBackend: CloudReader, CloudMutator {
     public let store: StateStore
     public let description: BackendDescription
     private let session: LibvirtSession
+    private let memo = SnapshotMemo()
     /// How long detaching a disk or an interface (and deleting an instance with volumes attached) waits for
     /// the running guest to let the device go before saying it did not.
     public var unplugTimeout: Duration = Self.defaultUnplugTimeout
@@ -37,16 +38,19 @@ public struct LocalCloudBackend: CloudReader, CloudMutator {
     /// Everything on the host now. When libvirtd has gone away this throws "Reaching the libvirt daemon
     /// at URI failed: …" and the next call tries a fresh connection, so calling again later is the
     /// whole recovery. The host's `cpuUtilization` is the load since the previous successful call.
+    /// Domain definitions are re-read only where they may have changed (`DomainReadCache`).
     // @concurrent: libvirt and SQLite calls block, so they must not run on the caller's actor.
     @concurrent
     public func snapshot() async throws -> CloudSnapshot {
+        let session = self.session
         let (inventory, hostname) = try Self.wrapped("Reading the libvirt inventory") {
-            try session.run { connection in (try connection.inventory(), connection.hostname()) }
+            try session.run { connection in
+                (try connection.inventory(cache: session.readCache(for: connection)), connection.hostname())
+            }
         }
         let data = try store.localData()
         let load = session.cpuUtilization(now: inventory.node?.cpuTimes)
-        return LocalSnapshotAssembler.assemble(inventory: inventory, store: data, hostname: hostname,
-                                               cpuUtilization: load)
+        return memo.assemble(inventory: inventory, store: data, hostname: hostname, cpuUtilization: load)
     }
 
     @concurrent
@@ -88,6 +92,8 @@ public struct LocalCloudBackend: CloudReader, CloudMutator {
     public func perform(_ request: ActionRequest) async throws -> ActionOutcome {
         if let refusal = capabilities.refusal(request.action, on: request.kind) { throw refusal }
         let store = self.store, unplugTimeout = self.unplugTimeout
+        // Whatever the action did or failed halfway through, the next snapshot reads it all again.
+        defer { session.invalidateReads() }
         return try session.run { connection in
             try Self.perform(request, connection: connection, store: store, unplugTimeout: unplugTimeout)
         }

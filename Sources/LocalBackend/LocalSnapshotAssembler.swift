@@ -1,6 +1,7 @@
 import StacktopModel
 import StacktopServices
 import StacktopStore
+import Synchronization
 
 /// Merges what libvirt reports with what the store remembers into one `CloudSnapshot`.
 /// Pure, so every rule here is tested without a hypervisor.
@@ -65,12 +66,17 @@ public enum LocalSnapshotAssembler {
     /// active guests were given.
     public static func host(_ inventory: HostInventory, hostname: String?, cpuUtilization: Double? = nil) -> Hypervisor? {
         guard let node = inventory.node else { return nil }
-        let active = inventory.instances.filter { [.running, .paused, .shutdown].contains($0.state) }
+        // Summed in one pass: filtering would copy every active instance.
+        var vcpusUsed = 0, memoryUsed = 0, running = 0
+        for instance in inventory.instances where [.running, .paused, .shutdown].contains(instance.state) {
+            vcpusUsed += instance.vcpus
+            memoryUsed += instance.memoryMiB
+            if instance.state == .running { running += 1 }
+        }
         return Hypervisor(id: hostname ?? "localhost", hostname: hostname ?? "this host", type: node.type, state: "up",
-                          status: "enabled", vcpus: node.cpus, vcpusUsed: active.reduce(0) { $0 + $1.vcpus },
-                          memoryMiB: node.memoryMiB,
-                          memoryUsedMiB: node.memoryUsedMiB ?? active.reduce(0) { $0 + $1.memoryMiB },
-                          runningVMs: active.filter { $0.state == .running }.count, cpuUtilization: cpuUtilization)
+                          status: "enabled", vcpus: node.cpus, vcpusUsed: vcpusUsed, memoryMiB: node.memoryMiB,
+                          memoryUsedMiB: node.memoryUsedMiB ?? memoryUsed, runningVMs: running,
+                          cpuUtilization: cpuUtilization)
     }
 
     private static func byNameThenID<T: NamedResource>(_ a: T, _ b: T) -> Bool {
@@ -165,5 +171,39 @@ public enum LocalSnapshotAssembler {
             guard let source = disk.source else { return nil }
             return byPath[source] ?? byPoolAndName[source]
         }
+    }
+}
+
+/// The previous snapshot and what it was made from. A refresh that read the same domains, pools, volumes,
+/// networks and store rows gets that snapshot again, with only its time and the host's figures new: the
+/// merge and the sorting are skipped, and the lists keep their storage, so whoever compares the two
+/// snapshots compares pointers. A class, so every copy of the backend value shares it.
+final class SnapshotMemo: Sendable {
+    private struct Made {
+        /// Without the node: its CPU counters and memory in use change on every read.
+        var inventory: HostInventory
+        var store: LocalStoreData
+        var hostname: String?
+        var snapshot: CloudSnapshot
+    }
+
+    private let last = Mutex<Made?>(nil)
+
+    func assemble(inventory: HostInventory, store: LocalStoreData, hostname: String?,
+                  cpuUtilization: Double?) -> CloudSnapshot {
+        var key = inventory
+        key.node = nil
+        let previous = last.withLock { $0 }
+        if let previous, previous.inventory == key, previous.store == store, previous.hostname == hostname {
+            var snapshot = previous.snapshot
+            snapshot.takenAt = Date()
+            snapshot.hypervisors = LocalSnapshotAssembler.host(inventory, hostname: hostname,
+                                                               cpuUtilization: cpuUtilization).map { [$0] } ?? []
+            return snapshot
+        }
+        let snapshot = LocalSnapshotAssembler.assemble(inventory: inventory, store: store, hostname: hostname,
+                                                       cpuUtilization: cpuUtilization)
+        last.withLock { $0 = Made(inventory: key, store: store, hostname: hostname, snapshot: snapshot) }
+        return snapshot
     }
 }

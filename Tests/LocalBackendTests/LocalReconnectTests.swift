@@ -11,7 +11,7 @@ import StacktopStore
 
 /// Decides which connections count as dead. A test-driver connection never dies by itself, so the
 /// tests declare it dead the way `virConnectIsAlive` would report a closed remote one.
-private final class Graveyard: Sendable {
+final class Graveyard: Sendable {
     // Held strongly so a freed connection's address cannot come back as a "dead" new one.
     private let dead = Mutex<[LibvirtConnection]>([])
 

@@ -29,40 +29,126 @@ extension LibvirtConnection {
     /// libvirt's test driver reports the wall clock since 1970 as CPU time; showing it would be a lie.
     var reportsRealCPUTime: Bool { !uri.hasPrefix("test:") }
 
-    func instances(volumes: VolumeIndex) throws -> [Instance] {
-        var list: UnsafeMutablePointer<OpaquePointer?>?
-        let count = virConnectListAllDomains(handle, &list, 0)
-        guard count >= 0 else { throw listFailure("domains") }
-        return try consumeList(list, count: count, free: virDomainFree) { domain in
-            try instance(domain, volumes: volumes)
+    /// Every domain as an instance. States, vCPUs, memory and CPU time come from one bulk call; a domain's
+    /// XML is read only when `cache` says it may have changed (see `DomainReadCache`); addresses come from
+    /// one lease list per network. Domains that vanish while being read are left out.
+    func instances(volumes: VolumeIndex, cache: DomainReadCache) throws -> [Instance] {
+        try cache.read { plan, table in
+            try withDomainRuntimes { domains in
+                var listed: [(domain: OpaquePointer, key: DomainKey, slot: Int, runtime: DomainRuntime)] = []
+                listed.reserveCapacity(domains.count)
+                for (domain, runtime) in domains {
+                    guard let key = DomainKey(domain) else { continue }
+                    let slot: Int
+                    if let known = table.slot(of: key), !plan.mustReread(key), table[known].state == runtime.state {
+                        slot = known
+                        table[slot].refreshName(from: domain)
+                    } else {
+                        guard let entry = try readEntry(domain, key: key, runtime: runtime) else { continue }
+                        slot = table.store(entry, for: key)
+                    }
+                    table[slot].seen = plan.number
+                    listed.append((domain, key, slot, runtime))
+                }
+                if table.sweep(keeping: plan.number, listed: listed.count) {
+                    for index in listed.indices { listed[index].slot = table.slot(of: listed[index].key)! }
+                }
+                let managedSaves = keepsRuntimeWithDefinition || !listed.contains { $0.runtime.isShutOff }
+                    ? [] : managedSaveKeys()
+                var leases: DHCPLeases?
+                if !keepsRuntimeWithDefinition {
+                    var networks: Set<String> = []
+                    for row in listed where row.runtime.isActive {
+                        for interface in table[row.slot].definition.interfaces {
+                            if let network = interface.network { networks.insert(network) }
+                        }
+                    }
+                    leases = dhcpLeases(networks: networks)
+                }
+                var made: [Instance] = []
+                made.reserveCapacity(listed.count)
+                for row in listed {
+                    if let instance = instance(row.domain, runtime: row.runtime, entry: &table[row.slot], volumes: volumes,
+                                               managedSave: managedSaves?.contains(row.key), leases: leases) {
+                        made.append(instance)
+                    }
+                }
+                return table.settle(made)
+            }
         }
     }
 
     /// nil when the domain disappeared between listing and reading.
-    private func instance(_ domain: OpaquePointer, volumes: VolumeIndex) throws -> Instance? {
-        guard let id = LibvirtStates.uuid(of: domain), let namePointer = virDomainGetName(domain) else { return nil }
+    private func readEntry(_ domain: OpaquePointer, key: DomainKey,
+                           runtime: DomainRuntime) throws -> DomainReadCache.Entry? {
+        guard let namePointer = virDomainGetName(domain) else { return nil }
         let name = String(cString: namePointer)
-        var info = virDomainInfo()
-        guard virDomainGetInfo(domain, &info) == 0 else { return nil }
-        guard let root = try parseLibvirtXML(virDomainGetXMLDesc(domain, 0), what: "instance \(name)") else {
+        guard let id = LibvirtStates.uuid(of: domain),
+              let root = try parseLibvirtXML(virDomainGetXMLDesc(domain, 0), what: "instance \(name)") else {
             return nil
         }
-        let definition = DomainDefinition(xml: root)
-        var state = LibvirtStates.instanceState(UInt32(info.state))
+        var entry = DomainReadCache.Entry(key: key, id: id, name: name, state: runtime.state, definition: DomainDefinition(xml: root))
+        if keepsRuntimeWithDefinition {
+            var info = virDomainInfo()
+            guard virDomainGetInfo(domain, &info) == 0 else { return nil }
+            let addresses = runtime.isActive ? leaseAddresses(domain, interfaces: entry.definition.interfaces) : nil
+            entry.kept = .init(vcpus: Int(info.nrVirtCpu), memoryKiB: UInt64(info.maxMem), addresses: addresses,
+                               managedSave: runtime.isShutOff && virDomainHasManagedSaveImage(domain, 0) == 1)
+        }
+        return entry
+    }
+
+    private func instance(_ domain: OpaquePointer, runtime: DomainRuntime, entry: inout DomainReadCache.Entry,
+                          volumes: VolumeIndex, managedSave: Bool?, leases: DHCPLeases?) -> Instance? {
+        var runtime = runtime
+        if let kept = entry.kept {
+            runtime.vcpus = runtime.vcpus ?? kept.vcpus
+            runtime.memoryKiB = runtime.memoryKiB ?? kept.memoryKiB
+        } else if !runtime.isComplete {
+            // Gone since the listing: left out, as it would be a moment later.
+            var info = virDomainInfo()
+            guard virDomainGetInfo(domain, &info) == 0 else { return nil }
+            let asked = DomainRuntime(info)
+            runtime.vcpus = runtime.vcpus ?? asked.vcpus
+            runtime.memoryKiB = runtime.memoryKiB ?? asked.memoryKiB
+            runtime.cpuTime = runtime.cpuTime ?? asked.cpuTime
+        }
+        var state = LibvirtStates.instanceState(UInt32(runtime.state))
         // A managed save (stacktop's suspend) leaves the domain shut off with a saved image: it is suspended.
-        if state == .shutoff, virDomainHasManagedSaveImage(domain, 0) == 1 { state = .suspended }
-        let disks = definition.disks.map { disk in
-            var filled = disk.disk
-            filled.capacityBytes = volumes.volume(for: disk)?.capacityBytes ?? blockCapacity(domain, disk: filled)
-            return filled
+        if runtime.isShutOff, entry.kept?.managedSave ?? managedSave ?? (virDomainHasManagedSaveImage(domain, 0) == 1) {
+            state = .suspended
         }
-        var interfaces = definition.interfaces
-        if state == .running || state == .paused || state == .suspended {
-            fillAddresses(domain, into: &interfaces)
+        var capacities: [UInt64?] = []
+        capacities.reserveCapacity(entry.definition.disks.count)
+        for (index, disk) in entry.definition.disks.enumerated() {
+            if let volume = volumes.volume(for: disk) {
+                capacities.append(volume.capacityBytes)
+            } else if let known = entry.blockCapacities[index] {
+                capacities.append(known)
+            } else {
+                let asked = blockCapacity(domain, disk: disk.disk)
+                entry.blockCapacities[index] = asked
+                capacities.append(asked)
+            }
         }
-        return Instance(id: id, name: name, state: state, vcpus: Int(info.nrVirtCpu),
-                        memoryMiB: Int(info.maxMem / 1024), disks: disks, interfaces: interfaces,
-                        graphics: definition.graphics, cpuTimeNanoseconds: reportsRealCPUTime ? UInt64(info.cpuTime) : nil)
+        let addresses = !runtime.isActive ? nil
+            : entry.kept?.addresses ?? leases?.addresses(of: entry.definition.interfaces)
+                ?? leaseAddresses(domain, interfaces: entry.definition.interfaces)
+        let inputs = DomainReadCache.InstanceInputs(
+            state: state, vcpus: runtime.vcpus ?? 0, memoryMiB: Int((runtime.memoryKiB ?? 0) / 1024),
+            cpuTime: reportsRealCPUTime ? runtime.cpuTime ?? 0 : nil, capacities: capacities, addresses: addresses)
+        // Unchanged since the previous read: the same value, with the same storage.
+        if let previous = entry.instance, entry.inputs == inputs { return previous }
+        var disks = entry.definition.disks.map(\.disk)
+        for index in disks.indices { disks[index].capacityBytes = capacities[index] }
+        var interfaces = entry.definition.interfaces
+        for (slot, found) in (addresses ?? []).enumerated() where !found.isEmpty { interfaces[slot].addresses = found }
+        let made = Instance(id: entry.id, name: entry.name, state: state, vcpus: inputs.vcpus, memoryMiB: inputs.memoryMiB,
+                            disks: disks, interfaces: interfaces, graphics: entry.definition.graphics,
+                            cpuTimeNanoseconds: inputs.cpuTime)
+        entry.instance = made
+        entry.inputs = inputs
+        return made
     }
 
     /// For disks outside any pool; errors (e.g. a missing file) leave the capacity unknown.
@@ -71,27 +157,19 @@ extension LibvirtConnection {
         var info = virDomainBlockInfo()
         return virDomainGetBlockInfo(domain, disk.target, &info, 0) == 0 ? UInt64(info.capacity) : nil
     }
+}
 
-    /// DHCP lease addresses, matched to interfaces by MAC. Guests without leases simply show none.
-    private func fillAddresses(_ domain: OpaquePointer, into interfaces: inout [InstanceInterface]) {
-        guard !interfaces.isEmpty else { return }
-        var list: UnsafeMutablePointer<virDomainInterfacePtr?>?
-        let count = virDomainInterfaceAddresses(
-            domain, &list, UInt32(VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE.rawValue), 0)
-        guard count > 0, let list else { return }
-        defer {
-            for index in 0..<Int(count) { virDomainInterfaceFree(list[index]) }
-            free(list)
-        }
-        for index in 0..<Int(count) {
-            guard let reported = list[index]?.pointee, let hwaddr = reported.hwaddr else { continue }
-            let mac = String(cString: hwaddr).lowercased()
-            guard let slot = interfaces.firstIndex(where: { $0.mac.lowercased() == mac }) else { continue }
-            for addressIndex in 0..<Int(reported.naddrs) {
-                if let address = reported.addrs[addressIndex].addr {
-                    interfaces[slot].addresses.append(String(cString: address))
-                }
-            }
-        }
+extension DomainReadCache.Entry {
+    /// A rename comes with events, but they may arrive after this read, and the name costs nothing to check:
+    /// libvirt hands it over with the domain object. The kept string is reused while the bytes are the same.
+    mutating func refreshName(from domain: OpaquePointer) {
+        guard let pointer = virDomainGetName(domain) else { return }
+        let length = strlen(pointer)
+        let same = name.utf8.count == length
+            && name.utf8.withContiguousStorageIfAvailable { memcmp($0.baseAddress!, pointer, length) == 0 } ?? false
+        guard !same else { return }
+        name = String(cString: pointer)
+        instance = nil
+        inputs = nil
     }
 }

@@ -11,9 +11,14 @@ extension LibvirtConnection {
     /// Reads every domain, storage pool, pool volume and network in one pass, using libvirt's
     /// "ListAll" calls. Objects that vanish while being read are left out rather than failing the pass.
     public func inventory() throws -> HostInventory {
+        try inventory(cache: DomainReadCache(connection: self, watch: false))
+    }
+
+    /// The same, re-reading only the domain definitions `cache` says may have changed since its last read.
+    func inventory(cache: DomainReadCache) throws -> HostInventory {
         let (pools, volumes) = try storage()
         let networks = try networks()
-        let instances = try instances(volumes: VolumeIndex(volumes))
+        let instances = try instances(volumes: VolumeIndex(volumes), cache: cache)
         return HostInventory(instances: instances, pools: pools, poolVolumes: volumes, networks: networks,
                              node: nodeCapacity())
     }

@@ -26,6 +26,16 @@ enum LibvirtRuntime {
 
     static func lastErrorCode() -> Int32 { virGetLastErrorCode() }
 
+    /// glibc's `malloc_trim(0)`: gives freed heap pages back to the system. Looked up at run time because
+    /// Swift's Glibc module leaves out `malloc.h`; a C library without it simply keeps its pages.
+    static func returnFreedMemory() {
+        #if canImport(Glibc)
+        typealias Trim = @convention(c) (Int) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return }
+        _ = unsafeBitCast(symbol, to: Trim.self)(0)
+        #endif
+    }
+
     /// Takes ownership of a libvirt-allocated C string.
     static func consume(_ cString: UnsafeMutablePointer<CChar>?) -> String? {
         guard let cString else { return nil }

@@ -3,8 +3,9 @@ import StacktopServices
 import Synchronization
 
 /// The backend's current libvirt connection, replaced by a fresh one once it has died (libvirtd
-/// restarted), and the host CPU counters of the previous snapshot. A class, so every copy of the
-/// backend value shares one connection.
+/// restarted), what the previous snapshot read of its domains (`DomainReadCache`, one per connection:
+/// a fresh connection starts with an empty one) and the host CPU counters of the previous snapshot.
+/// A class, so every copy of the backend value shares one connection.
 ///
 /// No retry timing lives here: each call that finds the connection dead makes one attempt to open a
 /// new one, and the caller decides how often to call. A stopped libvirtd fails that attempt at once
@@ -13,6 +14,7 @@ final class LibvirtSession: Sendable {
     private struct State {
         var connection: LibvirtConnection
         var lastCPUTimes: NodeCPUTimes?
+        var reads: DomainReadCache?
     }
 
     let uri: String
@@ -44,14 +46,37 @@ final class LibvirtSession: Sendable {
         } catch {
             throw Self.lost(uri: uri, reason: Self.reason(error))
         }
-        return state.withLock { state in
+        let (connection, replaced) = state.withLock { state -> (LibvirtConnection, DomainReadCache?) in
             // Two callers may reconnect at once; the first one in wins and the other connection closes.
-            if state.connection !== held, isAlive(state.connection) { return state.connection }
+            if state.connection !== held, isAlive(state.connection) { return (state.connection, nil) }
             state.connection = fresh
             // Counters read before the gap would average the load over the whole outage.
             state.lastCPUTimes = nil
-            return fresh
+            // What was read on the old connection says nothing certain about now; its events stopped.
+            defer { state.reads = nil }
+            return (fresh, state.reads)
         }
+        // Let go here, after the lock: dropping it deregisters its events, a call to libvirt.
+        withExtendedLifetime(replaced) {}
+        return connection
+    }
+
+    /// The read cache of `connection`, made and registered for events on first use. A connection that was
+    /// replaced meanwhile gets a one-off cache that re-reads everything.
+    func readCache(for connection: LibvirtConnection) -> DomainReadCache {
+        if let cache = state.withLock({ $0.reads }), cache.connection === connection { return cache }
+        let made = DomainReadCache(connection: connection, watch: state.withLock { $0.connection === connection })
+        return state.withLock { state in
+            guard state.connection === connection else { return made }
+            if let existing = state.reads, existing.connection === connection { return existing }
+            state.reads = made
+            return made
+        }
+    }
+
+    /// After an action: the next snapshot re-reads every domain instead of waiting for the action's events.
+    func invalidateReads() {
+        state.withLock { $0.reads }?.invalidate()
     }
 
     /// Runs `body` on a live connection. A failure that left the connection dead becomes the

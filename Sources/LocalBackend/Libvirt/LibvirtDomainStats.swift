@@ -1,0 +1,110 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CLibvirt
+import StacktopServices
+
+/// What a domain is doing now, as one bulk read tells it. A field is nil when the driver does not give
+/// it in bulk (libvirt's test driver gives the state alone); `info` then fills it from `virDomainGetInfo`.
+struct DomainRuntime {
+    /// The raw `virDomainState`.
+    var state: Int32
+    var vcpus: Int?
+    var memoryKiB: UInt64?
+    var cpuTime: UInt64?
+
+    init(state: Int32, vcpus: Int? = nil, memoryKiB: UInt64? = nil, cpuTime: UInt64? = nil) {
+        self.state = state; self.vcpus = vcpus; self.memoryKiB = memoryKiB; self.cpuTime = cpuTime
+    }
+
+    init(_ info: virDomainInfo) {
+        self.init(state: Int32(info.state), vcpus: Int(info.nrVirtCpu), memoryKiB: UInt64(info.maxMem),
+                  cpuTime: UInt64(info.cpuTime))
+    }
+
+    var isShutOff: Bool { state == Int32(VIR_DOMAIN_SHUTOFF.rawValue) }
+
+    /// Running, blocked, paused or suspended to memory: the guest holds its devices and its leases.
+    var isActive: Bool {
+        switch UInt32(state) {
+        case VIR_DOMAIN_RUNNING.rawValue, VIR_DOMAIN_BLOCKED.rawValue, VIR_DOMAIN_PAUSED.rawValue,
+             VIR_DOMAIN_PMSUSPENDED.rawValue: true
+        default: false
+        }
+    }
+
+    /// Whether vCPUs, memory and CPU time are all known. A shut-off domain has used no CPU time
+    /// (`virDomainGetInfo` says 0 for it too), so none is needed.
+    var isComplete: Bool { vcpus != nil && memoryKiB != nil && (cpuTime != nil || isShutOff) }
+}
+
+extension LibvirtConnection {
+    private static let bulkStats = VIR_DOMAIN_STATS_STATE.rawValue | VIR_DOMAIN_STATS_CPU_TOTAL.rawValue
+        | VIR_DOMAIN_STATS_BALLOON.rawValue | VIR_DOMAIN_STATS_VCPU.rawValue
+
+    /// Every domain with its state, and where the driver gives them its vCPUs, memory and CPU time, in one
+    /// call (`virConnectGetAllDomainStats`). `body` sees the domain objects while they are alive. A driver
+    /// without bulk statistics is listed and asked per domain (`virDomainGetInfo`) instead.
+    func withDomainRuntimes<T>(_ body: ([(domain: OpaquePointer, runtime: DomainRuntime)]) throws -> T) throws -> T {
+        var records: UnsafeMutablePointer<virDomainStatsRecordPtr?>?
+        let count = virConnectGetAllDomainStats(handle, Self.bulkStats, &records, 0)
+        guard count >= 0 else {
+            guard LibvirtRuntime.lastErrorCode() == Int32(VIR_ERR_NO_SUPPORT.rawValue) else {
+                throw listFailure("domains")
+            }
+            return try withListedDomainRuntimes(body)
+        }
+        defer { if let records { virDomainStatsRecordListFree(records) } }
+        var domains: [(domain: OpaquePointer, runtime: DomainRuntime)] = []
+        domains.reserveCapacity(Int(count))
+        for index in 0..<Int(count) {
+            guard let record = records?[index]?.pointee, let domain = record.dom else { continue }
+            let params = record.params, paramCount = record.nparams
+            var state: Int32 = 0
+            guard virTypedParamsGetInt(params, paramCount, "state.state", &state) == 1 else {
+                // No state in bulk: this domain is asked on its own (nil when it vanished meanwhile).
+                var info = virDomainInfo()
+                if virDomainGetInfo(domain, &info) == 0 { domains.append((domain, DomainRuntime(info))) }
+                continue
+            }
+            var runtime = DomainRuntime(state: state)
+            var vcpus: UInt32 = 0, memory: UInt64 = 0, cpuTime: UInt64 = 0
+            if virTypedParamsGetUInt(params, paramCount, "vcpu.current", &vcpus) == 1 { runtime.vcpus = Int(vcpus) }
+            if virTypedParamsGetULLong(params, paramCount, "balloon.maximum", &memory) == 1 { runtime.memoryKiB = memory }
+            if virTypedParamsGetULLong(params, paramCount, "cpu.time", &cpuTime) == 1 { runtime.cpuTime = cpuTime }
+            domains.append((domain, runtime))
+        }
+        return try body(domains)
+    }
+
+    private func withListedDomainRuntimes<T>(
+        _ body: ([(domain: OpaquePointer, runtime: DomainRuntime)]) throws -> T
+    ) throws -> T {
+        var list: UnsafeMutablePointer<OpaquePointer?>?
+        let count = virConnectListAllDomains(handle, &list, 0)
+        guard count >= 0 else { throw listFailure("domains") }
+        defer {
+            for index in 0..<Int(count) { if let domain = list?[index] { virDomainFree(domain) } }
+            free(list)
+        }
+        var domains: [(domain: OpaquePointer, runtime: DomainRuntime)] = []
+        for index in 0..<Int(count) {
+            var info = virDomainInfo()
+            guard let domain = list?[index], virDomainGetInfo(domain, &info) == 0 else { continue }
+            domains.append((domain, DomainRuntime(info)))
+        }
+        return try body(domains)
+    }
+
+    /// The domains that have a managed save image (stacktop's suspend), in one call; nil when the driver
+    /// cannot filter on it, and `virDomainHasManagedSaveImage` is asked per shut-off domain instead.
+    func managedSaveKeys() -> Set<DomainKey>? {
+        var list: UnsafeMutablePointer<OpaquePointer?>?
+        let count = virConnectListAllDomains(handle, &list, UInt32(VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE.rawValue))
+        guard count >= 0 else { return nil }
+        let keys = consumeList(list, count: count, free: virDomainFree) { DomainKey($0) }
+        return Set(keys)
+    }
+}
