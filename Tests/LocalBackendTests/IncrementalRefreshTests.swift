@@ -85,6 +85,19 @@ final class IncrementalRefreshTests: XCTestCase {
         XCTAssertEqual(try instance("db", in: second).disks.first?.capacityBytes, 8 << 30, "from the pool volume")
     }
 
+    func testAnUnchangedListKeepsItsStorage() throws {
+        let host = try host()
+        let cache = DomainReadCache(connection: host.connection, watch: true)
+        let first = try host.connection.inventory(cache: cache).instances
+        let second = try host.connection.inventory(cache: cache).instances
+        XCTAssertEqual(first.withUnsafeBufferPointer(\.baseAddress), second.withUnsafeBufferPointer(\.baseAddress),
+                       "an unchanged read gives back the previous list itself")
+        XCTAssertEqual(virDomainSuspend(try domain("web-01", on: host)), 0)
+        let third = try host.connection.inventory(cache: cache).instances
+        XCTAssertEqual(third.first { $0.name == "web-01" }?.state, .paused)
+        XCTAssertEqual(third.filter { $0.name != "web-01" }, second.filter { $0.name != "web-01" })
+    }
+
     func testEveryThirtiethReadReadsEverythingAgain() async throws {
         let host = try host()
         for _ in 0..<DomainReadCache.fullReadInterval { try await refresh(host) }
@@ -250,7 +263,7 @@ final class IncrementalRefreshTests: XCTestCase {
             InstanceInterface(mac: "52:54:00:aa:00:02", network: "other", type: "bridge"),
             InstanceInterface(mac: "52:54:00:aa:00:02", network: "other", type: "network"),
         ]
-        XCTAssertEqual(leases.addresses(of: interfaces), [["192.168.122.10", "fd00::10"], [], [], ["10.0.0.2"]])
+        XCTAssertEqual(interfaces.map(leases.addresses(of:)), [["192.168.122.10", "fd00::10"], [], [], ["10.0.0.2"]])
     }
 
     private static let nodeXML = """

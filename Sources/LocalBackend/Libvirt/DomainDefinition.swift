@@ -9,6 +9,12 @@ struct DomainDefinition: Equatable {
         var volume: String?
     }
 
+    /// The pool volume a `type='volume'` disk names.
+    struct VolumeName: Equatable {
+        var pool: String?
+        var volume: String?
+    }
+
     var disks: [Disk] = []
     var interfaces: [InstanceInterface] = []
     var graphics: [GraphicsConsole] = []

@@ -29,7 +29,7 @@ struct DomainKey: Hashable, Sendable {
 /// Without event registration every read is a full read. Belongs to one connection: a reconnect makes a
 /// new, empty one (see `LibvirtSession`).
 final class DomainReadCache: Sendable {
-    /// One domain as it was last read in full.
+    /// One domain as it was last read in full, with what later reads filled in.
     struct Entry {
         var key: DomainKey
         /// The formatted UUID (the instance id), made once.
@@ -37,31 +37,33 @@ final class DomainReadCache: Sendable {
         var name: String
         /// The raw `virDomainState` the domain was in when read.
         var state: Int32
-        var definition: DomainDefinition
-        /// Capacities of the definition's disks that no pool volume describes, by disk index, asked on demand.
+        /// The definition's disks with the capacities of the last read, and its interfaces with the addresses
+        /// of the last read: the instance made of the entry shares these arrays, and a read that finds the same
+        /// values leaves them (and so the instance) as they are.
+        var disks: [InstanceDisk]
+        var interfaces: [InstanceInterface]
+        var graphics: [GraphicsConsole]
+        /// The pool and volume each disk names (`<source pool= volume=>`); empty when no disk names one.
+        var volumeNames: [DomainDefinition.VolumeName]
+        /// Capacities of disks that no pool volume describes, by disk index, asked once (`virDomainGetBlockInfo`).
         var blockCapacities: [Int: UInt64?] = [:]
         /// What the driver gives only per domain, where it is kept with the definition
         /// (`LibvirtConnection.keepsRuntimeWithDefinition`).
         var kept: KeptRuntime?
-        /// The instance the previous read made of it, and what it was made from: while that stays the same
-        /// the instance is not made again, so an unchanged instance keeps its storage from read to read
-        /// (and compares equal at the cost of pointer comparisons).
-        var instance: Instance?
-        var inputs: InstanceInputs?
+        /// Where the instance the previous read made of it sits in that read's list, and the figures it was
+        /// made with: while those and the arrays above stay the same the instance is not made again, so an
+        /// unchanged instance keeps its storage from read to read (and compares equal by pointers).
+        var made: (position: Int, scalars: Scalars)?
         /// The number of the last read that listed it.
         var seen = 0
     }
 
-    /// What an instance is made of besides the entry's definition.
-    struct InstanceInputs: Equatable {
+    /// What an instance shows besides the entry's own lists.
+    struct Scalars: Equatable {
         var state: InstanceState
         var vcpus: Int
         var memoryMiB: Int
         var cpuTime: UInt64?
-        /// By disk.
-        var capacities: [UInt64?]
-        /// By interface; nil for a guest that is not running.
-        var addresses: [[String]]?
     }
 
     /// vCPUs, memory, addresses and the managed save of a driver whose runtime facts follow from the
@@ -80,7 +82,7 @@ final class DomainReadCache: Sendable {
         private(set) var entries: [Entry] = []
         private var slots: [DomainKey: Int] = [:]
         /// The previous read's list, returned again (the same storage) when nothing in it changed.
-        private var instances: [Instance] = []
+        private(set) var instances: [Instance] = []
         /// How many definitions were read, over all reads (for tests).
         private(set) var definitionsRead = 0
 
@@ -92,6 +94,9 @@ final class DomainReadCache: Sendable {
         }
 
         /// Puts a freshly read entry in the domain's slot, or a new slot; returns the slot.
+        /// Room for `count` entries, so a first read of thousands does not grow the array step by step.
+        mutating func reserve(_ count: Int) { entries.reserveCapacity(count) }
+
         mutating func store(_ entry: Entry, for key: DomainKey) -> Int {
             definitionsRead += 1
             if let slot = slots[key] {

@@ -14,12 +14,10 @@ import StacktopModel
 struct DHCPLeases {
     private var byNetwork: [String: [String: [String]]] = [:]
 
-    /// The addresses of each of `interfaces`, in order; only `network` interfaces have leases.
-    func addresses(of interfaces: [InstanceInterface]) -> [[String]] {
-        interfaces.map { interface in
-            guard interface.type == "network", let network = interface.network else { return [] }
-            return byNetwork[network]?[interface.mac.lowercased()] ?? []
-        }
+    /// The addresses of `interface`; only `network` interfaces have leases.
+    func addresses(of interface: InstanceInterface) -> [String] {
+        guard interface.type == "network", let network = interface.network else { return [] }
+        return byNetwork[network]?[interface.mac.lowercased()] ?? []
     }
 
     init(byNetwork: [String: [String: [String]]]) { self.byNetwork = byNetwork }

@@ -19,9 +19,11 @@ struct VolumeIndex {
         }
     }
 
-    func volume(for disk: DomainDefinition.Disk) -> PoolVolume? {
-        if let pool = disk.pool, let name = disk.volume { return byPoolAndName[pool + "\u{0}" + name] }
-        return disk.disk.source.flatMap { byPath[$0] }
+    var isEmpty: Bool { byPath.isEmpty }
+
+    func volume(for disk: InstanceDisk, named: DomainDefinition.VolumeName?) -> PoolVolume? {
+        if let pool = named?.pool, let name = named?.volume { return byPoolAndName[pool + "\u{0}" + name] }
+        return disk.source.flatMap { byPath[$0] }
     }
 }
 
@@ -29,7 +31,7 @@ extension LibvirtConnection {
     /// libvirt's test driver reports the wall clock since 1970 as CPU time; showing it would be a lie.
     var reportsRealCPUTime: Bool { !uri.hasPrefix("test:") }
 
-    /// Every domain as an instance. States, vCPUs, memory and CPU time come from one bulk call; a domain's
+    /// Every domain as an instance. States, vCPUs, memory and CPU time come in bulk; a domain's
     /// XML is read only when `cache` says it may have changed (see `DomainReadCache`); addresses come from
     /// one lease list per network. Domains that vanish while being read are left out.
     func instances(volumes: VolumeIndex, cache: DomainReadCache) throws -> [Instance] {
@@ -37,8 +39,8 @@ extension LibvirtConnection {
             try withDomainRuntimes { domains in
                 var listed: [(domain: OpaquePointer, key: DomainKey, slot: Int, runtime: DomainRuntime)] = []
                 listed.reserveCapacity(domains.count)
-                for (domain, runtime) in domains {
-                    guard let key = DomainKey(domain) else { continue }
+                table.reserve(domains.count)
+                for (domain, key, runtime) in domains {
                     let slot: Int
                     if let known = table.slot(of: key), !plan.mustReread(key), table[known].state == runtime.state {
                         slot = known
@@ -59,21 +61,35 @@ extension LibvirtConnection {
                 if !keepsRuntimeWithDefinition {
                     var networks: Set<String> = []
                     for row in listed where row.runtime.isActive {
-                        for interface in table[row.slot].definition.interfaces {
+                        for interface in table[row.slot].interfaces {
                             if let network = interface.network { networks.insert(network) }
                         }
                     }
                     leases = dhcpLeases(networks: networks)
                 }
+                let previous = table.instances
                 var made: [Instance] = []
                 made.reserveCapacity(listed.count)
+                // Whether every instance is the previous read's, at the same place.
+                var same = listed.count == previous.count
                 for row in listed {
-                    if let instance = instance(row.domain, runtime: row.runtime, entry: &table[row.slot], volumes: volumes,
-                                               managedSave: managedSaves?.contains(row.key), leases: leases) {
-                        made.append(instance)
+                    guard let now = refresh(&table[row.slot], domain: row.domain, runtime: row.runtime, volumes: volumes,
+                                            managedSave: managedSaves?.contains(row.key), leases: leases) else {
+                        table[row.slot].made = nil
+                        continue
                     }
+                    // Unchanged since the previous read: the same value, with the same storage.
+                    if let last = table[row.slot].made, !now.devicesChanged, last.scalars == now.scalars,
+                       previous.indices.contains(last.position), previous[last.position].id == table[row.slot].id {
+                        same = same && last.position == made.count
+                        made.append(previous[last.position])
+                    } else {
+                        same = false
+                        made.append(table[row.slot].instance(now.scalars))
+                    }
+                    table[row.slot].made = (made.count - 1, now.scalars)
                 }
-                return table.settle(made)
+                return same && made.count == previous.count ? previous : table.settle(made)
             }
         }
     }
@@ -87,19 +103,23 @@ extension LibvirtConnection {
               let root = try parseLibvirtXML(virDomainGetXMLDesc(domain, 0), what: "instance \(name)") else {
             return nil
         }
-        var entry = DomainReadCache.Entry(key: key, id: id, name: name, state: runtime.state, definition: DomainDefinition(xml: root))
+        var entry = DomainReadCache.Entry(key: key, id: id, name: name, state: runtime.state,
+                                          definition: DomainDefinition(xml: root))
         if keepsRuntimeWithDefinition {
             var info = virDomainInfo()
             guard virDomainGetInfo(domain, &info) == 0 else { return nil }
-            let addresses = runtime.isActive ? leaseAddresses(domain, interfaces: entry.definition.interfaces) : nil
+            let addresses = runtime.isActive ? leaseAddresses(domain, interfaces: entry.interfaces) : nil
             entry.kept = .init(vcpus: Int(info.nrVirtCpu), memoryKiB: UInt64(info.maxMem), addresses: addresses,
                                managedSave: runtime.isShutOff && virDomainHasManagedSaveImage(domain, 0) == 1)
         }
         return entry
     }
 
-    private func instance(_ domain: OpaquePointer, runtime: DomainRuntime, entry: inout DomainReadCache.Entry,
-                          volumes: VolumeIndex, managedSave: Bool?, leases: DHCPLeases?) -> Instance? {
+    /// Brings `entry`'s disk capacities and interface addresses up to date, changing its arrays only where a
+    /// value changed, and says what else the instance is made of; nil when the domain vanished since the listing.
+    private func refresh(_ entry: inout DomainReadCache.Entry, domain: OpaquePointer, runtime: DomainRuntime,
+                         volumes: VolumeIndex, managedSave: Bool?,
+                         leases: DHCPLeases?) -> (scalars: DomainReadCache.Scalars, devicesChanged: Bool)? {
         var runtime = runtime
         if let kept = entry.kept {
             runtime.vcpus = runtime.vcpus ?? kept.vcpus
@@ -118,37 +138,37 @@ extension LibvirtConnection {
         if runtime.isShutOff, entry.kept?.managedSave ?? managedSave ?? (virDomainHasManagedSaveImage(domain, 0) == 1) {
             state = .suspended
         }
-        var capacities: [UInt64?] = []
-        capacities.reserveCapacity(entry.definition.disks.count)
-        for (index, disk) in entry.definition.disks.enumerated() {
-            if let volume = volumes.volume(for: disk) {
-                capacities.append(volume.capacityBytes)
+        var changed = false
+        for index in entry.disks.indices {
+            let named = entry.volumeNames.isEmpty ? nil : entry.volumeNames[index]
+            let capacity: UInt64?
+            if !volumes.isEmpty, let volume = volumes.volume(for: entry.disks[index], named: named) {
+                capacity = volume.capacityBytes
             } else if let known = entry.blockCapacities[index] {
-                capacities.append(known)
+                capacity = known
             } else {
-                let asked = blockCapacity(domain, disk: disk.disk)
-                entry.blockCapacities[index] = asked
-                capacities.append(asked)
+                capacity = blockCapacity(domain, disk: entry.disks[index])
+                entry.blockCapacities[index] = capacity
+            }
+            if entry.disks[index].capacityBytes != capacity {
+                entry.disks[index].capacityBytes = capacity
+                changed = true
             }
         }
-        let addresses = !runtime.isActive ? nil
-            : entry.kept?.addresses ?? leases?.addresses(of: entry.definition.interfaces)
-                ?? leaseAddresses(domain, interfaces: entry.definition.interfaces)
-        let inputs = DomainReadCache.InstanceInputs(
+        let perDomain = runtime.isActive && entry.kept == nil && leases == nil
+            ? leaseAddresses(domain, interfaces: entry.interfaces) : nil
+        for index in entry.interfaces.indices {
+            let addresses = !runtime.isActive ? []
+                : entry.kept?.addresses?[index] ?? leases?.addresses(of: entry.interfaces[index]) ?? perDomain?[index] ?? []
+            if entry.interfaces[index].addresses != addresses {
+                entry.interfaces[index].addresses = addresses
+                changed = true
+            }
+        }
+        let scalars = DomainReadCache.Scalars(
             state: state, vcpus: runtime.vcpus ?? 0, memoryMiB: Int((runtime.memoryKiB ?? 0) / 1024),
-            cpuTime: reportsRealCPUTime ? runtime.cpuTime ?? 0 : nil, capacities: capacities, addresses: addresses)
-        // Unchanged since the previous read: the same value, with the same storage.
-        if let previous = entry.instance, entry.inputs == inputs { return previous }
-        var disks = entry.definition.disks.map(\.disk)
-        for index in disks.indices { disks[index].capacityBytes = capacities[index] }
-        var interfaces = entry.definition.interfaces
-        for (slot, found) in (addresses ?? []).enumerated() where !found.isEmpty { interfaces[slot].addresses = found }
-        let made = Instance(id: entry.id, name: entry.name, state: state, vcpus: inputs.vcpus, memoryMiB: inputs.memoryMiB,
-                            disks: disks, interfaces: interfaces, graphics: entry.definition.graphics,
-                            cpuTimeNanoseconds: inputs.cpuTime)
-        entry.instance = made
-        entry.inputs = inputs
-        return made
+            cpuTime: reportsRealCPUTime ? runtime.cpuTime ?? 0 : nil)
+        return (scalars, changed)
     }
 
     /// For disks outside any pool; errors (e.g. a missing file) leave the capacity unknown.
@@ -160,6 +180,21 @@ extension LibvirtConnection {
 }
 
 extension DomainReadCache.Entry {
+    init(key: DomainKey, id: String, name: String, state: Int32, definition: DomainDefinition) {
+        self.key = key; self.id = id; self.name = name; self.state = state
+        disks = definition.disks.map(\.disk)
+        let named = definition.disks.map { DomainDefinition.VolumeName(pool: $0.pool, volume: $0.volume) }
+        volumeNames = named.contains { $0.pool != nil || $0.volume != nil } ? named : []
+        interfaces = definition.interfaces
+        graphics = definition.graphics
+    }
+
+    /// The instance as it stands; its disk and interface lists are the entry's own (shared storage).
+    func instance(_ scalars: DomainReadCache.Scalars) -> Instance {
+        Instance(id: id, name: name, state: scalars.state, vcpus: scalars.vcpus, memoryMiB: scalars.memoryMiB,
+                 disks: disks, interfaces: interfaces, graphics: graphics, cpuTimeNanoseconds: scalars.cpuTime)
+    }
+
     /// A rename comes with events, but they may arrive after this read, and the name costs nothing to check:
     /// libvirt hands it over with the domain object. The kept string is reused while the bytes are the same.
     mutating func refreshName(from domain: OpaquePointer) {
@@ -169,7 +204,6 @@ extension DomainReadCache.Entry {
             && name.utf8.withContiguousStorageIfAvailable { memcmp($0.baseAddress!, pointer, length) == 0 } ?? false
         guard !same else { return }
         name = String(cString: pointer)
-        instance = nil
-        inputs = nil
+        made = nil
     }
 }
