@@ -93,10 +93,10 @@ final class DomainReadCache: Sendable {
             _modify { yield &entries[slot] }
         }
 
-        /// Puts a freshly read entry in the domain's slot, or a new slot; returns the slot.
         /// Room for `count` entries, so a first read of thousands does not grow the array step by step.
         mutating func reserve(_ count: Int) { entries.reserveCapacity(count) }
 
+        /// Puts a freshly read entry in the domain's slot, or a new slot; returns the slot.
         mutating func store(_ entry: Entry, for key: DomainKey) -> Int {
             definitionsRead += 1
             if let slot = slots[key] {
@@ -108,9 +108,8 @@ final class DomainReadCache: Sendable {
             return entries.count - 1
         }
 
-        /// Forgets the domains the read numbered `read` did not list; slots change, so this comes after
-        /// the listing and before any slot is used again.
-        /// Returns whether slots changed.
+        /// Forgets the domains the read numbered `read` did not list, and says whether slots changed (so this
+        /// comes after the listing and before any slot is used again).
         mutating func sweep(keeping read: Int, listed: Int) -> Bool {
             guard entries.count != listed else { return false }
             entries.removeAll { $0.seen != read }
