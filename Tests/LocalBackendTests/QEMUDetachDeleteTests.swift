@@ -27,13 +27,7 @@ final class QEMUDetachDeleteTests: XCTestCase {
 
     override func tearDown() {
         guard store != nil else { return }
-        for name in QEMUHost.domainNames() where name.hasPrefix("hl-") && name.hasSuffix(suffix) {
-            QEMUHost.virsh("destroy", name)
-            QEMUHost.virsh("undefine", name)
-        }
-        for volume in QEMUHost.volumeNames() where volume.hasPrefix("hl-") && volume.contains(suffix) {
-            QEMUHost.virsh("vol-delete", "--pool", QEMUHost.pool, volume)
-        }
+        QEMUHost.removeLeftovers(prefix: "hl-", suffix: suffix)
         super.tearDown()
     }
 

@@ -67,6 +67,17 @@ enum QEMUHost {
         virsh("domstate", name).output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Removes the guests and volumes a test made (named `PREFIX…SUFFIX`), whatever state it left them in.
+    static func removeLeftovers(prefix: String, suffix: String) {
+        for name in domainNames() where name.hasPrefix(prefix) && name.hasSuffix(suffix) {
+            virsh("destroy", name)
+            virsh("undefine", name)
+        }
+        for volume in volumeNames() where volume.hasPrefix(prefix) && volume.contains(suffix) {
+            virsh("vol-delete", "--pool", pool, volume)
+        }
+    }
+
     static func domainNames() -> [String] { lines(virsh("list", "--all", "--name")).sorted() }
     static func volumeNames() -> [String] {
         lines(virsh("vol-list", pool)).compactMap { $0.split(separator: " ").first.map(String.init) }.sorted()

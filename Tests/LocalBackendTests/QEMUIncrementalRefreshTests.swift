@@ -27,13 +27,7 @@ final class QEMUIncrementalRefreshTests: XCTestCase {
     }
 
     override func tearDown() {
-        for name in QEMUHost.domainNames() where name.hasPrefix("ir-") && name.hasSuffix(suffix) {
-            QEMUHost.virsh("destroy", name)
-            QEMUHost.virsh("undefine", name)
-        }
-        for volume in QEMUHost.volumeNames() where volume.hasPrefix("ir-") && volume.contains(suffix) {
-            QEMUHost.virsh("vol-delete", "--pool", QEMUHost.pool, volume)
-        }
+        QEMUHost.removeLeftovers(prefix: "ir-", suffix: suffix)
         super.tearDown()
     }
 
