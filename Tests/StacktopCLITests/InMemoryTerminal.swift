@@ -10,7 +10,24 @@ final class InMemoryTerminal: TerminalDevice {
     struct Step {
         /// Sent once the last frame contains this text (nil: at once).
         var when: String?
+        /// Or once this holds: for what the screen cannot show, such as a read whose data did not change.
+        var whenTrue: (() -> Bool)?
         var input: TerminalInput
+
+        init(when: String?, input: TerminalInput) {
+            self.when = when
+            self.input = input
+        }
+
+        init(whenTrue: @escaping () -> Bool, input: TerminalInput) {
+            self.whenTrue = whenTrue
+            self.input = input
+        }
+
+        func holds(on frame: String) -> Bool {
+            if let whenTrue { return whenTrue() }
+            return when.map { frame.contains($0) } ?? true
+        }
     }
 
     let size: Size
@@ -50,12 +67,14 @@ final class InMemoryTerminal: TerminalDevice {
     func waitForInput(timeoutMilliseconds: Int32) -> [TerminalInput] {
         let until = Date().addingTimeInterval(timeoutMilliseconds < 0 ? 3600 : Double(timeoutMilliseconds) / 1000)
         while true {
-            if let step = script.first, step.when.map({ lastFrame.contains($0) }) ?? true {
+            if let step = script.first, step.holds(on: lastFrame) {
                 script.removeFirst()
                 return [step.input]
             }
             if Date() >= deadline {
-                gaveUp = script.first.map { "the screen never showed \"\($0.when ?? "")\"" } ?? "the script ended without quitting"
+                gaveUp = script.first.map { step in
+                    step.whenTrue == nil ? "the screen never showed \"\(step.when ?? "")\"" : "a scripted condition never held"
+                } ?? "the script ended without quitting"
                 return [.signal(.terminate)]
             }
             if wakeFlag.take() || Date() >= until { return [] }
