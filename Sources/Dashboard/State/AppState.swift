@@ -141,6 +141,8 @@ public struct AppState: Sendable, Equatable {
     public var wall: WallState?
     /// When the backend is read next, and whether a read is on its way (AppState+Schedule).
     public var refresh: RefreshSchedule
+    /// The snapshot last handed to the cache: a save of the same data again would only cost its encode.
+    var lastSavedSnapshot: CloudSnapshot?
     /// Set for one key after a busy serial console: F takes it over.
     public var consoleTakeover: ConsoleTakeover?
     /// The instance whose console log is being read while its pane is open.
