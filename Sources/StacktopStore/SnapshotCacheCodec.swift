@@ -3,16 +3,18 @@ import FoundationEssentials
 import StacktopModel
 import Synchronization
 
-/// How a cached snapshot sits in its blob: a header line, then the snapshot without its instances, then
-/// the instances in chunks, each frame a JSON document behind its length (4 bytes, little-endian).
+/// How a cached snapshot sits in its blob: a header line, then the snapshot without its instances as
+/// JSON, then the instances in chunks in `PositionalCoder`'s binary form, each frame behind its length
+/// (4 bytes, little-endian).
 ///
-/// Why chunks: one JSON document of 10,000 instances costs its encoder's and decoder's whole working
-/// tree at once (about 38 MB above the data at 10,000, which set the dashboard's peak memory), and is
-/// decoded on one core while the user waits for the first frame. Chunks cap the working memory at one
-/// chunk's and decode on every core. Still JSON inside, so a blob stays readable with `sqlite3` and a
-/// model change that JSON tolerates (an added optional field) keeps old caches usable.
+/// Why: one JSON document of 10,000 instances cost its encoder's and decoder's whole working tree at
+/// once (about 38 MB above the data, which set the dashboard's peak memory) and most of a warm start's
+/// time, on one core. Chunks cap the working memory at one chunk's and decode on every core; the
+/// positional form skips parsing text and matching keys. The rest of the snapshot stays JSON: it is small,
+/// and JSON tolerates an added optional field. A model change in `Instance` makes old chunks fail to
+/// decode, and the cache then reads as absent (one cold start), never as wrong rows.
 enum SnapshotCacheCodec {
-    static let header = Array("stacktop snapshot cache, chunked JSON, version 1\n".utf8)
+    static let header = Array("stacktop snapshot cache, JSON and positional chunks, version 2\n".utf8)
     /// Small enough that a chunk's working tree is a few hundred KB, large enough that a 10,000-row
     /// snapshot is 20 frames, not 10,000.
     static let instancesPerChunk = 500
@@ -26,7 +28,7 @@ enum SnapshotCacheCodec {
         withoutInstances.instances = []
         let encoder = JSONEncoder()
         var blob = header
-        func append(_ frame: Data) {
+        func append(_ frame: some Collection<UInt8>) {
             var length = UInt32(frame.count).littleEndian
             withUnsafeBytes(of: &length) { blob.append(contentsOf: $0) }
             blob.append(contentsOf: frame)
@@ -35,13 +37,13 @@ enum SnapshotCacheCodec {
         var start = snapshot.instances.startIndex
         while start < snapshot.instances.endIndex {
             let end = min(start + instancesPerChunk, snapshot.instances.endIndex)
-            append(try encoder.encode(Array(snapshot.instances[start..<end])))
+            append(try PositionalCoder.encode(Array(snapshot.instances[start..<end])))
             start = end
         }
         return blob
     }
 
-    /// A blob written by `encode`, or one whole JSON document as stacktop wrote before chunks.
+    /// A blob written by `encode`, or one whole JSON document as stacktop wrote before.
     static func decode(_ blob: [UInt8]) throws -> CloudSnapshot {
         guard blob.starts(with: header) else {
             return try JSONDecoder().decode(CloudSnapshot.self, from: Data(blob))
@@ -53,7 +55,7 @@ enum SnapshotCacheCodec {
         let decoded = Mutex([Result<[Instance], any Error>?](repeating: nil, count: chunks.count))
         // Every core takes chunks; the first frame shows sooner on a warm start at 10,000 rows.
         DispatchQueue.concurrentPerform(iterations: chunks.count) { index in
-            let result = Result { try JSONDecoder().decode([Instance].self, from: Data(blob[chunks[index]])) }
+            let result = Result { try PositionalCoder.decode([Instance].self, from: blob[chunks[index]]) }
             decoded.withLock { $0[index] = result }
         }
         let results = decoded.withLock { $0 }

@@ -57,3 +57,58 @@ final class SnapshotCacheCodecTests: XCTestCase {
         XCTAssertEqual(try store.loadSnapshot(for: "test:///big"), original)
     }
 }
+
+/// The positional form on its own: every kind of value the model uses, absent optionals in the middle,
+/// and a model that changed since the bytes were written refused rather than misread.
+final class PositionalCoderTests: XCTestCase {
+    private struct Everything: Codable, Equatable {
+        var text: String
+        var empty: String
+        var absent: String?
+        var count: Int
+        var negative: Int
+        var big: UInt64
+        var absentBig: UInt64?
+        var flag: Bool
+        var ratio: Double
+        var when: Date?
+        var list: [String]
+        var nested: [Nested]
+        var state: InstanceState
+    }
+
+    private struct Nested: Codable, Equatable {
+        var name: String?
+        var sizes: [Int]
+    }
+
+    private struct Renamed: Codable { var text: String; var empty: String; var missing: String? }
+
+    private let value = Everything(
+        text: "vm-é-\u{1b}[31m-日本-🙂", empty: "", absent: nil, count: 300, negative: -70_000, big: .max, absentBig: nil,
+        flag: true, ratio: -0.1, when: Date(timeIntervalSince1970: 1_700_000_000.25), list: ["a", "", "c"],
+        nested: [Nested(name: nil, sizes: []), Nested(name: "x", sizes: [Int.min, 0, Int.max])], state: .paused)
+
+    func testEveryKindOfValueRoundTrips() throws {
+        let bytes = try PositionalCoder.encode(value)
+        XCTAssertEqual(try PositionalCoder.decode(Everything.self, from: bytes[...]), value)
+    }
+
+    func testDictionariesAreRefusedWhenWritten() {
+        XCTAssertThrowsError(try PositionalCoder.encode(["k": [1, 2]]))
+        XCTAssertThrowsError(try PositionalCoder.encode([1: "one"]))
+    }
+
+    func testAChangedModelIsRefused() throws {
+        let bytes = try PositionalCoder.encode(value)
+        XCTAssertThrowsError(try PositionalCoder.decode(Renamed.self, from: bytes[...]), "fields differ after the second")
+        XCTAssertThrowsError(try PositionalCoder.decode([Everything].self, from: bytes[...]), "a record is not a list")
+    }
+
+    func testEveryTruncationIsRefused() throws {
+        let bytes = try PositionalCoder.encode(value)
+        for cut in 0..<bytes.count {
+            XCTAssertThrowsError(try PositionalCoder.decode(Everything.self, from: bytes[..<cut]), "cut at \(cut)")
+        }
+    }
+}
