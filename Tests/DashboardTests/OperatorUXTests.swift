@@ -168,6 +168,22 @@ final class OperatorUXTests: XCTestCase {
         }
     }
 
+    func testAFormsFocusedFieldShowsWithoutColour() async throws {
+        let mono = try ThemeLoader.load(nameOrPath: "mono", searchDirectories: [Self.themesDirectory])
+        for theme in [Theme.builtIn.monochrome, mono] {
+            var state = try await demoState(size: Size(width: 120, height: 40), theme: theme)
+            press([.character("c")], &state)
+            guard case .form? = state.topOverlay else { return XCTFail("c opens the launch form") }
+            type("web-09", &state)
+            let buffer = DashboardView.render(state)
+            let rows = buffer.text.split(separator: "\n", omittingEmptySubsequences: false)
+            let y = try XCTUnwrap(rows.firstIndex { $0.contains("web-09") })
+            let x = rows[y].distance(from: rows[y].startIndex, to: try XCTUnwrap(rows[y].range(of: "web-09")).lowerBound)
+            let field = buffer[x, y].style, dialog = state.theme[.dialog]
+            XCTAssertNotEqual(field.reverse, dialog.reverse, "\(theme.name): the focused field stands out of the dialog")
+        }
+    }
+
     // MARK: 9. messages
 
     func testMessagesScreenKeepsLongMessagesWhole() async throws {

@@ -23,7 +23,7 @@ enum FormScreen {
             painter.text(label, x: inner.x + 1, y: y, width: labelWidth, style: painter.onDialog(focused ? .accent : .text))
             let valueX = inner.x + 2 + labelWidth
             painter.text(display(field.value, focused: focused), x: valueX, y: y,
-                         width: max(0, inner.maxX - valueX - 1), style: painter.onDialog(focused ? .selection : .dialog))
+                         width: max(0, inner.maxX - valueX - 1), style: focused ? painter.selectionOnDialog : painter.onDialog(.dialog))
             y += 1
         }
         let footerY = inner.maxY - 1
