@@ -7,10 +7,7 @@ import Foundation
 final class OperatorUXEndToEndTests: XCTestCase {
     func testHelpScrollsToItsLastEntryAt80x24() throws {
         try TmuxHarness.require()
-        let tmux = try TmuxHarness(width: 80, height: 24, command: "\(TmuxHarness.binary.path) --demo")
-        tmux.waitFor(text: "Limit Summary")
-        try tmux.send("2")
-        tmux.waitFor(text: "Instances (16)")
+        let tmux = try TmuxHarness.demoOnInstances(width: 80, height: 24)
         try tmux.send("?")
         var screen = tmux.waitFor(text: "Keys · Instances")
         XCTAssertFalse(screen.contains(":q "), "the last entry is not on the first page:\n\(screen)")
@@ -37,11 +34,8 @@ final class OperatorUXEndToEndTests: XCTestCase {
     func testCursorRowIsReverseVideoUnderNoColor() throws {
         try TmuxHarness.require()
         for flag in ["NO_COLOR=1 ", ""] {
-            let command = flag + TmuxHarness.binary.path + " --demo" + (flag.isEmpty ? " --no-color" : "")
-            let tmux = try TmuxHarness(width: 80, height: 24, command: command)
-            tmux.waitFor(text: "Limit Summary")
-            try tmux.send("2")
-            tmux.waitFor(text: "Instances (16)")
+            let command = flag + "stacktop --demo" + (flag.isEmpty ? " --no-color" : "")
+            let tmux = try TmuxHarness.demoOnInstances(width: 80, height: 24, prefix: flag, flags: flag.isEmpty ? " --no-color" : "")
             let styled = try tmux.tmux(["capture-pane", "-e", "-p", "-t", tmux.session])
             let rows = styled.split(separator: "\n", omittingEmptySubsequences: false)
             // Row 4 is the cursor row: reverse video (SGR 7) and no colour at all anywhere.
