@@ -100,6 +100,9 @@ public struct KindSpec: Sendable {
     public let details: @Sendable (CloudSnapshot, String) -> [DetailSection]?
     /// The name actions, the CLI and the audit log use for the row with this id; nil when there is none.
     public let name: @Sendable (CloudSnapshot, String) -> String?
+    /// Whether the snapshot holds an item called this (by name or id): a typed action's target is checked
+    /// before any question is asked.
+    public let holds: @Sendable (CloudSnapshot, String) -> Bool
 
     /// - Parameters:
     ///   - items: the rows' items, read from a snapshot (a kind whose columns count other things builds
@@ -130,6 +133,7 @@ public struct KindSpec: Sendable {
             items(snapshot).first { id($0) == wanted }.map { details($0, snapshot) }
         }
         self.name = { snapshot, wanted in items(snapshot).first { id($0) == wanted }.map(name) }
+        self.holds = { snapshot, wanted in items(snapshot).contains { name($0) == wanted || id($0) == wanted } }
     }
 }
 

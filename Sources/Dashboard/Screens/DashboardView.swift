@@ -24,6 +24,7 @@ public enum DashboardView {
         drawContent(state, in: content, into: &painter)
         Chrome.drawStatusLine(state, y: bottom.y, into: &painter)
         Chrome.drawInputLine(state, y: bottom.y + 1, into: &painter)
+        state.glyphs.asciiOnly(&painter.buffer)
         return painter.buffer
     }
 
@@ -33,9 +34,11 @@ public enum DashboardView {
             DetailsScreen.draw(state, panel: panel, id: id, scroll: scroll, in: rect, into: &painter)
         case .raw(_, let name, let text, let scroll):
             RawScreen.draw(name: name, text: text, scroll: scroll, in: rect, into: &painter,
-                           title: "\(name) · \(state.backend.rawDefinitionTitle)")
-        case .help(let context):
-            HelpScreen.draw(state, context: context, in: rect, into: &painter)
+                           title: name + state.glyphs.separator + state.backend.rawDefinitionTitle)
+        case .help(let pane):
+            HelpScreen.draw(state, pane: pane, in: rect, into: &painter)
+        case .messages(let scroll):
+            MessagesScreen.draw(state.messages, scroll: scroll, in: rect, into: &painter)
         case .confirm(let pending):
             // The dialog sits over what it is about, so the user still sees the rows it will touch.
             var underneath = state
@@ -48,10 +51,10 @@ public enum DashboardView {
             ConsoleLogScreen.draw(pane, in: rect, into: &painter)
         case .vnc(let name, let lines):
             RawScreen.draw(name: name, text: lines.joined(separator: "\n"), scroll: 0, in: rect, into: &painter,
-                           title: "VNC display · \(name)")
+                           title: "VNC display" + state.glyphs.separator + name)
         case .topology(let scroll):
             RawScreen.draw(name: "Topology", text: Topology.lines(state.snapshot, glyphs: state.glyphs).joined(separator: "\n"),
-                           scroll: scroll, in: rect, into: &painter, title: "Topology · networks and their instances")
+                           scroll: scroll, in: rect, into: &painter, title: "Topology" + state.glyphs.separator + "networks and their instances")
         case .form(let form):
             var underneath = state
             underneath.overlays.removeLast()

@@ -68,4 +68,6 @@ public enum Effect: Sendable, Equatable {
     case stopConsoleLog
     /// Find the instance's VNC display and open a viewer, or explain how to reach it over SSH.
     case openVNC(instanceID: String, name: String)
+    /// Ctrl-Z: give the terminal back as it was, stop the process (SIGTSTP) and, once continued, repaint.
+    case suspend
 }
