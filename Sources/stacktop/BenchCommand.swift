@@ -30,7 +30,7 @@ enum BenchCommand {
         }
         BenchSignals.hold()
         var notMet = 0, problems: [String] = []
-        for size in settings.sizes {
+        for size in settings.sizes where settings.outside {
             let outcome = BenchOutside.run(size: size, settings: settings, binary: binary, environment: environment)
             if let interruption = outcome.interrupted {
                 fflush(nil)
@@ -112,6 +112,12 @@ enum BenchCommand {
         }
         report("first frame from cache", firstFrame, budget: nil, failures: &failures)
         print(pad("  open store / read+decode / tables") + "\(format2(openTime)) / \(format2(readTime)) / \(format2(stateTime)) ms")
+        // The cache's own layout beside one JSON document of the same snapshot (what it replaced), same run.
+        if let document = try? JSONEncoder().encode(snapshot) {
+            let jsonTime = measure { _ = try? JSONDecoder().decode(CloudSnapshot.self, from: document) }
+            let storeTime = measure { _ = try? StateStore(path: storePath).loadSnapshot(for: "bench") }
+            print(pad("  decode: one JSON document / the cache") + "\(format2(jsonTime)) / \(format2(storeTime)) ms")
+        }
 
         // Render + diff of a full frame.
         var previous = DashboardView.render(state)

@@ -242,6 +242,7 @@ enum OptionParser {
             case "--binary": settings.binary = try take()
             case "--quick": settings.quick = try option.switchedOn()
             case "--no-in-process": settings.inProcess = false
+            case "--no-outside": settings.outside = false
             case "-h", "--help": return .bench(BenchSettings(help: true))
             default:
                 throw UsageError(description: "Unknown option \(option.flag) for bench; see stacktop bench --help.")
