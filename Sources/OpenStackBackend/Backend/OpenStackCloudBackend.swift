@@ -81,11 +81,17 @@ public final class OpenStackCloudBackend: CloudReader, CloudMutator {
         let inView = request.kindsInView.reduce(into: SnapshotParts()) { $0.formUnion(.own(for: $1)) }
         let now = options.clock()
         let due = fetch.cadence.due(wanted.union(.flavors), inView: inView, full: request.full, now: now)
-        let plan = PartPlan(wanted: wanted, due: due, cadence: fetch.cadence, now: now)
+        // A first read of servers shown as it arrives has its first page to itself: on a small cloud's
+        // single API worker every other list would slow it.
+        let serversCold = await fetch.servers.changesSince() == nil
+        let streams = partial != nil && due.contains(.servers) && wanted.contains(.servers)
+            && (!options.incrementalServers || serversCold)
+        let firstPage = streams ? OneTimeSignal() : .alreadyOpen
+        let plan = PartPlan(wanted: wanted, due: due, cadence: fetch.cadence, now: now, after: firstPage)
         let parts = wanted
 
         // Each list is read on its own: a service that fails leaves its lists stale, not the snapshot.
-        async let servers = plan.attempt(.servers) { try await fetch.serverList(partial: partial) }
+        async let servers = plan.attempt(.servers) { try await fetch.serverList(partial: partial, firstPage: firstPage) }
         async let flavors = flavorList(parts, plan)
         async let keypairs = plan.offered(.keypairs) { try await fetch.keypairs(project: project?.name) }
         async let images = plan.offered(.images) { try await fetch.images() }

@@ -49,12 +49,15 @@ struct PartPlan: Sendable {
     let due: SnapshotParts
     let cadence: ReadCadence
     let now: Date
+    /// Every list but servers starts once this opens (a cold read's first page of servers).
+    let after: OneTimeSignal
 
     /// - Parameter force: read even when not wanted (flavors when servers do not embed them), at its cadence.
     func attempt<Value: Sendable>(_ part: SnapshotParts, force: Bool = false,
                                   _ body: () async throws -> Value) async -> PartRead<Value> {
         guard wanted.contains(part) || force else { return .skipped }
         guard due.contains(part) else { return .kept }
+        if part != .servers { await after.wait() }
         let result = await PartRead.attempt(true, body)
         cadence.finished(part, failed: result.failed, at: now)
         return result
@@ -65,6 +68,7 @@ struct PartPlan: Sendable {
     func offered<Value: Sendable>(_ part: SnapshotParts, _ body: () async throws -> Value) async -> PartRead<Value> {
         guard wanted.contains(part) else { return .skipped }
         guard due.contains(part) else { return .kept }
+        await after.wait()
         let result = await PartRead.attemptOffered(true, body)
         cadence.finished(part, failed: result.failed, at: now)
         return result

@@ -16,12 +16,15 @@ struct ResourceFetch: Sendable {
     // MARK: Compute
 
     /// - Parameter partial: on a full read, handed the rows as they arrive (ServerStream).
-    func serverList(partial: (@Sendable (PartialSnapshot) -> Void)? = nil) async throws -> [Instance] {
+    /// - Parameter firstPage: opened once a streamed read's first page is in (the rest of a cold read waits).
+    func serverList(partial: (@Sendable (PartialSnapshot) -> Void)? = nil,
+                    firstPage: OneTimeSignal = .alreadyOpen) async throws -> [Instance] {
+        defer { firstPage.open() }
         let headers = await compute.headers()
         let since = options.incrementalServers ? await servers.changesSince() : nil
         if since == nil, let partial {
             let (list, readAt) = try await ServerStream(client: client, headers: headers, tuning: options.stream,
-                                                        partial: partial).read()
+                                                        partial: partial, firstPage: firstPage).read()
             return await servers.replaceAll(list, readAt: readAt ?? Date())
         }
         var query: [URLQueryItem] = []
@@ -43,7 +46,7 @@ struct ResourceFetch: Sendable {
         let merged = await servers.merge(changed: list.filter { !deleted.contains($0.id) }, deletedIDs: deleted, readAt: at)
         guard await servers.checksIDs else { return merged }
         // Ids and names only: one request where the details of 1,000 servers take ten seconds of Nova's time.
-        let ids = try await client.listAll(.compute, "servers", headers: headers, limit: options.stream.namesPage,
+        let ids = try await client.listAll(.compute, "servers", headers: headers, limit: 1000,
                                            what: "Listing server ids") { body, _ in
             try NovaDecoder.servers(body, path: "/servers")
         }.map(\.id)
