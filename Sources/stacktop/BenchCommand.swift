@@ -44,6 +44,20 @@ enum BenchCommand {
             problems += outcome.problems
             fflush(nil)
         }
+        if let cloud = settings.cloud {
+            let outcome = BenchCloud.run(settings: settings, binary: binary, environment: environment)
+            if let interruption = outcome.interrupted {
+                fflush(nil)
+                printError(interruption.description)
+                return 128 + interruption.signal
+            }
+            print("\n== OpenStack cloud \(cloud): the dashboard at --refresh 2, beside the bare REST round trip ==")
+            print(BenchOutside.table(outcome.rows), terminator: "")
+            for problem in outcome.problems { print("problem: " + ErrorText.visible(problem)) }
+            notMet += outcome.rows.filter { $0.met == false }.count
+            problems += outcome.problems
+            fflush(nil)
+        }
         // From here on nothing is spawned: Ctrl-C may end the bench at once again.
         BenchSignals.release()
         var checks: [String] = []
