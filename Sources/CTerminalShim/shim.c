@@ -35,6 +35,7 @@
 static struct {
     int active;                 // between st_start and st_stop
     int suspended;              // between st_suspend and st_resume
+    int mouse;                  // mouse reporting asked for (st_set_mouse); on only while active and not suspended
     int wake_fd;                // write end of the wake-up pipe
     int log_fd;                 // the crash log, kept open to re-point fd 2 after a resume
     int saved_stderr;           // the original fd 2
@@ -140,9 +141,22 @@ static void on_winch(int sig, siginfo_t *info, void *context) {
     errno = saved;
 }
 
+// SGR extended mouse reporting (1006) over normal tracking (1000); turned off in the reverse order.
+static const char mouse_on[] = "\033[?1000h\033[?1006h";
+static const char mouse_off[] = "\033[?1006l\033[?1000l";
+
+static void write_mouse_mode(int on) {
+    if (on) st_internal_write_all(STDOUT_FILENO, mouse_on, sizeof mouse_on - 1);
+    else st_internal_write_all(STDOUT_FILENO, mouse_off, sizeof mouse_off - 1);
+}
+
 // Called from crash.c's handler: only write(2) of bytes prepared before the session went active.
+// `st.mouse` is a plain int written only outside signal handlers, on the main thread.
 void st_internal_restore_screen(void) {
-    if (st.active && !st.suspended) st_internal_write_all(STDOUT_FILENO, st.restore, st.restore_len);
+    if (st.active && !st.suspended) {
+        if (st.mouse) write_mouse_mode(0);
+        st_internal_write_all(STDOUT_FILENO, st.restore, st.restore_len);
+    }
 }
 
 int st_internal_terminal_stderr(void) { return st.active ? st.saved_stderr : -1; }
@@ -246,6 +260,9 @@ int st_start(int wake_write_fd, const char *crash_log_path, int want_colors,
     nonl();
     intrflush(stdscr, FALSE);
     keypad(stdscr, TRUE);
+    // Mouse reports are decoded by the caller (SGR, any column); ncurses must not take their first
+    // bytes for its own KEY_MOUSE (terminfo's kmous), which would leave the rest as typed characters.
+    keyok(KEY_MOUSE, FALSE);
     nodelay(stdscr, TRUE);
     leaveok(stdscr, TRUE);
     set_escdelay(25);
@@ -265,6 +282,7 @@ int st_start(int wake_write_fd, const char *crash_log_path, int want_colors,
     st.saved_stderr = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
     if (st.saved_stderr >= 0) dup2(log_fd, STDERR_FILENO);
     st.log_fd = log_fd;
+    st.mouse = 0;
     st.active = 1;
     st.suspended = 0;
     return ST_START_OK;
@@ -280,7 +298,9 @@ void st_stop(void) {
     if (!st.suspended) {
         curs_set(1);
         endwin();
+        if (st.mouse) write_mouse_mode(0);
     }
+    st.mouse = 0;
     delscreen(st.screen);
     st.screen = NULL;
     if (st.have_termios) tcsetattr(STDIN_FILENO, TCSANOW, &st.termios);
@@ -301,6 +321,8 @@ void st_suspend(void) {
     if (!st.active || st.suspended) return;
     curs_set(1);
     endwin();
+    // The shell, a console or a stopped job gets a terminal that reports no clicks.
+    if (st.mouse) write_mouse_mode(0);
     point_stderr_at_terminal();
     st.suspended = 1;
 }
@@ -314,6 +336,18 @@ void st_resume(void) {
     clearok(curscr, TRUE);
     wrefresh(stdscr);
     curs_set(0);
+    if (st.mouse) write_mouse_mode(1);
+}
+
+void st_set_mouse(int on) {
+    if (!st.active) return;
+    on = on ? 1 : 0;
+    if (on == st.mouse) return;
+    st.mouse = on;
+    if (!st.suspended) {
+        fflush(stdout);
+        write_mouse_mode(on);
+    }
 }
 
 int st_job_stop(void) {

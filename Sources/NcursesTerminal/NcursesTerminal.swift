@@ -17,9 +17,14 @@ public final class NcursesTerminal: TerminalDevice {
     private var isOpen = true
     private var scalars: [UInt32] = [0, 0, 0, 0, 0]
     private var lastSize: Size
+    /// Mouse reports in the input, kept across reads; they are taken out even with reporting off.
+    private var sequences = MouseSequenceDecoder()
+    private var clicks = ClickCounter()
+    private let started = ContinuousClock.now
 
     /// Takes over the terminal (alternate screen, raw input). Call `TerminalCapabilities.detect`
-    /// first; a capability set that is not interactive is refused.
+    /// first; a capability set that is not interactive is refused. Mouse reporting starts off
+    /// (`setMouseReporting`).
     public init(capabilities: TerminalCapabilities, crashLogPath: String) throws {
         guard capabilities.isInteractive else {
             throw TerminalError.notInteractive(reason: capabilities.reasonNotInteractive ?? "not a terminal")
@@ -76,6 +81,12 @@ public final class NcursesTerminal: TerminalDevice {
         previous = buffer
         needsClear = false
         return written
+    }
+
+    /// Turns the terminal's mouse reporting on or off. While on, clicks and wheel notches arrive as
+    /// `.mouse`; it is off whenever the terminal is handed back (suspend, Ctrl-Z, shutdown, a crash).
+    public func setMouseReporting(_ on: Bool) {
+        if isOpen { st_set_mouse(on ? 1 : 0) }
     }
 
     /// Forces a full repaint on the next draw (after a resize or Ctrl-L).
@@ -176,17 +187,32 @@ public final class NcursesTerminal: TerminalDevice {
             let kind = st_read_input(&value)
             if kind == Int32(ST_INPUT_NONE) { break }
             if kind == Int32(ST_INPUT_CHARACTER) {
-                if value == 0x1B {
-                    events.append(.key(.escape))
-                } else if let event = InputDecoder.character(value) {
-                    events.append(event)
-                }
-            } else if kind == Int32(ST_INPUT_RESIZE) {
+                append(sequences.feed(value), to: &events)
+                continue
+            }
+            append(sequences.interrupt(), to: &events)
+            if kind == Int32(ST_INPUT_RESIZE) {
                 // Several resizes in one batch: only the final size matters.
                 events.removeAll { if case .resize = $0 { true } else { false } }
                 events.append(.resize(size))
             } else if let key = InputDecoder.key(kind: kind, value: value) {
                 events.append(.key(key))
+            }
+        }
+        append(sequences.endOfInput(), to: &events)
+    }
+
+    private func append(_ outputs: [MouseSequenceDecoder.Output], to events: inout [TerminalInput]) {
+        for output in outputs {
+            switch output {
+            case .escape:
+                events.append(.key(.escape))
+            case .character(let value):
+                if let event = InputDecoder.character(value) { events.append(event) }
+            case .mouse(let event):
+                let elapsed = (ContinuousClock.now - started).components
+                let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+                events.append(.mouse(clicks.count(event, at: seconds)))
             }
         }
     }

@@ -1,6 +1,8 @@
 /// Something the main loop must react to.
 public enum TerminalInput: Sendable, Equatable {
     case key(Key)
+    /// A click or wheel notch (only when mouse reporting is on).
+    case mouse(MouseEvent)
     /// The terminal changed size; draw a buffer of this size next.
     case resize(Size)
     case signal(TerminalSignal)

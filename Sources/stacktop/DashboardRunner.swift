@@ -76,6 +76,7 @@ final class DashboardRunner {
     private func handle(_ input: TerminalInput) {
         switch input {
         case .key(let key): dispatch(.key(key))
+        case .mouse(let event): dispatch(.mouse(event))
         case .resize(let size):
             dispatch(.resize(size))
             terminal.invalidate()

@@ -36,6 +36,8 @@ struct Options: Equatable {
     var consoleEscape: UInt8 = 0x1d
     var ascii = false
     var noColor = false
+    /// `--no-mouse`: the dashboard leaves the terminal's mouse reporting off (the wall never turns it on).
+    var noMouse = false
     /// `--wall`: the unattended wall screen. Implies read-only, which nothing inside can turn off.
     var wall = false
     /// Seconds between panels on the wall (nil: no rotation).
@@ -113,6 +115,7 @@ enum OptionParser {
             case "--confirm-quit": options.confirmQuit = try option.switchedOn()
             case "--ascii": options.ascii = try option.switchedOn()
             case "--no-color", "--no-colour": options.noColor = try option.switchedOn()
+            case "--no-mouse": options.noMouse = try option.switchedOn()
             case "-h", "--help": options.mode = .help; return options
             case "-V", "--version": options.mode = .version; return options
             default: throw UsageError(description: "Unknown option \(option.flag); see stacktop --help.")
@@ -308,6 +311,7 @@ enum OptionParser {
       --escape ^X             the key that leaves a serial console (default ^], as in virsh console)
       --ascii                 draw lines with ASCII characters
       --no-color              no colours (also when NO_COLOR is set)
+      --no-mouse              no mouse reporting (by default clicks pick tabs and rows, the wheel scrolls)
       -h, --help              this help;  -V, --version
 
     KIND: instance (server), image, volume, network, subnet, port, router, floating-ip, secgroup, secgroup-rule,

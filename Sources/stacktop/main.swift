@@ -131,6 +131,8 @@ func runStacktop() -> Int32 {
             if capabilities.colors == 0 { theme = theme.monochrome }
             let terminal = try earlyTerminal ?? NcursesTerminal(capabilities: capabilities,
                                                                 crashLogPath: CrashLog.path(environment: environment))
+            // The wall takes no clicks; everywhere else the mouse is on unless --no-mouse.
+            terminal.setMouseReporting(!options.noMouse && !options.wall)
             // The early frame's state goes on when it showed the opened backend's data; else it is dropped.
             let continued = early.flatMap { $0.state.backend.endpoint == opened.backend.description.endpoint ? $0.state : nil }
             let runner = DashboardRunner(opened: opened, options: options, wall: wall, theme: theme, glyphs: glyphs,

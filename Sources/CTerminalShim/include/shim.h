@@ -52,6 +52,9 @@ void st_resume(void);
 /// when no session is active.
 int st_job_stop(void);
 int st_is_active(void);
+/// Mouse reporting on (SGR 1006 over 1000) or off. It is turned off whenever the terminal is handed
+/// back (suspend, Ctrl-Z, stop, a crash) and on again on resume, while asked for.
+void st_set_mouse(int on);
 
 int st_lines(void);
 int st_cols(void);

@@ -59,7 +59,9 @@ enum Chrome {
                 break
             }
             let active = panels[index] == state.panel
+            let start = x
             x = painter.text(chosen[index], x: x, y: row.y, role: active ? .tabActive : .tabInactive)
+            painter.regions.add(Rect(x: start, y: row.y, width: x - start, height: 1), .tab(panels[index]))
         }
     }
 
@@ -187,6 +189,8 @@ enum Chrome {
             [("Tab", "next field"), ("←→", "choose"), ("Enter", "submit"), ("Esc", "cancel")]
         case .consoleTakeover:
             [("F", "take the console over"), ("any other key", "leave it")]
+        case .menu:
+            [("↑↓", "choose"), ("Enter", "run"), ("a key", "runs its action"), ("Esc", "close")]
         }
     }
 }

@@ -37,9 +37,9 @@ enum ConfirmDialog {
             y += 2
         }
         if y < inner.maxY {
-            let dot = painter.glyphs.separator
-            let hint = typing ? "Enter confirms\(dot)Esc cancels" : "y confirms\(dot)any other key cancels"
-            painter.text(hint, x: inner.x + 1, y: y, width: inner.width - 2, style: painter.onDialog(.muted))
+            let hint: [(String, Key?)] = typing ? [("Enter confirms", .enter), ("Esc cancels", .escape)]
+                : [("y confirms", .character("y")), ("any other key cancels", .escape)]
+            painter.buttons(hint, x: inner.x + 1, y: y, width: inner.width - 2, style: painter.onDialog(.muted))
         }
     }
 

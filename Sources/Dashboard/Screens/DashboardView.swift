@@ -6,15 +6,25 @@ import TerminalUI
 /// is what makes every screen a text snapshot test.
 public enum DashboardView {
     public static func render(_ state: AppState) -> CellBuffer {
+        paint(state).buffer
+    }
+
+    /// Where the frame `render` draws put its tabs, rows and buttons: what a click at a cell means.
+    public static func regions(_ state: AppState) -> ScreenRegions {
+        paint(state).regions
+    }
+
+    static func paint(_ state: AppState) -> Painter {
         var painter = Painter(size: state.size, theme: state.theme, glyphs: state.glyphs)
         if state.isTooSmall {
             TooSmallScreen.draw(state, into: &painter)
-            return painter.buffer
+            return painter
         }
         let full = Rect(x: 0, y: 0, width: state.size.width, height: state.size.height)
         if let wall = state.wall {
             WallScreen.draw(state, wall: wall, in: full, into: &painter)
-            return painter.buffer
+            painter.regions = ScreenRegions()  // the wall takes no clicks
+            return painter
         }
         let (titleRow, belowTitle) = full.splitTop(1)
         let (tabRow, belowTabs) = belowTitle.splitTop(1)
@@ -25,7 +35,7 @@ public enum DashboardView {
         Chrome.drawStatusLine(state, y: bottom.y, into: &painter)
         Chrome.drawInputLine(state, y: bottom.y + 1, into: &painter)
         state.glyphs.asciiOnly(&painter.buffer)
-        return painter.buffer
+        return painter
     }
 
     static func drawContent(_ state: AppState, in rect: Rect, into painter: inout Painter) {
@@ -44,6 +54,7 @@ public enum DashboardView {
             var underneath = state
             underneath.overlays.removeLast()
             drawContent(underneath, in: rect, into: &painter)
+            painter.regions = ScreenRegions()  // only the dialog answers clicks
             ConfirmDialog.draw(pending, over: rect, into: &painter)
         case .audit(let records, let scroll):
             AuditScreen.draw(records, scroll: scroll, in: rect, into: &painter)
@@ -59,7 +70,14 @@ public enum DashboardView {
             var underneath = state
             underneath.overlays.removeLast()
             drawContent(underneath, in: rect, into: &painter)
+            painter.regions = ScreenRegions()
             FormScreen.draw(form, over: rect, into: &painter)
+        case .actionMenu(let menu):
+            var underneath = state
+            underneath.overlays.removeLast()
+            drawContent(underneath, in: rect, into: &painter)
+            painter.regions = ScreenRegions()
+            RowMenuScreen.draw(menu, readOnly: state.readOnly, over: rect, into: &painter)
         case nil:
             if state.panel == .overview {
                 OverviewScreen.draw(state, in: rect, into: &painter)

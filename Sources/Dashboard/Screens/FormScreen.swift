@@ -32,9 +32,10 @@ enum FormScreen {
         } else if form.fields.indices.contains(form.focus), !form.fields[form.focus].help.isEmpty {
             painter.text(form.fields[form.focus].help, x: inner.x + 1, y: footerY - 1, width: inner.width - 2, style: painter.onDialog(.muted))
         }
-        painter.text(["Tab next", "\(painter.glyphs.arrowLeft)\(painter.glyphs.arrowRight) choose", "Enter submit", "Esc cancel", "* required"]
-            .joined(separator: painter.glyphs.separator), x: inner.x + 1, y: footerY,
-                     width: inner.width - 2, style: painter.onDialog(.muted))
+        let arrows = "\(painter.glyphs.arrowLeft)\(painter.glyphs.arrowRight)"
+        painter.buttons([("Tab next", .tab), (arrows + " choose", .right), ("Enter submit", .enter), ("Esc cancel", .escape),
+                         ("* required", nil)],
+                        x: inner.x + 1, y: footerY, width: inner.width - 2, style: painter.onDialog(.muted))
     }
 
     static func display(_ value: FormField.Value, focused: Bool) -> String {

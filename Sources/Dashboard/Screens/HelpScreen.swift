@@ -112,6 +112,7 @@ enum HelpScreen {
         case .form: "Form"
         case .consoleLog: "Console log"
         case .consoleTakeover: "Busy console"
+        case .menu: "Actions menu"
         }
     }
 

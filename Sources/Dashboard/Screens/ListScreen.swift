@@ -49,6 +49,7 @@ enum ListScreen {
             // A wall has no cursor: a highlighted row there would only look like an alarm.
             let selected = position == model.cursor && state.wall == nil
             let marked = model.marked.contains(row.id)
+            painter.regions.add(Rect(x: inner.x, y: y, width: inner.width, height: 1), .row(position: position))
             if marked { painter.text("*", x: inner.x, y: y, role: .marked) }
             for column in layout.columns {
                 let spec = table.columns[column.index]

@@ -10,6 +10,8 @@ public enum AppEvent: Sendable, Equatable {
     /// wall's clock (`utcOffsetSeconds`: the local time zone's offset now) follow the clock.
     case clock(Date, utcOffsetSeconds: Int = 0)
     case key(Key)
+    /// A click or wheel notch; the drawn layout says what is under it (`DashboardView.regions`).
+    case mouse(MouseEvent)
     case resize(Size)
     case snapshotLoaded(CloudSnapshot, origin: DataOrigin)
     /// Instances of the read on its way, before it finishes (AppState+Partial).

@@ -32,6 +32,8 @@ extension AppState {
                 }
             }
             return handleKey(key)
+        case .mouse(let event):
+            return handleMouse(event)
         case .resize(let newSize):
             size = newSize
             keepCursorsVisible()
@@ -185,7 +187,7 @@ extension AppState {
 
     // MARK: keys
 
-    private mutating func handleKey(_ key: Key) -> [Effect] {
+    mutating func handleKey(_ key: Key) -> [Effect] {
         switch input {
         case .filter(let text): return handleFilterKey(key, text: text)
         case .command(let text): return handleCommandKey(key, text: text)
@@ -194,6 +196,7 @@ extension AppState {
         if case .confirm(let pending)? = topOverlay { return handleConfirmKey(key, pending: pending) }
         if case .help(let pane)? = topOverlay, let effects = handleHelpKey(key, pane: pane) { return effects }
         if case .form(let form)? = topOverlay { return handleFormKey(key, form: form) }
+        if case .actionMenu(let menu)? = topOverlay { return handleMenuKey(key, menu: menu) }
         if case .consoleLog(let pane)? = topOverlay, let effects = handleConsoleLogKey(key, pane: pane) { return effects }
         if key == .ctrl("c") { quitRequested = true; return [.quit] }
         let kind = (topOverlay?.detailsPanel ?? panel).resourceKind
@@ -223,6 +226,8 @@ extension AppState {
             overlays.append(.messages(scroll: 0))
         case .suspend:
             return [.suspend]
+        case .actionMenu:
+            return openRowMenu()
         case .back:
             goBack()
         case .nextPanel, .previousPanel:
@@ -283,7 +288,7 @@ extension AppState {
         return []
     }
 
-    private mutating func switchPanel(to target: Panel) {
+    mutating func switchPanel(to target: Panel) {
         panel = target
         overlays.removeAll()
     }
@@ -297,7 +302,7 @@ extension AppState {
         }
     }
 
-    private mutating func move(_ command: Command) {
+    mutating func move(_ command: Command) {
         let page = max(1, listBodyHeight - 1)
         if let top = topOverlay {
             let delta: Int
@@ -452,7 +457,7 @@ extension Overlay {
             pane.scroll = clamp(pane.scroll &+ delta)
             return .help(pane)
         case .messages(let scroll): return .messages(scroll: clamp(scroll &+ delta))
-        case .confirm, .form, .consoleLog: return self
+        case .confirm, .form, .consoleLog, .actionMenu: return self
         case .vnc: return self
         case .topology(let scroll): return .topology(scroll: clamp(scroll &+ delta))
         }

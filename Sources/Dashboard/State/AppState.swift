@@ -31,6 +31,8 @@ public enum Overlay: Sendable, Equatable {
     case vnc(name: String, lines: [String])
     /// Networks with the instances on them (`:topology`), drawn from the live snapshot.
     case topology(scroll: Int)
+    /// The selected row's actions (`a`, a right click).
+    case actionMenu(RowMenu)
 }
 
 /// The help screen: the keys of the screen it was opened from, scrolled, maybe filtered (`/`).
@@ -250,6 +252,7 @@ public struct AppState: Sendable, Equatable {
         case .form: .form
         case .consoleLog: .consoleLog
         case .vnc, .topology: .raw
+        case .actionMenu: .menu
         case nil: panel == .overview ? .overview : .list
         }
     }

@@ -26,6 +26,8 @@ public enum Command: Sendable, Equatable {
     case showMessages
     /// Ctrl-Z: give the terminal back and stop, as a shell job; `fg` brings the dashboard back.
     case suspend
+    /// The selected row's actions menu (also a right click on the row).
+    case actionMenu
 }
 
 extension Command {
@@ -62,6 +64,8 @@ public struct KeySection: Sendable {
 /// The screens that have their own keys.
 public enum KeyContext: Sendable, Equatable {
     case list, overview, details, raw, help, confirm, audit, form, consoleLog, messages
+    /// The row action menu.
+    case menu
     /// The one key after a busy serial console, before the screen's own keys.
     case consoleTakeover
 }
@@ -151,6 +155,8 @@ public enum KeyMap {
                     KeyBinding(keys: [.character("s")], command: .sortNext, help: "sort by the next column"),
                     KeyBinding(keys: [.character("I")], command: .sortReverse, help: "invert the sort order"),
                     KeyBinding(keys: [.character(" ")], command: .mark, help: "mark the row (for bulk actions)"),
+                    KeyBinding(keys: [.character("a")], command: .actionMenu,
+                               help: "actions menu: what the selected row's state allows, with keys (also a right click)"),
                     KeyBinding(keys: [.escape], command: .back, help: "clear the filter"),
                 ]),
                 moving, everywhere,
@@ -191,6 +197,11 @@ public enum KeyMap {
                 KeyBinding(keys: [.escape, .backspace, .character("q")], command: .back, help: "close the log")]), moving]
         case .consoleTakeover:
             sections = [KeySection(title: "Busy console", bindings: takeover)]
+        case .menu:
+            sections = [KeySection(title: "Actions menu", bindings: [
+                KeyBinding(keys: [.enter], command: .confirmYes, help: "run the chosen action, exactly as its key does"),
+                KeyBinding(keys: [.escape, .character("q"), .character("a")], command: .back, help: "close the menu"),
+            ]), KeySection(title: "Moving", bindings: movement)]
         case .form:
             sections = [KeySection(title: "Form", bindings: [
                 KeyBinding(keys: [.tab, .down], command: .down, help: "next field"),
@@ -206,7 +217,7 @@ public enum KeyMap {
     /// The command a key means in `context`, if any.
     public static func command(for key: Key, in context: KeyContext, actions: [ActionKind] = [],
                                kind: ResourceKind? = nil) -> Command? {
-        if ![.help, .confirm, .form, .consoleTakeover].contains(context), case .character(let c) = key,
+        if ![.help, .confirm, .form, .consoleTakeover, .menu].contains(context), case .character(let c) = key,
            let panel = Panel.allCases.first(where: { $0.digit == c }) {
             return .panel(panel)
         }

@@ -5,6 +5,8 @@ struct Painter {
     var buffer: CellBuffer
     let theme: Theme
     let glyphs: Glyphs
+    /// What is clickable where, recorded while drawing.
+    var regions = ScreenRegions()
 
     init(size: Size, theme: Theme, glyphs: Glyphs) {
         self.buffer = CellBuffer(size: size, fill: Cell(" ", theme[.text]))
