@@ -181,7 +181,8 @@ public final class NcursesTerminal: TerminalDevice {
 
     private func readKeys(into events: inout [TerminalInput]) {
         // Every ESC is Escape, even when another character follows at once: stacktop binds no Alt
-        // keys, and typed-ahead or scripted input (Esc then /) must not lose the second key.
+        // keys, and typed-ahead or scripted input (Esc then /) must not lose the second key. Only
+        // `ESC [` starts a sequence (a mouse report, or a key ncurses did not know), taken out whole.
         while true {
             var value: UInt32 = 0
             let kind = st_read_input(&value)
