@@ -10,4 +10,15 @@ extension TmuxHarness {
         tmux.waitFor(text: "Instances (16)", file: file, line: line)
         return tmux
     }
+
+    /// The demo started from an interactive shell with job control (dash -i, which leaves the terminal as
+    /// the job left it), so Ctrl-Z stops it and `fg` brings it back; `before` runs first on the same line.
+    static func demoInInteractiveShell(before: String = "", file: StaticString = #filePath,
+                                       line: UInt = #line) throws -> TmuxHarness {
+        let tmux = try TmuxHarness(width: 100, height: 30, command: "PS1=stp% sh -i")
+        tmux.waitFor(text: "stp%", file: file, line: line)
+        try tmux.typeLine(before + "\(binary.path) --demo")
+        tmux.waitFor(text: "Limit Summary", file: file, line: line)
+        return tmux
+    }
 }

@@ -119,10 +119,7 @@ final class MouseEndToEndTests: XCTestCase {
     /// Ctrl-Z hands the shell a terminal that reports no clicks; `fg` turns reporting on again.
     func testCtrlZTurnsReportingOffUntilFg() throws {
         try TmuxHarness.require()
-        let tmux = try TmuxHarness(width: 100, height: 30, command: "PS1=stp% sh -i")
-        tmux.waitFor(text: "stp%")
-        try tmux.typeLine("\(TmuxHarness.binary.path) --demo")
-        tmux.waitFor(text: "Limit Summary")
+        let tmux = try TmuxHarness.demoInInteractiveShell()
         XCTAssertEqual(try mouseModes(tmux), "11")
         try tmux.send("C-z")
         tmux.waitFor(text: "Stopped")

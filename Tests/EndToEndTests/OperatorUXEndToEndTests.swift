@@ -56,10 +56,7 @@ final class OperatorUXEndToEndTests: XCTestCase {
     /// Ctrl-Z stops stacktop with the terminal restored, `fg` brings the dashboard back redrawn.
     func testCtrlZSuspendsAndFgRedraws() throws {
         try TmuxHarness.require()
-        let tmux = try TmuxHarness(width: 100, height: 30, command: "PS1=stp% sh -i")
-        tmux.waitFor(text: "stp%")
-        try tmux.typeLine("stty -a > sane.txt; \(TmuxHarness.binary.path) --demo")
-        tmux.waitFor(text: "Limit Summary")
+        let tmux = try TmuxHarness.demoInInteractiveShell(before: "stty -a > sane.txt; ")
         XCTAssertTrue(tmux.alternateScreenOn())
         try tmux.send("2")
         tmux.waitFor(text: "Instances (16)")
