@@ -133,4 +133,17 @@ final class MouseEndToEndTests: XCTestCase {
         tmux.waitFor(text: "\ndone")
         XCTAssertEqual(try mouseModes(tmux), "00", "off after exit")
     }
+
+    /// The crash handler turns reporting off with the rest of the terminal (SIGILL: a Swift trap).
+    func testACrashTurnsReportingOff() throws {
+        try TmuxHarness.require()
+        let tmux = try TmuxHarness(width: 80, height: 24,
+                                   command: "sh -c \"echo \\$\\$ > pid.txt; exec \(TmuxHarness.binary.path) --demo\"")
+        tmux.waitFor(text: "Limit Summary")
+        XCTAssertEqual(try mouseModes(tmux), "11")
+        let pid = try XCTUnwrap(tmux.file("pid.txt").flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+        kill(pid, SIGILL)
+        XCTAssertEqual(tmux.waitForExit(timeout: 15), "EXIT=132")
+        XCTAssertEqual(try mouseModes(tmux), "00", "no reporting left on after a crash")
+    }
 }
