@@ -44,6 +44,9 @@ public struct MouseSequenceDecoder: Sendable {
         case ground
         /// ESC seen; `[` starts a control sequence, anything else makes it the Escape key.
         case escape
+        /// A read ended on a lone ESC, already reported as Escape. If the next read starts with `[`, the
+        /// terminal's sequence was split right after its ESC (a slow link): the rest is swallowed, not typed.
+        case afterEscape
         /// Inside `ESC [`: the parameter and intermediate characters so far.
         case sequence([UInt8], overflowed: Bool)
         /// X10's `ESC [ M` is followed by three raw bytes: that many are still to be dropped.
@@ -60,7 +63,7 @@ public struct MouseSequenceDecoder: Sendable {
     public init() {}
 
     /// True while a sequence is partly read.
-    public var isPending: Bool { state != .ground }
+    public var isPending: Bool { state != .ground && state != .afterEscape }
 
     public mutating func feed(_ value: UInt32) -> [Output] {
         switch state {
@@ -72,6 +75,10 @@ public struct MouseSequenceDecoder: Sendable {
             if value == 0x1B { return [.escape] }
             state = .ground
             return [.escape, .character(value)]
+        case .afterEscape:
+            state = .ground
+            if value == 0x5B { state = .sequence([], overflowed: false); return [] }
+            return feed(value)
         case .legacy(let remaining):
             state = remaining > 1 ? .legacy(remaining: remaining - 1) : .ground
             return []
@@ -112,7 +119,7 @@ public struct MouseSequenceDecoder: Sendable {
     /// for what might follow it); a partial sequence stays pending for the next read.
     public mutating func endOfInput() -> [Output] {
         guard state == .escape else { return [] }
-        state = .ground
+        state = .afterEscape
         return [.escape]
     }
 
