@@ -119,6 +119,20 @@ final class MouseAndMenuTests: XCTestCase {
         XCTAssertEqual(state.status?.text, "Cancelled: nothing was changed.")
     }
 
+    func testFormFooterWordsAreButtons() async throws {
+        var state = try await demoState()
+        _ = state.handle(.key(.character("c")))  // the launch form
+        guard case .form(let form)? = state.topOverlay else { return XCTFail("c opens the launch form") }
+        // "Tab next" moves the focus as Tab does; "* required" is only text.
+        _ = try click(.button(.tab), &state)
+        guard case .form(let moved)? = state.topOverlay else { return XCTFail("the form stays open") }
+        XCTAssertEqual(moved.focus, form.focus + 1)
+        XCTAssertFalse(DashboardView.regions(state).regions.contains { $0.target == .button(.character("*")) })
+        _ = try click(.button(.escape), &state)
+        XCTAssertNil(state.topOverlay)
+        XCTAssertEqual(state.status?.text, "Cancelled: nothing was changed.")
+    }
+
     // MARK: the row action menu
 
     func testMenuListsOnlyWhatTheRowsStateAllows() async throws {
