@@ -65,6 +65,11 @@ final class GlobalOptionTests: XCTestCase {
         XCTAssertEqual(try OptionParser.parse(["--theme", "-"]).theme, "-", "a lone dash is a value, not a flag")
     }
 
+    func testMouseIsOnUnlessNoMouse() throws {
+        XCTAssertFalse(try OptionParser.parse([]).noMouse)
+        XCTAssertTrue(try OptionParser.parse(["--no-mouse"]).noMouse)
+    }
+
     func testTheWallIsReadOnly() throws {
         let options = try OptionParser.parse(["--demo", "--wall"])
         XCTAssertTrue(options.wall)
