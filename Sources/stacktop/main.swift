@@ -9,7 +9,7 @@ import NcursesTerminal
 @MainActor
 func runStacktop() -> Int32 {
     let environment = ProcessInfo.processInfo.environment
-    let options: Options
+    var options: Options
     do {
         options = try OptionParser.parse(Array(Swift.CommandLine.arguments.dropFirst()))
     } catch {
@@ -34,6 +34,26 @@ func runStacktop() -> Int32 {
         return BenchCommand.run(settings)
     default:
         break
+    }
+
+    // Contexts: config.yaml's hosts and clouds.yaml's clouds; --context NAME opens one.
+    var contexts = ContextList()
+    var currentContext: String?
+    if options.context != nil || options.mode == Options.Mode.dashboard {
+        do {
+            contexts = try ContextCatalog.load(environment: environment)
+        } catch {
+            printError(ErrorText.sentence(error))
+            return 1
+        }
+        if let name = options.context {
+            guard let context = contexts[name] else {
+                printError(contexts.unknown(name))
+                return 2
+            }
+            options = ContextCatalog.options(options, for: context)
+            currentContext = name
+        }
     }
 
     let wall: WallSettings?
@@ -68,7 +88,7 @@ func runStacktop() -> Int32 {
         do {
             let terminal = try NcursesTerminal(capabilities: capabilities, crashLogPath: CrashLog.path(environment: environment))
             early = EarlyFrame.draw(options, environment: environment, wall: wall, theme: theme, glyphs: glyphs,
-                                    terminal: terminal)
+                                    terminal: terminal, context: currentContext)
             earlyTerminal = terminal
         } catch {
             printError(ErrorText.sentence(error))
@@ -127,8 +147,14 @@ func runStacktop() -> Int32 {
                                                                 crashLogPath: CrashLog.path(environment: environment))
             // The early frame's state goes on when it showed the opened backend's data; else it is dropped.
             let continued = early.flatMap { $0.state.backend.endpoint == opened.backend.description.endpoint ? $0.state : nil }
+            if currentContext == nil {
+                currentContext = ContextCatalog.current(of: opened.backend.description, in: &contexts)
+            }
             let runner = DashboardRunner(opened: opened, options: options, wall: wall, theme: theme, glyphs: glyphs,
-                                         themeDirectories: themeDirectories, terminal: terminal, continuing: continued)
+                                         themeDirectories: themeDirectories, terminal: terminal, continuing: continued,
+                                         contexts: contexts, currentContext: currentContext,
+                                         history: CommandHistoryFile(options: options, environment: environment),
+                                         environment: environment)
             runner.run(typedAhead: early?.notApplied ?? [])
             terminal.shutdown()
         default:

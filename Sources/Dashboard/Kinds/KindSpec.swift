@@ -100,6 +100,8 @@ public struct KindSpec: Sendable {
     public let details: @Sendable (CloudSnapshot, String) -> [DetailSection]?
     /// The name actions, the CLI and the audit log use for the row with this id; nil when there is none.
     public let name: @Sendable (CloudSnapshot, String) -> String?
+    /// Every item's name, in the snapshot's order (what `:` completes after `KIND ACTION`).
+    public let names: @Sendable (CloudSnapshot) -> [String]
 
     /// - Parameters:
     ///   - items: the rows' items, read from a snapshot (a kind whose columns count other things builds
@@ -130,6 +132,7 @@ public struct KindSpec: Sendable {
             items(snapshot).first { id($0) == wanted }.map { details($0, snapshot) }
         }
         self.name = { snapshot, wanted in items(snapshot).first { id($0) == wanted }.map(name) }
+        self.names = { snapshot in items(snapshot).map(name) }
     }
 }
 

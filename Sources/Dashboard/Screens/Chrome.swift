@@ -28,6 +28,7 @@ enum Chrome {
     /// "libvirt qemu:///system  project admin": where the data comes from.
     static func placeName(_ state: AppState) -> String {
         var place = state.backend.placeName
+        if let context = state.currentContext { place = "ctx " + context + " · " + place }
         if let project = state.backend.currentProject { place += "  project " + project }
         return place
     }

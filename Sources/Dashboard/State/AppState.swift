@@ -29,6 +29,8 @@ public enum Overlay: Sendable, Equatable {
     case vnc(name: String, lines: [String])
     /// Networks with the instances on them (`:topology`), drawn from the live snapshot.
     case topology(scroll: Int)
+    /// Every context (`:ctx`), the cursor on one; Enter switches to it.
+    case contexts(cursor: Int)
 }
 
 /// The console-log pane: text nil while it loads.
@@ -145,6 +147,16 @@ public struct AppState: Sendable, Equatable {
     public var consoleTakeover: ConsoleTakeover?
     /// The instance whose console log is being read while its pane is open.
     public var followingConsoleLog: String?
+    /// The `:` line's completion list and history (AppState+Palette).
+    public var palette = CommandPalette()
+    /// Every context stacktop knows (config.yaml's hosts, clouds.yaml's clouds), and the one on screen
+    /// (nil when what the command line opened is none of them). See AppState+Contexts.
+    public var contexts = ContextList()
+    public var currentContext: String?
+    /// The context being opened after `:ctx NAME` (its cached data is on screen meanwhile).
+    public var connectingTo: String?
+    /// The context that could not be opened: `r` tries it again.
+    public var contextToRetry: StacktopContext?
 
     public init(backend: BackendDescription, readOnly: Bool, capabilities: Capabilities = .none,
                 capabilitiesWhenWritable: Capabilities? = nil, theme: Theme = .builtIn, glyphs: Glyphs = .unicode,
@@ -188,7 +200,7 @@ public struct AppState: Sendable, Equatable {
         case .audit: .audit
         case .form: .form
         case .consoleLog: .consoleLog
-        case .vnc, .topology: .raw
+        case .vnc, .topology, .contexts: .raw
         case nil: panel == .overview ? .overview : .list
         }
     }
