@@ -198,7 +198,8 @@ public struct StacktopConfig: Sendable, Equatable {
     }
 }
 
-/// A config.yaml stacktop cannot use: the file, the line, what is wrong and what to do, as one sentence.
+/// A config.yaml stacktop cannot use: the file, the line, what is wrong and what to do, as one sentence that
+/// starts with the file's path ("/home/op/.config/stacktop/config.yaml, line 4, gives host …").
 public struct StacktopConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     public var file: String
     public var line: Int?
@@ -208,7 +209,7 @@ public struct StacktopConfigError: Error, Sendable, Equatable, CustomStringConve
         self.file = file
         self.line = line
         let place = TerminalText.sanitize(file) + (line.map { ", line \($0)," } ?? "")
-        message = "stacktop's configuration \(place) \(TerminalText.sanitize(problem)); \(advice)."
+        message = "\(place) \(TerminalText.sanitize(problem)); \(advice)."
     }
 
     public var description: String { message }

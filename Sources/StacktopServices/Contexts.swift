@@ -63,7 +63,9 @@ public struct ContextList: Sendable, Equatable {
     public func matching(kind: StacktopContext.Kind, endpoint: String, cloudName: String?) -> StacktopContext? {
         switch kind {
         case .libvirt: contexts.first { $0.kind == .libvirt && $0.endpoint == endpoint }
-        case .openstack: cloudName.flatMap { name in contexts.first { $0.kind == .openstack && $0.name == name } }
+        case .openstack:
+            // A clouds.yaml cloud by its name; the one made from OS_* variables (no file) by its auth URL.
+            contexts.first { $0.kind == .openstack && ($0.name == cloudName || ($0.file == nil && $0.endpoint == endpoint)) }
         case .demo: contexts.first { $0.kind == .demo }
         }
     }

@@ -68,7 +68,7 @@ final class StacktopConfigTests: XCTestCase {
             XCTAssertThrowsError(try StacktopConfig.parse(text, file: file), text) { error in
                 guard let error = error as? StacktopConfigError else { return XCTFail("\(error)") }
                 XCTAssertEqual(error.line, line, text)
-                XCTAssertTrue(error.message.hasPrefix("stacktop's configuration \(file)" + (line.map { ", line \($0)," } ?? "")),
+                XCTAssertTrue(error.message.hasPrefix(file + (line.map { ", line \($0)," } ?? "")),
                               error.message)
                 XCTAssertTrue(error.message.contains(words), error.message)
                 XCTAssertTrue(error.message.hasSuffix("."), error.message)

@@ -74,6 +74,8 @@ enum Chrome {
                 // The last good data is the snapshot on screen (live or cached), as old as its reading.
                 let age = max(0, Int(state.now.timeIntervalSince(snapshot.takenAt)))
                 text = " Data is stale (last good \(Format.clock(snapshot.takenAt)), \(age)s ago): \(reason)"
+            } else if state.contextToRetry != nil {
+                text = " " + reason  // it names the context, and its reason the endpoint
             } else {
                 text = " Nothing loaded from \(state.backend.endpoint): \(reason)"
             }
