@@ -67,7 +67,7 @@ let package = Package(
 
         .testTarget(name: "StacktopModelTests", dependencies: ["StacktopModel"]),
         .testTarget(name: "StacktopConfigTests",
-                    dependencies: ["StacktopConfig", "StacktopServices", "OpenStackBackend", "SystemTestSupport"]),
+                    dependencies: ["StacktopConfig", "StacktopServices", "OpenStackBackend", "FuzzSupport", "SystemTestSupport"]),
         .testTarget(name: "StacktopServicesTests",
                     dependencies: ["StacktopServices", "StacktopModel", "StacktopTestSupport", "SystemTestSupport"]),
         .testTarget(name: "LocalBackendTests",
