@@ -21,9 +21,13 @@ final class DashboardRunner {
     private var mailbox: Mailbox
     private let environment: [String: String]
     private let history: CommandHistoryFile?
-    /// The backend a context switch opened, until the state adopts it.
-    private let openedContext = OpenedSlot()
+    /// The backend the latest context switch opened, until the state adopts it: a new slot per switch, so a
+    /// slow open from an earlier switch cannot be adopted for a later one.
+    private var openedContext = OpenedSlot()
     private var switchedContext = false
+    /// The options as the command line gave them, before any context's: a switch starts from these, so a
+    /// read-only context's mark does not follow the user to the next one (--readonly does).
+    private let contextBase: Options
     private(set) var state: AppState
     private var eventsTask: Task<Void, Never>?
     /// Reads the console log about once a second while its pane is open.
@@ -34,9 +38,10 @@ final class DashboardRunner {
     init(opened: OpenedBackend, options: Options, wall: WallSettings?, theme: Theme, glyphs: Glyphs,
          themeDirectories: [String], terminal: any TerminalDevice, continuing early: AppState? = nil,
          contexts: ContextList = ContextList(), currentContext: String? = nil, history: CommandHistoryFile? = nil,
-         environment: [String: String] = [:]) {
+         environment: [String: String] = [:], contextBase: Options? = nil) {
         self.opened = opened
         self.options = options
+        self.contextBase = contextBase ?? options
         self.themeDirectories = themeDirectories
         self.terminal = terminal
         self.mailbox = Mailbox(wakeup: terminal.waker)
@@ -218,12 +223,13 @@ final class DashboardRunner {
         // The first backend is main's to close (it closes it at exit whatever happens here).
         if switchedContext { opened.cleanup() }
         switchedContext = true
-        let target = ContextCatalog.options(options, for: context)
+        let target = ContextCatalog.options(contextBase, for: context)
         let early = CachedFirstFrame.peek(target, environment: environment)
         let description = early?.description ?? ContextCatalog.description(of: context)
         opened = OpenedBackend(backend: UnopenedBackend(description: description, reason: "it is still being opened"),
                                cache: nil, auditLog: nil, cleanup: {})
         mailbox = Mailbox(wakeup: terminal.waker)
+        openedContext = OpenedSlot()
         dispatch(.contextSwitching(context, description: description, readOnly: target.readOnly, cached: early?.snapshot))
         draw()
         let mailbox = self.mailbox

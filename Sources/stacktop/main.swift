@@ -39,6 +39,7 @@ func runStacktop() -> Int32 {
     // Contexts: config.yaml's hosts and clouds.yaml's clouds; --context NAME opens one.
     var contexts = ContextList()
     var currentContext: String?
+    let contextBase = options
     if options.context != nil || options.mode == Options.Mode.dashboard {
         do {
             contexts = try ContextCatalog.load(environment: environment)
@@ -154,7 +155,7 @@ func runStacktop() -> Int32 {
                                          themeDirectories: themeDirectories, terminal: terminal, continuing: continued,
                                          contexts: contexts, currentContext: currentContext,
                                          history: CommandHistoryFile(options: options, environment: environment),
-                                         environment: environment)
+                                         environment: environment, contextBase: contextBase)
             runner.run(typedAhead: early?.notApplied ?? [])
             terminal.shutdown()
         default:

@@ -101,7 +101,8 @@ final class ContextsEndToEndTests: XCTestCase {
         XCTAssertEqual(tmux.waitForExit(), "EXIT=0")
     }
 
-    /// A host that cannot be opened leaves a sentence on screen, and the user goes back.
+    /// A host that cannot be opened leaves a sentence on screen, and the user goes elsewhere; a read-only
+    /// context's mark stays with it (the user started in read-only lab-b, and lab-a is writable).
     func testAFailedSwitchSaysWhyAndTheUserSwitchesBack() throws {
         try TmuxHarness.require()
         let (config, home) = try labConfig()
@@ -109,18 +110,20 @@ final class ContextsEndToEndTests: XCTestCase {
         try (String(contentsOfFile: file, encoding: .utf8) + "\n  lab-c: test://\(home)/no-such-node.xml\n")
             .write(toFile: file, atomically: true, encoding: .utf8)
         let environment = "env -u OS_CLOUD -u OS_AUTH_URL -u LIBVIRT_DEFAULT_URI HOME=\(home) XDG_CONFIG_HOME=\(config)"
-        let tmux = try TmuxHarness(width: 250, command: "\(environment) \(TmuxHarness.binary.path) --context lab-a")
-        tmux.waitFor(text: "ctx lab-a")
+        let tmux = try TmuxHarness(width: 250, command: "\(environment) \(TmuxHarness.binary.path) --context lab-b")
+        tmux.waitFor(text: "ctx lab-b")
         try tmux.send("2")
-        tmux.waitForRow("alpha-vm", "Running")
+        var screen = tmux.waitForRow("bravo-vm", "Running")
+        XCTAssertTrue(screen.contains("READ-ONLY"), screen)
         try tmux.typeLine(":ctx lab-c")
-        let screen = tmux.waitFor(text: "Context lab-c could not be opened: Could not connect to test://")
+        screen = tmux.waitFor(text: "Context lab-c could not be opened: Could not connect to test://")
         // The rest of the sentence ("…; r tries again, :ctx lab-a goes to another.") is past 250 columns with
         // these long temporary paths; ContextsTests holds its words.
         XCTAssertTrue(screen.contains("ctx lab-c"), screen)
-        XCTAssertFalse(screen.contains("alpha-vm"), "lab-a's rows are not shown as lab-c's: \(screen)")
+        XCTAssertFalse(screen.contains("bravo-vm"), "lab-b's rows are not shown as lab-c's: \(screen)")
         try tmux.typeLine(":ctx lab-a")
-        tmux.waitForRow("alpha-vm", "Running")
+        screen = tmux.waitForRow("alpha-vm", "Running")
+        XCTAssertFalse(screen.contains("READ-ONLY"), "lab-b's read-only mark stayed behind: \(screen)")
         try tmux.send("q")
         XCTAssertEqual(tmux.waitForExit(), "EXIT=0")
     }
