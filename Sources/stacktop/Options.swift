@@ -322,7 +322,7 @@ enum OptionParser {
             server delete web-01  (deletes the disks made for it; keeps volumes attached to it)
     VIEW: overview, instances, images, volumes, networks, secgroups, quotas, flavors, keypairs, projects,
           details (the first instance's details), xml, help, launch (the wizard), confirm (a delete), topology,
-          wall (the wall screen after an hour of the demo)
+          contexts (:ctx), wall (the wall screen after an hour of the demo)
 
     In the dashboard press ? for every key of the current screen.
     """

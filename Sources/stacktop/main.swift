@@ -40,7 +40,9 @@ func runStacktop() -> Int32 {
     var contexts = ContextList()
     var currentContext: String?
     let contextBase = options
-    if options.context != nil || options.mode == Options.Mode.dashboard {
+    var wantsContexts = options.context != nil || options.mode == Options.Mode.dashboard
+    if case .render(let view, _, _, _) = options.mode, ["contexts", "ctx"].contains(view.lowercased()) { wantsContexts = true }
+    if wantsContexts {
         do {
             contexts = try ContextCatalog.load(environment: environment)
         } catch {
@@ -131,7 +133,7 @@ func runStacktop() -> Int32 {
             printOut(try ListCommand.run(kind: kind, format: format, columns: columns, opened: opened), terminator: "")
         case .render(let view, let size, let format, let output):
             let text = try RenderCommand.run(view: view, sizeText: size, format: format, output: output, theme: theme,
-                                             glyphs: glyphs, opened: opened, readOnly: options.readOnly)
+                                             glyphs: glyphs, opened: opened, readOnly: options.readOnly, contexts: contexts)
             if let output {
                 try Data(text.utf8).write(to: URL(fileURLWithPath: output))
             } else {

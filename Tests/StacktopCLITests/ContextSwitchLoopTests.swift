@@ -22,8 +22,9 @@ final class ContextSwitchLoopTests: XCTestCase {
                 <memory unit='MiB'>512</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os></domain></node>
                 """.write(toFile: "\(directory)/\(host).xml", atomically: true, encoding: .utf8)
         }
-        let labA = StacktopContext(name: "lab-a", kind: .libvirt, endpoint: "test://\(directory)/a.xml")
-        let labB = StacktopContext(name: "lab-b", kind: .libvirt, endpoint: "test://\(directory)/b.xml")
+        let config = directory + "/config.yaml"
+        let labA = StacktopContext(name: "lab-a", kind: .libvirt, endpoint: "test://\(directory)/a.xml", file: config, line: 2)
+        let labB = StacktopContext(name: "lab-b", kind: .libvirt, endpoint: "test://\(directory)/b.xml", file: config, line: 3)
         let statePath = directory + "/state.sqlite3"
         // What an earlier visit to lab-b left in the store.
         var cached = DemoCloud.snapshot

@@ -28,7 +28,8 @@ enum Chrome {
     /// "libvirt qemu:///system  project admin": where the data comes from.
     static func placeName(_ state: AppState) -> String {
         var place = state.backend.placeName
-        if let context = state.currentContext { place = "ctx " + context + " · " + place }
+        // A configured context by its name; what the command line opened is already named by the place.
+        if let context = state.currentContext, state.contexts[context]?.file != nil { place = "ctx " + context + " · " + place }
         if let project = state.backend.currentProject { place += "  project " + project }
         return place
     }
