@@ -15,6 +15,7 @@
 #include <langinfo.h>
 #include <locale.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -44,6 +45,7 @@ static struct {
     char restore[512];          // sgr0, op, cnorm, rmkx, rmcup as captured at start
     size_t restore_len;
     struct sigaction old_quit[3];
+    struct sigaction old_cont;      // SIGCONT before st_start
     struct sigaction old_winch;     // before newterm
     struct sigaction ncurses_winch; // what newterm installed
 } st = { .wake_fd = -1, .log_fd = -1, .saved_stderr = -1 };
@@ -115,6 +117,15 @@ static void on_quit_signal(int sig) {
     st_wake(st.wake_fd);
 }
 
+// The process was continued (fg after a stop): the screen must be repainted.
+static void on_continue(int sig) {
+    (void)sig;
+    int saved = errno;
+    atomic_fetch_or(&pending_signals, ST_SIGNAL_CONTINUE);
+    st_wake(st.wake_fd);
+    errno = saved;
+}
+
 static void on_winch(int sig, siginfo_t *info, void *context) {
     int saved = errno;
     // ncurses' handler only sets its own flag; calling it keeps KEY_RESIZE working, and the wake
@@ -147,6 +158,16 @@ static void install_quit_handlers(void) {
 
 static void restore_quit_handlers(void) {
     for (int i = 0; i < 3; i++) sigaction(quit_signals[i], &st.old_quit[i], NULL);
+    sigaction(SIGCONT, &st.old_cont, NULL);
+}
+
+static void install_continue_handler(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = on_continue;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGCONT, &action, &st.old_cont);
 }
 
 static void install_winch_chain(void) {
@@ -205,6 +226,7 @@ int st_start(int wake_write_fd, const char *crash_log_path, int want_colors,
     // Before newterm: ncurses only installs its own SIGINT/SIGTERM handlers (which exit without
     // the app's cleanup) where the disposition is still the default.
     install_quit_handlers();
+    install_continue_handler();
     sigaction(SIGWINCH, NULL, &st.old_winch);
 
     fflush(stdout);
@@ -292,6 +314,31 @@ void st_resume(void) {
     clearok(curscr, TRUE);
     wrefresh(stdscr);
     curs_set(0);
+}
+
+int st_job_stop(void) {
+    if (!st.active || st.suspended) return -1;
+    st_suspend();
+    // endwin put back the mode found at newterm; the exact termios found at start goes back too.
+    if (st.have_termios) tcsetattr(STDIN_FILENO, TCSADRAIN, &st.termios);
+    fflush(stdout);
+    // The default action (stop), not ncurses' own handler, which would take the terminal back itself.
+    struct sigaction stop, previous;
+    memset(&stop, 0, sizeof stop);
+    stop.sa_handler = SIG_DFL;
+    sigemptyset(&stop.sa_mask);
+    sigaction(SIGTSTP, &stop, &previous);
+    sigset_t tstp, mask;
+    sigemptyset(&tstp);
+    sigaddset(&tstp, SIGTSTP);
+    pthread_sigmask(SIG_UNBLOCK, &tstp, &mask);
+    // Stops every thread here until SIGCONT (fg). In a process group without job control (orphaned)
+    // the kernel discards it and this returns at once: the dashboard simply comes back.
+    kill(getpid(), SIGTSTP);
+    pthread_sigmask(SIG_SETMASK, &mask, NULL);
+    sigaction(SIGTSTP, &previous, NULL);
+    st_resume();
+    return 0;
 }
 
 int st_is_active(void) { return st.active && !st.suspended; }

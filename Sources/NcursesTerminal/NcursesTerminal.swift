@@ -106,6 +106,14 @@ public final class NcursesTerminal: TerminalDevice {
     /// Takes the terminal again after `suspend` and repaints the last frame.
     public func resume() { if isOpen { st_resume() } }
 
+    /// Ctrl-Z: the terminal goes back to the shell as it was found and the process stops (SIGTSTP);
+    /// after `fg` it is taken again and the next draw repaints every cell.
+    public func stopForJobControl() {
+        guard isOpen else { return }
+        st_job_stop()
+        needsClear = true
+    }
+
     // MARK: - Drawing one cell
 
     private func put(_ cell: Cell, x: Int, y: Int, columns: Int) {
@@ -151,6 +159,12 @@ public final class NcursesTerminal: TerminalDevice {
         if bits & Int32(ST_SIGNAL_INTERRUPT) != 0 { events.append(.signal(.interrupt)) }
         if bits & Int32(ST_SIGNAL_TERMINATE) != 0 { events.append(.signal(.terminate)) }
         if bits & Int32(ST_SIGNAL_HANGUP) != 0 { events.append(.signal(.hangup)) }
+        if bits & Int32(ST_SIGNAL_CONTINUE) != 0, st_is_active() == 1 {
+            // Continued after a stop (Ctrl-Z then fg, or SIGSTOP/SIGCONT from outside): repaint everything,
+            // at whatever size the terminal has now.
+            needsClear = true
+            events.append(.resize(size))
+        }
         return events
     }
 

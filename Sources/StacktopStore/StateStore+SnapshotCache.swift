@@ -10,19 +10,19 @@ extension StateStore: SnapshotCache {
             try db.query("SELECT snapshot FROM snapshot_cache WHERE endpoint = ?", endpoint).first?.bytes(0)
         }
         guard let blob else { return nil }
-        return try? JSONDecoder().decode(CloudSnapshot.self, from: Data(blob))
+        return try? SnapshotCacheCodec.decode(blob)
     }
 
     public func saveSnapshot(_ snapshot: CloudSnapshot, for endpoint: String) throws {
-        let blob: Data
+        let blob: [UInt8]
         do {
-            blob = try JSONEncoder().encode(snapshot)
+            blob = try SnapshotCacheCodec.encode(snapshot)
         } catch {
             throw BackendError.store(path: path, reason: "the snapshot of \(endpoint) could not be encoded (\(error))")
         }
         try withDatabase { db in
             try db.upsert("snapshot_cache", key: "endpoint", row: [
-                "endpoint": endpoint, "snapshot": blob, "saved_at": Date(),
+                "endpoint": endpoint, "snapshot": SQLiteValue.blob(blob), "saved_at": Date(),
             ])
         }
     }

@@ -32,4 +32,12 @@ public protocol TerminalDevice: AnyObject {
     /// Hands the terminal to something else (a serial console) until `resume`.
     func suspend()
     func resume()
+    /// Ctrl-Z: hands the terminal back to the shell and stops the process until it is continued (`fg`),
+    /// then takes it again and repaints on the next draw.
+    func stopForJobControl()
+}
+
+extension TerminalDevice {
+    /// A terminal with no job control (one in memory) has nothing to stop.
+    public func stopForJobControl() {}
 }

@@ -118,7 +118,7 @@ enum BenchOutside {
             return (child, seen - child.startedAt)
         }
 
-        var cold: [Double] = [], warm: [Double] = [], virsh: [Double] = [], virshCPU: [Double] = []
+        var cold: [Double] = [], warm: [Double] = [], virsh: [Double] = [], virshCPU: [Double] = [], virshRSS: [Double] = []
         var list: [Double] = [], listCPU: [Double] = [], listRSS: [Double] = []
         var warmWithoutCache = 0
         for round in 0..<settings.rounds {
@@ -127,6 +127,7 @@ enum BenchOutside {
                 let run = try BenchProcess.run(["virsh", "-c", uri, "list", "--all"], environment: base, timeout: startLimit)
                 virsh.append(run.milliseconds)
                 virshCPU.append(run.cpuMilliseconds)
+                virshRSS.append(run.peakResidentBytes)
             }
             let oneShot = try BenchProcess.run([binary, "-c", uri, "instance", "list"],
                                                environment: stateEnvironment("oneshot"), timeout: startLimit)
@@ -241,13 +242,43 @@ enum BenchOutside {
         // Memory.
         let peak = try child.peakResidentBytes()
         if let problem = child.quit() { outcome.problems.append(problem) }
-        var rssRow = Row(figure: "peak RSS, dashboard (VmHWM)", value: megabytes(peak))
+        // The test driver lives inside every process that opens it: virsh's own peak is the floor here.
+        let floor = hasVirsh ? "virsh list --all \(megabytes(virshRSS.max() ?? 0)) (the test driver's in-process floor)" : ""
+        var rssRow = Row(figure: "peak RSS, dashboard (VmHWM)", value: megabytes(peak), peer: floor)
         if size == 10000 { rssRow.budget = "<= 100 MB"; rssRow.met = peak <= 100e6 }
+        outcome.rows.append(try wallIdleRow(size: size, uri: uri, binary: binary,
+                                            environment: stateEnvironment("state-\(settings.rounds - 1)"),
+                                            seconds: settings.idleSeconds, startLimit: startLimit, into: &outcome))
         outcome.rows += [rssRow,
-                         Row(figure: "peak RSS, one-shot instance list (ru_maxrss)", value: megabytes(listRSS.max() ?? 0)),
+                         Row(figure: "peak RSS, one-shot instance list (ru_maxrss)", value: megabytes(listRSS.max() ?? 0),
+                             peer: floor),
                          Row(figure: "one-shot instance list, wall (min / median / max)", value: spread(list), peer: virshPeer),
                          Row(figure: "one-shot instance list, CPU (median)", value: milliseconds(median(listCPU)),
                              peer: hasVirsh ? "virsh list --all " + milliseconds(median(virshCPU)) : "")]
+    }
+
+    /// A wall without a clock, left alone after its first live frame: it should write nothing unless what it
+    /// draws changes. On an unchanging fixture the only change is a sparkline stepping one column (one per
+    /// 3600 / width seconds while its hour of history fills), so the figure counts the refreshes that wrote.
+    private static func wallIdleRow(size: Int, uri: String, binary: String, environment: [String: String],
+                                    seconds: Double, startLimit: Double, into outcome: inout Outcome) throws -> Row {
+        progress("\(size) domains: a wall without a clock, idle for \(Int(seconds)) s")
+        let wall = try PseudoTerminalProcess(binary: binary, arguments: ["-c", uri, "--wall", "--no-clock", "--refresh", "2"],
+                                             environment: environment)
+        try wall.settle(quiet: 2500, limit: startLimit, what: "before the wall's idle test")
+        var bytes = 0, slicesThatWrote = 0
+        let slices = max(1, Int(seconds / 2))
+        for _ in 0..<slices {
+            let written = try wall.drain(for: 2000)
+            bytes += written
+            if written > 0 { slicesThatWrote += 1 }
+        }
+        if let problem = wall.quit() { outcome.problems.append(problem) }
+        var row = Row(figure: "bytes written, --wall --no-clock, idle \(slices * 2) s", value: "\(bytes) B",
+                      peer: "\(slicesThatWrote) of \(slices) refreshes wrote (a sparkline step writes ~0.6 KB)")
+        row.budget = "<= 1 refresh writes"
+        row.met = slicesThatWrote <= 1
+        return row
     }
 
     /// What the children see: a UTF-8 xterm, the bench's PATH and HOME, no default libvirt URI or cloud.

@@ -133,6 +133,8 @@ final class DashboardRunner {
             consoleLogTask = nil
         case .redrawAll:
             terminal.invalidate()
+        case .suspend:
+            terminal.stopForJobControl()
         case .loadRawDefinition(let id):
             let backend = opened.backend
             let mailbox = self.mailbox

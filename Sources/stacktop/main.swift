@@ -71,9 +71,15 @@ func runStacktop() -> Int32 {
     let themeDirectories = ThemePaths.directories(environment: environment)
     var theme: Theme
     do {
-        // A wall is read from across a room: high contrast unless a theme is asked for.
-        let themeName = options.theme ?? (options.wall ? "high-contrast" : "default")
-        theme = try ThemeLoader.load(nameOrPath: themeName, searchDirectories: themeDirectories)
+        if let asked = options.theme {
+            theme = try ThemeLoader.load(nameOrPath: asked, searchDirectories: themeDirectories)
+        } else if options.wall {
+            // A wall is read from across a room: high contrast unless a theme is asked for. That theme is a
+            // file shipped beside the sources; a binary copied elsewhere without it still opens its wall.
+            theme = (try? ThemeLoader.load(nameOrPath: "high-contrast", searchDirectories: themeDirectories)) ?? .builtIn
+        } else {
+            theme = try ThemeLoader.load(nameOrPath: "default", searchDirectories: themeDirectories)
+        }
     } catch {
         printError(ErrorText.sentence(error))
         return 1

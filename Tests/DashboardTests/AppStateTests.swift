@@ -136,7 +136,7 @@ final class AppStateTests: XCTestCase {
         XCTAssertEqual(state.panel, .hypervisors, "Shift-Tab from the first panel wraps to the last")
         state.panel = .instances
         _ = state.handle(.key(.character("?")))
-        XCTAssertEqual(state.topOverlay, .help(context: .list))
+        XCTAssertEqual(state.topOverlay, .help(HelpPane(context: .list)))
         let text = DashboardView.render(state).text
         XCTAssertTrue(text.contains("filter rows"), text)
         XCTAssertTrue(text.contains("invert the sort order"))

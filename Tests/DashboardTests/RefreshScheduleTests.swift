@@ -38,26 +38,32 @@ final class RefreshScheduleTests: XCTestCase {
         XCTAssertEqual(state.handle(.snapshotLoaded(SampleCloud.snapshot, origin: .live)), [], "only one was queued")
     }
 
-    func testTheCacheIsWrittenOnTheFirstAndEveryThirtiethReadAndNeverReadOnly() {
+    func testTheCacheIsWrittenOnTheFirstAndEveryThirtiethReadWhenChangedAndNeverReadOnly() {
         var writable = state()
         var readOnly = state(readOnly: true)
-        var saves = 0
-        for second in 0..<60 {
+        var changed = SampleCloud.snapshot
+        changed.instances[0].name = "renamed-between-reads"
+        var savedAt: [Int] = []
+        for read in 1...90 {
+            // The data changes once, at the tenth read, and then stays: the 30th read saves it, the 60th
+            // and 90th find nothing new to save.
+            let snapshot = read < 10 ? SampleCloud.snapshot : changed
             for target in [0, 1] {
                 var current = target == 0 ? writable : readOnly
-                _ = current.handle(second == 0 ? .started : at(Double(second) * 2))
-                let effects = current.handle(.snapshotLoaded(SampleCloud.snapshot, origin: .live))
+                _ = current.handle(read == 1 ? .started : at(Double(read - 1) * 2))
+                let effects = current.handle(.snapshotLoaded(snapshot, origin: .live))
+                let saves = effects.filter { if case .saveSnapshot = $0 { true } else { false } }.count
                 if target == 0 {
-                    saves += effects.filter { if case .saveSnapshot = $0 { true } else { false } }.count
+                    if saves > 0 { savedAt.append(read) }
                     writable = current
                 } else {
-                    XCTAssertFalse(effects.contains { if case .saveSnapshot = $0 { true } else { false } })
+                    XCTAssertEqual(saves, 0, "read-only never writes the cache")
                     readOnly = current
                 }
             }
         }
-        XCTAssertEqual(writable.refresh.loadsStarted, 60)
-        XCTAssertEqual(saves, 3, "reads 1, 30 and 60")
+        XCTAssertEqual(writable.refresh.loadsStarted, 90)
+        XCTAssertEqual(savedAt, [1, 30], "the first read, then the 30th (changed since); not the 60th or 90th (same data)")
     }
 
     func testTheTimerReadsAgainAfterTheInterval() {

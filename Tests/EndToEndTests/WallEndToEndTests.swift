@@ -65,4 +65,18 @@ final class WallEndToEndTests: XCTestCase {
             XCTAssertEqual(tmux.waitForExit(), "EXIT=0")
         }
     }
+
+    /// The wall's high-contrast theme is a file beside the sources; a binary installed elsewhere (no themes
+    /// folder above it) must still open its wall, in the built-in theme, rather than exit.
+    func testAWallOpensFromABinaryCopiedAwayFromItsThemes() throws {
+        try TmuxHarness.require()
+        let directory = try makeTemporaryDirectory(self)
+        let copy = directory + "/stacktop"
+        try FileManager.default.copyItem(atPath: TmuxHarness.binary.path, toPath: copy)
+        let tmux = try TmuxHarness(command: "\(copy) --demo --wall --panels instances")
+        let screen = tmux.waitFor(text: "Instances (")
+        XCTAssertTrue(screen.contains("READ-ONLY"), screen)
+        try tmux.send("q")
+        XCTAssertEqual(tmux.waitForExit(), "EXIT=0")
+    }
 }

@@ -47,6 +47,10 @@ int st_start(int wake_write_fd, const char *crash_log_path, int want_colors,
 void st_stop(void);
 void st_suspend(void);
 void st_resume(void);
+/// Ctrl-Z: gives the terminal back as found (st_suspend, then the termios from start), stops the process
+/// with SIGTSTP's default action and, once continued (fg), takes the terminal again. Returns 0, or -1
+/// when no session is active.
+int st_job_stop(void);
 int st_is_active(void);
 
 int st_lines(void);
@@ -77,8 +81,8 @@ int st_poll(int wake_read_fd, int watch_stdin, int timeout_ms);
 /// Empties the wake pipe.
 void st_drain(int fd);
 
-enum { ST_SIGNAL_INTERRUPT = 1, ST_SIGNAL_TERMINATE = 2, ST_SIGNAL_HANGUP = 4 };
-/// The quit signals received since the last call, as ST_SIGNAL_* bits; clears them.
+enum { ST_SIGNAL_INTERRUPT = 1, ST_SIGNAL_TERMINATE = 2, ST_SIGNAL_HANGUP = 4, ST_SIGNAL_CONTINUE = 8 };
+/// The quit signals (and SIGCONT: repaint) received since the last call, as ST_SIGNAL_* bits; clears them.
 int st_take_signals(void);
 
 enum {

@@ -102,6 +102,9 @@ public struct KindSpec: Sendable {
     public let name: @Sendable (CloudSnapshot, String) -> String?
     /// Every item's name, in the snapshot's order (what `:` completes after `KIND ACTION`).
     public let names: @Sendable (CloudSnapshot) -> [String]
+    /// Whether the snapshot holds an item called this (by name or id): a typed action's target is checked
+    /// before any question is asked.
+    public let holds: @Sendable (CloudSnapshot, String) -> Bool
 
     /// - Parameters:
     ///   - items: the rows' items, read from a snapshot (a kind whose columns count other things builds
@@ -133,6 +136,7 @@ public struct KindSpec: Sendable {
         }
         self.name = { snapshot, wanted in items(snapshot).first { id($0) == wanted }.map(name) }
         self.names = { snapshot in items(snapshot).map(name) }
+        self.holds = { snapshot, wanted in items(snapshot).contains { name($0) == wanted || id($0) == wanted } }
     }
 }
 

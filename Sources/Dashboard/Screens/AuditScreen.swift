@@ -7,11 +7,11 @@ enum AuditScreen {
     static func draw(_ records: [AuditRecord]?, scroll: Int, in rect: Rect, into painter: inout Painter) {
         let inner = painter.box(rect, title: "Audit log" + (records.map { " (\($0.count))" } ?? ""))
         guard let records else {
-            painter.text("Loading the audit log…", x: inner.x + 1, y: inner.y, width: inner.width - 2, role: .muted)
+            painter.text("Loading the audit log" + painter.glyphs.dots, x: inner.x + 1, y: inner.y, width: inner.width - 2, role: .muted)
             return
         }
         guard !records.isEmpty else {
-            painter.text("No actions yet: every start, stop, delete… sent from stacktop is listed here.",
+            painter.text("No actions yet: every start, stop, delete\(painter.glyphs.dots) sent from stacktop is listed here.",
                          x: inner.x + 1, y: inner.y, width: inner.width - 2, role: .muted)
             return
         }
@@ -20,7 +20,7 @@ enum AuditScreen {
         let targetWidth = max(8, inner.width - timeWidth - resultWidth - projectWidth - actionWidth - 6)
         var x = inner.x + 1
         for (title, width) in [("Time", timeWidth), ("Result", resultWidth), ("Project", projectWidth),
-                               ("Action", actionWidth), ("Target · error", targetWidth)] {
+                               ("Action", actionWidth), ("Target" + painter.glyphs.separator + "error", targetWidth)] {
             x = painter.text(title, x: x, y: inner.y, width: width, role: .header) + 1
         }
         let visible = records.dropFirst(min(scroll, max(0, records.count - 1))).prefix(max(0, inner.height - 1))
@@ -36,8 +36,9 @@ enum AuditScreen {
             x = painter.text(record.result.rawValue, x: x, y: y, width: resultWidth, role: role) + 1
             x = painter.text(record.project ?? "-", x: x, y: y, width: projectWidth) + 1
             x = painter.text(record.action, x: x, y: y, width: actionWidth) + 1
-            let detail = record.target + (record.error.map { " · " + $0 } ?? "")
-                + (record.requestIDs.isEmpty ? "" : " · " + record.requestIDs.joined(separator: " "))
+            let dot = painter.glyphs.separator
+            let detail = record.target + (record.error.map { dot + $0 } ?? "")
+                + (record.requestIDs.isEmpty ? "" : dot + record.requestIDs.joined(separator: " "))
             painter.text(detail, x: x, y: y, width: targetWidth, role: record.error == nil ? .text : .statusError)
         }
     }

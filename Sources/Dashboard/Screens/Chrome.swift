@@ -29,7 +29,7 @@ enum Chrome {
     static func placeName(_ state: AppState) -> String {
         var place = state.backend.placeName
         // A configured context by its name; what the command line opened is already named by the place.
-        if let context = state.currentContext, state.contexts[context]?.file != nil { place = "ctx " + context + " · " + place }
+        if let context = state.currentContext, state.contexts[context]?.file != nil { place = "ctx " + context + state.glyphs.separator + place }
         if let project = state.backend.currentProject { place += "  project " + project }
         return place
     }
@@ -53,15 +53,15 @@ enum Chrome {
             while first < active, widths[first...active].reduce(0, +) + 2 > row.width { first += 1 }
         }
         var x = 0
-        if first > 0 { x = painter.text(painter.glyphs.isASCII ? "<" : "‹", x: 0, y: row.y, role: .muted) }
+        if first > 0 { x = painter.text(String(painter.glyphs.moreLeft), x: 0, y: row.y, role: .muted) }
         for index in first..<panels.count {
             let room = row.width - x - (index < panels.count - 1 ? 1 : 0)
             guard widths[index] <= room else {
-                painter.text(painter.glyphs.isASCII ? ">" : "›", x: row.width - 1, y: row.y, role: .muted)
+                painter.text(String(painter.glyphs.moreRight), x: row.width - 1, y: row.y, role: .muted)
                 break
             }
-            let role: ThemeRole = panels[index] == state.panel ? .tabActive : .tabInactive
-            x = painter.text(chosen[index], x: x, y: row.y, role: role)
+            let active = panels[index] == state.panel
+            x = painter.text(chosen[index], x: x, y: row.y, role: active ? .tabActive : .tabInactive)
         }
     }
 
@@ -91,10 +91,10 @@ enum Chrome {
             text = " " + status.text
             role = status.isError ? .statusError : .statusBar
         } else if state.origin == .none {
-            text = " Loading \(state.backend.endpoint)…"
+            text = " Loading \(state.backend.endpoint)\(state.glyphs.dots)"
             role = .statusBar
         } else if state.origin == .cached {
-            text = " Showing the last known data while live data loads…"
+            text = " Showing the last known data while live data loads" + state.glyphs.dots
             role = .statusBar
         } else {
             text = " " + summary(state)
@@ -124,7 +124,8 @@ enum Chrome {
     static func summary(_ state: AppState) -> String {
         guard state.snapshot != nil else { return "" }
         let counts = state.counts
-        return "\(counts.instances) instances, \(counts.running) running · \(counts.volumes) volumes · "
+        let dot = state.glyphs.separator
+        return "\(counts.instances) instances, \(counts.running) running\(dot)\(counts.volumes) volumes\(dot)"
             + "\(counts.networks) networks"
     }
 
@@ -135,7 +136,8 @@ enum Chrome {
         case .filter(let text):
             let x = painter.text("/" + text, x: 0, y: y, width: row.width - 1, role: .commandLine)
             painter.text("_", x: min(x, row.width - 1), y: y, role: .accent)
-            let hint = "  Enter keep · Esc clear · !text inverts"
+            let dot = painter.glyphs.separator
+            let hint = "  Enter keep\(dot)Esc clear\(dot)!text inverts"
             let used = DisplayWidth.of("/" + text) + 1
             if used + DisplayWidth.of(hint) < row.width { painter.text(hint, x: used, y: y, role: .muted) }
         case .command(let text):
@@ -143,13 +145,18 @@ enum Chrome {
             painter.text("_", x: min(x, row.width - 1), y: y, role: .accent)
         case .normal:
             var x = 0
-            for (key, label) in hints(for: state) {
+            for (key, label) in hints(for: state).map({ (painter.glyphs.isASCII ? asciiKeys($0.0) : $0.0, $0.1) }) {
                 let width = DisplayWidth.of(key) + DisplayWidth.of(label) + 3
                 if x + width > row.width { break }
                 x = painter.text(" " + key, x: x, y: y, role: .helpKey)
                 x = painter.text(" " + label + " ", x: x, y: y, role: .muted)
             }
         }
+    }
+
+    /// The arrows of a hint's keys by name, for ASCII terminals.
+    static func asciiKeys(_ keys: String) -> String {
+        keys.replacing("↑↓", with: "Up Down").replacing("←→", with: "Left Right")
     }
 
     static func hints(for state: AppState) -> [(String, String)] {
@@ -167,7 +174,13 @@ enum Chrome {
         case .raw:
             [("Esc", "back"), ("↑↓ PgUp PgDn", "scroll"), ("?", "help"), ("q", "quit")]
         case .help:
-            [("Esc", "close help")]
+            if case .help(let pane)? = state.topOverlay, pane.filtering {
+                [("Enter", "keep the filter"), ("Esc", "clear it")]
+            } else {
+                [("↑↓ PgUp PgDn", "scroll"), ("g G", "top/end"), ("/", "filter"), ("Esc", "close help")]
+            }
+        case .messages:
+            [("Esc", "back"), ("↑↓ PgUp PgDn", "scroll"), ("g G", "newest/oldest"), ("q", "back")]
         case .confirm:
             [("y", "confirm"), ("any other key", "cancel")]
         case .audit:

@@ -9,15 +9,15 @@ enum ConfirmDialog {
         let width = min(rect.width - 4, 76)
         let question = pending.confirmation.question ?? ""
         let lines = wrap(question, width: width - 4)
-        let targets = request.targets.prefix(6).map { "• " + $0 }
-            + (request.targets.count > 6 ? ["… and \(request.targets.count - 6) more"] : [])
+        let targets = request.targets.prefix(6).map { "\(painter.glyphs.bullet) " + $0 }
+            + (request.targets.count > 6 ? ["\(painter.glyphs.dots) and \(request.targets.count - 6) more"] : [])
         let typing: Bool
         if case .typeText = pending.confirmation { typing = true } else { typing = false }
         let height = min(rect.height, lines.count + targets.count + (typing ? 6 : 4))
         let box = Rect(x: rect.x + (rect.width - width) / 2, y: rect.y + max(0, (rect.height - height) / 2),
                        width: width, height: height)
         painter.fill(box, role: .dialog)
-        let title = request.action.traits.destructive ? "Confirm · \(request.action.traits.title)" : "Confirm"
+        let title = request.action.traits.destructive ? "Confirm" + painter.glyphs.separator + request.action.traits.title : "Confirm"
         let inner = painter.box(box, title: title, titleRole: request.action.traits.destroysData ? .statusError : .title)
         var y = inner.y
         for line in lines where y < inner.maxY {
@@ -37,7 +37,8 @@ enum ConfirmDialog {
             y += 2
         }
         if y < inner.maxY {
-            let hint = typing ? "Enter confirms · Esc cancels" : "y confirms · any other key cancels"
+            let dot = painter.glyphs.separator
+            let hint = typing ? "Enter confirms\(dot)Esc cancels" : "y confirms\(dot)any other key cancels"
             painter.text(hint, x: inner.x + 1, y: y, width: inner.width - 2, style: painter.onDialog(.muted))
         }
     }

@@ -4,11 +4,12 @@ import TerminalUI
 /// lines that contain the search text.
 enum ConsoleLogScreen {
     static func draw(_ pane: ConsoleLogPane, in rect: Rect, into painter: inout Painter) {
-        let following = pane.scrollFromEnd == 0 ? " · following" : " · scrolled back (G follows)"
-        let searchNote = pane.search.isEmpty ? "" : " · lines with \"\(pane.search)\""
-        let inner = painter.box(rect, title: "Console log · \(pane.name)\(following)\(searchNote)")
+        let dot = painter.glyphs.separator
+        let following = pane.scrollFromEnd == 0 ? dot + "following" : dot + "scrolled back (G follows)"
+        let searchNote = pane.search.isEmpty ? "" : dot + "lines with \"\(pane.search)\""
+        let inner = painter.box(rect, title: "Console log\(dot)\(pane.name)\(following)\(searchNote)")
         guard let text = pane.text else {
-            painter.text("Reading the serial output of \(pane.name)…", x: inner.x + 1, y: inner.y,
+            painter.text("Reading the serial output of \(pane.name)" + painter.glyphs.dots, x: inner.x + 1, y: inner.y,
                          width: inner.width - 2, role: .muted)
             return
         }

@@ -46,8 +46,9 @@ enum ContextsScreen {
         }
         y = drawProblems(state, from: y, in: inner, into: &painter)
         if y < inner.maxY {
-            let hint = "* in use · Enter switches to the context under the cursor · Esc back"
-                + (state.currentContext == nil ? " · what the command line opened is none of these" : "")
+            let dot = painter.glyphs.separator
+            let hint = "* in use" + dot + "Enter switches to the context under the cursor" + dot + "Esc back"
+                + (state.currentContext == nil ? dot + "what the command line opened is none of these" : "")
             painter.text(hint, x: x0, y: inner.maxY - 1, width: width, role: .muted)
         }
     }

@@ -25,6 +25,7 @@ public enum DashboardView {
         CommandPaletteView.draw(state, aboveRow: bottom.y, into: &painter)
         Chrome.drawStatusLine(state, y: bottom.y, into: &painter)
         Chrome.drawInputLine(state, y: bottom.y + 1, into: &painter)
+        state.glyphs.asciiOnly(&painter.buffer)
         return painter.buffer
     }
 
@@ -34,9 +35,11 @@ public enum DashboardView {
             DetailsScreen.draw(state, panel: panel, id: id, scroll: scroll, in: rect, into: &painter)
         case .raw(_, let name, let text, let scroll):
             RawScreen.draw(name: name, text: text, scroll: scroll, in: rect, into: &painter,
-                           title: "\(name) · \(state.backend.rawDefinitionTitle)")
-        case .help(let context):
-            HelpScreen.draw(state, context: context, in: rect, into: &painter)
+                           title: name + state.glyphs.separator + state.backend.rawDefinitionTitle)
+        case .help(let pane):
+            HelpScreen.draw(state, pane: pane, in: rect, into: &painter)
+        case .messages(let scroll):
+            MessagesScreen.draw(state.messages, scroll: scroll, in: rect, into: &painter)
         case .confirm(let pending):
             // The dialog sits over what it is about, so the user still sees the rows it will touch.
             var underneath = state
@@ -49,10 +52,10 @@ public enum DashboardView {
             ConsoleLogScreen.draw(pane, in: rect, into: &painter)
         case .vnc(let name, let lines):
             RawScreen.draw(name: name, text: lines.joined(separator: "\n"), scroll: 0, in: rect, into: &painter,
-                           title: "VNC display · \(name)")
+                           title: "VNC display" + state.glyphs.separator + name)
         case .topology(let scroll):
             RawScreen.draw(name: "Topology", text: Topology.lines(state.snapshot, glyphs: state.glyphs).joined(separator: "\n"),
-                           scroll: scroll, in: rect, into: &painter, title: "Topology · networks and their instances")
+                           scroll: scroll, in: rect, into: &painter, title: "Topology" + state.glyphs.separator + "networks and their instances")
         case .contexts(let cursor):
             ContextsScreen.draw(state, cursor: cursor, in: rect, into: &painter)
         case .form(let form):

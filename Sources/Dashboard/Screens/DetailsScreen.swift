@@ -72,9 +72,9 @@ enum DetailsScreen {
 enum RawScreen {
     static func draw(name: String, text: String?, scroll: Int, in rect: Rect, into painter: inout Painter,
                      title: String? = nil) {
-        let inner = painter.box(rect, title: title ?? "\(name) · libvirt XML")
+        let inner = painter.box(rect, title: title ?? name + painter.glyphs.separator + "libvirt XML")
         guard let text else {
-            painter.text("Loading…", x: inner.x + 1, y: inner.y, width: inner.width - 2, role: .muted)
+            painter.text("Loading" + painter.glyphs.dots, x: inner.x + 1, y: inner.y, width: inner.width - 2, role: .muted)
             return
         }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
@@ -98,49 +98,4 @@ extension String {
 
 extension Substring {
     var trimmingLeadingSpaces: Substring { drop { $0 == " " } }
-}
-
-/// Every key of the screen the help was opened from, generated from the key map.
-enum HelpScreen {
-    static func draw(_ state: AppState, context: KeyContext, in rect: Rect, into painter: inout Painter) {
-        let screen: String
-        switch context {
-        case .list: screen = state.panel.title
-        case .overview: screen = "Overview"
-        case .details: screen = "Details"
-        case .raw: screen = "Raw definition"
-        case .help: screen = "Help"
-        case .confirm: screen = "Confirmation"
-        case .audit: screen = "Audit log"
-        case .form: screen = "Form"
-        case .consoleLog: screen = "Console log"
-        case .consoleTakeover: screen = "Busy console"
-        }
-        let inner = painter.box(rect, title: "Keys · \(screen)")
-        var y = inner.y
-        let kind = state.panel.resourceKind
-        for binding in KeyMap.bindings(for: context, actions: state.offeredActions, kind: kind) where y < inner.maxY {
-            let keys: String
-            if case .panel = binding.command {
-                keys = "1-9 0"
-            } else {
-                keys = binding.keys.map(\.label).joined(separator: " ")
-            }
-            // Read-only: mutating keys are listed greyed, so the wall screen still documents them honestly.
-            let greyed: Bool
-            if case .action = binding.command { greyed = state.readOnly } else { greyed = false }
-            painter.text(keys, x: inner.x + 2, y: y, width: 18, role: greyed ? .muted : .helpKey)
-            painter.text(binding.help + (greyed ? " (not in read-only mode)" : ""), x: inner.x + 21, y: y,
-                         width: max(0, inner.width - 22), role: greyed ? .muted : .text)
-            y += 1
-        }
-        if y + 1 < inner.maxY {
-            painter.text("Commands: :instances :vm :images :vol :net :sg :quota :flavors :keypairs :projects "
-                         + ":audit :theme NAME :refresh :q", x: inner.x + 2, y: y + 1, width: inner.width - 4, role: .muted)
-            if y + 2 < inner.maxY {
-                painter.text("Actions:  :KIND ACTION NAME [--option value], e.g. :server stop web-01, "
-                             + ":server reboot web-01 --hard", x: inner.x + 2, y: y + 2, width: inner.width - 4, role: .muted)
-            }
-        }
-    }
 }

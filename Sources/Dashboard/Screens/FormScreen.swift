@@ -23,7 +23,7 @@ enum FormScreen {
             painter.text(label, x: inner.x + 1, y: y, width: labelWidth, style: painter.onDialog(focused ? .accent : .text))
             let valueX = inner.x + 2 + labelWidth
             painter.text(display(field.value, focused: focused), x: valueX, y: y,
-                         width: max(0, inner.maxX - valueX - 1), style: painter.onDialog(focused ? .selection : .dialog))
+                         width: max(0, inner.maxX - valueX - 1), style: focused ? painter.selectionOnDialog : painter.onDialog(.dialog))
             y += 1
         }
         let footerY = inner.maxY - 1
@@ -32,7 +32,8 @@ enum FormScreen {
         } else if form.fields.indices.contains(form.focus), !form.fields[form.focus].help.isEmpty {
             painter.text(form.fields[form.focus].help, x: inner.x + 1, y: footerY - 1, width: inner.width - 2, style: painter.onDialog(.muted))
         }
-        painter.text("Tab next · ←→ choose · Enter submit · Esc cancel · * required", x: inner.x + 1, y: footerY,
+        painter.text(["Tab next", "\(painter.glyphs.arrowLeft)\(painter.glyphs.arrowRight) choose", "Enter submit", "Esc cancel", "* required"]
+            .joined(separator: painter.glyphs.separator), x: inner.x + 1, y: footerY,
                      width: inner.width - 2, style: painter.onDialog(.muted))
     }
 

@@ -9,7 +9,11 @@ enum ListScreen {
         if model.count != model.rows.count { title += " of \(model.rows.count)" }
         title += ")"
         if !model.filter.isEmpty { title += " filter: \(model.filter)" }
-        if !model.marked.isEmpty { title += " · \(model.marked.count) marked" }
+        if !model.marked.isEmpty {
+            title += painter.glyphs.separator + "\(model.marked.count) marked"
+            let hidden = model.marked.count - model.markedInDisplayOrder.count
+            if hidden > 0 { title += " (\(hidden) hidden by the filter)" }
+        }
         let inner = painter.box(rect, title: title)
         guard inner.height >= 2 else { return }
         let layout = TableLayout(specs: table.columns, width: inner.width - 2)
@@ -19,16 +23,21 @@ enum ListScreen {
             let spec = table.columns[column.index]
             var label = spec.title
             if column.index == model.sortColumn {
-                label += model.sortAscending ? (painter.glyphs.isASCII ? "^" : "▲") : (painter.glyphs.isASCII ? "v" : "▼")
+                label.append(model.sortAscending ? painter.glyphs.sortAscending : painter.glyphs.sortDescending)
             }
             painter.text(label, x: x0 + column.x, y: inner.y, width: column.width, role: .header, alignRight: spec.alignRight)
         }
         let bodyHeight = inner.height - 1
         if model.rows.isEmpty || model.count == 0 {
-            let unavailable = state.snapshot?.unavailability(of: table.title)
-            let message = model.rows.isEmpty ? (unavailable?.reason ?? "No \(table.title.lowercased()) yet.")
+            // Why it is empty, when the backend says: a service the cloud lacks, or a kind the backend has
+            // no such thing as (a libvirt host's floating IPs), from its capabilities.
+            let unavailable = state.snapshot?.unavailability(of: table.title)?.reason
+                ?? state.capabilitiesWhenWritable.unsupportedKinds[table.kind]
+            let message = model.rows.isEmpty ? (unavailable ?? "No \(table.title.lowercased()) yet.")
                 : "No row matches \"\(model.filter)\"; press Esc to clear the filter."
-            painter.text(message, x: x0, y: inner.y + 1, width: inner.width - 2, role: .muted)
+            for (offset, line) in ConfirmDialog.wrap(message, width: inner.width - 2).prefix(max(1, bodyHeight)).enumerated() {
+                painter.text(line, x: x0, y: inner.y + 1 + offset, width: inner.width - 2, role: .muted)
+            }
             return
         }
         let first = min(model.scroll, max(0, model.count - 1))

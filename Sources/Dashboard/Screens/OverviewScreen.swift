@@ -16,9 +16,17 @@ enum OverviewScreen {
                     painter.text(line, x: inner.x + 1, y: inner.y + offset, width: inner.width - 2, role: .stateError)
                 }
             } else {
-                painter.text("Loading…", x: inner.x + 1, y: inner.y, width: inner.width - 2, role: .muted)
+                painter.text("Loading" + painter.glyphs.dots, x: inner.x + 1, y: inner.y, width: inner.width - 2, role: .muted)
             }
             return
+        }
+        var rect = rect
+        if isLarge(rect) {
+            // A large screen also gets what the wall shows: each host's CPU and memory over the last hour,
+            // and what happened lately, in a band along the bottom.
+            let band: Rect
+            (rect, band) = rect.splitBottom(max(12, rect.height * 2 / 5))
+            drawActivity(state, snapshot: snapshot, in: band, into: &painter)
         }
         let project = state.backend.currentProject ?? snapshot.quotas.first?.project
         let quotas = snapshot.quotas.first { $0.project == project }
@@ -29,7 +37,7 @@ enum OverviewScreen {
         let showProjects = left.width >= 64 && left.height >= gaugeHeight + 3 + min(snapshot.quotas.count, 2)
             && !snapshot.quotas.isEmpty
         let (gaugeRect, projectRect) = showProjects ? left.splitTop(gaugeHeight) : (left, left)
-        let limits = painter.box(gaugeRect, title: "Limit Summary" + (project.map { " · project \($0)" } ?? ""))
+        let limits = painter.box(gaugeRect, title: "Limit Summary" + (project.map { painter.glyphs.separator + "project " + $0 } ?? ""))
         drawGauges(quotas, in: limits, into: &painter)
         if showProjects {
             let box = painter.box(projectRect, title: "Quota use by project")
@@ -42,6 +50,23 @@ enum OverviewScreen {
         drawStateCounts(states, total: state.counts.instances, in: stateBox, into: &painter)
         let totals = painter.box(bottom, title: "Resources")
         drawTotals(snapshot, in: totals, into: &painter)
+    }
+
+    /// Screens this large get host sparklines and recent events (200x60 does; 120x40 does not).
+    static func isLarge(_ rect: Rect) -> Bool { rect.width >= 160 && rect.height >= 44 }
+
+    /// Hosts (left) and recent events (right), drawn by the wall's own widgets from `activity`.
+    static func drawActivity(_ state: AppState, snapshot: CloudSnapshot, in band: Rect, into painter: inout Painter) {
+        let (hostRect, eventRect) = band.splitLeft(band.width / 2)
+        let hostBox = painter.box(hostRect, title: "Hosts" + painter.glyphs.separator + "CPU and memory, last hour")
+        let hosts = snapshot.hypervisors
+        let rowsPerMetric = min(4, max(1, hostBox.height / max(1, min(hosts.count, 4) * 2)))
+        WallOverview.drawHosts(hosts, history: state.activity.history, now: state.refresh.clock, rowsPerMetric: rowsPerMetric,
+                               in: hostBox, into: &painter)
+        let eventBox = painter.box(eventRect, title: "Recent events" + painter.glyphs.separator + "times UTC")
+        WallOverview.drawEvents(state.activity.events.entries, offset: 0, in: eventBox, into: &painter,
+                                empty: "Nothing has happened since stacktop started: state changes, creations, "
+                                    + "deletions and outages are listed here.")
     }
 
     static func drawGauges(_ quotas: ProjectQuotas?, in inner: Rect, into painter: inout Painter) {
@@ -95,7 +120,7 @@ enum OverviewScreen {
             for column in projectColumns where x + cellWidth <= inner.maxX {
                 if let usage = project[column.resource] {
                     let text = amountText(usage).replacing(" used", with: "")
-                        .replacing(" of ", with: "/").replacing(" (no limit)", with: painter.glyphs == .ascii ? "/-" : "/∞")
+                        .replacing(" of ", with: "/").replacing(" (no limit)", with: "/" + painter.glyphs.infinity)
                     painter.text(text, x: x, y: y, width: cellWidth - 1, role: GaugeThresholds.role(for: usage), alignRight: true)
                 }
                 x += cellWidth

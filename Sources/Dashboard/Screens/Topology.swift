@@ -4,8 +4,8 @@ import TerminalUI
 /// Networks and what is plugged into them, as a text tree (Horizon's network topology, for a terminal).
 enum Topology {
     static func lines(_ snapshot: CloudSnapshot?, glyphs: Glyphs) -> [String] {
-        guard let snapshot else { return ["Loading…"] }
-        let branch = glyphs == .ascii ? "|-- " : "├── ", last = glyphs == .ascii ? "`-- " : "└── "
+        guard let snapshot else { return ["Loading" + glyphs.dots] }
+        let branch = glyphs.treeBranch, last = glyphs.treeLast
         var lines: [String] = []
         for network in snapshot.networks {
             let subnets = network.subnets.map(\.cidr).joined(separator: ", ")

@@ -11,7 +11,7 @@ enum WallOverview {
     static func draw(_ state: AppState, wall: WallState, in rect: Rect, into painter: inout Painter) {
         guard let snapshot = state.snapshot else {
             let inner = painter.box(rect, title: "Overview")
-            painter.text("Waiting for the first data…", x: inner.x + 1, y: inner.y, width: inner.width - 2, role: .muted)
+            painter.text("Waiting for the first data" + painter.glyphs.dots, x: inner.x + 1, y: inner.y, width: inner.width - 2, role: .muted)
             return
         }
         let large = isLarge(rect)
@@ -32,8 +32,8 @@ enum WallOverview {
             rowsPerMetric = min(8, max(1, hostSpace / (shownHosts * 2)))
             let hostRect: Rect
             (hostRect, rest) = belowStates.splitTop(shownHosts * 2 * rowsPerMetric + 2)
-            stateBox = painter.box(stateRect, title: "Instances · \(state.counts.instances)")
-            hostBox = painter.box(hostRect, title: "Hosts · CPU and memory, last hour")
+            stateBox = painter.box(stateRect, title: "Instances" + painter.glyphs.separator + "\(state.counts.instances)")
+            hostBox = painter.box(hostRect, title: "Hosts" + painter.glyphs.separator + "CPU and memory, last hour")
             drawBigStates(states, scale: scale, in: stateBox, into: &painter)
         } else {
             // Side by side on small screens: states left, hosts right, one row per metric.
@@ -42,8 +42,8 @@ enum WallOverview {
             (top, rest) = rect.splitTop(topHeight)
             let (stateRect, hostRect) = top.splitLeft(top.width * 2 / 5)
             rowsPerMetric = 1
-            stateBox = painter.box(stateRect, title: "Instances · \(state.counts.instances)")
-            hostBox = painter.box(hostRect, title: "Hosts · CPU and memory, last hour")
+            stateBox = painter.box(stateRect, title: "Instances" + painter.glyphs.separator + "\(state.counts.instances)")
+            hostBox = painter.box(hostRect, title: "Hosts" + painter.glyphs.separator + "CPU and memory, last hour")
             OverviewScreen.drawStateCounts(states, total: state.counts.instances, in: stateBox, into: &painter)
         }
         drawHosts(hosts, history: wall.history, now: state.now, rowsPerMetric: rowsPerMetric, in: hostBox, into: &painter)
@@ -51,7 +51,8 @@ enum WallOverview {
         let quotaBox = painter.box(quotaRect, title: "Quota use by project")
         drawQuotas(projects, current: state.backend.currentProject, in: quotaBox, into: &painter)
         let eventBox = painter.box(eventRect, title: "Recent events")
-        drawEvents(wall.events.entries, offset: wall.utcOffsetSeconds, in: eventBox, into: &painter)
+        drawEvents(wall.events.entries, offset: wall.utcOffsetSeconds, in: eventBox, into: &painter,
+                   empty: "Nothing has happened since the wall started.")
     }
 
     // MARK: instances
@@ -169,7 +170,7 @@ enum WallOverview {
             for resource in resources.prefix(fitting) {
                 defer { x += cellWidth }
                 guard let usage = project[resource] else { continue }
-                let amount = shortAmount(usage)
+                let amount = shortAmount(usage, glyphs: painter.glyphs)
                 let role = GaugeThresholds.role(for: usage)
                 let amountWidth = DisplayWidth.of(amount)
                 let barWidth = cellWidth - 2 - amountWidth - 1
@@ -180,16 +181,17 @@ enum WallOverview {
     }
 
     /// "8/10", "3.5G/4G", "2/∞".
-    static func shortAmount(_ usage: QuotaUsage) -> String {
+    static func shortAmount(_ usage: QuotaUsage, glyphs: Glyphs) -> String {
         let used = OverviewScreen.amount(usage.used, of: usage.resource)
-        return "\(used)/\(usage.isUnlimited ? "∞" : OverviewScreen.amount(usage.limit, of: usage.resource))"
+        return "\(used)/\(usage.isUnlimited ? glyphs.infinity : OverviewScreen.amount(usage.limit, of: usage.resource))"
     }
 
     // MARK: events
 
-    static func drawEvents(_ entries: [WallEvents.Entry], offset: Int, in inner: Rect, into painter: inout Painter) {
+    static func drawEvents(_ entries: [WallEvents.Entry], offset: Int, in inner: Rect, into painter: inout Painter,
+                           empty: String) {
         guard !entries.isEmpty else {
-            painter.text("Nothing has happened since the wall started.", x: inner.x + 1, y: inner.y,
+            painter.text(empty, x: inner.x + 1, y: inner.y,
                          width: inner.width - 2, role: .muted)
             return
         }

@@ -24,21 +24,7 @@ enum WallScreen {
         } else {
             ListScreen.draw(state, in: body, into: &painter)
         }
-        if painter.glyphs.isASCII { asciiOnly(&painter.buffer) }
-    }
-
-    /// The few typographic characters the wall's own words use, as ASCII for terminals without
-    /// UTF-8 (cell for cell, so the layout stays as it is).
-    static func asciiOnly(_ buffer: inout CellBuffer) {
-        let replacements: [Character: Character] = ["·": "-", "→": ">", "∞": "-"]
-        for y in 0..<buffer.size.height {
-            for x in 0..<buffer.size.width {
-                var cell = buffer[x, y]
-                guard let plain = replacements[cell.character] else { continue }
-                cell.character = plain
-                buffer[x, y] = cell
-            }
-        }
+        painter.glyphs.asciiOnly(&painter.buffer)
     }
 
     /// " stacktop · libvirt qemu:///system  [2/3 Instances]   READ-ONLY  …  updated 3 s ago · 14:05:09 "

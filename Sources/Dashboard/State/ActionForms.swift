@@ -150,7 +150,7 @@ enum FormTouches {
         case (.router, .detachInterface): return "Detach a subnet from \(target)"
         case (_, .create): return "Create a \(context.kind.noun)"
         case (.instance, .addSecurityGroup), (.instance, .removeSecurityGroup):
-            return "\(context.action.traits.title) · \(target)"
+            return "\(context.action.traits.title): \(target)"
         default: return "\(context.action.traits.title) \(target)"
         }
     }

@@ -82,4 +82,6 @@ public enum Effect: Sendable, Equatable {
     case switchContext(StacktopContext)
     /// Make the backend opened for the context the one every later effect uses.
     case adoptContext
+    /// Ctrl-Z: give the terminal back as it was, stop the process (SIGTSTP) and, once continued, repaint.
+    case suspend
 }

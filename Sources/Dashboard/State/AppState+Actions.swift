@@ -5,22 +5,30 @@ import TerminalUI
 /// Mutations from the dashboard: one path from a key or a `:` command, through the capability check
 /// and the confirmation gate, to a `.perform` effect.
 extension AppState {
-    /// The rows an action applies to: the marked ones, else the selected one (or the open details).
-    func actionTargets() -> (panel: Panel, names: [String])? {
+    /// The rows an action applies to: the marked ones (those the filter hides too, after the shown ones),
+    /// else the selected one (or the open details). `hidden` names the marked rows the filter hides.
+    func actionTargets() -> (panel: Panel, names: [String], hidden: [String])? {
         if case .details(let detailPanel, let id, _)? = topOverlay {
-            return detailPanel.name(of: id, in: snapshot).map { (detailPanel, [$0]) }
+            return detailPanel.name(of: id, in: snapshot).map { (detailPanel, [$0], []) }
         }
         guard let model = tables[panel] else { return nil }
-        let ids = model.marked.isEmpty ? model.selectedID.map { [$0] } ?? [] : model.markedInDisplayOrder
-        let names = ids.compactMap { panel.name(of: $0, in: snapshot) }
-        return names.isEmpty ? nil : (panel, names)
+        guard !model.marked.isEmpty else {
+            let names = model.selectedID.flatMap { panel.name(of: $0, in: snapshot) }.map { [$0] } ?? []
+            return names.isEmpty ? nil : (panel, names, [])
+        }
+        let shown = model.markedInDisplayOrder
+        let shownSet = Set(shown)
+        let hiddenIDs = model.rows.map(\.id).filter { model.marked.contains($0) && !shownSet.contains($0) }
+        let names = shown.compactMap { panel.name(of: $0, in: snapshot) }
+        let hidden = hiddenIDs.compactMap { panel.name(of: $0, in: snapshot) }
+        return names.isEmpty && hidden.isEmpty ? nil : (panel, names + hidden, hidden)
     }
 
     mutating func actionFromKey(_ action: ActionKind) -> [Effect] {
         if action == .create || action == .upload, let kind = (topOverlay?.detailsPanel ?? panel).resourceKind {
             return request(ActionCommand(request: ActionRequest(action: action, kind: kind, targets: [])))
         }
-        guard let (targetPanel, names) = actionTargets(), let kind = targetPanel.resourceKind else {
+        guard let (targetPanel, names, hidden) = actionTargets(), let kind = targetPanel.resourceKind else {
             if readOnly, let kind = (topOverlay?.detailsPanel ?? panel).resourceKind {
                 // Read-only is the first thing to say: selecting a row would not help.
                 return request(ActionCommand(request: ActionRequest(action: action, kind: kind, targets: [])))
@@ -29,7 +37,22 @@ extension AppState {
                                    isError: true)
             return []
         }
-        return request(ActionCommand(request: ActionRequest(action: action, kind: kind, targets: names)))
+        return request(ActionCommand(request: ActionRequest(action: action, kind: kind, targets: names)), hiddenTargets: hidden)
+    }
+
+    /// A typed target that names nothing in the snapshot, said before any question: nil when all are there,
+    /// or when the snapshot cannot tell (not loaded, the kind stale or not offered by the cloud, a kind
+    /// with no list, a new name being created, `quota … default`), in which case the backend decides.
+    func missingTargets(_ request: ActionRequest) -> String? {
+        guard let snapshot, origin != .none, ![.create, .upload].contains(request.action), request.kind != .quota,
+              let spec = KindSpec.of(request.kind), snapshot.unavailability(of: spec.title) == nil,
+              !snapshot.staleParts.contains(where: { $0.what.lowercased() == spec.title.lowercased() }) else { return nil }
+        let missing = request.targets.filter { !spec.holds(snapshot, $0) }
+        guard !missing.isEmpty else { return nil }
+        let names = missing.map { "\"\($0)\"" }
+        let list = names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " or " + names.last!
+        return "No \(request.kind.noun) named \(list) among the \(spec.title.lowercased()) read at "
+            + "\(Format.clock(snapshot.takenAt)): nothing was asked or done. Check the name, or press r if it was just made."
     }
 
     /// Keys while a form is open: they edit it; Enter sends its request to the gate.
@@ -57,7 +80,7 @@ extension AppState {
     }
 
     /// The gate every mutation passes: read-only, capability, the form for what is missing, then confirmation.
-    mutating func request(_ command: ActionCommand, skipForm: Bool = false) -> [Effect] {
+    mutating func request(_ command: ActionCommand, skipForm: Bool = false, hiddenTargets: [String] = []) -> [Effect] {
         var request = command.request
         if request.project == nil { request.project = backend.currentProject }
         if readOnly {
@@ -68,6 +91,10 @@ extension AppState {
             status = StatusMessage(refusal.message, isError: true)
             return []
         }
+        if let missing = missingTargets(request) {
+            status = StatusMessage(missing, isError: true)
+            return []
+        }
         // An action that needs more than a name, asked for without options, opens its form first.
         if !skipForm, request.options.isEmpty,
            let form = ActionForms.form(for: request.action, kind: request.kind, targets: request.targets,
@@ -75,7 +102,8 @@ extension AppState {
             overlays.append(.form(form))
             return []
         }
-        let confirmation = command.confirmed ? .none : ConfirmationPolicy.requirement(for: request, snapshot: snapshot)
+        var confirmation = command.confirmed ? .none : ConfirmationPolicy.requirement(for: request, snapshot: snapshot)
+        if !hiddenTargets.isEmpty { confirmation = Self.naming(hiddenTargets, of: request, in: confirmation) }
         if confirmation == .none {
             let effects = start(request)
             if request.action == .create, request.kind == .instance, let snapshot { apply(snapshot) }
@@ -83,6 +111,22 @@ extension AppState {
         }
         overlays.append(.confirm(PendingAction(request: request, confirmation: confirmation)))
         return []
+    }
+
+    /// The question, with the marked rows the filter hides named: acting on rows out of sight always asks.
+    static func naming(_ hidden: [String], of request: ActionRequest, in confirmation: Confirmation) -> Confirmation {
+        let shown = hidden.prefix(5).joined(separator: ", ") + (hidden.count > 5 ? " and \(hidden.count - 5) more" : "")
+        let note = "\(hidden.count) of the \(request.targets.count) marked \(hidden.count == 1 ? "is" : "are") hidden by the filter: \(shown)."
+        func with(_ question: String) -> String {
+            question.hasSuffix(" (y/N)") ? String(question.dropLast(6)) + " " + note + " (y/N)" : question + " " + note
+        }
+        switch confirmation {
+        case .none:
+            let noun = request.targets.count == 1 ? request.kind.noun : request.kind.noun + "s"
+            return .yes(question: with("\(request.action.traits.title) \(request.targets.count) \(noun)? (y/N)"))
+        case .yes(let question): return .yes(question: with(question))
+        case .typeText(let question, let expected): return .typeText(question: with(question), expected: expected)
+        }
     }
 
     /// Instances being launched show as Building rows until the backend has them.
@@ -106,7 +150,7 @@ extension AppState {
     private mutating func start(_ request: ActionRequest) -> [Effect] {
         actionsInFlight.append(request)
         status = StatusMessage("\(request.action.traits.title) \(request.kind.noun) "
-                               + request.targets.joined(separator: ", ") + "…")
+                               + request.targets.joined(separator: ", ") + glyphs.dots)
         return [.perform(request)]
     }
 

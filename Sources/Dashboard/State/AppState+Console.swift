@@ -22,7 +22,7 @@ extension AppState {
                                    + "(the console log, T, is safe to read).", isError: true)
             return []
         }
-        status = StatusMessage("Opening the serial console of \(instance.name); \(consoleEscapeLabel) comes back here…")
+        status = StatusMessage("Opening the serial console of \(instance.name); \(consoleEscapeLabel) comes back here" + glyphs.dots)
         return [.openConsole(instanceID: instance.id, name: instance.name, force: false)]
     }
 
@@ -38,7 +38,7 @@ extension AppState {
             status = StatusMessage("Refused to open the VNC display of \(instance.name): stacktop is read-only.", isError: true)
             return []
         }
-        status = StatusMessage("Looking up the VNC display of \(instance.name)…")
+        status = StatusMessage("Looking up the VNC display of \(instance.name)" + glyphs.dots)
         return [.openVNC(instanceID: instance.id, name: instance.name)]
     }
 

@@ -95,6 +95,7 @@ extension AppState {
         var fresh = AppState(backend: description, readOnly: readOnly, theme: theme, glyphs: glyphs, size: size, now: now,
                              panel: panel)
         fresh.palette = palette
+        fresh.messages = messages
         fresh.palette.close()
         fresh.contexts = contexts
         fresh.currentContext = target.name
@@ -104,7 +105,7 @@ extension AppState {
         fresh.refresh.clock = refresh.clock
         // No read until the backend is open (`.contextOpened`).
         fresh.refresh.loading = true
-        fresh.status = StatusMessage("Connecting to context \(target.name) (\(target.kind.rawValue) \(target.endpoint))…")
+        fresh.status = StatusMessage("Connecting to context \(target.name) (\(target.kind.rawValue) \(target.endpoint))" + glyphs.dots)
         self = fresh
     }
 }

@@ -190,6 +190,7 @@ extension AppState {
         case .normal: break
         }
         if case .confirm(let pending)? = topOverlay { return handleConfirmKey(key, pending: pending) }
+        if case .help(let pane)? = topOverlay, let effects = handleHelpKey(key, pane: pane) { return effects }
         if case .form(let form)? = topOverlay { return handleFormKey(key, form: form) }
         if case .consoleLog(let pane)? = topOverlay, let effects = handleConsoleLogKey(key, pane: pane) { return effects }
         if case .contexts(let cursor)? = topOverlay, let effects = handleContextsKey(key, cursor: cursor) { return effects }
@@ -210,12 +211,16 @@ extension AppState {
             return [.quit]
         case .refresh:
             if let context = contextToRetry { return retryContext(context) }
-            status = StatusMessage("Refreshing…")
+            status = StatusMessage("Refreshing" + glyphs.dots)
             return [.refresh]
         case .redraw:
             return [.redrawAll]
         case .help:
-            overlays.append(.help(context: keyContext))
+            overlays.append(.help(HelpPane(context: keyContext)))
+        case .showMessages:
+            overlays.append(.messages(scroll: 0))
+        case .suspend:
+            return [.suspend]
         case .back:
             goBack()
         case .nextPanel, .previousPanel:
@@ -233,6 +238,11 @@ extension AppState {
         case .showRaw:
             return showRaw()
         case .startFilter:
+            if case .help(var pane)? = topOverlay {
+                pane.filtering = true
+                overlays[overlays.count - 1] = .help(pane)
+                return []
+            }
             input = .filter(tables[panel]?.filter ?? "")
         case .startCommand:
             input = .command("")
@@ -297,7 +307,7 @@ extension AppState {
             case .top: delta = Int.min / 2
             default: delta = Int.max / 2
             }
-            overlays[overlays.count - 1] = top.scrolled(by: delta)
+            overlays[overlays.count - 1] = top.scrolled(by: delta).clampingHelp(maximum: helpScrollLimit)
             return
         }
         guard var model = tables[panel] else { return }
@@ -373,7 +383,9 @@ extension AppState {
             quitRequested = true
             return [.quit]
         case .help:
-            overlays.append(.help(context: keyContext))
+            overlays.append(.help(HelpPane(context: keyContext)))
+        case .messages:
+            overlays.append(.messages(scroll: 0))
         case .refresh:
             return perform(.refresh)
         case .theme(let name):
@@ -416,7 +428,11 @@ extension Overlay {
         case .details(let panel, let id, let scroll): return .details(panel: panel, id: id, scroll: clamp(scroll &+ delta))
         case .raw(let id, let name, let text, let scroll): return .raw(id: id, name: name, text: text, scroll: clamp(scroll &+ delta))
         case .audit(let records, let scroll): return .audit(records: records, scroll: clamp(scroll &+ delta))
-        case .help, .confirm, .form, .consoleLog: return self
+        case .help(var pane):
+            pane.scroll = clamp(pane.scroll &+ delta)
+            return .help(pane)
+        case .messages(let scroll): return .messages(scroll: clamp(scroll &+ delta))
+        case .confirm, .form, .consoleLog: return self
         case .vnc: return self
         case .topology(let scroll): return .topology(scroll: clamp(scroll &+ delta))
         case .contexts(let cursor): return .contexts(cursor: clamp(cursor &+ delta))

@@ -57,31 +57,57 @@ extension AppState {
         if wall?.rotateIfDue(now: now) == true, let wall { panel = wall.currentPanel }
     }
 
-    // The recorders below mutate `wall` in place (through `wall?.`): copying it out and back would
-    // copy an hour of host samples on every refresh.
+    // The recorders below mutate `wall` (or `activity`) in place: copying it out and back would copy an
+    // hour of host samples on every refresh. On a wall the wall keeps them; otherwise `activity` does,
+    // for the large Overview.
+
+    /// When things happen: a wall's `now` follows the clock each second; the dashboard's moves only once a
+    /// minute (ages need no more), so its events take the loop's clock.
+    var activityClock: Date { wall != nil ? now : refresh.clock }
+
+    /// The events and host history being kept: the wall's, or the dashboard's own.
+    private mutating func recordActivity(_ body: (inout HostHistory, inout WallEvents) -> Void) {
+        guard wall != nil else { return body(&activity.history, &activity.events) }
+        // Swapped out and back (no copy), since one call cannot borrow two parts of `wall!` at once.
+        var history = HostHistory(), events = WallEvents()
+        swap(&history, &wall!.history)
+        swap(&events, &wall!.events)
+        body(&history, &events)
+        swap(&history, &wall!.history)
+        swap(&events, &wall!.events)
+    }
 
     /// A live snapshot arrived: events for what changed, a history sample, and back to fresh.
     mutating func wallRecordLive(_ new: CloudSnapshot, previous: CloudSnapshot?, wasStaleSince: Date?) {
-        guard wall != nil else { return }
-        if let previous { wall?.events.recordChanges(from: previous, to: new, at: now) }
-        if let since = wasStaleSince {
-            let seconds = Int(now.timeIntervalSince(since).rounded())
-            wall?.events.add("Data is live again after \(Format.spoken(seconds: seconds)) stale", severity: .good, at: now)
+        let now = activityClock, arrow = glyphs.arrow
+        recordActivity { history, events in
+            // An idle refresh changes nothing: its instances are not walked.
+            if let previous, previous.instances != new.instances {
+                events.recordChanges(from: previous, to: new, at: now, arrow: arrow)
+            }
+            if let since = wasStaleSince {
+                let seconds = Int(now.timeIntervalSince(since).rounded())
+                events.add("Data is live again after \(Format.spoken(seconds: seconds)) stale", severity: .good, at: now)
+            }
+            history.record(new.hypervisors, at: now)
         }
-        wall?.history.record(new.hypervisors, at: now)
         wall?.lastUpdate = now
     }
 
     /// A refresh failed or the connection dropped: the first failure of a run is an event (the
     /// banner counts the tries from `failedRefreshes`).
     mutating func wallRecordFailure(_ message: String, firstFailure: Bool) {
-        if firstFailure { wall?.events.add(message, severity: .error, at: now) }
+        let now = activityClock
+        if firstFailure { recordActivity { _, events in events.add(message, severity: .error, at: now) } }
     }
 
     /// A libvirt lifecycle event changed an instance in place: the wall lists it as it happens.
     mutating func wallRecordStateChange(name: String, from: InstanceState, to: InstanceState) {
-        guard let events = wall?.events, from != to else { return }
-        wall?.events.add(events.stateChange(name, from: from, to: to), severity: WallEvents.severity(of: to), at: now)
+        guard from != to else { return }
+        let now = activityClock, arrow = glyphs.arrow
+        recordActivity { _, events in
+            events.add(events.stateChange(name, from: from, to: to, arrow: arrow), severity: WallEvents.severity(of: to), at: now)
+        }
     }
 
     /// On a wall only the panels it rotates through need their tables rebuilt on each refresh.

@@ -16,7 +16,9 @@ public enum Overlay: Sendable, Equatable {
     case details(panel: Panel, id: String, scroll: Int)
     /// The raw definition of an instance; `text` nil while it loads.
     case raw(id: String, name: String, text: String?, scroll: Int)
-    case help(context: KeyContext)
+    case help(HelpPane)
+    /// The recent status messages in full, newest first (`M`, `:messages`).
+    case messages(scroll: Int)
     /// A mutation waiting for the user's confirmation (`y`, or the typed name or count).
     case confirm(PendingAction)
     /// The audit log, newest first; nil while it loads.
@@ -31,6 +33,19 @@ public enum Overlay: Sendable, Equatable {
     case topology(scroll: Int)
     /// Every context (`:ctx`), the cursor on one; Enter switches to it.
     case contexts(cursor: Int)
+}
+
+/// The help screen: the keys of the screen it was opened from, scrolled, maybe filtered (`/`).
+public struct HelpPane: Sendable, Equatable {
+    public var context: KeyContext
+    public var scroll: Int
+    public var filter: String
+    /// `/` was pressed: keys type into the filter until Enter or Esc.
+    public var filtering: Bool
+
+    public init(context: KeyContext, scroll: Int = 0, filter: String = "", filtering: Bool = false) {
+        self.context = context; self.scroll = scroll; self.filter = filter; self.filtering = filtering
+    }
 }
 
 /// The console-log pane: text nil while it loads.
@@ -74,6 +89,36 @@ public struct StatusMessage: Sendable, Equatable {
     public var text: String
     public var isError: Bool
     public init(_ text: String, isError: Bool = false) { self.text = text; self.isError = isError }
+}
+
+/// The status line's recent messages with their times, kept whole: a line cut to the screen's width
+/// can be read in full on the messages screen. Bounded, newest last.
+public struct MessageLog: Sendable, Equatable {
+    public struct Entry: Sendable, Equatable {
+        public var time: Date
+        public var text: String
+        public var isError: Bool
+    }
+
+    public static let capacity = 200
+    public private(set) var entries: [Entry] = []
+
+    public init() {}
+
+    /// Adds `text` unless it repeats the newest entry (a failing refresh says the same thing each time).
+    mutating func add(_ text: String, isError: Bool, at time: Date) {
+        guard !text.isEmpty, entries.last?.text != text else { return }
+        entries.append(Entry(time: time, text: text, isError: isError))
+        if entries.count > Self.capacity { entries.removeFirst(entries.count - Self.capacity) }
+    }
+}
+
+/// What happened lately outside any one screen: host load history and events, which the wall and the
+/// large Overview draw. On a wall they live in `WallState`; otherwise here.
+public struct RecentActivity: Sendable, Equatable {
+    public var history = HostHistory()
+    public var events = WallEvents()
+    public init() {}
 }
 
 /// The counts of a snapshot that screens show on every frame.
@@ -124,18 +169,29 @@ public struct AppState: Sendable, Equatable {
     public var failedRefreshes = 0
     /// The last failure cannot be cured by trying again (refused credentials): no retry until `r`.
     public var retryWaitsForUser = false
-    public var lastError: String?
+    public var lastError: String? {
+        didSet { if let lastError, lastError != oldValue { messages.add(lastError, isError: true, at: refresh.clock) } }
+    }
     public var panel: Panel = .overview
     public var tables: [Panel: TableModel]
     public var overlays: [Overlay] = []
     public var input: InputMode = .normal
-    public var status: StatusMessage?
+    /// Every message set here is also kept in `messages`, whole, with its time.
+    public var status: StatusMessage? {
+        didSet { if let status, status != oldValue { messages.add(status.text, isError: status.isError, at: refresh.clock) } }
+    }
+    /// The status line's recent messages (and refresh failures), for the messages screen.
+    public internal(set) var messages = MessageLog()
+    /// Host history and events outside a wall (the large Overview shows them).
+    public internal(set) var activity = RecentActivity()
     public var theme: Theme
     public var glyphs: Glyphs
     public var size: Size
     public var now: Date
     /// Why the demo opened instead of what the user asked for, shown until the first key.
-    public var notice: String?
+    public var notice: String? {
+        didSet { if let notice, notice != oldValue { messages.add(notice, isError: false, at: refresh.clock) } }
+    }
     public var quitRequested = false
     /// How the key that leaves a serial console is named ("Ctrl-]" unless --escape says otherwise).
     public var consoleEscapeLabel = "Ctrl-]"
@@ -143,6 +199,8 @@ public struct AppState: Sendable, Equatable {
     public var wall: WallState?
     /// When the backend is read next, and whether a read is on its way (AppState+Schedule).
     public var refresh: RefreshSchedule
+    /// The snapshot last handed to the cache: a save of the same data again would only cost its encode.
+    var lastSavedSnapshot: CloudSnapshot?
     /// Set for one key after a busy serial console: F takes it over.
     public var consoleTakeover: ConsoleTakeover?
     /// The instance whose console log is being read while its pane is open.
@@ -196,6 +254,7 @@ public struct AppState: Sendable, Equatable {
         case .details: .details
         case .raw: .raw
         case .help: .help
+        case .messages: .messages
         case .confirm: .confirm
         case .audit: .audit
         case .form: .form

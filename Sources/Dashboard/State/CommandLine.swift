@@ -16,6 +16,8 @@ public enum ParsedCommand: Sendable, Equatable {
     case console(String?), consoleLog(String?), vnc(String?)
     /// `:topology`: networks and the instances on each.
     case topology
+    /// `:messages`: the recent status messages in full.
+    case messages
     /// `:project NAME`: work in another project (quotas on the Overview, owner of what is created).
     case project(String?)
     /// `:ctx`: the contexts; `:ctx NAME`: switch to one.
@@ -54,6 +56,7 @@ public enum CommandLine {
         case "filter": return .filter(rest)
         case "audit": return .audit
         case "topology", "topo": return .topology
+        case "messages", "msgs": return .messages
         case "console": return .console(rest.isEmpty ? nil : rest)
         case "log", "consolelog", "console-log": return .consoleLog(rest.isEmpty ? nil : rest)
         case "vnc": return .vnc(rest.isEmpty ? nil : rest)

@@ -95,7 +95,7 @@ public struct CommandHistory: Sendable, Equatable {
 public enum CommandCompletion {
     /// Words that open something without naming a kind.
     static let verbs = ["quit", "help", "refresh", "theme", "filter", "audit", "project", "console", "log", "vnc",
-                        "topology", "ctx", "context"]
+                        "topology", "messages", "ctx", "context"]
 
     /// The line split at the word being completed: what comes before it, and the candidates for it, best first.
     public static func complete(_ line: String, in state: AppState) -> (base: String, candidates: [String]) {

@@ -22,6 +22,10 @@ public enum Command: Sendable, Equatable {
     case vnc
     /// Right after the serial console was found busy: open it anyway, taking it from its user.
     case takeOverConsole
+    /// The recent status messages in full, newest first (`:messages`).
+    case showMessages
+    /// Ctrl-Z: give the terminal back and stop, as a shell job; `fg` brings the dashboard back.
+    case suspend
 }
 
 extension Command {
@@ -29,6 +33,15 @@ extension Command {
     public var onlyMoves: Bool {
         switch self {
         case .up, .down, .top, .bottom, .pageUp, .pageDown, .nextPanel, .previousPanel, .panel: true
+        default: false
+        }
+    }
+
+    /// Refused in read-only mode: mutations, and typing into a guest (serial console) or seeing its
+    /// screen (VNC), which the dashboard refuses there. Help lists these greyed.
+    public var refusedWhenReadOnly: Bool {
+        switch self {
+        case .action, .console, .vnc, .takeOverConsole: true
         default: false
         }
     }
@@ -40,9 +53,15 @@ public struct KeyBinding: Sendable {
     public var help: String
 }
 
+/// Bindings under a heading, as the help screen shows them.
+public struct KeySection: Sendable {
+    public var title: String
+    public var bindings: [KeyBinding]
+}
+
 /// The screens that have their own keys.
 public enum KeyContext: Sendable, Equatable {
-    case list, overview, details, raw, help, confirm, audit, form, consoleLog
+    case list, overview, details, raw, help, confirm, audit, form, consoleLog, messages
     /// The one key after a busy serial console, before the screen's own keys.
     case consoleTakeover
 }
@@ -63,10 +82,14 @@ public enum KeyMap {
         KeyBinding(keys: Panel.allCases.map { .character($0.digit) }, command: .panel(.overview),
                    help: "jump to panel 1-9, 0 (Overview ... Projects)"),
         KeyBinding(keys: [.character(":")], command: .startCommand,
-                   help: "command: :vm :images :vol :net :sg :quota :audit :theme NAME :q; :KIND ACTION NAME"),
+                   help: "command: :vm :images :vol :net :sg :quota :audit :ctx :theme NAME :q; :KIND ACTION NAME; "
+                       + "Tab completes, Up/Down recall earlier commands"),
         KeyBinding(keys: [.character("r"), .ctrl("r")], command: .refresh, help: "refresh now"),
         KeyBinding(keys: [.ctrl("l")], command: .redraw, help: "redraw the screen"),
+        KeyBinding(keys: [.character("M")], command: .showMessages,
+                   help: "messages: the recent status lines in full, newest first (also :messages)"),
         KeyBinding(keys: [.character("?"), .function(1)], command: .help, help: "this help"),
+        KeyBinding(keys: [.ctrl("z")], command: .suspend, help: "suspend to the shell; fg comes back"),
         KeyBinding(keys: [.character("q")], command: .quit, help: "quit"),
     ]
 
@@ -107,46 +130,78 @@ public enum KeyMap {
     ]
 
     public static func bindings(for context: KeyContext, actions: [ActionKind] = [], kind: ResourceKind? = nil) -> [KeyBinding] {
+        sections(for: context, actions: actions, kind: kind).flatMap(\.bindings)
+    }
+
+    /// A context's bindings under headings: its own keys first, then moving, then the keys that work on
+    /// every screen. `bindings(for:)` is these, flattened: help shows exactly what the keys do.
+    public static func sections(for context: KeyContext, actions: [ActionKind] = [], kind: ResourceKind? = nil) -> [KeySection] {
+        let noun = kind.map { $0.noun + "s" } ?? "rows"
+        let acting = actionBindings(actions, kind: kind) + consoleBindings(kind: kind)
+        let moving = KeySection(title: "Moving", bindings: movement)
+        let everywhere = KeySection(title: "Everywhere", bindings: global)
+        let sections: [KeySection]
         switch context {
         case .list:
-            actionBindings(actions, kind: kind) + consoleBindings(kind: kind) + movement + [
-                KeyBinding(keys: [.enter, .character("d")], command: .openDetails, help: "details of the selected row"),
-                KeyBinding(keys: [.character("y")], command: .showRaw, help: "raw definition (libvirt XML) of an instance"),
-                KeyBinding(keys: [.character("/")], command: .startFilter, help: "filter rows (substring; start with ! to invert)"),
-                KeyBinding(keys: [.character("s")], command: .sortNext, help: "sort by the next column"),
-                KeyBinding(keys: [.character("I")], command: .sortReverse, help: "invert the sort order"),
-                KeyBinding(keys: [.character(" ")], command: .mark, help: "mark the row (for bulk actions)"),
-                KeyBinding(keys: [.escape], command: .back, help: "clear the filter"),
-            ] + global
+            sections = [
+                KeySection(title: "Actions on \(noun)", bindings: acting),
+                KeySection(title: "This list", bindings: [
+                    KeyBinding(keys: [.enter, .character("d")], command: .openDetails, help: "details of the selected row"),
+                    KeyBinding(keys: [.character("y")], command: .showRaw, help: "raw definition (libvirt XML) of an instance"),
+                    KeyBinding(keys: [.character("/")], command: .startFilter, help: "filter rows (substring; start with ! to invert)"),
+                    KeyBinding(keys: [.character("s")], command: .sortNext, help: "sort by the next column"),
+                    KeyBinding(keys: [.character("I")], command: .sortReverse, help: "invert the sort order"),
+                    KeyBinding(keys: [.character(" ")], command: .mark, help: "mark the row (for bulk actions)"),
+                    KeyBinding(keys: [.escape], command: .back, help: "clear the filter"),
+                ]),
+                moving, everywhere,
+            ]
         case .overview:
-            global
+            sections = [everywhere]
         case .details:
-            actionBindings(actions, kind: kind) + consoleBindings(kind: kind) + movement + [
-                KeyBinding(keys: [.character("y")], command: .showRaw, help: "raw definition (libvirt XML) of an instance"),
-                KeyBinding(keys: [.escape, .backspace], command: .back, help: "back to the list"),
-            ] + global
+            sections = [
+                KeySection(title: "Actions on this \(kind?.noun ?? "item")", bindings: acting),
+                KeySection(title: "Details", bindings: [
+                    KeyBinding(keys: [.character("y")], command: .showRaw, help: "raw definition (libvirt XML) of an instance"),
+                    KeyBinding(keys: [.escape, .backspace], command: .back, help: "back to the list"),
+                ]),
+                moving, everywhere,
+            ]
         case .raw:
-            movement + [KeyBinding(keys: [.escape, .backspace], command: .back, help: "back")] + global
+            sections = [KeySection(title: "This view", bindings: [KeyBinding(keys: [.escape, .backspace], command: .back, help: "back")]),
+                        moving, everywhere]
         case .help:
-            [KeyBinding(keys: [.escape, .character("?"), .character("q"), .enter], command: .back, help: "close the help")]
+            sections = [KeySection(title: "Help", bindings: [
+                KeyBinding(keys: [.character("/")], command: .startFilter, help: "filter the keys (Enter keeps, Esc clears)"),
+                KeyBinding(keys: [.escape, .character("?"), .character("q"), .enter], command: .back, help: "close the help"),
+            ]), moving]
         case .confirm:
-            [KeyBinding(keys: [.character("y"), .character("Y")], command: .confirmYes, help: "confirm (yes/no questions)"),
-             KeyBinding(keys: [.escape, .character("n"), .character("N")], command: .back, help: "cancel")]
+            sections = [KeySection(title: "Question", bindings: [
+                KeyBinding(keys: [.character("y"), .character("Y")], command: .confirmYes, help: "confirm (yes/no questions)"),
+                KeyBinding(keys: [.escape, .character("n"), .character("N")], command: .back, help: "cancel")])]
         case .audit:
-            movement + [KeyBinding(keys: [.escape, .backspace, .character("q")], command: .back, help: "close the audit log")]
+            sections = [KeySection(title: "Audit log", bindings: [
+                KeyBinding(keys: [.escape, .backspace, .character("q")], command: .back, help: "close the audit log")]), moving]
+        case .messages:
+            sections = [KeySection(title: "Messages", bindings: [
+                KeyBinding(keys: [.escape, .backspace, .character("q"), .character("M")], command: .back, help: "close the messages")]),
+                moving]
         case .consoleLog:
-            movement + [KeyBinding(keys: [.character("/")], command: .startFilter, help: "search the log"),
-                        KeyBinding(keys: [.escape, .backspace, .character("q")], command: .back, help: "close the log")]
+            sections = [KeySection(title: "Console log", bindings: [
+                KeyBinding(keys: [.character("/")], command: .startFilter, help: "search the log"),
+                KeyBinding(keys: [.escape, .backspace, .character("q")], command: .back, help: "close the log")]), moving]
         case .consoleTakeover:
-            takeover
+            sections = [KeySection(title: "Busy console", bindings: takeover)]
         case .form:
-            [KeyBinding(keys: [.tab, .down], command: .down, help: "next field"),
-             KeyBinding(keys: [.backTab, .up], command: .up, help: "previous field"),
-             KeyBinding(keys: [.left, .right], command: .nextPanel, help: "change a choice (also Space)"),
-             KeyBinding(keys: [.character("1")], command: .mark, help: "digits toggle entries of a list"),
-             KeyBinding(keys: [.enter], command: .confirmYes, help: "submit (then the usual confirmation)"),
-             KeyBinding(keys: [.escape], command: .back, help: "cancel")]
+            sections = [KeySection(title: "Form", bindings: [
+                KeyBinding(keys: [.tab, .down], command: .down, help: "next field"),
+                KeyBinding(keys: [.backTab, .up], command: .up, help: "previous field"),
+                KeyBinding(keys: [.left, .right], command: .nextPanel, help: "change a choice (also Space)"),
+                KeyBinding(keys: [.character("1")], command: .mark, help: "digits toggle entries of a list"),
+                KeyBinding(keys: [.enter], command: .confirmYes, help: "submit (then the usual confirmation)"),
+                KeyBinding(keys: [.escape], command: .back, help: "cancel")])]
         }
+        return sections.filter { !$0.bindings.isEmpty }
     }
 
     /// The command a key means in `context`, if any.

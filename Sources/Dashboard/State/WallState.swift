@@ -178,7 +178,7 @@ public struct WallEvents: Sendable, Equatable {
     }
 
     /// What changed between two snapshots, in the words an operator uses.
-    mutating func recordChanges(from old: CloudSnapshot, to new: CloudSnapshot, at time: Date) {
+    mutating func recordChanges(from old: CloudSnapshot, to new: CloudSnapshot, at time: Date, arrow: String) {
         // Only ids and states: copying whole instances here would cost more than the rest of a refresh.
         var before: [String: InstanceState] = [:]
         before.reserveCapacity(old.instances.count)
@@ -190,7 +190,7 @@ public struct WallEvents: Sendable, Equatable {
                 continue
             }
             if previous != instance.state {
-                add(stateChange(instance.name, from: previous, to: instance.state),
+                add(stateChange(instance.name, from: previous, to: instance.state, arrow: arrow),
                     severity: Self.severity(of: instance.state), at: time)
             }
         }
@@ -199,8 +199,8 @@ public struct WallEvents: Sendable, Equatable {
         }
     }
 
-    func stateChange(_ name: String, from: InstanceState, to: InstanceState) -> String {
-        "\(name): \(from.label.lowercased()) → \(to.label.lowercased())"
+    func stateChange(_ name: String, from: InstanceState, to: InstanceState, arrow: String) -> String {
+        "\(name): \(from.label.lowercased()) \(arrow) \(to.label.lowercased())"
     }
 
     static func severity(of state: InstanceState) -> Severity {

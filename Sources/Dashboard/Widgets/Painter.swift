@@ -59,4 +59,16 @@ struct Painter {
 extension Painter {
     /// A role's colours on a dialog's background, so text inside dialogs and forms does not cut holes in it.
     func onDialog(_ role: ThemeRole) -> Style { theme[role].merged(over: theme[.dialog]) }
+
+    /// The focused field of a dialog: the selection on the dialog, or, where the two look alike (both
+    /// reverse video and no colour, as without colours), the dialog's opposite in bold.
+    var selectionOnDialog: Style {
+        let selection = onDialog(.selection), dialog = onDialog(.dialog)
+        guard selection.foreground == dialog.foreground, selection.background == dialog.background,
+              selection.reverse == dialog.reverse else { return selection }
+        var distinct = selection
+        distinct.reverse.toggle()
+        distinct.bold = true
+        return distinct
+    }
 }

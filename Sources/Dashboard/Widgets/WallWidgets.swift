@@ -24,7 +24,7 @@ extension Painter {
     /// returns the x after it.
     @discardableResult
     mutating func bigText(_ text: String, x: Int, y: Int, scale: Int = 1, role: ThemeRole) -> Int {
-        let mark = String(repeating: glyphs.isASCII ? "#" : "█", count: scale)
+        let mark = String(repeating: String(glyphs.block), count: scale)
         let style = theme[role]
         var cursor = x
         for character in text {

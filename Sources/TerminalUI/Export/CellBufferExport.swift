@@ -7,6 +7,25 @@ public enum CellBufferExport {
         return buffer.text + "\n"
     }
 
+    /// The attributes of every cell, one character per cell and one line per row, for tests that must see
+    /// emphasis and not only text (a selection shown without colour): `.` none, else a hexadecimal digit
+    /// of bold 1, underline 2, reverse 4, dim 8 added up (`4` reverse, `5` reverse and bold). Colours
+    /// are left out. Trailing `.` are removed, as trailing spaces are from `plainText`.
+    public static func attributes(_ buffer: CellBuffer) -> String {
+        var output = ""
+        for y in 0..<buffer.size.height {
+            var line = ""
+            for x in 0..<buffer.size.width {
+                let style = buffer[x, y].style
+                let bits = (style.bold ? 1 : 0) + (style.underline ? 2 : 0) + (style.reverse ? 4 : 0) + (style.dim ? 8 : 0)
+                line.append(bits == 0 ? "." : Character(String(bits, radix: 16)))
+            }
+            while line.hasSuffix(".") { line.removeLast() }
+            output += line + "\n"
+        }
+        return output
+    }
+
     /// One line per row with SGR colour sequences, emitted only when the style changes. Every line
     /// that changed the style ends with a reset, so lines can be printed or cut independently.
     /// Trailing cells that would look blank anyway are left out.
