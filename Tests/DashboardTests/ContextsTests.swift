@@ -60,6 +60,7 @@ final class ContextsTests: XCTestCase {
     func testSwitchingStartsAfreshFromTheCacheThenGoesLive() {
         var state = labA()
         state.theme = state.theme.monochrome
+        state.status = StatusMessage("Said in lab-a.")
         let target = Self.contexts["lab-b"]!
         let description = BackendDescription(kind: .local, endpoint: target.endpoint)
         var cached = SampleCloud.snapshot
@@ -72,6 +73,7 @@ final class ContextsTests: XCTestCase {
         XCTAssertEqual(state.panel, .instances)
         XCTAssertEqual(state.theme, AppState(backend: description, readOnly: true).theme.monochrome)
         XCTAssertEqual(state.palette.history.entries, ["vol"])
+        XCTAssertTrue(state.messages.entries.contains { $0.text == "Said in lab-a." }, "the message log is the user's, kept")
         XCTAssertEqual(state.contexts, Self.contexts)
         XCTAssertTrue(state.readOnly)
         XCTAssertEqual(state.status?.text, "Connecting to context lab-b (libvirt qemu+ssh://root@lab-b/system)…")
