@@ -12,8 +12,13 @@ extension KindSpec {
         columns: [
             KindColumn("Name", key: "name", width: .flexible(min: 12, weight: 3)) { .text($0.name) },
             KindColumn("State", key: "state", width: .fixed(13), role: { StateColors.role(for: $0.state) }) { .state($0.state) },
-            KindColumn("vCPUs", key: "vcpus", width: .fixed(5), alignRight: true, priority: 1) { .integer($0.vcpus) },
-            KindColumn("RAM", key: "ram", width: .fixed(6), alignRight: true, priority: 1) { .mebibytes($0.memoryMiB) },
+            // A row still loading is known by name only: its sizes show as missing, not as 0.
+            KindColumn("vCPUs", key: "vcpus", width: .fixed(5), alignRight: true, priority: 1) {
+                $0.state == .loading ? .missing : .integer($0.vcpus)
+            },
+            KindColumn("RAM", key: "ram", width: .fixed(6), alignRight: true, priority: 1) {
+                $0.state == .loading ? .missing : .mebibytes($0.memoryMiB)
+            },
             KindColumn("Disk", key: "disk", width: .fixed(6), alignRight: true, priority: 2) {
                 $0.disks.isEmpty ? .missing : .bytes(UInt64($0.diskGiB * 1_073_741_824))
             },
@@ -35,7 +40,7 @@ public enum StateColors {
         case .shutoff, .shutdown: .stateShutoff
         case .crashed, .error: .stateError
         case .building: .stateBuilding
-        case .unknown: .stateOther
+        case .unknown, .loading: .stateOther
         }
     }
 }

@@ -44,12 +44,16 @@ extension AppState {
             apply(snapshot)
             self.origin = origin
             if origin == .live {
+                clearLoadProgress()
                 staleSince = nil; lastError = nil; failedRefreshes = 0; retryWaitsForUser = false
                 wallRecordLive(snapshot, previous: previous, wasStaleSince: wasStaleSince)
                 return readFinished(snapshot)
             }
             return []
+        case .snapshotPartial(let partial):
+            return partialArrived(partial)
         case .loadFailed(let message, let waitsForUser):
+            clearLoadProgress()
             lastError = message
             failedRefreshes += 1
             retryWaitsForUser = waitsForUser
@@ -211,7 +215,9 @@ extension AppState {
             return [.quit]
         case .refresh:
             if let context = contextToRetry { return retryContext(context) }
-            status = StatusMessage("Refreshing" + glyphs.dots)
+            status = StatusMessage(Self.refreshingText)
+            // r reads everything, also what the backend reads less often while idle.
+            refresh.fullReadAsked = true
             return [.refresh]
         case .redraw:
             return [.redrawAll]

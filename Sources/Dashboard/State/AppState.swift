@@ -215,6 +215,8 @@ public struct AppState: Sendable, Equatable {
     public var connectingTo: String?
     /// The context that could not be opened: `r` tries it again.
     public var contextToRetry: StacktopContext?
+    /// The progress figure of a read that arrives in pieces ("Loading servers 240/1000…"), while it does.
+    public var loadProgress: String?
 
     public init(backend: BackendDescription, readOnly: Bool, capabilities: Capabilities = .none,
                 capabilitiesWhenWritable: Capabilities? = nil, theme: Theme = .builtIn, glyphs: Glyphs = .unicode,
