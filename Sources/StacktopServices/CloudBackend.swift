@@ -103,12 +103,16 @@ public struct PartialSnapshot: Sendable, Equatable {
     /// Servers in all, once the list of names has arrived.
     public var total: Int?
 
-    public init(instances: [Instance], loaded: Int, total: Int?) {
+    /// What the progress figure counts ("servers", "domains").
+    public var noun: String
+
+    public init(instances: [Instance], loaded: Int, total: Int?, noun: String = "servers") {
+        self.noun = noun
         self.instances = instances; self.loaded = loaded; self.total = total
     }
 
     /// The progress figure on the status line: "Loading servers 240/1000…".
-    public var progressText: String { "Loading servers \(loaded)/\(total.map(String.init) ?? "?")…" }
+    public var progressText: String { "Loading \(noun) \(loaded)/\(total.map(String.init) ?? "?")…" }
 }
 
 /// Where the dashboard keeps the last data it saw, so the next start draws at once.
