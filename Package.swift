@@ -41,12 +41,14 @@ let package = Package(
                 dependencies: ["StacktopModel", "StacktopServices", "StacktopStore", "CLibvirt"]),
         .target(name: "OpenStackBackend",
                 dependencies: ["StacktopModel", "StacktopServices", "StacktopStore", "YAMLKit"]),
+        // stacktop's own config.yaml (contexts: libvirt hosts by name), read with YAMLKit.
+        .target(name: "StacktopConfig", dependencies: ["StacktopServices", "YAMLKit", "TextSafety"]),
         .target(name: "TerminalUI", dependencies: ["YAMLKit", "TextSafety"]),
         .target(name: "Dashboard",
                 dependencies: ["StacktopModel", "StacktopServices", "TerminalUI", "TextSafety"]),
         .target(name: "NcursesTerminal", dependencies: ["TerminalUI", "CTerminalShim"]),
         .executableTarget(name: "stacktop",
-                          dependencies: ["TextSafety", "StacktopModel", "StacktopServices", "StacktopStore", "LocalBackend",
+                          dependencies: ["TextSafety", "StacktopModel", "StacktopServices", "StacktopConfig", "StacktopStore", "LocalBackend",
                                          "OpenStackBackend", "TerminalUI", "Dashboard", "NcursesTerminal",
                                          "CPseudoTerminal"]),
 
@@ -64,6 +66,8 @@ let package = Package(
                 path: "Tests/StoreTestSupport"),
 
         .testTarget(name: "StacktopModelTests", dependencies: ["StacktopModel"]),
+        .testTarget(name: "StacktopConfigTests",
+                    dependencies: ["StacktopConfig", "StacktopServices", "OpenStackBackend", "FuzzSupport", "SystemTestSupport"]),
         .testTarget(name: "StacktopServicesTests",
                     dependencies: ["StacktopServices", "StacktopModel", "StacktopTestSupport", "SystemTestSupport"]),
         .testTarget(name: "LocalBackendTests",

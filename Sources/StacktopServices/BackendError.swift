@@ -57,7 +57,7 @@ public enum BackendError: Error, Sendable, Equatable, CustomStringConvertible {
     fileprivate var sentence: String {
         switch self {
         case .readOnly(let action):
-            "Refused to \(action): stacktop is read-only; restart it without --readonly to make changes."
+            "Refused to \(action): stacktop is read-only here (--readonly, the wall, or a context marked readonly); make changes from a session that is not."
         case .unreachable(let endpoint, let reason) where endpoint.hasPrefix("http://") || endpoint.hasPrefix("https://"):
             "Could not reach \(endpoint): \(reason). Check the address (auth_url in clouds.yaml or OS_AUTH_URL) and "
                 + "that the cloud answers from this machine."

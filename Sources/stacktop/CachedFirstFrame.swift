@@ -49,10 +49,11 @@ struct EarlyFrame {
 
     @MainActor
     static func draw(_ options: Options, environment: [String: String], wall: WallSettings?, theme: Theme, glyphs: Glyphs,
-                     terminal: NcursesTerminal) -> EarlyFrame? {
+                     terminal: NcursesTerminal, context: String? = nil) -> EarlyFrame? {
         guard let frame = CachedFirstFrame.peek(options, environment: environment) else { return nil }
         var state = AppState(backend: frame.description, readOnly: options.readOnly, theme: theme, glyphs: glyphs,
                              size: terminal.size, now: Date())
+        state.currentContext = context
         if let wall { state.enterWall(wall) }
         _ = state.handle(.snapshotLoaded(frame.snapshot, origin: .cached))
         // Keys typed while stacktop started (`2` for the Instances) move the early frame when they only move

@@ -49,7 +49,8 @@ struct PartialAnswer: Error, CustomStringConvertible {
 /// `stacktop render VIEW`: a screen drawn from the cell buffer into a file (screenshots, docs).
 enum RenderCommand {
     static func run(view: String, sizeText: String, format: String, output: String?, theme: Theme,
-                    glyphs: Glyphs, opened: OpenedBackend, readOnly: Bool) throws -> String {
+                    glyphs: Glyphs, opened: OpenedBackend, readOnly: Bool,
+                    contexts: ContextList = ContextList()) throws -> String {
         guard let size = Size(parsing: sizeText) else {
             throw UsageError(description: "--size takes WIDTHxHEIGHT such as 120x40, not \"\(sizeText)\".")
         }
@@ -74,6 +75,12 @@ enum RenderCommand {
             _ = state.handle(.key(.character("D")))
         case "topology":
             _ = state.runCommandLine("topology")
+        case "contexts", "ctx":
+            // The contexts this user has (config.yaml, clouds.yaml) and the demo.
+            var list = contexts
+            state.currentContext = ContextCatalog.current(of: backend.description, in: &list)
+            state.contexts = list
+            _ = state.runCommandLine("ctx")
         case "wall":
             // An hour of the demo on the wall: load curves and a few state changes, ending now.
             let start = snapshot.takenAt.addingTimeInterval(-3600)
@@ -96,7 +103,7 @@ enum RenderCommand {
             guard let panel = Panel.named(view) else {
                 throw UsageError(description: "Unknown view \"\(view)\"; use a panel name ("
                                  + Panel.allCases.map(\.word).joined(separator: ", ") + "), details, xml, help, "
-                                 + "launch, confirm, topology or wall.")
+                                 + "launch, confirm, topology, contexts or wall.")
             }
             state.panel = panel
         }

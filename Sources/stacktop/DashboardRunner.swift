@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Synchronization
 import StacktopModel
 import StacktopServices
 import TerminalUI
@@ -10,11 +11,23 @@ import Dashboard
 /// console's takeover are the state's). Sleeps in poll(2) while nothing happens.
 @MainActor
 final class DashboardRunner {
-    private let opened: OpenedBackend
+    /// Replaced when the user switches context (`.adoptContext`).
+    private var opened: OpenedBackend
     private let options: Options
     private let themeDirectories: [String]
     private let terminal: any TerminalDevice
-    private let mailbox: Mailbox
+    /// A new one per context switch: results still on their way from the old backend go to the old mailbox,
+    /// which nobody reads, so they cannot land on the new context's screen.
+    private var mailbox: Mailbox
+    private let environment: [String: String]
+    private let history: CommandHistoryFile?
+    /// The backend the latest context switch opened, until the state adopts it: a new slot per switch, so a
+    /// slow open from an earlier switch cannot be adopted for a later one.
+    private var openedContext = OpenedSlot()
+    private var switchedContext = false
+    /// The options as the command line gave them, before any context's: a switch starts from these, so a
+    /// read-only context's mark does not follow the user to the next one (--readonly does).
+    private let contextBase: Options
     private(set) var state: AppState
     private var eventsTask: Task<Void, Never>?
     /// Reads the console log about once a second while its pane is open.
@@ -23,12 +36,17 @@ final class DashboardRunner {
     /// - Parameter continuing: the state the early cached frame was drawn from (same backend), which goes on
     ///   with what the open backend says it is and can do.
     init(opened: OpenedBackend, options: Options, wall: WallSettings?, theme: Theme, glyphs: Glyphs,
-         themeDirectories: [String], terminal: any TerminalDevice, continuing early: AppState? = nil) {
+         themeDirectories: [String], terminal: any TerminalDevice, continuing early: AppState? = nil,
+         contexts: ContextList = ContextList(), currentContext: String? = nil, history: CommandHistoryFile? = nil,
+         environment: [String: String] = [:], contextBase: Options? = nil) {
         self.opened = opened
         self.options = options
+        self.contextBase = contextBase ?? options
         self.themeDirectories = themeDirectories
         self.terminal = terminal
         self.mailbox = Mailbox(wakeup: terminal.waker)
+        self.environment = environment
+        self.history = history
         let fresh = AppState(backend: opened.backend.description, readOnly: options.readOnly,
                              capabilities: opened.backend.capabilities,
                              capabilitiesWhenWritable: opened.writableCapabilities, theme: theme,
@@ -43,6 +61,10 @@ final class DashboardRunner {
             if let wall { state.enterWall(wall) }
         }
         state.refresh.refreshSeconds = options.refreshSeconds
+        state.contexts = contexts
+        state.currentContext = currentContext
+        state.palette.history = CommandHistory(history?.load() ?? [])
+        state.palette.themeNames = ThemePaths.names(in: themeDirectories)
         state.notice = opened.notice
         state.consoleEscapeLabel = ConsolePump.escapeName(options.consoleEscape)
         if state.wall != nil { state.wall?.utcOffsetSeconds = LocalTime.offsetSeconds(at: Date()) }
@@ -71,6 +93,8 @@ final class DashboardRunner {
         }
         eventsTask?.cancel()
         consoleLogTask?.cancel()
+        // The backend the command line opened is closed by main; one a context switch opened, here.
+        if switchedContext { opened.cleanup() }
     }
 
     private func handle(_ input: TerminalInput) {
@@ -177,6 +201,12 @@ final class DashboardRunner {
                                                    environment: environment, showPassword: false)
                 mailbox.post(.vncResult(instanceName: name, lines: result.lines, failed: result.failed))
             }
+        case .recordCommand(let line):
+            history?.append(line)
+        case .switchContext(let context):
+            switchContext(to: context)
+        case .adoptContext:
+            if let next = openedContext.take() { opened = next }
         case .loadTheme(let nameOrPath):
             do {
                 var theme = try ThemeLoader.load(nameOrPath: nameOrPath, searchDirectories: themeDirectories)
@@ -184,6 +214,39 @@ final class DashboardRunner {
                 dispatch(.themeLoaded(theme))
             } catch {
                 dispatch(.themeFailed(message: ErrorText.sentence(error)))
+            }
+        }
+    }
+
+    /// `:ctx NAME`: the old backend is closed, the target's cached snapshot drawn at once, and the new backend
+    /// opened in the background; the state hears `.contextOpened` (then adopts it) or `.contextFailed`.
+    private func switchContext(to context: StacktopContext) {
+        eventsTask?.cancel()
+        consoleLogTask?.cancel()
+        // The first backend is main's to close (it closes it at exit whatever happens here).
+        if switchedContext { opened.cleanup() }
+        switchedContext = true
+        let target = ContextCatalog.options(contextBase, for: context)
+        let early = CachedFirstFrame.peek(target, environment: environment)
+        let description = early?.description ?? ContextCatalog.description(of: context)
+        opened = OpenedBackend(backend: UnopenedBackend(description: description, reason: "it is still being opened"),
+                               cache: nil, auditLog: nil, cleanup: {})
+        mailbox = Mailbox(wakeup: terminal.waker)
+        openedContext = OpenedSlot()
+        dispatch(.contextSwitching(context, description: description, readOnly: target.readOnly, cached: early?.snapshot))
+        draw()
+        let mailbox = self.mailbox
+        let slot = openedContext
+        let environment = self.environment
+        Task.detached {
+            do {
+                let next = try BackendFactory.open(target, environment: environment)
+                slot.put(next)
+                mailbox.post(.contextOpened(name: context.name, description: next.backend.description,
+                                            capabilities: next.backend.capabilities,
+                                            writableCapabilities: next.writableCapabilities, notice: next.notice))
+            } catch {
+                mailbox.post(.contextFailed(name: context.name, message: ErrorText.sentence(error)))
             }
         }
     }
@@ -270,4 +333,11 @@ final class DashboardRunner {
             if lostConnection, !Task.isCancelled { mailbox.post(.backendEventsEnded) }
         }
     }
+}
+
+/// Hands a backend opened in the background to the loop, which adopts it when the state says so.
+final class OpenedSlot: Sendable {
+    private let value = Mutex<OpenedBackend?>(nil)
+    func put(_ opened: OpenedBackend) { value.withLock { $0 = opened } }
+    func take() -> OpenedBackend? { value.withLock { $0.take() } }
 }

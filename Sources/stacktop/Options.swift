@@ -26,6 +26,8 @@ struct Options: Equatable {
     var resetDemo = false
     var connect: String?
     var osCloud: String?
+    /// `--context NAME`: a host from stacktop's config.yaml or a cloud from clouds.yaml (ContextCatalog).
+    var context: String?
     var readOnly = false
     var theme: String?
     var refreshSeconds = 2.0
@@ -60,6 +62,10 @@ enum OptionParser {
         if options.resetDemo, !options.demo, options.mode != .help, options.mode != .version {
             throw UsageError(description: "--reset starts the demo cloud afresh; use it with --demo (stacktop --demo --reset).")
         }
+        if options.context != nil, options.demo || options.connect != nil || options.osCloud != nil {
+            throw UsageError(description: "--context names where to connect, so it goes without --connect, --os-cloud "
+                             + "and --demo; drop one or the other.")
+        }
         if options.resetDemo, options.readOnly {
             throw UsageError(description: "--reset deletes the demo's saved changes, which --readonly and --wall never do; "
                              + "run stacktop --demo --reset without them first.")
@@ -86,6 +92,7 @@ enum OptionParser {
             case "--reset": options.resetDemo = try option.switchedOn()
             case "-c", "--connect": options.connect = try take()
             case "--os-cloud": options.osCloud = try take()
+            case "--context": options.context = try take()
             case "--readonly", "--read-only": options.readOnly = try option.switchedOn()
             case "--theme": options.theme = try take()
             case "--refresh":
@@ -166,6 +173,7 @@ enum OptionParser {
             case "--state": options.statePath = try take()
             case "--readonly": options.readOnly = try option.switchedOn()
             case "--os-cloud": options.osCloud = try take()
+            case "--context": options.context = try take()
             case "--timeout": options.requestTimeout = try parseTimeout(try take())
             default: throw UsageError(description: "Unknown option \(option.flag) for `\(kind) list`; use -f FORMAT and -c COLUMN.")
             }
@@ -188,6 +196,7 @@ enum OptionParser {
             switch option.flag {
             case "--connect": options.connect = try take()
             case "--os-cloud": options.osCloud = try take()
+            case "--context": options.context = try take()
             case "--demo": options.demo = try option.switchedOn()
             case "--reset": options.resetDemo = try option.switchedOn()
             case "--state": options.statePath = try take()
@@ -297,6 +306,8 @@ enum OptionParser {
                               default: $LIBVIRT_DEFAULT_URI, else the local libvirt, else the demo
       --os-cloud NAME         an OpenStack cloud from clouds.yaml (./, ~/.config/openstack/, /etc/openstack/);
                               default: $OS_CLOUD, or the OS_* variables of an openrc when OS_AUTH_URL is set
+      --context NAME          a host named under hosts: in ~/.config/stacktop/config.yaml, or a clouds.yaml
+                              cloud; in the dashboard :ctx lists them and :ctx NAME switches
       --readonly              refuse every change; the status line says READ-ONLY
       --timeout SECONDS       a cloud request's limit, end to end (default: clouds.yaml's api_timeout, else 30);
                               a whole refresh may take twice that before the dashboard marks it STALE
@@ -324,7 +335,7 @@ enum OptionParser {
             server delete web-01  (deletes the disks made for it; keeps volumes attached to it)
     VIEW: overview, instances, images, volumes, networks, secgroups, quotas, flavors, keypairs, projects,
           details (the first instance's details), xml, help, launch (the wizard), confirm (a delete), topology,
-          wall (the wall screen after an hour of the demo)
+          contexts (:ctx), wall (the wall screen after an hour of the demo)
 
     In the dashboard press ? for every key of the current screen.
     """

@@ -16,6 +16,19 @@ enum ThemePaths {
         return directories
     }
 
+    /// Every theme name the directories hold (file names without .yaml), the built-in ones first.
+    static func names(in directories: [String]) -> [String] {
+        var names = ["default", "light", "high-contrast", "mono"]
+        for directory in directories {
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+            for file in files.sorted() where file.hasSuffix(".yaml") {
+                let name = String(file.dropLast(5))
+                if !names.contains(name) { names.append(name) }
+            }
+        }
+        return names
+    }
+
     static func shippedThemes() -> String? {
         var buffer = [CChar](repeating: 0, count: 4096)
         let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)

@@ -9,7 +9,7 @@ import NcursesTerminal
 @MainActor
 func runStacktop() -> Int32 {
     let environment = ProcessInfo.processInfo.environment
-    let options: Options
+    var options: Options
     do {
         options = try OptionParser.parse(Array(Swift.CommandLine.arguments.dropFirst()))
     } catch {
@@ -34,6 +34,29 @@ func runStacktop() -> Int32 {
         return BenchCommand.run(settings)
     default:
         break
+    }
+
+    // Contexts: config.yaml's hosts and clouds.yaml's clouds; --context NAME opens one.
+    var contexts = ContextList()
+    var currentContext: String?
+    let contextBase = options
+    var wantsContexts = options.context != nil || options.mode == Options.Mode.dashboard
+    if case .render(let view, _, _, _) = options.mode, ["contexts", "ctx"].contains(view.lowercased()) { wantsContexts = true }
+    if wantsContexts {
+        do {
+            contexts = try ContextCatalog.load(environment: environment)
+        } catch {
+            printError(ErrorText.sentence(error))
+            return 1
+        }
+        if let name = options.context {
+            guard let context = contexts[name] else {
+                printError(contexts.unknown(name))
+                return 2
+            }
+            options = ContextCatalog.options(options, for: context)
+            currentContext = name
+        }
     }
 
     let wall: WallSettings?
@@ -74,7 +97,7 @@ func runStacktop() -> Int32 {
         do {
             let terminal = try NcursesTerminal(capabilities: capabilities, crashLogPath: CrashLog.path(environment: environment))
             early = EarlyFrame.draw(options, environment: environment, wall: wall, theme: theme, glyphs: glyphs,
-                                    terminal: terminal)
+                                    terminal: terminal, context: currentContext)
             earlyTerminal = terminal
         } catch {
             printError(ErrorText.sentence(error))
@@ -116,7 +139,7 @@ func runStacktop() -> Int32 {
             printOut(try ListCommand.run(kind: kind, format: format, columns: columns, opened: opened), terminator: "")
         case .render(let view, let size, let format, let output):
             let text = try RenderCommand.run(view: view, sizeText: size, format: format, output: output, theme: theme,
-                                             glyphs: glyphs, opened: opened, readOnly: options.readOnly)
+                                             glyphs: glyphs, opened: opened, readOnly: options.readOnly, contexts: contexts)
             if let output {
                 try Data(text.utf8).write(to: URL(fileURLWithPath: output))
             } else {
@@ -135,8 +158,14 @@ func runStacktop() -> Int32 {
             terminal.setMouseReporting(!options.noMouse && !options.wall)
             // The early frame's state goes on when it showed the opened backend's data; else it is dropped.
             let continued = early.flatMap { $0.state.backend.endpoint == opened.backend.description.endpoint ? $0.state : nil }
+            if currentContext == nil {
+                currentContext = ContextCatalog.current(of: opened.backend.description, in: &contexts)
+            }
             let runner = DashboardRunner(opened: opened, options: options, wall: wall, theme: theme, glyphs: glyphs,
-                                         themeDirectories: themeDirectories, terminal: terminal, continuing: continued)
+                                         themeDirectories: themeDirectories, terminal: terminal, continuing: continued,
+                                         contexts: contexts, currentContext: currentContext,
+                                         history: CommandHistoryFile(options: options, environment: environment),
+                                         environment: environment, contextBase: contextBase)
             runner.run(typedAhead: early?.notApplied ?? [])
             terminal.shutdown()
         default:

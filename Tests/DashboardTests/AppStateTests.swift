@@ -120,10 +120,11 @@ final class AppStateTests: XCTestCase {
     }
 
     func testCommandCompletion() {
-        XCTAssertEqual(Dashboard.CommandLine.complete("the"), "theme ")
-        XCTAssertEqual(Dashboard.CommandLine.complete("secg"), "secgroup")
-        XCTAssertEqual(Dashboard.CommandLine.complete("flav"), "flavor")
-        XCTAssertEqual(Dashboard.CommandLine.complete("zzz"), "zzz")
+        let state = loadedState()
+        XCTAssertEqual(CommandCompletion.complete("the", in: state).candidates, ["theme"])
+        XCTAssertEqual(CommandCompletion.complete("secg", in: state).candidates.first, "secgroups")
+        XCTAssertEqual(CommandCompletion.complete("flav", in: state).candidates.prefix(2), ["flavors", "flavor"])
+        XCTAssertEqual(CommandCompletion.complete("zzz", in: state).candidates, [])
     }
 
     func testTabCyclesPanelsAndHelpListsKeysOfTheScreen() {

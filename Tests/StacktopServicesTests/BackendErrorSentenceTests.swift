@@ -128,7 +128,7 @@ final class BackendErrorSentenceTests: XCTestCase {
 
     func testTheCasesThatWereAlreadyTyped() {
         says(.readOnly(action: "delete server web-01"),
-             "Refused to delete server web-01: stacktop is read-only; restart it without --readonly to make changes.")
+             "Refused to delete server web-01: stacktop is read-only here (--readonly, the wall, or a context marked readonly); make changes from a session that is not.")
         says(.unsupported(action: "Confirm resize server"), "Confirm resize server is not supported by this backend.")
         says(.locked(name: "app-01"), "app-01 is locked: unlock it first (`stacktop server unlock app-01`).")
         says(.quotaExceeded(project: "web", resource: "Key Pairs", limit: 3, inUse: 3, requested: 1),

@@ -100,6 +100,8 @@ public struct KindSpec: Sendable {
     public let details: @Sendable (CloudSnapshot, String) -> [DetailSection]?
     /// The name actions, the CLI and the audit log use for the row with this id; nil when there is none.
     public let name: @Sendable (CloudSnapshot, String) -> String?
+    /// Every item's name, in the snapshot's order (what `:` completes after `KIND ACTION`).
+    public let names: @Sendable (CloudSnapshot) -> [String]
     /// Whether the snapshot holds an item called this (by name or id): a typed action's target is checked
     /// before any question is asked.
     public let holds: @Sendable (CloudSnapshot, String) -> Bool
@@ -133,6 +135,7 @@ public struct KindSpec: Sendable {
             items(snapshot).first { id($0) == wanted }.map { details($0, snapshot) }
         }
         self.name = { snapshot, wanted in items(snapshot).first { id($0) == wanted }.map(name) }
+        self.names = { snapshot in items(snapshot).map(name) }
         self.holds = { snapshot, wanted in items(snapshot).contains { name($0) == wanted || id($0) == wanted } }
     }
 }

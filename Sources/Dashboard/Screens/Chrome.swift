@@ -28,6 +28,8 @@ enum Chrome {
     /// "libvirt qemu:///system  project admin": where the data comes from.
     static func placeName(_ state: AppState) -> String {
         var place = state.backend.placeName
+        // A configured context by its name; what the command line opened is already named by the place.
+        if let context = state.currentContext, state.contexts[context]?.file != nil { place = "ctx " + context + state.glyphs.separator + place }
         if let project = state.backend.currentProject { place += "  project " + project }
         return place
     }
@@ -75,6 +77,8 @@ enum Chrome {
                 // The last good data is the snapshot on screen (live or cached), as old as its reading.
                 let age = max(0, Int(state.now.timeIntervalSince(snapshot.takenAt)))
                 text = " Data is stale (last good \(Format.clock(snapshot.takenAt)), \(age)s ago): \(reason)"
+            } else if state.contextToRetry != nil {
+                text = " " + reason  // it names the context, and its reason the endpoint
             } else {
                 text = " Nothing loaded from \(state.backend.endpoint): \(reason)"
             }

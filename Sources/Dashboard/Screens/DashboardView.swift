@@ -32,6 +32,7 @@ public enum DashboardView {
         Chrome.drawTitleBar(state, in: titleRow, into: &painter)
         Chrome.drawTabs(state, in: tabRow, into: &painter)
         drawContent(state, in: content, into: &painter)
+        CommandPaletteView.draw(state, aboveRow: bottom.y, into: &painter)
         Chrome.drawStatusLine(state, y: bottom.y, into: &painter)
         Chrome.drawInputLine(state, y: bottom.y + 1, into: &painter)
         state.glyphs.asciiOnly(&painter.buffer)
@@ -66,6 +67,8 @@ public enum DashboardView {
         case .topology(let scroll):
             RawScreen.draw(name: "Topology", text: Topology.lines(state.snapshot, glyphs: state.glyphs).joined(separator: "\n"),
                            scroll: scroll, in: rect, into: &painter, title: "Topology" + state.glyphs.separator + "networks and their instances")
+        case .contexts(let cursor):
+            ContextsScreen.draw(state, cursor: cursor, in: rect, into: &painter)
         case .form(let form):
             var underneath = state
             underneath.overlays.removeLast()

@@ -80,6 +80,7 @@ enum HelpContent {
             (":audit", "the audit log: every action sent, with its result"),
             (":topology", "networks and the instances on each"),
             (":project NAME", "work in another project (quotas, owner of what is created)"),
+            (":ctx [NAME]", "the contexts (hosts in stacktop's config.yaml, clouds in clouds.yaml); :ctx NAME switches to one"),
             (":console :log :vnc", "serial console, console log, VNC display of the selected (or named) instance"),
             (":theme NAME", "default, light, high-contrast, mono, or a theme file's path"),
             (":filter TEXT", "filter the rows, as / does"),

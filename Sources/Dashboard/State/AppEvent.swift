@@ -44,6 +44,13 @@ public enum AppEvent: Sendable, Equatable {
     /// The backend's event stream ended after it lost its connection: subscribe again once a
     /// refresh succeeds.
     case backendEventsEnded
+    /// `:ctx NAME` is being carried out: the old backend is closed and the new one is opening. `cached` is the
+    /// store's last snapshot of it; `readOnly` is --readonly or the context's own mark.
+    case contextSwitching(StacktopContext, description: BackendDescription, readOnly: Bool, cached: CloudSnapshot?)
+    /// The context's backend opened: the runner holds it (`Effect.adoptContext` makes it the one in use).
+    case contextOpened(name: String, description: BackendDescription, capabilities: Capabilities,
+                       writableCapabilities: Capabilities, notice: String?)
+    case contextFailed(name: String, message: String)
 }
 
 /// Work the state asks the outside world to do; results come back as events. The runner performs
@@ -72,6 +79,13 @@ public enum Effect: Sendable, Equatable {
     case stopConsoleLog
     /// Find the instance's VNC display and open a viewer, or explain how to reach it over SSH.
     case openVNC(instanceID: String, name: String)
+    /// Keep a line run from `:` in the history file (the state directory), newest last.
+    case recordCommand(String)
+    /// Close the backend in use and open this context's (answered by `.contextSwitching`, then
+    /// `.contextOpened` or `.contextFailed`).
+    case switchContext(StacktopContext)
+    /// Make the backend opened for the context the one every later effect uses.
+    case adoptContext
     /// Ctrl-Z: give the terminal back as it was, stop the process (SIGTSTP) and, once continued, repaint.
     case suspend
 }

@@ -109,6 +109,8 @@ extension AppState {
         case .backendEventsEnded:
             refresh.resubscribeEvents = true
             return []
+        case .contextSwitching, .contextOpened, .contextFailed:
+            return reduceContextEvent(event)
         case .vncResult(let name, let lines, let failed):
             status = failed ? StatusMessage(lines.first ?? "The VNC display of \(name) could not be opened.", isError: true) : nil
             if !failed || lines.count > 1 { overlays.append(.vnc(name: name, lines: lines)) }
@@ -198,6 +200,7 @@ extension AppState {
         if case .form(let form)? = topOverlay { return handleFormKey(key, form: form) }
         if case .actionMenu(let menu)? = topOverlay { return handleMenuKey(key, menu: menu) }
         if case .consoleLog(let pane)? = topOverlay, let effects = handleConsoleLogKey(key, pane: pane) { return effects }
+        if case .contexts(let cursor)? = topOverlay, let effects = handleContextsKey(key, cursor: cursor) { return effects }
         if key == .ctrl("c") { quitRequested = true; return [.quit] }
         let kind = (topOverlay?.detailsPanel ?? panel).resourceKind
         guard let command = KeyMap.command(for: key, in: keyContext, actions: offeredActions, kind: kind) else {
@@ -214,6 +217,7 @@ extension AppState {
             quitRequested = true
             return [.quit]
         case .refresh:
+            if let context = contextToRetry { return retryContext(context) }
             status = StatusMessage(Self.refreshingText)
             // r reads everything, also what the backend reads less often while idle.
             refresh.fullReadAsked = true
@@ -376,27 +380,7 @@ extension AppState {
     }
 
     private mutating func handleCommandKey(_ key: Key, text: String) -> [Effect] {
-        switch key {
-        case .escape:
-            input = .normal
-        case .enter:
-            input = .normal
-            return runCommandLine(text)
-        case .backspace:
-            if text.isEmpty { input = .normal } else { input = .command(String(text.dropLast())) }
-        case .tab:
-            input = .command(CommandLine.complete(text))
-        case .character(let c):
-            input = .command(text + String(c))
-        case .ctrl("u"):
-            input = .command("")
-        case .ctrl("c"):
-            quitRequested = true
-            return [.quit]
-        default:
-            break
-        }
-        return []
+        handlePaletteKey(key, text: text)
     }
 
     /// Runs what was typed after `:`.
@@ -429,6 +413,8 @@ extension AppState {
             overlays.append(.topology(scroll: 0))
         case .project(let name):
             switchProject(to: name)
+        case .context(let name):
+            return context(named: name)
         case .console(let name):
             return openConsole(named: name)
         case .consoleLog(let name):
@@ -460,6 +446,7 @@ extension Overlay {
         case .confirm, .form, .consoleLog, .actionMenu: return self
         case .vnc: return self
         case .topology(let scroll): return .topology(scroll: clamp(scroll &+ delta))
+        case .contexts(let cursor): return .contexts(cursor: clamp(cursor &+ delta))
         }
     }
 

@@ -33,6 +33,8 @@ public enum Overlay: Sendable, Equatable {
     case topology(scroll: Int)
     /// The selected row's actions (`a`, a right click).
     case actionMenu(RowMenu)
+    /// Every context (`:ctx`), the cursor on one; Enter switches to it.
+    case contexts(cursor: Int)
 }
 
 /// The help screen: the keys of the screen it was opened from, scrolled, maybe filtered (`/`).
@@ -205,6 +207,16 @@ public struct AppState: Sendable, Equatable {
     public var consoleTakeover: ConsoleTakeover?
     /// The instance whose console log is being read while its pane is open.
     public var followingConsoleLog: String?
+    /// The `:` line's completion list and history (AppState+Palette).
+    public var palette = CommandPalette()
+    /// Every context stacktop knows (config.yaml's hosts, clouds.yaml's clouds), and the one on screen
+    /// (nil when what the command line opened is none of them). See AppState+Contexts.
+    public var contexts = ContextList()
+    public var currentContext: String?
+    /// The context being opened after `:ctx NAME` (its cached data is on screen meanwhile).
+    public var connectingTo: String?
+    /// The context that could not be opened: `r` tries it again.
+    public var contextToRetry: StacktopContext?
     /// The progress figure of a read that arrives in pieces ("Loading servers 240/1000…"), while it does.
     public var loadProgress: String?
 
@@ -251,7 +263,7 @@ public struct AppState: Sendable, Equatable {
         case .audit: .audit
         case .form: .form
         case .consoleLog: .consoleLog
-        case .vnc, .topology: .raw
+        case .vnc, .topology, .contexts: .raw
         case .actionMenu: .menu
         case nil: panel == .overview ? .overview : .list
         }

@@ -20,6 +20,8 @@ public enum ParsedCommand: Sendable, Equatable {
     case messages
     /// `:project NAME`: work in another project (quotas on the Overview, owner of what is created).
     case project(String?)
+    /// `:ctx`: the contexts; `:ctx NAME`: switch to one.
+    case context(String?)
     /// `:KIND ACTION NAME… [--option value]`: the shell's action grammar.
     case action(ActionCommand)
     /// Typed like an action but not valid; the sentence says why.
@@ -28,8 +30,6 @@ public enum ParsedCommand: Sendable, Equatable {
 }
 
 public enum CommandLine {
-    static let verbs = ["quit", "q", "q!", "exit", "help", "refresh", "theme", "filter", "audit", "project", "console", "log", "vnc", "topology", "messages"]
-
     public static func parse(_ text: String) -> ParsedCommand {
         let words = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         guard let first = words.first?.lowercased() else { return .none }
@@ -61,6 +61,7 @@ public enum CommandLine {
         case "log", "consolelog", "console-log": return .consoleLog(rest.isEmpty ? nil : rest)
         case "vnc": return .vnc(rest.isEmpty ? nil : rest)
         case "project" where words.count == 1: return .project(nil)
+        case "ctx", "context", "contexts": return .context(rest.isEmpty ? nil : rest)
         default:
             if words.count == 2, words[1].lowercased() == "list", let kind = ResourceKind.named(first),
                let panel = Panel.allCases.first(where: { $0.resourceKind == kind }) {
@@ -69,18 +70,5 @@ public enum CommandLine {
             if let panel = Panel.named(first) { return .panel(panel) }
             return .unknown(first)
         }
-    }
-
-    /// Completes the first word as far as every command that starts with it agrees (like a shell).
-    public static func complete(_ text: String) -> String {
-        guard !text.isEmpty, !text.contains(" ") else { return text }
-        let words = verbs + Panel.allCases.flatMap(\.commandAliases)
-        let matches = Array(Set(words.filter { $0.hasPrefix(text.lowercased()) })).sorted()
-        guard var common = matches.first else { return text }
-        for match in matches.dropFirst() {
-            while !match.hasPrefix(common) { common.removeLast() }
-        }
-        if matches.count == 1, common == "theme" { return "theme " }
-        return common.count > text.count ? common : text
     }
 }

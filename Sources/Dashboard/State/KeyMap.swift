@@ -86,7 +86,8 @@ public enum KeyMap {
         KeyBinding(keys: Panel.allCases.map { .character($0.digit) }, command: .panel(.overview),
                    help: "jump to panel 1-9, 0 (Overview ... Projects)"),
         KeyBinding(keys: [.character(":")], command: .startCommand,
-                   help: "command: :vm :images :vol :net :sg :quota :audit :theme NAME :q; :KIND ACTION NAME"),
+                   help: "command: :vm :images :vol :net :sg :quota :audit :ctx :theme NAME :q; :KIND ACTION NAME; "
+                       + "Tab completes, Up/Down recall earlier commands"),
         KeyBinding(keys: [.character("r"), .ctrl("r")], command: .refresh, help: "refresh now"),
         KeyBinding(keys: [.ctrl("l")], command: .redraw, help: "redraw the screen"),
         KeyBinding(keys: [.character("M")], command: .showMessages,

@@ -1,3 +1,5 @@
+import StacktopServices
+
 /// Whose reading of `OS_*` variables to follow when a cloud is named.
 public enum ConfigCompatibility: Sendable, Equatable {
     /// The `openstack` CLI (osc-lib): `OS_*` variables are the defaults of the `--os-*` options, so
@@ -75,6 +77,30 @@ public enum CloudConfigLoader {
         let overlay = compatibility == .openstackCLI ? EnvironmentCloud.cliOverlay(environment) : [:]
         return try CloudConfigResolver(source: source, cloud: flat, overlay: overlay, flags: flags,
                                        home: homeDirectory, current: currentDirectory).resolve()
+    }
+
+    /// Every cloud the `openstack` CLI could be pointed at, as contexts: clouds.yaml's (merged with secure.yaml)
+    /// in file order, then the one made from OS_* variables when they make one. Nothing is resolved (a cloud
+    /// with its password left out is still listed); the auth URL is shown when the files give one.
+    public static func contexts(environment: [String: String], homeDirectory: String, currentDirectory: String,
+                                systemDirectory: String = "/etc/openstack") throws -> [StacktopContext] {
+        func candidates(_ base: String, _ overrideVariable: String) -> [String] {
+            ConfigFiles.candidates(base: base, override: environment[overrideVariable], environment: environment,
+                                   home: homeDirectory, current: currentDirectory, system: systemDirectory)
+        }
+        let cloudsFile = try ConfigFiles.loadFirst(of: candidates("clouds", "OS_CLIENT_CONFIG_FILE"))
+        let secureFile = try ConfigFiles.loadFirst(of: candidates("secure", "OS_CLIENT_SECURE_FILE"))
+        var contexts = try clouds(in: cloudsFile, secure: secureFile).map { cloud in
+            var url = ""
+            if case .scalar(let value)? = cloud.tree["auth"]?["auth_url"] { url = value.text }
+            return StacktopContext(name: cloud.name, kind: .openstack, endpoint: url, file: cloud.origin.file,
+                                   line: cloud.origin.line)
+        }
+        if let env = EnvironmentCloud.envvarsCloud(environment) {
+            let name = nonEmpty(environment["OS_CLOUD_NAME"]) ?? "envvars"
+            contexts.append(StacktopContext(name: name, kind: .openstack, endpoint: env["auth_url"]?.text ?? ""))
+        }
+        return contexts
     }
 
     private struct FileCloud {
