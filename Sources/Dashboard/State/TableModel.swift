@@ -93,23 +93,33 @@ public struct TableModel: Sendable, Equatable {
         scroll = max(0, min(scroll, max(0, visible.count - height)))
     }
 
-    /// Widest cell per column. An age is at most five columns ("11mo"), whatever the clock says.
+    /// Widest cell per column, from the widths each row was made with (measured here for a row without them).
     static func widths(of rows: [TableRow]) -> [Int] {
         var widths: [Int] = []
         let epoch = Date(timeIntervalSince1970: 0)
         for row in rows {
             if widths.count < row.values.count { widths += Array(repeating: 0, count: row.values.count - widths.count) }
+            if row.widths.count == row.values.count {
+                for (column, width) in row.widths.enumerated() where Int(width) > widths[column] { widths[column] = Int(width) }
+                continue
+            }
             for (column, value) in row.values.enumerated() {
                 let width: Int
-                switch value {
-                case .date: width = 5
-                case .text(let text) where text.utf8.count <= widths[column]: continue
-                default: width = DisplayWidth.of(value.display(now: epoch))
-                }
+                if case .date = value { width = ageWidth } else { width = Self.width(of: value.display(now: epoch)) }
                 if width > widths[column] { widths[column] = width }
             }
         }
         return widths
+    }
+
+    /// An age is at most five columns ("11mo"), whatever the clock says.
+    static let ageWidth = 5
+
+    /// Display width, counted by bytes when the text is ASCII (almost always).
+    static func width(of text: String) -> Int {
+        var ascii = true
+        for byte in text.utf8 where byte >= 0x80 { ascii = false; break }
+        return ascii ? text.utf8.count : DisplayWidth.of(text)
     }
 
     private mutating func resort() {
