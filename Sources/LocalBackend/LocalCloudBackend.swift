@@ -53,6 +53,21 @@ public struct LocalCloudBackend: CloudReader, CloudMutator {
         return memo.assemble(inventory: inventory, store: data, hostname: hostname, cpuUtilization: load)
     }
 
+    // @concurrent: the listing blocks, as every libvirt call does.
+    @concurrent
+    public func snapshot(_ request: ReadRequest, partial: @escaping @Sendable (PartialSnapshot) -> Void) async throws -> CloudSnapshot {
+        // The first read of a large host: names first (one listing, as `virsh list --all`), then everything.
+        // Later reads re-read only what changed and come fast; the dashboard then has rows to show anyway.
+        if memo.isEmpty, let names = try? session.run({ try $0.domainNames() }), names.count >= Self.namesFirstFrom {
+            partial(PartialSnapshot(instances: names.map { Instance(id: $0.id, name: $0.name, state: .loading, vcpus: 0, memoryMiB: 0) },
+                                    loaded: 0, total: names.count, noun: "domains"))
+        }
+        return try await snapshot()
+    }
+
+    /// Below this many domains the whole first read is about as quick as the names alone.
+    static let namesFirstFrom = 200
+
     @concurrent
     public func rawDefinition(instanceID: String) async throws -> String {
         try Self.wrapped("Reading the definition of instance \(instanceID)") {

@@ -189,6 +189,9 @@ final class SnapshotMemo: Sendable {
 
     private let last = Mutex<Made?>(nil)
 
+    /// No read was assembled yet: the next is the first.
+    var isEmpty: Bool { last.withLock { $0 == nil } }
+
     func assemble(inventory: HostInventory, store: LocalStoreData, hostname: String?,
                   cpuUtilization: Double?) -> CloudSnapshot {
         var key = inventory

@@ -103,6 +103,8 @@ public struct InstanceUsage: Sendable, Equatable, Codable {
 /// The life-cycle state of an instance, named as Horizon and Nova name them.
 public enum InstanceState: String, Sendable, Codable, CaseIterable, Comparable {
     case running, paused, shutdown, shutoff, crashed, suspended, building, error, unknown
+    /// Known by id and name only: its details are still on their way (a large cloud's first read).
+    case loading
 
     /// The label Horizon shows ("Active", "Shutoff", ...).
     public var label: String {
@@ -116,6 +118,7 @@ public enum InstanceState: String, Sendable, Codable, CaseIterable, Comparable {
         case .building: "Building"
         case .error: "Error"
         case .unknown: "Unknown"
+        case .loading: "Loading…"
         }
     }
 

@@ -15,6 +15,9 @@ public struct AuditingBackend<Base: CloudReader & CloudMutator>: CloudReader, Cl
 
     public var description: BackendDescription { base.description }
     public func snapshot() async throws -> CloudSnapshot { try await base.snapshot() }
+    public func snapshot(_ request: ReadRequest, partial: @escaping @Sendable (PartialSnapshot) -> Void) async throws -> CloudSnapshot {
+        try await base.snapshot(request, partial: partial)
+    }
     public func rawDefinition(instanceID: String) async throws -> String {
         try await base.rawDefinition(instanceID: instanceID)
     }

@@ -54,6 +54,11 @@ public protocol CloudReader: Sendable {
     var description: BackendDescription { get }
     /// Reads everything every panel shows. Throws `BackendError` with a readable message.
     func snapshot() async throws -> CloudSnapshot
+    /// A read as the dashboard asks for it: `request` says what is on screen and whether `r` asked for
+    /// everything; `partial` is handed the instances as they arrive (names first, details page by page)
+    /// before the whole snapshot is returned. The default (`snapshot()`, nothing partial) is what a
+    /// backend that answers at once needs.
+    func snapshot(_ request: ReadRequest, partial: @escaping @Sendable (PartialSnapshot) -> Void) async throws -> CloudSnapshot
     /// The raw definition of an instance (libvirt domain XML; server JSON remotely).
     func rawDefinition(instanceID: String) async throws -> String
     /// Lifecycle events as they happen. Finishes when the backend closes.
@@ -69,6 +74,46 @@ public protocol CloudMutator: Sendable {
 }
 
 public typealias CloudBackend = CloudReader & CloudMutator
+
+extension CloudReader {
+    public func snapshot(_ request: ReadRequest, partial: @escaping @Sendable (PartialSnapshot) -> Void)
+        async throws -> CloudSnapshot {
+        try await snapshot()
+    }
+}
+
+/// What the dashboard asks of one read: a hint, never a limit on what the snapshot holds.
+public struct ReadRequest: Sendable, Equatable {
+    /// The kinds on screen: a backend reads them every time and may read the others less often
+    /// (a remote cloud should not be asked for its flavors every two seconds).
+    public var kindsInView: Set<ResourceKind>
+    /// `r` (or `:refresh`): read everything now, including what is read less often.
+    public var full: Bool
+
+    public init(kindsInView: Set<ResourceKind> = Set(ResourceKind.allCases), full: Bool = false) {
+        self.kindsInView = kindsInView; self.full = full
+    }
+}
+
+/// Instances of a read still under way: rows whose state is `.loading` are known by id and name only.
+public struct PartialSnapshot: Sendable, Equatable {
+    public var instances: [Instance]
+    /// Servers whose details have arrived.
+    public var loaded: Int
+    /// Servers in all, once the list of names has arrived.
+    public var total: Int?
+
+    /// What the progress figure counts ("servers", "domains").
+    public var noun: String
+
+    public init(instances: [Instance], loaded: Int, total: Int?, noun: String = "servers") {
+        self.noun = noun
+        self.instances = instances; self.loaded = loaded; self.total = total
+    }
+
+    /// The progress figure on the status line: "Loading servers 240/1000…".
+    public var progressText: String { "Loading \(noun) \(loaded)/\(total.map(String.init) ?? "?")…" }
+}
 
 /// Where the dashboard keeps the last data it saw, so the next start draws at once.
 public protocol SnapshotCache: Sendable {

@@ -93,6 +93,7 @@ enum BackendFactory {
         if let seconds = options.requestTimeout { cloud.apiTimeout = seconds }
         var backendOptions = OpenStackBackendOptions()
         backendOptions.tokenCache = TokenCache.defaultDirectory(environment: environment).map(TokenCache.init)
+        backendOptions.requestLog = environment["STACKTOP_REQUEST_LOG"]
         if case .list(let word, _, _) = options.mode, let kind = ResourceKind.named(word) {
             backendOptions.parts = SnapshotParts.needed(for: kind)
         }
@@ -164,6 +165,9 @@ struct AnyCloudBackend: CloudReader, CloudMutator {
     init(_ base: any CloudBackend) { self.base = base }
     var description: BackendDescription { base.description }
     func snapshot() async throws -> CloudSnapshot { try await base.snapshot() }
+    func snapshot(_ request: ReadRequest, partial: @escaping @Sendable (PartialSnapshot) -> Void) async throws -> CloudSnapshot {
+        try await base.snapshot(request, partial: partial)
+    }
     func rawDefinition(instanceID: String) async throws -> String { try await base.rawDefinition(instanceID: instanceID) }
     func events() -> AsyncStream<BackendEvent> { base.events() }
     var capabilities: Capabilities { base.capabilities }

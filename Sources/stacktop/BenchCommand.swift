@@ -30,7 +30,7 @@ enum BenchCommand {
         }
         BenchSignals.hold()
         var notMet = 0, problems: [String] = []
-        for size in settings.sizes {
+        for size in settings.sizes where settings.outside {
             let outcome = BenchOutside.run(size: size, settings: settings, binary: binary, environment: environment)
             if let interruption = outcome.interrupted {
                 fflush(nil)
@@ -38,6 +38,20 @@ enum BenchCommand {
                 return 128 + interruption.signal
             }
             print("\n== \(size) domains: libvirt test driver, awkward names; the first row is \"\(BenchFixtures.firstDomainName)\" ==")
+            print(BenchOutside.table(outcome.rows), terminator: "")
+            for problem in outcome.problems { print("problem: " + ErrorText.visible(problem)) }
+            notMet += outcome.rows.filter { $0.met == false }.count
+            problems += outcome.problems
+            fflush(nil)
+        }
+        if let cloud = settings.cloud {
+            let outcome = BenchCloud.run(settings: settings, binary: binary, environment: environment)
+            if let interruption = outcome.interrupted {
+                fflush(nil)
+                printError(interruption.description)
+                return 128 + interruption.signal
+            }
+            print("\n== OpenStack cloud \(cloud): the dashboard at --refresh 2, beside the bare REST round trip ==")
             print(BenchOutside.table(outcome.rows), terminator: "")
             for problem in outcome.problems { print("problem: " + ErrorText.visible(problem)) }
             notMet += outcome.rows.filter { $0.met == false }.count
@@ -112,6 +126,12 @@ enum BenchCommand {
         }
         report("first frame from cache", firstFrame, budget: nil, failures: &failures)
         print(pad("  open store / read+decode / tables") + "\(format2(openTime)) / \(format2(readTime)) / \(format2(stateTime)) ms")
+        // The cache's own layout beside one JSON document of the same snapshot (what it replaced), same run.
+        if let document = try? JSONEncoder().encode(snapshot) {
+            let jsonTime = measure { _ = try? JSONDecoder().decode(CloudSnapshot.self, from: document) }
+            let storeTime = measure { _ = try? StateStore(path: storePath).loadSnapshot(for: "bench") }
+            print(pad("  decode: one JSON document / the cache") + "\(format2(jsonTime)) / \(format2(storeTime)) ms")
+        }
 
         // Render + diff of a full frame.
         var previous = DashboardView.render(state)

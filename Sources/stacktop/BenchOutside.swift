@@ -16,12 +16,22 @@ struct BenchSettings: Equatable {
     var binary: String?
     /// The in-process figures after the outside ones.
     var inProcess = true
+    /// The figures from outside (off only to look at the in-process pieces alone).
+    var outside = true
+    /// `--cloud NAME`: also time the dashboard on this OpenStack cloud (`env`: the OS_* variables); nil: not.
+    var cloud: String?
+    /// The bare REST round trip timed beside it (`--rest-script`).
+    var restScript: String?
+    /// A word in every server's name, waited for on screen (`--cloud-anchor`; the grown peer's "scale").
+    var cloudAnchor = "scale"
+    var cloudIdleSeconds = 30.0
     var help = false
 
     static let usage = """
     stacktop bench: the dashboard timed as a user meets it.
 
-    Usage: stacktop bench [--sizes 1000,10000] [--keys 200] [--rounds 3] [--quick] [--binary PATH] [--no-in-process]
+    Usage: stacktop bench [--sizes 1000,10000] [--keys 200] [--rounds 3] [--quick] [--binary PATH] [--no-in-process] [--no-outside]
+                      [--cloud NAME [--cloud-only] [--rest-script PATH] [--cloud-anchor WORD] [--cloud-idle S]]
 
     For each size, writes a libvirt test-driver node of that many domains with awkward names to a temporary
     directory, then starts stacktop (this binary, or --binary) in a 120x40 pseudo-terminal with
@@ -43,6 +53,17 @@ struct BenchSettings: Equatable {
       --quick           1000 domains, 50 keys, 2 rounds, 3 s idle, no in-process section: a fast check
       --binary PATH     the stacktop to measure (default: this one); use the release build
       --no-in-process   leave out the in-process section
+      --no-outside      only the in-process section (pieces, not what a user feels)
+      --cloud NAME      also an OpenStack section, on cloud NAME of clouds.yaml (env: the OS_* variables)
+      --cloud-only      the OpenStack section only
+      --rest-script P   the bare REST round trip timed beside it (default
+                        ../shared/tools/openstack-peer/scale/bare-server-list.py when it exists)
+      --cloud-anchor W  a word every server's name holds, waited for on screen (default scale)
+      --cloud-idle S    seconds the idle dashboard's requests are counted (default 30)
+    The OpenStack section times, beside the bare REST script in the same rounds: start to the first rows on
+    a cold start (budget 1 s), to all rows (the read done; budget bare REST +10 %), the cached names of a warm
+    start, and the requests an idle dashboard sends per refresh at --refresh 2 (budget 1), counted by the
+    binary (STACKTOP_REQUEST_LOG).
     Exits 0 when every figure was measured and every budget met, 1 otherwise. Figures taken while other
     programs use the CPU are indicative only; the load average is printed at the start and the end.
     """
@@ -243,7 +264,7 @@ enum BenchOutside {
         let peak = try child.peakResidentBytes()
         if let problem = child.quit() { outcome.problems.append(problem) }
         // The test driver lives inside every process that opens it: virsh's own peak is the floor here.
-        let floor = hasVirsh ? "virsh list --all \(megabytes(virshRSS.max() ?? 0)) (the test driver's in-process floor)" : ""
+        let floor = hasVirsh ? "virsh list --all \(megabytes(virshRSS.max() ?? 0)) (the test driver runs inside each process: the floor)" : ""
         var rssRow = Row(figure: "peak RSS, dashboard (VmHWM)", value: megabytes(peak), peer: floor)
         if size == 10000 { rssRow.budget = "<= 100 MB"; rssRow.met = peak <= 100e6 }
         outcome.rows.append(try wallIdleRow(size: size, uri: uri, binary: binary,

@@ -241,6 +241,8 @@ enum BenchProcess {
         var cpuMilliseconds: Double
         /// ru_maxrss, in bytes.
         var peakResidentBytes: Double
+        /// The last line it wrote.
+        var lastLine = ""
     }
 
     /// Runs `argv` (`argv[0]` looked up in PATH) with stdout and stderr into a pipe that is read and
@@ -298,7 +300,8 @@ enum BenchProcess {
         }
         func ms(_ t: timeval) -> Double { Double(t.tv_sec) * 1000 + Double(t.tv_usec) / 1000 }
         return Outcome(milliseconds: ended - started, cpuMilliseconds: ms(usage.ru_utime) + ms(usage.ru_stime),
-                       peakResidentBytes: Double(usage.ru_maxrss) * 1024)
+                       peakResidentBytes: Double(usage.ru_maxrss) * 1024,
+                       lastLine: String(decoding: kept, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? "")
     }
 
     /// Whether `name` is an executable in PATH.

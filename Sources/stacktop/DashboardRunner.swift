@@ -243,9 +243,11 @@ final class DashboardRunner {
     private func startLoad() {
         let backend = opened.backend
         let mailbox = self.mailbox
+        let request = state.refresh.request
         Task.detached {
             do {
-                mailbox.post(.snapshotLoaded(try await backend.snapshot(), origin: .live))
+                let snapshot = try await backend.snapshot(request) { mailbox.post(.snapshotPartial($0)) }
+                mailbox.post(.snapshotLoaded(snapshot, origin: .live))
             } catch {
                 mailbox.post(.loadFailed(message: ErrorText.sentence(error),
                                          waitsForUser: (error as? BackendError)?.stopsRetries ?? false))

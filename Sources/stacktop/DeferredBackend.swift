@@ -26,6 +26,9 @@ final class DeferredBackend: CloudReader, CloudMutator {
     }
 
     func snapshot() async throws -> CloudSnapshot { try await backend().snapshot() }
+    func snapshot(_ request: ReadRequest, partial: @escaping @Sendable (PartialSnapshot) -> Void) async throws -> CloudSnapshot {
+        try await backend().snapshot(request, partial: partial)
+    }
 
     func rawDefinition(instanceID: String) async throws -> String {
         try await backend().rawDefinition(instanceID: instanceID)

@@ -231,6 +231,7 @@ enum OptionParser {
 
     private static func parseBench(_ rest: inout ArraySlice<String>) throws -> Options.Mode {
         var settings = BenchSettings()
+        var cloudOnly = false
         var sizes: [Int]?, keys: Int?, rounds: Int?
         func count(_ text: String, _ flag: String, _ range: ClosedRange<Int>) throws -> Int {
             guard let n = Int(text), range.contains(n) else {
@@ -253,6 +254,12 @@ enum OptionParser {
             case "--binary": settings.binary = try take()
             case "--quick": settings.quick = try option.switchedOn()
             case "--no-in-process": settings.inProcess = false
+            case "--no-outside": settings.outside = false
+            case "--cloud": settings.cloud = try take()
+            case "--cloud-only": settings.sizes = []; settings.inProcess = false; cloudOnly = true
+            case "--rest-script": settings.restScript = try take()
+            case "--cloud-anchor": settings.cloudAnchor = try take()
+            case "--cloud-idle": settings.cloudIdleSeconds = Double(try count(try take(), option.flag, 2...3600))
             case "-h", "--help": return .bench(BenchSettings(help: true))
             default:
                 throw UsageError(description: "Unknown option \(option.flag) for bench; see stacktop bench --help.")
@@ -266,6 +273,8 @@ enum OptionParser {
             settings.inProcess = false
         }
         if let sizes { settings.sizes = sizes }
+        if cloudOnly { settings.sizes = []; settings.inProcess = false }
+
         if let keys { settings.keys = keys }
         if let rounds { settings.rounds = rounds }
         return .bench(settings)

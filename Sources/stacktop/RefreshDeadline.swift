@@ -17,6 +17,10 @@ struct RefreshDeadlineBackend: CloudReader, CloudMutator {
     func perform(_ request: ActionRequest) async throws -> ActionOutcome { try await base.perform(request) }
 
     func snapshot() async throws -> CloudSnapshot {
+        try await snapshot(ReadRequest()) { _ in }
+    }
+
+    func snapshot(_ request: ReadRequest, partial: @escaping @Sendable (PartialSnapshot) -> Void) async throws -> CloudSnapshot {
         let base = self.base
         let seconds = self.seconds
         let endpoint = base.description.endpoint
@@ -24,7 +28,7 @@ struct RefreshDeadlineBackend: CloudReader, CloudMutator {
             // Whichever finishes first answers; the other finds the continuation taken.
             let pending = TakeOnce(continuation)
             let work = Task {
-                let result = await Result(catching: { try await base.snapshot() })
+                let result = await Result(catching: { try await base.snapshot(request, partial: partial) })
                 pending.take()?.resume(with: result)
             }
             Task {

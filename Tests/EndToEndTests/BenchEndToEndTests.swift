@@ -17,6 +17,7 @@ final class BenchEndToEndTests: XCTestCase {
         "filter backspace",
         "idle CPU over 3 s at --refresh 2",
         "bytes written while idle",
+        "bytes written, --wall --no-clock, idle 2 s",
         "peak RSS, dashboard (VmHWM)",
         "peak RSS, one-shot instance list (ru_maxrss)",
         "one-shot instance list, wall (min / median / max)",

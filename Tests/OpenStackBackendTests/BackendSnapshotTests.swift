@@ -330,14 +330,32 @@ final class BackendSnapshotTests: XCTestCase {
         XCTAssertEqual(reads[1].url.query?.removingPercentEncoding, "changes-since=2026-11-27T03:59:59Z")
     }
 
-    func testEveryTenthRefreshReadsAllServersAgain() async throws {
+    func testEveryThirtiethRefreshChecksTheServerIDsAndDropsThoseGone() async throws {
+        let transport = await BackendFixture.transport()
+        await transport.on(.get, "/servers/detail", query: "changes-since", json: ["servers": [] as [Any]])
+        await transport.on(.get, "/servers/detail", json: ["servers": [BackendFixture.server("s1", "a"),
+                                                                        BackendFixture.server("s2", "b")]])
+        // s2 was deleted and purged between two reads: changes-since never said so; the id list does.
+        await transport.on(.get, "/servers", json: ["servers": [["id": "s1", "name": "a"]]])
+        let backend = BackendFixture.backend(transport, OpenStackBackendOptions(parts: [.servers], fullServerReadEvery: 2))
+        var names: [[String]] = []
+        for _ in 0..<4 { names.append(try await backend.snapshot().instances.map(\.name)) }
+        let queries = await transport.requests(.get, "/servers/detail").map { $0.url.query == nil ? "full" : "since" }
+        XCTAssertEqual(queries, ["full", "since", "since", "since"])
+        let idLists = await transport.requests(.get, "/servers")
+        XCTAssertEqual(idLists.count, 1)
+        XCTAssertEqual(names, [["a", "b"], ["a", "b"], ["a"], ["a"]])
+    }
+
+    func testAServerTheIDCheckFindsMissingHereReadsAllServers() async throws {
         let transport = await BackendFixture.transport()
         await transport.on(.get, "/servers/detail", query: "changes-since", json: ["servers": [] as [Any]])
         await transport.on(.get, "/servers/detail", json: ["servers": [BackendFixture.server("s1", "a")]])
-        let backend = BackendFixture.backend(transport, OpenStackBackendOptions(parts: [.servers], fullServerReadEvery: 2))
-        for _ in 0..<4 { _ = try await backend.snapshot() }
+        await transport.on(.get, "/servers", json: ["servers": [["id": "s1", "name": "a"], ["id": "s9", "name": "z"]]])
+        let backend = BackendFixture.backend(transport, OpenStackBackendOptions(parts: [.servers], fullServerReadEvery: 1))
+        for _ in 0..<2 { _ = try await backend.snapshot() }
         let queries = await transport.requests(.get, "/servers/detail").map { $0.url.query == nil ? "full" : "since" }
-        XCTAssertEqual(queries, ["full", "since", "since", "full"])
+        XCTAssertEqual(queries, ["full", "since", "full"])
     }
 
     func testRawDefinitionIsTheServersJSONPrettyPrinted() async throws {

@@ -79,28 +79,20 @@ public enum FieldValue: Sendable, Equatable {
         }
     }
 
-    /// Orders values of the same column: numbers numerically, text case-insensitively, missing last.
-    public static func ascending(_ a: FieldValue, _ b: FieldValue) -> Bool {
-        switch (a.sortRank, b.sortRank) {
-        case let (.number(x), .number(y)): return x < y
-        case let (.text(x), .text(y)): return x.localizedStandardLess(y)
-        case (.missing, _): return false
-        case (_, .missing): return true
-        case (.number, .text): return true
-        case (.text, .number): return false
-        }
-    }
+    /// Orders values of the same column: numbers numerically, text case-insensitively with numbers inside
+    /// ordered naturally, missing last.
+    public static func ascending(_ a: FieldValue, _ b: FieldValue) -> Bool { a.sortKey < b.sortKey }
 
-    private enum SortRank { case number(Double), text(String), missing }
-
-    private var sortRank: SortRank {
+    /// The value's place in its column's order. A table computes it once per row and sorts by it: comparing
+    /// two names directly lowercases both on every comparison, which at 10,000 rows was most of a sort.
+    public var sortKey: FieldSortKey {
         switch self {
-        case .text(let s): .text(s)
+        case .text(let s): .text(s.naturalSortKey)
         case .integer(let n): .number(Double(n))
         case .mebibytes(let n): .number(Double(n))
         case .bytes(let b): .number(Double(b))
         case .date(let d): d.map { .number($0.timeIntervalSince1970) } ?? .missing
-        case .list(let items): items.isEmpty ? .missing : .text(items.joined(separator: ","))
+        case .list(let items): items.isEmpty ? .missing : .text(items.joined(separator: ",").naturalSortKey)
         case .state(let s): .number(Double(InstanceState.allCases.firstIndex(of: s) ?? 0))
         case .flag(let b): .number(b ? 1 : 0)
         case .quantity(let n, _): .number(Double(n))
@@ -108,8 +100,27 @@ public enum FieldValue: Sendable, Equatable {
         case .percent(let p): .number(p)
         case .rate(let r): .number(r)
         case .marker(let b): .number(b ? 1 : 0)
-        case .shortID(let id): .text(id)
+        case .shortID(let id): .text(id.naturalSortKey)
         case .missing: .missing
+        }
+    }
+}
+
+/// Where a value sorts: numbers before text, missing last.
+public enum FieldSortKey: Sendable, Comparable {
+    case number(Double)
+    /// `String.naturalSortKey`.
+    case text([Int64])
+    case missing
+
+    public static func < (a: FieldSortKey, b: FieldSortKey) -> Bool {
+        switch (a, b) {
+        case let (.number(x), .number(y)): x < y
+        case let (.text(x), .text(y)): x.lexicographicallyPrecedes(y)
+        case (.missing, _): false
+        case (_, .missing): true
+        case (.number, .text): true
+        case (.text, .number): false
         }
     }
 }
@@ -120,24 +131,24 @@ public enum ExportValue: Sendable, Equatable {
 }
 
 extension String {
-    /// Case-insensitive comparison with numbers inside names ordered naturally ("web-2" < "web-10").
-    func localizedStandardLess(_ other: String) -> Bool {
-        var a = self.lowercased().unicodeScalars.makeIterator()
-        var b = other.lowercased().unicodeScalars.makeIterator()
-        var ca = a.next(), cb = b.next()
-        while let x = ca, let y = cb {
-            if x.properties.numericType != nil, y.properties.numericType != nil,
-               let dx = Int(String(x)), let dy = Int(String(y)) {
-                var nx = dx, ny = dy
-                ca = a.next(); cb = b.next()
-                while let c = ca, let d = Int(String(c)) { nx = nx &* 10 &+ d; ca = a.next() }
-                while let c = cb, let d = Int(String(c)) { ny = ny &* 10 &+ d; cb = b.next() }
-                if nx != ny { return nx < ny }
+    /// A key whose order is case-insensitive with numbers inside ordered naturally ("web-2" < "web-10"):
+    /// the lowercased text's scalars, each run of ASCII digits as one number. A pair per token (a scalar's
+    /// value and 0, or a digit's value 0x30 and the run's number), compared lexicographically; a key that is a
+    /// prefix of another sorts first. A digit beside a letter compares as its scalar would, since no letter
+    /// lies between "0" and "9".
+    public var naturalSortKey: [Int64] {
+        var key: [Int64] = []
+        key.reserveCapacity(utf8.count * 2)
+        var run: Int?
+        for scalar in lowercased().unicodeScalars {
+            if scalar.value >= 0x30, scalar.value <= 0x39 {
+                run = (run ?? 0) &* 10 &+ Int(scalar.value - 0x30)
                 continue
             }
-            if x != y { return x.value < y.value }
-            ca = a.next(); cb = b.next()
+            if let number = run { key += [0x30, Int64(number)]; run = nil }
+            key += [Int64(scalar.value), 0]
         }
-        return ca == nil && cb != nil
+        if let number = run { key += [0x30, Int64(number)] }
+        return key
     }
 }

@@ -41,8 +41,13 @@ extension KindSpec {
             KindColumn("Net Tx", key: "network_tx_bytes_per_second", width: .fixed(7), alignRight: true, priority: 9) {
                 $0.rates?.networkSendRate.map(FieldValue.rate) ?? .missing
             },
-            KindColumn("vCPUs", key: "vcpus", width: .fixed(5), alignRight: true, priority: 10) { .integer($0.vcpus) },
-            KindColumn("RAM", key: "ram_mib", width: .fixed(6), alignRight: true, priority: 10) { .mebibytes($0.memoryMiB) },
+            // A row still loading is known by name only: its sizes show as missing, not as 0.
+            KindColumn("vCPUs", key: "vcpus", width: .fixed(5), alignRight: true, priority: 10) {
+                $0.state == .loading ? .missing : .integer($0.vcpus)
+            },
+            KindColumn("RAM", key: "ram_mib", width: .fixed(6), alignRight: true, priority: 10) {
+                $0.state == .loading ? .missing : .mebibytes($0.memoryMiB)
+            },
             KindColumn("Disk", key: "disk_gib", width: .fixed(6), alignRight: true, priority: 10) {
                 $0.disks.isEmpty ? .missing : .gibibytes($0.diskGiB)
             },
@@ -60,7 +65,7 @@ public enum StateColors {
         case .shutoff, .shutdown: .stateShutoff
         case .crashed, .error: .stateError
         case .building: .stateBuilding
-        case .unknown: .stateOther
+        case .unknown, .loading: .stateOther
         }
     }
 }

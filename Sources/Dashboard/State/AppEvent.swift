@@ -12,6 +12,8 @@ public enum AppEvent: Sendable, Equatable {
     case key(Key)
     case resize(Size)
     case snapshotLoaded(CloudSnapshot, origin: DataOrigin)
+    /// Instances of the read on its way, before it finishes (AppState+Partial).
+    case snapshotPartial(PartialSnapshot)
     /// A refresh failed. `waitsForUser`: retrying by itself cannot help (refused credentials), so the
     /// dashboard waits for `r` instead of backing off and trying again.
     case loadFailed(message: String, waitsForUser: Bool = false)

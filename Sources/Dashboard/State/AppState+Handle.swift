@@ -45,12 +45,16 @@ extension AppState {
             apply(snapshot)
             self.origin = origin
             if origin == .live {
+                clearLoadProgress()
                 staleSince = nil; lastError = nil; failedRefreshes = 0; retryWaitsForUser = false
                 wallRecordLive(snapshot, previous: previous, wasStaleSince: wasStaleSince)
                 return readFinished(snapshot)
             }
             return []
+        case .snapshotPartial(let partial):
+            return partialArrived(partial)
         case .loadFailed(let message, let waitsForUser):
+            clearLoadProgress()
             lastError = message
             failedRefreshes += 1
             retryWaitsForUser = waitsForUser
@@ -208,7 +212,9 @@ extension AppState {
             quitRequested = true
             return [.quit]
         case .refresh:
-            status = StatusMessage("Refreshing" + glyphs.dots)
+            status = StatusMessage(Self.refreshingText)
+            // r reads everything, also what the backend reads less often while idle.
+            refresh.fullReadAsked = true
             return [.refresh]
         case .redraw:
             return [.redrawAll]

@@ -20,6 +20,10 @@ public struct RefreshSchedule: Sendable, Equatable {
     public var loadsStarted = 0
     /// The event stream ended with its connection; listen again after the next good read.
     public var resubscribeEvents = false
+    /// `r` asked for everything: the next read to start is a full one.
+    public var fullReadAsked = false
+    /// What the read on its way (or the last one) asks of the backend; the runner hands it over.
+    public var request = ReadRequest()
 
     public init(refreshSeconds: Double = 2, clock: Date) {
         self.refreshSeconds = refreshSeconds; self.clock = clock; self.nextRefresh = clock
@@ -70,6 +74,8 @@ extension AppState {
         }
         refresh.loading = true
         refresh.loadsStarted += 1
+        refresh.request = ReadRequest(kindsInView: kindsInView, full: refresh.fullReadAsked)
+        refresh.fullReadAsked = false
         return true
     }
 

@@ -44,6 +44,7 @@ extension AppState {
             return [.redrawAll]
         case .character("r"):
             // Harmless, and the only way on after refused credentials (nothing retries those by itself).
+            refresh.fullReadAsked = true
             return [.refresh]
         default:
             return []

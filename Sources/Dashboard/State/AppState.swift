@@ -205,6 +205,8 @@ public struct AppState: Sendable, Equatable {
     public var consoleTakeover: ConsoleTakeover?
     /// The instance whose console log is being read while its pane is open.
     public var followingConsoleLog: String?
+    /// The progress figure of a read that arrives in pieces ("Loading servers 240/1000…"), while it does.
+    public var loadProgress: String?
 
     public init(backend: BackendDescription, readOnly: Bool, capabilities: Capabilities = .none,
                 capabilitiesWhenWritable: Capabilities? = nil, theme: Theme = .builtIn, glyphs: Glyphs = .unicode,

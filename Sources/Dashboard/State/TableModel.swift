@@ -126,12 +126,12 @@ public struct TableModel: Sendable, Equatable {
         let rows = self.rows
         let column = sortColumn
         let ascending = sortAscending
+        // Keys once per row, then the sort compares keys (see `FieldValue.sortKey`).
+        let keys = rows.map { column < $0.values.count ? $0.values[column].sortKey : FieldSortKey.missing }
         sorted = Array(rows.indices)
         sorted.sort { a, b in
-            let va = column < rows[a].values.count ? rows[a].values[column] : .missing
-            let vb = column < rows[b].values.count ? rows[b].values[column] : .missing
-            if FieldValue.ascending(va, vb) { return ascending }
-            if FieldValue.ascending(vb, va) { return !ascending }
+            if keys[a] < keys[b] { return ascending }
+            if keys[b] < keys[a] { return !ascending }
             return a < b  // stable: equal keys keep the backend's order
         }
     }

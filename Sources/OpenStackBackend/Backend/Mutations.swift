@@ -15,6 +15,8 @@ extension OpenStackCloudBackend {
     }
 
     public func perform(_ request: ActionRequest) async throws -> ActionOutcome {
+        // What the action touched is read at the next refresh, whatever its cadence (quotas count it too).
+        defer { fetch.cadence.markChanged(SnapshotParts.needed(for: request.kind).union([.servers, .quotas])) }
         if let refusal = capabilities.refusal(request.action, on: request.kind) { throw refusal }
         if OpenStackActionTable.handler(for: request) == .withBody {
             guard let outcome = try await performCreateSide(request) else {

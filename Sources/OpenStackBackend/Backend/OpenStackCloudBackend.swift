@@ -26,7 +26,7 @@ public final class OpenStackCloudBackend: CloudReader, CloudMutator {
         self.client = client
         compute = ComputeVersion(session: session)
         fetch = ResourceFetch(client: client, compute: compute, servers: ServerCache(fullEvery: options.fullServerReadEvery),
-                              options: options)
+                              options: options, cadence: ReadCadence(slowSeconds: options.slowSeconds))
         endpointName = cloudName ?? credentials.authURL.absoluteString
         if case .name(let name)? = credentials.project?.project { projectName = Mutex(name) } else { projectName = Mutex(nil) }
     }
@@ -34,10 +34,10 @@ public final class OpenStackCloudBackend: CloudReader, CloudMutator {
     /// A backend over URLSession for a cloud from clouds.yaml or `OS_*` variables.
     public convenience init(cloud: CloudConfig, options: OpenStackBackendOptions = OpenStackBackendOptions()) throws {
         let credentials = try KeystoneCredentials(cloud: cloud)
-        self.init(credentials: credentials, cloudName: Self.cloudName(cloud),
-                  transport: PlainHTTPTransport(secure: URLSessionTransport(verifyTLS: credentials.verifyTLS,
-                                                                            caCertPath: credentials.caCertPath)),
-                  options: options)
+        var transport: any HTTPTransport = PlainHTTPTransport(secure: URLSessionTransport(verifyTLS: credentials.verifyTLS,
+                                                                                          caCertPath: credentials.caCertPath))
+        if let path = options.requestLog, let logged = RequestLogTransport(base: transport, path: path) { transport = logged }
+        self.init(credentials: credentials, cloudName: Self.cloudName(cloud), transport: transport, options: options)
     }
 
     /// The name shown (and the snapshot cache's key): the clouds.yaml name, or the auth URL for a
@@ -55,34 +55,59 @@ public final class OpenStackCloudBackend: CloudReader, CloudMutator {
 
     // MARK: Reading
 
+    /// Everything, as a one-shot command reads it (every kind counts as on screen, nothing in pieces).
     public func snapshot() async throws -> CloudSnapshot {
+        try await read(ReadRequest(), partial: nil)
+    }
+
+    /// A dashboard refresh: the kinds in view and servers (through `changes-since`) every time, the rest at
+    /// the slow cadence (`ReadCadence`), everything after `r`; a first read of servers arrives in pieces.
+    public func snapshot(_ request: ReadRequest, partial: @escaping @Sendable (PartialSnapshot) -> Void)
+        async throws -> CloudSnapshot {
+        try await read(request, partial: partial)
+    }
+
+    private func read(_ request: ReadRequest, partial: (@Sendable (PartialSnapshot) -> Void)?) async throws -> CloudSnapshot {
         // One token first, so the parallel reads below do not each wait on Keystone.
         let token = try await session.validToken()
         let project = token.project
         if let name = project?.name { projectName.withLock { $0 = name } }
-        let parts = options.parts
         let fetch = self.fetch
+        if request.full { await fetch.servers.readAllNext() }
         // Admins see every project: their instance counts come from one listing across projects.
-        let countAllProjects = parts.contains(.projects) && token.roleNames.contains { $0.lowercased() == "admin" }
+        var wanted = options.parts
+        if !token.roleNames.contains(where: { $0.lowercased() == "admin" }) { wanted.remove(.instanceCounts) }
+        if project == nil { wanted.remove(.quotas) }
+        let inView = request.kindsInView.reduce(into: SnapshotParts()) { $0.formUnion(.own(for: $1)) }
+        let now = options.clock()
+        let due = fetch.cadence.due(wanted.union(.flavors), inView: inView, full: request.full, now: now)
+        // A first read of servers shown as it arrives has its first page to itself: on a small cloud's
+        // single API worker every other list would slow it.
+        let serversCold = await fetch.servers.changesSince() == nil
+        let streams = partial != nil && due.contains(.servers) && wanted.contains(.servers)
+            && (!options.incrementalServers || serversCold)
+        let firstPage = streams ? OneTimeSignal() : .alreadyOpen
+        let plan = PartPlan(wanted: wanted, due: due, cadence: fetch.cadence, now: now, after: firstPage)
+        let parts = wanted
 
         // Each list is read on its own: a service that fails leaves its lists stale, not the snapshot.
-        async let servers = PartRead.attempt(parts.contains(.servers)) { try await fetch.serverList() }
-        async let flavors = flavorList(parts)
-        async let keypairs = optional(parts, .keypairs) { try await fetch.keypairs(project: project?.name) }
-        async let images = optional(parts, .images) { try await fetch.images() }
-        async let volumes = optional(parts, .volumes) { try await fetch.volumes() }
-        async let volumeSnapshots = optional(parts, .volumeSnapshots) { try await fetch.volumeSnapshots() }
-        async let networks = PartRead.attemptOffered(parts.contains(.networks)) { try await fetch.networks() }
-        async let floatingIPs = optional(parts, .floatingIPs) { try await fetch.floatingIPs() }
-        async let routers = optional(parts, .routers) { try await fetch.routers() }
-        async let ports = optional(parts, .ports) { try await fetch.ports() }
-        async let groups = optional(parts, .securityGroups) { try await fetch.securityGroups() }
-        async let projects = PartRead.attempt(parts.contains(.projects)) { try await fetch.projects(tokenProject: project) }
-        async let counts = PartRead.attempt(countAllProjects) {
+        async let servers = plan.attempt(.servers) { try await fetch.serverList(partial: partial, firstPage: firstPage) }
+        async let flavors = flavorList(parts, plan)
+        async let keypairs = plan.offered(.keypairs) { try await fetch.keypairs(project: project?.name) }
+        async let images = plan.offered(.images) { try await fetch.images() }
+        async let volumes = plan.offered(.volumes) { try await fetch.volumes() }
+        async let volumeSnapshots = plan.offered(.volumeSnapshots) { try await fetch.volumeSnapshots() }
+        async let networks = plan.offered(.networks) { try await fetch.networks() }
+        async let floatingIPs = plan.offered(.floatingIPs) { try await fetch.floatingIPs() }
+        async let routers = plan.offered(.routers) { try await fetch.routers() }
+        async let ports = plan.offered(.ports) { try await fetch.ports() }
+        async let groups = plan.offered(.securityGroups) { try await fetch.securityGroups() }
+        async let projects = plan.attempt(.projects) { try await fetch.projects(tokenProject: project) }
+        async let counts = plan.attempt(.instanceCounts) {
             try await ResourceFetch.optional { try await fetch.instanceCountsByProject() }
         }
-        async let hypervisors = optional(parts, .hypervisors) { try await fetch.hypervisors() }
-        async let quotas = PartRead.attempt(parts.contains(.quotas) && project != nil) {
+        async let hypervisors = plan.offered(.hypervisors) { try await fetch.hypervisors() }
+        async let quotas = plan.attempt(.quotas) {
             [try await fetch.quotas(projectID: project!.id, projectName: project!.name ?? project!.id)]
         }
 
@@ -120,19 +145,14 @@ public final class OpenStackCloudBackend: CloudReader, CloudMutator {
     }
 
     /// Flavors are read when asked for, and also when servers do not embed them (before 2.47).
-    private func flavorList(_ parts: SnapshotParts) async -> PartRead<[Flavor]> {
-        if parts.contains(.flavors) { return await PartRead.attempt(true) { try await fetch.flavors() } }
+    private func flavorList(_ parts: SnapshotParts, _ plan: PartPlan) async -> PartRead<[Flavor]> {
+        if parts.contains(.flavors) { return await plan.attempt(.flavors) { try await fetch.flavors() } }
         guard parts.contains(.servers) else { return .skipped }
         let version = await compute.negotiated()
         if let version, version >= ComputeVersion.embeddedFlavors { return .skipped }
-        return await PartRead.attempt(true) { try await ResourceFetch.optional { try await fetch.flavors() } ?? [] }
-    }
-
-    /// A list the service may not offer (missing from the catalog, forbidden): then it is empty, not
-    /// stale, and the snapshot says why (the panel shows the sentence; `KIND list` fails with it).
-    private func optional<T: Sendable>(_ parts: SnapshotParts, _ part: SnapshotParts,
-                                       _ body: @Sendable () async throws -> [T]) async -> PartRead<[T]> {
-        await PartRead.attemptOffered(parts.contains(part), body)
+        return await plan.attempt(.flavors, force: true) {
+            try await ResourceFetch.optional { try await fetch.flavors() } ?? []
+        }
     }
 
     /// The server as Nova describes it, pretty-printed.

@@ -12,10 +12,20 @@ actor ServerCache {
     init(fullEvery: Int) { self.fullEvery = fullEvery }
 
     /// When to ask from, or nil when the next read must be a full one.
-    func changesSince() -> Date? {
-        guard let since, incrementalReads < fullEvery else { return nil }
-        return since
+    func changesSince() -> Date? { since }
+
+    /// Time for the deleted-server check: list every id and drop the servers gone.
+    var checksIDs: Bool { since != nil && incrementalReads >= fullEvery }
+
+    /// Keeps only the servers still listed; false when a listed one is missing here (then all are read).
+    func keepOnly(_ ids: Set<String>) -> (servers: [Instance], complete: Bool) {
+        servers.removeAll { !ids.contains($0.id) }
+        incrementalReads = 0
+        return (servers, servers.count == ids.count)
     }
+
+    /// `r`: the next read reads every server again.
+    func readAllNext() { since = nil }
 
     func replaceAll(_ fresh: [Instance], readAt: Date) -> [Instance] {
         servers = fresh

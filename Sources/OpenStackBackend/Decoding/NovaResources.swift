@@ -164,3 +164,10 @@ enum AbsoluteLimits {
         return ProjectQuotas(project: project, usages: usages)
     }
 }
+
+extension NovaDecoder {
+    /// `GET /limits`' count of the project's servers (`totalInstancesUsed`), nil when it has none.
+    public static func instancesInUse(_ data: Data) throws(DecodingFailure) -> Int? {
+        try limits(data, project: "").usages.first { $0.resource == .instances }?.used
+    }
+}
