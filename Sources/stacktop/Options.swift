@@ -130,7 +130,10 @@ enum OptionParser {
             guard let action = rest.popFirst() else {
                 throw UsageError(description: "\"\(command)\" needs an action, for example `stacktop \(command) list`.")
             }
-            if action == "show", let name = rest.first, !name.hasPrefix("-") {
+            if action == "show" {
+                guard let name = rest.first, !name.hasPrefix("-") else {
+                    throw UsageError(description: "`\(command) show` needs a name or ID, for example `stacktop \(command) show web-01`.")
+                }
                 rest.removeFirst()
                 guard case .list(_, let format, let columns) = try parseList(kind: command, &rest, options: &options),
                       columns.isEmpty else {

@@ -20,6 +20,7 @@ final class SubcommandTests: XCTestCase {
                        .show(kind: "image", name: "debian-12", format: .table))
         XCTAssertEqual(usageError(["server", "show", "web-01", "-c", "name"]),
                        "`server show` takes -f FORMAT, not -c: it shows every field.")
+        XCTAssertEqual(usageError(["server", "show"]), "`server show` needs a name or ID, for example `stacktop server show web-01`.")
     }
 
     func testGlobalOptionsMayFollowAList() throws {

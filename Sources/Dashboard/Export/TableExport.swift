@@ -62,10 +62,8 @@ public enum TableExport {
             // What the columns already say (under another label) is not said twice.
             for line in section.lines where !line.label.isEmpty && line.label != "-"
                 && !fields.contains(where: { $0.text.lowercased() == line.value.lowercased() }) {
-                var key = line.label.lowercased().split(separator: " ").joined(separator: "_")
-                if fields.contains(where: { $0.key == key }) {
-                    key = section.title.lowercased().split(separator: " ").joined(separator: "_") + "." + key
-                }
+                // A label a column already has is that column's field, shown another way ("512M" beside 512).
+                let key = line.label.lowercased().split(separator: " ").joined(separator: "_")
                 guard !fields.contains(where: { $0.key == key }) else { continue }
                 fields.append((key, .string(line.value), line.value))
             }
