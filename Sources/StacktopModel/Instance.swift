@@ -21,19 +21,33 @@ public struct Instance: Sendable, Equatable, Codable, Identifiable {
     public var keypair: String?
     public var securityGroups: [String]
     public var locked: Bool
+    /// Nova's `OS-EXT-AZ:availability_zone`; nil on a libvirt host (shown "-").
+    public var availabilityZone: String?
+    /// Nova's `OS-EXT-STS:task_state` ("powering-off", "rebooting"...); nil when no task runs, and always on libvirt.
+    public var taskState: String?
+    /// What the hypervisor says the guest is doing (Nova's `OS-EXT-STS:power_state`, libvirt's domain state).
+    public var powerState: PowerState?
+    /// Running totals from the hypervisor's statistics (libvirt's bulk statistics); the dashboard turns two
+    /// reads into rates. nil where the backend gives none (OpenStack, the test driver, a guest not running).
+    public var usage: InstanceUsage?
+    /// CPU %, memory in use and byte rates between the two latest reads, which the dashboard works out
+    /// (`InstanceRates.between`); nil until it has them.
+    public var rates: InstanceRates?
 
     public init(id: String, name: String, state: InstanceState, vcpus: Int, memoryMiB: Int,
                 disks: [InstanceDisk] = [], interfaces: [InstanceInterface] = [],
                 graphics: [GraphicsConsole] = [], image: String? = nil, flavor: String? = nil,
                 project: String? = nil, createdAt: Date? = nil, cpuTimeNanoseconds: UInt64? = nil,
                 hostname: String? = nil, keypair: String? = nil, securityGroups: [String] = [],
-                locked: Bool = false) {
+                locked: Bool = false, availabilityZone: String? = nil, taskState: String? = nil,
+                powerState: PowerState? = nil, usage: InstanceUsage? = nil) {
         self.id = id; self.name = name; self.state = state; self.vcpus = vcpus
         self.memoryMiB = memoryMiB; self.disks = disks; self.interfaces = interfaces
         self.graphics = graphics; self.image = image; self.flavor = flavor; self.project = project
         self.createdAt = createdAt; self.cpuTimeNanoseconds = cpuTimeNanoseconds
         self.hostname = hostname; self.keypair = keypair; self.securityGroups = securityGroups
-        self.locked = locked
+        self.locked = locked; self.availabilityZone = availabilityZone; self.taskState = taskState
+        self.powerState = powerState; self.usage = usage
     }
 
     /// The instance's own disks in GiB, what the Disk column shows: the root disk the flavor gives
@@ -46,6 +60,44 @@ public struct Instance: Sendable, Equatable, Codable, Identifiable {
 
     /// Every address known on any interface, in interface order.
     public var addresses: [String] { interfaces.flatMap(\.addresses) }
+}
+
+/// The power state as Nova numbers it (`OS-EXT-STS:power_state`), named as the `openstack` CLI prints it.
+public enum PowerState: Int, Sendable, Codable, CaseIterable {
+    case noState = 0, running = 1, paused = 3, shutdown = 4, crashed = 6, suspended = 7
+
+    /// "Running", "Shutdown", ... ("NOSTATE" for 0), as `openstack server list` shows them.
+    public var label: String {
+        switch self {
+        case .noState: "NOSTATE"
+        case .running: "Running"
+        case .paused: "Paused"
+        case .shutdown: "Shutdown"
+        case .crashed: "Crashed"
+        case .suspended: "Suspended"
+        }
+    }
+
+    /// Nova's number; a number Nova does not define is no state rather than a guess.
+    public init(nova number: Int) { self = PowerState(rawValue: number) ?? .noState }
+}
+
+/// Running totals of what a guest has used since it started, as one statistics read gives them. Every
+/// field is nil where the hypervisor does not report it.
+public struct InstanceUsage: Sendable, Equatable, Codable {
+    /// Guest memory in use, in KiB (libvirt's `balloon.rss`, or `balloon.current - balloon.unused`).
+    public var memoryUsedKiB: UInt64?
+    /// Sums over the guest's disks and interfaces (`block.N.rd.bytes` ..., `net.N.rx.bytes` ...).
+    public var diskReadBytes: UInt64?
+    public var diskWriteBytes: UInt64?
+    public var networkReceivedBytes: UInt64?
+    public var networkSentBytes: UInt64?
+
+    public init(memoryUsedKiB: UInt64? = nil, diskReadBytes: UInt64? = nil, diskWriteBytes: UInt64? = nil,
+                networkReceivedBytes: UInt64? = nil, networkSentBytes: UInt64? = nil) {
+        self.memoryUsedKiB = memoryUsedKiB; self.diskReadBytes = diskReadBytes; self.diskWriteBytes = diskWriteBytes
+        self.networkReceivedBytes = networkReceivedBytes; self.networkSentBytes = networkSentBytes
+    }
 }
 
 /// The life-cycle state of an instance, named as Horizon and Nova name them.

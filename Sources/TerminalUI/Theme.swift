@@ -108,6 +108,8 @@ public struct Glyphs: Sendable, Equatable {
     /// A dot of the block digits.
     public var block: Character
     public var arrowUp: String, arrowDown: String, arrowLeft: String, arrowRight: String
+    /// Beside a locked instance (Horizon's padlock), one column wide.
+    public var lock: Character = "■"
 
     /// " · ", the usual separator with its spaces.
     public var separator: String { " \(dot) " }
@@ -137,14 +139,14 @@ public struct Glyphs: Sendable, Equatable {
         sparkline: ["_", ".", "-", "~", "=", "+", "*", "#"], isASCII: true,
         dot: "-", dots: "...", arrow: "->", infinity: "-", bullet: "*", sortAscending: "^", sortDescending: "v",
         moreLeft: "<", moreRight: ">", treeBranch: "|-- ", treeLast: "`-- ", block: "#",
-        arrowUp: "Up", arrowDown: "Down", arrowLeft: "Left", arrowRight: "Right")
+        arrowUp: "Up", arrowDown: "Down", arrowLeft: "Left", arrowRight: "Right", lock: "L")
 
     /// Each non-ASCII character of `unicode` (and the few typographic ones stacktop's sentences use) with
     /// the one ASCII character that takes its cell.
     static let asciiCells: [Character: Character] = {
         var table: [Character: Character] = ["…": "~", "·": "-", "→": ">", "←": "<", "↑": "^", "↓": "v", "∞": "-",
                                              "•": "*", "‹": "<", "›": ">", "▲": "^", "▼": "v", "▶": ">", "—": "-",
-                                             "–": "-", "“": "\"", "”": "\"", "‘": "'", "’": "'", "░": "."]
+                                             "–": "-", "■": "L", "“": "\"", "”": "\"", "‘": "'", "’": "'", "░": "."]
         let u = Glyphs.unicode, a = Glyphs.ascii
         for (wide, plain) in zip([u.horizontal, u.vertical, u.topLeft, u.topRight, u.bottomLeft, u.bottomRight,
                                   u.teeLeft, u.teeRight, u.gaugeFull, u.gaugeEmpty] + u.sparkline,

@@ -21,6 +21,30 @@ func runBlocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) 
 /// `stacktop KIND list`: the dashboard's table for scripts.
 enum ListCommand {
     static func run(kind word: String, format: Options.OutputFormat, columns: [String], opened: OpenedBackend) throws -> String {
+        let (table, snapshot) = try read(kind: word, opened: opened)
+        // A script must not take a list with a part missing for the whole answer.
+        if let stale = snapshot.staleParts.first { throw PartialAnswer(part: stale) }
+        let exportFormat = TableExport.Format(rawValue: format.rawValue) ?? .table
+        return try TableExport.render(table, snapshot: snapshot, format: exportFormat, columns: columns, now: Date())
+    }
+
+    /// `stacktop KIND show NAME`: one item's every field, by name or id.
+    static func show(kind word: String, name: String, format: Options.OutputFormat, opened: OpenedBackend) throws -> String {
+        let (table, snapshot) = try read(kind: word, opened: opened)
+        let exportFormat = TableExport.Format(rawValue: format.rawValue) ?? .table
+        guard let shown = TableExport.show(table, snapshot: snapshot, name: name, format: exportFormat, now: Date()) else {
+            if let stale = snapshot.staleParts.first { throw PartialAnswer(part: stale) }
+            throw BackendError.notFound(kind: table.kind.noun, name: name)
+        }
+        guard shown.matches == 1 else {
+            throw UsageError(description: "\(shown.matches) \(table.title.lowercased()) are called \"\(name)\"; "
+                             + "name one by its ID (`stacktop \(word) list -c id -c name`).")
+        }
+        return shown.text
+    }
+
+    /// The kind's table and a snapshot that has its list.
+    private static func read(kind word: String, opened: OpenedBackend) throws -> (KindSpec, CloudSnapshot) {
         guard let table = table(for: word) else {
             throw UsageError(description: "Unknown kind \"\(word)\"; use instance (server), image, volume, network, "
                              + "port, router, floating-ip, secgroup, quota, flavor, keypair, project or hypervisor.")
@@ -29,10 +53,7 @@ enum ListCommand {
         let snapshot = try runBlocking { try await backend.snapshot() }
         // A list the cloud does not offer is not an empty list: a script must learn why, from the exit code too.
         if let missing = snapshot.unavailability(of: table.title) { throw PartialAnswer(part: missing) }
-        // A script must not take a list with a part missing for the whole answer.
-        if let stale = snapshot.staleParts.first { throw PartialAnswer(part: stale) }
-        let exportFormat = TableExport.Format(rawValue: format.rawValue) ?? .table
-        return try TableExport.render(table, snapshot: snapshot, format: exportFormat, columns: columns, now: Date())
+        return (table, snapshot)
     }
 
     static func table(for word: String) -> KindSpec? {

@@ -5,6 +5,8 @@ struct Options: Equatable {
     enum Mode: Equatable {
         case dashboard
         case list(kind: String, format: OutputFormat, columns: [String])
+        /// `KIND show NAME [-f FORMAT]`: one item's fields.
+        case show(kind: String, name: String, format: OutputFormat)
         case render(view: String, size: String, format: String, output: String?)
         case bench(BenchSettings)
         /// `KIND ACTION NAME… [--option value] [--yes]`, parsed by the grammar the dashboard's `:` shares.
@@ -137,6 +139,18 @@ enum OptionParser {
         default:
             guard let action = rest.popFirst() else {
                 throw UsageError(description: "\"\(command)\" needs an action, for example `stacktop \(command) list`.")
+            }
+            if action == "show" {
+                guard let name = rest.first, !name.hasPrefix("-") else {
+                    throw UsageError(description: "`\(command) show` needs a name or ID, for example `stacktop \(command) show web-01`.")
+                }
+                rest.removeFirst()
+                guard case .list(_, let format, let columns) = try parseList(kind: command, &rest, options: &options),
+                      columns.isEmpty else {
+                    throw UsageError(description: "`\(command) show` takes -f FORMAT, not -c: it shows every field.")
+                }
+                options.mode = .show(kind: command, name: name, format: format)
+                return options
             }
             guard action == "list" else {
                 options.mode = try parseAction(words: [command, action] + Array(rest), options: &options)
@@ -287,6 +301,7 @@ enum OptionParser {
     Usage:
       stacktop [OPTIONS]                      open the dashboard
       stacktop [OPTIONS] KIND list [-f table|json|csv|value] [-c COLUMN]...
+      stacktop [OPTIONS] KIND show NAME [-f table|json]  every field of one item (by name or ID)
       stacktop [OPTIONS] KIND ACTION NAME... [--option VALUE]... [--yes]
                                               e.g. server stop web-01, server reboot web-01 --hard;
                                               destructive actions ask first, --yes skips the question

@@ -137,6 +137,9 @@ func runStacktop() -> Int32 {
         case .list(let kind, let format, let columns):
             if let notice = opened.notice { printError(notice) }
             printOut(try ListCommand.run(kind: kind, format: format, columns: columns, opened: opened), terminator: "")
+        case .show(let kind, let name, let format):
+            if let notice = opened.notice { printError(notice) }
+            printOut(try ListCommand.show(kind: kind, name: name, format: format, opened: opened), terminator: "")
         case .render(let view, let size, let format, let output):
             let text = try RenderCommand.run(view: view, sizeText: size, format: format, output: output, theme: theme,
                                              glyphs: glyphs, opened: opened, readOnly: options.readOnly, contexts: contexts)

@@ -10,7 +10,7 @@ final class HostileExportTests: XCTestCase {
     /// An OSC title change, a screen clear, an OSC 52 clipboard write, a C1 CSI and a bidi override.
     static let hostile = "x\u{1B}]0;pwned\u{7}\u{1B}[2J\u{1B}]52;c;cHduZWQ=\u{7}\u{9B}31m\u{202E}evil"
 
-    private func render(_ name: String, _ format: TableExport.Format, columns: [String] = ["name", "state"]) throws -> String {
+    private func render(_ name: String, _ format: TableExport.Format, columns: [String] = ["name", "status"]) throws -> String {
         var snapshot = SampleCloud.snapshot
         snapshot.instances[0].name = name
         return try TableExport.render(.instances, snapshot: snapshot, format: format, columns: columns, now: SampleCloud.now)

@@ -5,22 +5,22 @@ import StacktopModel
 final class TableExportTests: XCTestCase {
     func testJSONKeepsTypesAndEscapes() throws {
         let out = try TableExport.render(.instances, snapshot: SampleCloud.snapshot, format: .json,
-                                         columns: ["name", "vcpus", "ips"], now: SampleCloud.now)
-        XCTAssertTrue(out.hasPrefix("[\n  {\"name\": \"db primary\", \"vcpus\": 4, \"ips\": [\"192.168.122.14\"]}"), out)
+                                         columns: ["name", "vcpus", "addresses"], now: SampleCloud.now)
+        XCTAssertTrue(out.hasPrefix("[\n  {\"name\": \"db primary\", \"vcpus\": 4, \"addresses\": [\"192.168.122.14\"]}"), out)
         XCTAssertTrue(out.contains("\"name\": \"Ünïcødé-büild\""))
     }
 
     func testCSVQuotesFieldsWithCommas() throws {
         var snapshot = SampleCloud.snapshot
         snapshot.instances[0].name = "a,\"b\""
-        let out = try TableExport.render(.instances, snapshot: snapshot, format: .csv, columns: ["name", "state"],
+        let out = try TableExport.render(.instances, snapshot: snapshot, format: .csv, columns: ["name", "status"],
                                          now: SampleCloud.now)
-        XCTAssertTrue(out.hasPrefix("Name,State\n\"a,\"\"b\"\"\",running\n"), out)
+        XCTAssertTrue(out.hasPrefix("Name,Status\n\"a,\"\"b\"\"\",running\n"), out)
     }
 
     func testTableAlignsWideCharacters() throws {
         let out = try TableExport.render(.instances, snapshot: SampleCloud.snapshot, format: .table,
-                                         columns: ["name", "state"], now: SampleCloud.now)
+                                         columns: ["name", "status"], now: SampleCloud.now)
         let lines = out.split(separator: "\n")
         XCTAssertEqual(Set(lines.map { TerminalUIWidth.of(String($0)) }).count, 1, out)
     }

@@ -169,9 +169,37 @@ final class DashboardEndToEndTests: XCTestCase {
 
         let json = try run([TmuxHarness.binary.path, "--demo", "server", "list", "-f", "json", "-c", "name", "-c", "state"])
         XCTAssertEqual(json.status, 0)
+        // `-c state` (the column's name before it became Horizon's Status) still picks it, under its new key.
         let decoded = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [[String: Any]]
         XCTAssertGreaterThanOrEqual(decoded?.count ?? 0, 12, json.output)
-        XCTAssertEqual(Set(decoded?.first?.keys.map { $0 } ?? []), ["name", "state"])
+        XCTAssertEqual(Set(decoded?.first?.keys.map { $0 } ?? []), ["name", "status"])
+    }
+
+    /// `KIND show NAME` as the `openstack` CLI has it: every field, by name or id; a name that is not there is a
+    /// sentence and exit status 1.
+    func testShowPrintsEveryFieldOfOneInstance() throws {
+        try TmuxHarness.require()
+        let json = try run([TmuxHarness.binary.path, "--demo", "server", "show", "db primary", "-f", "json"])
+        XCTAssertEqual(json.status, 0, json.output)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any], json.output)
+        XCTAssertEqual(object["name"] as? String, "db primary")
+        XCTAssertEqual(object["id"] as? String, "9d85e82d-619a-4896-a40a-31aba154920f")
+        XCTAssertEqual(object["locked"] as? Bool, true)
+        XCTAssertEqual(object["power_state"] as? String, "Running")
+        for key in ["key_name", "availability_zone", "task_state", "created", "addresses", "flavor", "image"] {
+            XCTAssertTrue(object.keys.contains(key), "\(key) in \(object.keys.sorted())")
+        }
+        let table = try run([TmuxHarness.binary.path, "--demo", "server", "show", "9d85e82d-619a-4896-a40a-31aba154920f"])
+        XCTAssertEqual(table.status, 0, table.output)
+        XCTAssertTrue(table.output.contains("| name ") && table.output.contains("db primary"), table.output)
+        let missing = try run([TmuxHarness.binary.path, "--demo", "server", "show", "nosuch"])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertEqual(missing.output, "stacktop: No server named \"nosuch\" exists; check the name with `stacktop server list`.\n")
+        let listed = try run([TmuxHarness.binary.path, "--demo", "server", "list", "-f", "json"])
+        let rows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [[String: Any]], listed.output)
+        for key in ["id", "key_name", "availability_zone", "task_state", "power_state", "locked", "created"] {
+            XCTAssertTrue(rows.first?.keys.contains(key) ?? false, "\(key) in server list -f json")
+        }
     }
 
     func testCorruptStoreAndBadThemeGiveSentences() throws {

@@ -57,7 +57,7 @@ final class DemoEndToEndTests: XCTestCase {
         let servers = try list("server")
         XCTAssertNotNil(servers["web-04"], "\(servers.keys.sorted())")
         XCTAssertNil(servers["web-02"], "\(servers.keys.sorted())")
-        XCTAssertEqual(servers["web-01"]?["state"] as? String, "shutoff", "\(servers["web-01"] ?? [:])")
+        XCTAssertEqual(servers["web-01"]?["status"] as? String, "shutoff", "\(servers["web-01"] ?? [:])")
         XCTAssertNotNil(try list("image")["golden"])
         XCTAssertTrue(try list("volume").keys.contains { $0.hasPrefix("data-05") })
 
@@ -116,7 +116,7 @@ final class DemoEndToEndTests: XCTestCase {
         try tmux.send("q")
         XCTAssertEqual(tmux.waitForExit(), "EXIT=0")
         home = tmux.workDirectory.path + "/state"  // the dashboard's state directory
-        XCTAssertEqual(try list("server")["bastion"]?["state"] as? String, "shutoff")
+        XCTAssertEqual(try list("server")["bastion"]?["status"] as? String, "shutoff")
     }
 
     func testAClosedPipeLeavesNoTemporaryDirectory() throws {

@@ -99,7 +99,8 @@ final class ReleaseBinaryTests: XCTestCase {
         try tmux.send("Space")   // marks web-01 and moves down
         try tmux.send("Space")   // marks web-02
         tmux.waitFor("two marked rows") { screen in
-            screen.split(separator: "\n").filter { $0.contains("*web-0") }.count == 2
+            // The mark sits in the row's first cell, before the lock marker and the short ID.
+            screen.split(separator: "\n").filter { $0.contains("web-0") && $0.dropFirst().hasPrefix("*") }.count == 2
         }
         try tmux.send("p")
         let screen = tmux.waitFor("web-01 and web-02 paused") { screen in

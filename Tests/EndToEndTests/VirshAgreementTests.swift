@@ -63,13 +63,13 @@ final class VirshAgreementTests: XCTestCase {
 
     private func assertAgreement(uri: String, file: StaticString = #filePath, line: UInt = #line) throws {
         // Instances: every domain, with its state.
-        let servers = try stacktop(uri, ["server", "list", "-f", "json", "-c", "name", "-c", "state"])
+        let servers = try stacktop(uri, ["server", "list", "-f", "json", "-c", "name", "-c", "status"])
         var virshStates: [String: String] = [:]
         for name in lines(try virsh(uri, "list", "--all", "--name")) {
             let word = lines(try virsh(uri, "domstate", name)).first ?? ""
             virshStates[name] = Self.states[word] ?? word
         }
-        let ours = Dictionary(servers.map { ($0["name"] as? String ?? "", $0["state"] as? String ?? "") },
+        let ours = Dictionary(servers.map { ($0["name"] as? String ?? "", $0["status"] as? String ?? "") },
                               uniquingKeysWith: { first, _ in first })
         XCTAssertEqual(ours, virshStates, "server list against virsh list --all / domstate", file: file, line: line)
 

@@ -13,6 +13,16 @@ final class SubcommandTests: XCTestCase {
         XCTAssertEqual(try OptionParser.parse(["volume", "list"]).mode, .list(kind: "volume", format: .table, columns: []))
     }
 
+    func testShowTakesANameAndAFormat() throws {
+        XCTAssertEqual(try OptionParser.parse(["server", "show", "db primary", "-f", "json", "--demo"]).mode,
+                       .show(kind: "server", name: "db primary", format: .json))
+        XCTAssertEqual(try OptionParser.parse(["image", "show", "debian-12"]).mode,
+                       .show(kind: "image", name: "debian-12", format: .table))
+        XCTAssertEqual(usageError(["server", "show", "web-01", "-c", "name"]),
+                       "`server show` takes -f FORMAT, not -c: it shows every field.")
+        XCTAssertEqual(usageError(["server", "show"]), "`server show` needs a name or ID, for example `stacktop server show web-01`.")
+    }
+
     func testGlobalOptionsMayFollowAList() throws {
         let options = try OptionParser.parse(["image", "list", "--format=csv", "--demo", "--readonly", "--state", "s",
                                               "--os-cloud", "prod", "--timeout", "9", "--connect", "test:///default"])

@@ -94,6 +94,17 @@ final class PositionalCoderTests: XCTestCase {
         XCTAssertEqual(try PositionalCoder.decode(Everything.self, from: bytes[...]), value)
     }
 
+    /// Issue 15's instance fields: zone, task, power state, usage totals and rates, present and absent.
+    func testAnInstanceWithLiveFiguresRoundTrips() throws {
+        var measured = Instance(id: "a", name: "web", state: .running, vcpus: 2, memoryMiB: 512, availabilityZone: "nova",
+                                taskState: "rebooting", powerState: .running,
+                                usage: InstanceUsage(memoryUsedKiB: 1, diskReadBytes: nil, diskWriteBytes: .max))
+        measured.rates = InstanceRates(cpuPercent: 12.5, memoryUsedKiB: nil, diskReadRate: 0.25)
+        let plain = Instance(id: "b", name: "db", state: .shutoff, vcpus: 1, memoryMiB: 256)
+        let bytes = try PositionalCoder.encode([measured, plain])
+        XCTAssertEqual(try PositionalCoder.decode([Instance].self, from: bytes[...]), [measured, plain])
+    }
+
     func testDictionariesAreRefusedWhenWritten() {
         XCTAssertThrowsError(try PositionalCoder.encode(["k": [1, 2]]))
         XCTAssertThrowsError(try PositionalCoder.encode([1: "one"]))

@@ -14,6 +14,19 @@ public enum DemoCloud {
                                                        currentProject: "engineering")
 
     public static var snapshot: CloudSnapshot {
+        // libvirt's power state follows the domain state (a guest shutting down is shut down; the demo's
+        // suspended guest is suspended to memory).
+        let instances = instances.map { instance in
+            var instance = instance
+            instance.powerState = switch instance.state {
+            case .running: .running
+            case .paused: .paused
+            case .crashed: .crashed
+            case .suspended: .suspended
+            default: .shutdown
+            }
+            return instance
+        }
         var snapshot = CloudSnapshot(instances: instances, images: images, volumes: volumes, pools: pools,
                                      networks: networks, securityGroups: securityGroups, quotas: quotas,
                                      flavors: flavors, keypairs: keypairs, projects: projects,

@@ -39,11 +39,74 @@ public enum TableExport {
         }
     }
 
+    /// `stacktop KIND show NAME`: every field of one item (its columns, then what its details add) as
+    /// field/value rows, like `openstack server show`; nil when no item is called `name` (by name or id).
+    /// `matches` counts the items it names: the caller refuses an ambiguous name, as the `openstack` CLI does.
+    public static func show(_ table: KindSpec, snapshot: CloudSnapshot, name: String, format: Format,
+                            now: Date) -> (text: String, matches: Int)? {
+        let rows = table.rows(snapshot)
+        let matching = rows.filter { $0.id == name } + rows.filter { $0.id != name && table.name(snapshot, $0.id) == name }
+        guard let row = matching.first else { return nil }
+        var fields: [(key: String, value: ExportValue, text: String)] = []
+        for (index, spec) in table.columns.enumerated() where index < row.values.count {
+            let value = row.values[index]
+            let text: String
+            switch value {
+            case .date(let date): text = date.map(isoDate) ?? "-"
+            case .marker(let set): text = set ? "yes" : "no"
+            default: text = value.exportValue == .null ? "-" : Self.plain(value.exportValue, shown: value.display(now: now))
+            }
+            fields.append((spec.key, value.exportValue, text))
+        }
+        for section in table.details(snapshot, row.id) ?? [] {
+            // What the columns already say (under another label) is not said twice.
+            for line in section.lines where !line.label.isEmpty && line.label != "-"
+                && !fields.contains(where: { $0.text.lowercased() == line.value.lowercased() }) {
+                // A label a column already has is that column's field, shown another way ("512M" beside 512).
+                let key = line.label.lowercased().split(separator: " ").joined(separator: "_")
+                guard !fields.contains(where: { $0.key == key }) else { continue }
+                fields.append((key, .string(line.value), line.value))
+            }
+        }
+        let text: String
+        switch format {
+        case .json:
+            text = "{\n" + fields.map { "  \"\(jsonEscape($0.key))\": \(jsonValue($0.value))" }.joined(separator: ",\n") + "\n}\n"
+        case .value:
+            text = fields.map { TerminalText.sanitize($0.text) }.joined(separator: "\n") + "\n"
+        case .csv:
+            text = "Field,Value\n" + fields.map { csvField(text: $0.key) + "," + csvField(text: $0.text) }.joined(separator: "\n") + "\n"
+        case .table:
+            let specs = [ColumnSpec("Field", key: "field", width: .fixed(5)), ColumnSpec("Value", key: "value", width: .fixed(5))]
+            let rows = fields.map { TableRow(id: $0.key, values: [.text($0.key), .text($0.text)], searchText: "") }
+            text = asciiTable(rows: rows, columns: [0, 1], specs: specs, now: now)
+        }
+        return (text, matching.count)
+    }
+
+    /// How a field reads in `show`'s table: raw numbers where the JSON has them (so the two agree), the
+    /// screen's text otherwise.
+    private static func plain(_ value: ExportValue, shown: String) -> String {
+        switch value {
+        case .number: jsonValue(value)
+        case .string(let s): s
+        case .bool(let b): b ? "true" : "false"
+        case .array(let items): items.isEmpty ? "-" : items.joined(separator: ", ")
+        case .null: shown
+        }
+    }
+
+    /// Instance columns' names before they took the `openstack` CLI's (scripts still say `-c state`).
+    static let renamedKeys = ["state": "status", "ips": "addresses", "age": "created", "ram": "ram_mib",
+                              "disk": "disk_gib", "keypair": "key_name"]
+
     static func pick(_ names: [String], from specs: [ColumnSpec]) throws -> [Int] {
         guard !names.isEmpty else { return Array(specs.indices) }
         return try names.map { name in
             let lower = name.lowercased()
-            guard let index = specs.firstIndex(where: { $0.key == lower || $0.title.lowercased() == lower }) else {
+            let alias = renamedKeys[lower]
+            guard let index = specs.firstIndex(where: { $0.key == lower || $0.title.lowercased() == lower })
+                    ?? specs.firstIndex(where: { $0.key == alias }) else {
                 throw UnknownColumn(column: name, known: specs.map(\.key))
             }
             return index
@@ -142,6 +205,9 @@ public enum TableExport {
         return out.joined(separator: "\n") + "\n"
     }
 }
+
+/// `Format` inside `TableExport` is the output format.
+private func isoDate(_ date: Date) -> String { Format.iso8601(date) }
 
 extension String {
     func replacingQuotes() -> String {

@@ -16,6 +16,16 @@ public enum FieldValue: Sendable, Equatable {
     case flag(Bool)
     /// An amount in a unit ("5 GiB", "51200 MiB"; a bare number without one); JSON keeps the number.
     case quantity(Int, unit: String)
+    /// GiB with a fraction ("1.5G"); JSON keeps the number of GiB.
+    case gibibytes(Double)
+    /// A percentage, 0-100 ("12%", "0.4%").
+    case percent(Double)
+    /// Bytes per second ("1.2M/s"); JSON keeps the number.
+    case rate(Double)
+    /// A marker column (a locked instance): the glyph when set, nothing otherwise; JSON says true or false.
+    case marker(Bool)
+    /// An id shown by its first eight characters, as Horizon's short ids; JSON and sorting keep all of it.
+    case shortID(String)
     case missing
 
     /// Text when there is some (even empty), else missing.
@@ -39,6 +49,11 @@ public enum FieldValue: Sendable, Equatable {
         case .state(let state): state.label
         case .flag(let b): b ? "yes" : "no"
         case .quantity(let n, let unit): Format.quantity(n, unit: unit)
+        case .gibibytes(let gib): Format.gibibytes(gib)
+        case .percent(let p): p.isFinite ? (p < 10 && p != 0 ? Format.oneDecimal(p) : String(Int(p.rounded()))) + "%" : "-"
+        case .rate(let r): r.isFinite && r >= 0 && r < 1.8e19 ? Format.bytes(UInt64(r.rounded())) + "/s" : "-"
+        case .marker(let set): set ? "L" : ""
+        case .shortID(let id): String(id.prefix(8))
         case .missing: "-"
         }
     }
@@ -55,6 +70,11 @@ public enum FieldValue: Sendable, Equatable {
         case .state(let s): .string(s.rawValue)
         case .flag(let b): .bool(b)
         case .quantity(let n, _): .number(Double(n))
+        case .gibibytes(let g): .number(g)
+        case .percent(let p): .number((p * 10).rounded() / 10)
+        case .rate(let r): .number(r.rounded())
+        case .marker(let b): .bool(b)
+        case .shortID(let id): .string(id)
         case .missing: .null
         }
     }
@@ -76,6 +96,11 @@ public enum FieldValue: Sendable, Equatable {
         case .state(let s): .number(Double(InstanceState.allCases.firstIndex(of: s) ?? 0))
         case .flag(let b): .number(b ? 1 : 0)
         case .quantity(let n, _): .number(Double(n))
+        case .gibibytes(let g): .number(g)
+        case .percent(let p): .number(p)
+        case .rate(let r): .number(r)
+        case .marker(let b): .number(b ? 1 : 0)
+        case .shortID(let id): .text(id.naturalSortKey)
         case .missing: .missing
         }
     }

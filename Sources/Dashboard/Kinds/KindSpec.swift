@@ -37,6 +37,9 @@ public struct TableRow: Sendable, Equatable {
     public var roles: [ThemeRole?]
     /// Lower-cased text of every column, searched by `/`.
     public var searchText: String
+    /// Each value's display width (capped at 255), made with the search text from the same strings; empty
+    /// when the row was made without them (the table then measures it).
+    public var widths: [UInt8] = []
 
     public init(id: String, values: [FieldValue], roles: [ThemeRole?] = [], searchText: String) {
         self.id = id; self.values = values; self.roles = roles; self.searchText = searchText
@@ -144,10 +147,19 @@ extension TableRow {
     /// Builds a row from values, deriving the search text from their display form.
     static func make(id: String, _ values: [FieldValue], roles: [ThemeRole?] = [],
                      now: Date = Date(timeIntervalSince1970: 0)) -> TableRow {
+        var widths: [UInt8] = []
+        widths.reserveCapacity(values.count)
         let search = values.map { value -> String in
-            if case .date = value { return "" }
-            return value.display(now: now)
+            if case .date = value {
+                widths.append(UInt8(TableModel.ageWidth))
+                return ""
+            }
+            let text = value.display(now: now)
+            widths.append(UInt8(min(255, TableModel.width(of: text))))
+            return text
         }.joined(separator: " ").lowercased()
-        return TableRow(id: id, values: values, roles: roles, searchText: search)
+        var row = TableRow(id: id, values: values, roles: roles, searchText: search)
+        row.widths = widths
+        return row
     }
 }

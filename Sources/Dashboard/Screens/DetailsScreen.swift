@@ -13,7 +13,11 @@ enum DetailsScreen {
         }
         let name = sections.first?.lines.first?.value ?? id
         let inner = painter.box(rect, title: "\(table.itemWord.capitalized) \(name)")
-        let lines = layout(sections, width: inner.width - 2)
+        var lines = layout(sections, width: inner.width - 2)
+        if panel == .instances, let instance = snapshot.instances.first(where: { $0.id == id }) {
+            lines += LiveSection.lines(instance, track: state.liveStatistics.tracks[id], backend: state.backend.kind,
+                                       width: inner.width - 2)
+        }
         let first = min(scroll, max(0, lines.count - inner.height))
         for (offset, line) in lines.dropFirst(first).prefix(inner.height).enumerated() {
             let y = inner.y + offset
@@ -23,6 +27,12 @@ enum DetailsScreen {
             case .field(let label, let value):
                 painter.text(label, x: inner.x + 3, y: y, width: labelWidth, role: .muted)
                 painter.text(value, x: inner.x + 3 + labelWidth + 1, y: y, width: max(0, inner.width - labelWidth - 5))
+            case .graph(let label, let values, let caption):
+                painter.text(label, x: inner.x + 3, y: y, width: labelWidth, role: .muted)
+                let x = inner.x + 3 + labelWidth + 1
+                painter.sparkline(values, x: x, y: y, rows: 1, role: .accent)
+                painter.text(caption, x: x + values.count + 1, y: y,
+                             width: max(0, inner.width - labelWidth - 6 - values.count))
             case .blank:
                 break
             }
@@ -35,7 +45,11 @@ enum DetailsScreen {
 
     static let labelWidth = 18
 
-    enum Line: Equatable { case section(String), field(String, String), blank }
+    enum Line: Equatable {
+        case section(String), field(String, String), blank
+        /// A one-row sparkline of values in 0…1, then what the latest one reads.
+        case graph(String, [Double?], String)
+    }
 
     /// Sections as screen lines; long values wrap onto following lines.
     static func layout(_ sections: [DetailSection], width: Int) -> [Line] {

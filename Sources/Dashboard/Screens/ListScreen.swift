@@ -16,7 +16,7 @@ enum ListScreen {
         }
         let inner = painter.box(rect, title: title)
         guard inner.height >= 2 else { return }
-        let layout = TableLayout(specs: table.columns, width: inner.width - 2)
+        let layout = TableLayout(specs: table.columns, width: inner.width - 2, content: model.contentWidths)
         let x0 = inner.x + 1
         // Header, with the sort arrow on the sorted column.
         for column in layout.columns {
@@ -55,7 +55,8 @@ enum ListScreen {
                 let spec = table.columns[column.index]
                 let value = column.index < row.values.count ? row.values[column.index] : .missing
                 let role = (column.index < row.roles.count ? row.roles[column.index] : nil) ?? (marked ? .marked : .text)
-                painter.text(value.display(now: state.now), x: x0 + column.x, y: y, width: column.width, role: role,
+                let text = value == .marker(true) ? String(painter.glyphs.lock) : value.display(now: state.now)
+                painter.text(text, x: x0 + column.x, y: y, width: column.width, role: role,
                              alignRight: spec.alignRight)
             }
             if selected {

@@ -38,9 +38,10 @@ extension AppState {
             size = newSize
             keepCursorsVisible()
             return []
-        case .snapshotLoaded(let snapshot, let origin):
+        case .snapshotLoaded(var snapshot, let origin):
             // A cached snapshot never replaces live data that already arrived.
             if origin == .cached, self.origin == .live { return [] }
+            liveStatistics.ingest(&snapshot, live: origin == .live)
             let previous = self.origin == .live ? self.snapshot : nil
             let wasStaleSince = staleSince
             apply(snapshot)
@@ -267,7 +268,8 @@ extension AppState {
             model.scrollToCursor(height: listBodyHeight)
             tables[panel] = model
             let direction = model.sortAscending ? "ascending" : "descending"
-            status = StatusMessage("Sorted by \(table.columns[model.sortColumn].title), \(direction).")
+            let sorted = table.columns[model.sortColumn]
+            status = StatusMessage("Sorted by \(sorted.title.isEmpty ? sorted.key : sorted.title), \(direction).")
         case .mark:
             tables[panel]?.toggleMark()
             tables[panel]?.moveCursor(by: 1)

@@ -184,6 +184,8 @@ public struct AppState: Sendable, Equatable {
     }
     /// The status line's recent messages (and refresh failures), for the messages screen.
     public internal(set) var messages = MessageLog()
+    /// Each running instance's previous statistics read and a few minutes of its rates (libvirt hosts).
+    public internal(set) var liveStatistics = LiveStatistics()
     /// Host history and events outside a wall (the large Overview shows them).
     public internal(set) var activity = RecentActivity()
     public var theme: Theme

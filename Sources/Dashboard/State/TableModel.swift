@@ -1,4 +1,6 @@
 import StacktopModel
+import TerminalUI
+import FoundationEssentials
 
 /// The list state of one panel: its rows, what the filter keeps, the sort, the selection and the
 /// scroll position. Rows are rebuilt only when data, filter or sort change, so moving the cursor
@@ -20,6 +22,8 @@ public struct TableModel: Sendable, Equatable {
     public var scroll = 0
     /// Rows marked with Space for bulk actions, by id.
     public private(set) var marked: Set<String> = []
+    /// The display width of each column's widest cell, for the layout (`TableLayout`); made with the rows.
+    public private(set) var contentWidths: [Int] = []
 
     public init(table: ResourceTableID, sortColumn: Int) {
         self.table = table
@@ -34,6 +38,7 @@ public struct TableModel: Sendable, Equatable {
     public mutating func setRows(_ newRows: [TableRow]) {
         let keep = selectedID
         rows = newRows
+        contentWidths = Self.widths(of: newRows)
         if !marked.isEmpty {
             let ids = Set(newRows.map(\.id))
             marked = marked.filter(ids.contains)
@@ -86,6 +91,35 @@ public struct TableModel: Sendable, Equatable {
         if cursor < scroll { scroll = cursor }
         if cursor >= scroll + height { scroll = cursor - height + 1 }
         scroll = max(0, min(scroll, max(0, visible.count - height)))
+    }
+
+    /// Widest cell per column, from the widths each row was made with (measured here for a row without them).
+    static func widths(of rows: [TableRow]) -> [Int] {
+        var widths: [Int] = []
+        let epoch = Date(timeIntervalSince1970: 0)
+        for row in rows {
+            if widths.count < row.values.count { widths += Array(repeating: 0, count: row.values.count - widths.count) }
+            if row.widths.count == row.values.count {
+                for (column, width) in row.widths.enumerated() where Int(width) > widths[column] { widths[column] = Int(width) }
+                continue
+            }
+            for (column, value) in row.values.enumerated() {
+                let width: Int
+                if case .date = value { width = ageWidth } else { width = Self.width(of: value.display(now: epoch)) }
+                if width > widths[column] { widths[column] = width }
+            }
+        }
+        return widths
+    }
+
+    /// An age is at most five columns ("11mo"), whatever the clock says.
+    static let ageWidth = 5
+
+    /// Display width, counted by bytes when the text is ASCII (almost always).
+    static func width(of text: String) -> Int {
+        var ascii = true
+        for byte in text.utf8 where byte >= 0x80 { ascii = false; break }
+        return ascii ? text.utf8.count : DisplayWidth.of(text)
     }
 
     private mutating func resort() {

@@ -64,6 +64,8 @@ final class DomainReadCache: Sendable {
         var vcpus: Int
         var memoryMiB: Int
         var cpuTime: UInt64?
+        var powerState: PowerState?
+        var usage: InstanceUsage?
     }
 
     /// vCPUs, memory, addresses and the managed save of a driver whose runtime facts follow from the

@@ -5,6 +5,7 @@ import Darwin
 #endif
 import CLibvirt
 import StacktopServices
+import StacktopModel
 
 /// What a domain is doing now, as one bulk read tells it. A field is nil when the driver does not give
 /// it in bulk (libvirt's test driver gives the state alone); `info` then fills it from `virDomainGetInfo`.
@@ -14,6 +15,10 @@ struct DomainRuntime {
     var vcpus: Int?
     var memoryKiB: UInt64?
     var cpuTime: UInt64?
+    /// Memory in use and disk and network totals of a running guest (nil where the driver gives none).
+    var usage: InstanceUsage?
+    /// `balloon.rss`, or `balloon.current - balloon.unused`, from the first bulk read.
+    var memoryUsedKiB: UInt64?
 
     init(state: Int32, vcpus: Int? = nil, memoryKiB: UInt64? = nil, cpuTime: UInt64? = nil) {
         self.state = state; self.vcpus = vcpus; self.memoryKiB = memoryKiB; self.cpuTime = cpuTime
@@ -80,38 +85,47 @@ extension LibvirtConnection {
             var vcpus: UInt32 = 0, memory: UInt64 = 0
             if virTypedParamsGetUInt(params, paramCount, "vcpu.current", &vcpus) == 1 { runtime.vcpus = Int(vcpus) }
             if virTypedParamsGetULLong(params, paramCount, "balloon.maximum", &memory) == 1 { runtime.memoryKiB = memory }
+            if !runtime.isShutOff { runtime.memoryUsedKiB = DomainStatistics.memoryUsedKiB(params, paramCount) }
             // A shut-off domain has used no CPU time since it last ran; `virDomainGetInfo` says 0 too.
             if runtime.isShutOff { runtime.cpuTime = 0 }
             domains.append((domain, key, runtime))
         }
-        // The test driver's CPU time is not shown (see `reportsRealCPUTime`), so it is not asked.
+        // The test driver's CPU time is not shown (see `reportsRealCPUTime`), so it is not asked, and neither
+        // are its made-up disk and network totals.
         if reportsRealCPUTime, domains.contains(where: { !$0.runtime.isShutOff }) {
-            let cpuTimes = activeCPUTimes()
+            let totals = activeTotals()
             for index in domains.indices where !domains[index].runtime.isShutOff {
-                domains[index].runtime.cpuTime = cpuTimes[domains[index].key]
+                let read = totals[domains[index].key]
+                domains[index].runtime.cpuTime = read?.cpuTime
+                var usage = read?.usage ?? InstanceUsage()
+                usage.memoryUsedKiB = domains[index].runtime.memoryUsedKiB
+                domains[index].runtime.usage = usage == InstanceUsage() ? nil : usage
             }
         }
         return try body(domains)
     }
 
-    /// "cpu.time" of every running domain, in one call; empty when the call fails (each running domain is
-    /// then asked on its own).
-    private func activeCPUTimes() -> [DomainKey: UInt64] {
+    /// "cpu.time" and the disk and network byte totals of every running domain, in one call (only the
+    /// groups those need); empty when the call fails (each running domain is then asked on its own).
+    private func activeTotals() -> [DomainKey: (cpuTime: UInt64?, usage: InstanceUsage)] {
         var records: UnsafeMutablePointer<virDomainStatsRecordPtr?>?
-        let count = virConnectGetAllDomainStats(handle, VIR_DOMAIN_STATS_CPU_TOTAL.rawValue, &records,
+        let groups = VIR_DOMAIN_STATS_CPU_TOTAL.rawValue | VIR_DOMAIN_STATS_INTERFACE.rawValue
+            | VIR_DOMAIN_STATS_BLOCK.rawValue
+        let count = virConnectGetAllDomainStats(handle, groups, &records,
                                                 VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE.rawValue)
         guard count > 0, let records else { return [:] }
         defer { virDomainStatsRecordListFree(records) }
-        var times: [DomainKey: UInt64] = [:]
-        times.reserveCapacity(Int(count))
+        var totals: [DomainKey: (cpuTime: UInt64?, usage: InstanceUsage)] = [:]
+        totals.reserveCapacity(Int(count))
         for index in 0..<Int(count) {
             guard let record = records[index]?.pointee, let domain = record.dom, let key = DomainKey(domain) else {
                 continue
             }
             var time: UInt64 = 0
-            if virTypedParamsGetULLong(record.params, record.nparams, "cpu.time", &time) == 1 { times[key] = time }
+            let cpuTime = virTypedParamsGetULLong(record.params, record.nparams, "cpu.time", &time) == 1 ? time : nil
+            totals[key] = (cpuTime, DomainStatistics.usage(record.params, record.nparams))
         }
-        return times
+        return totals
     }
 
     private func withListedDomainRuntimes<T>(_ body: ([ListedDomain]) throws -> T) throws -> T {
@@ -141,5 +155,43 @@ extension LibvirtConnection {
         guard count >= 0 else { return nil }
         let keys = consumeList(list, count: count, free: virDomainFree) { DomainKey($0) }
         return Set(keys)
+    }
+}
+
+/// Reading the statistics groups' typed parameters into running totals.
+enum DomainStatistics {
+    /// `balloon.rss` where the driver gives it, else `balloon.current - balloon.unused` (the guest's own
+    /// balloon driver figures); nil when neither is there.
+    static func memoryUsedKiB(_ params: UnsafeMutablePointer<virTypedParameter>?, _ count: Int32) -> UInt64? {
+        var rss: UInt64 = 0, current: UInt64 = 0, unused: UInt64 = 0
+        if virTypedParamsGetULLong(params, count, "balloon.rss", &rss) == 1, rss > 0 { return rss }
+        guard virTypedParamsGetULLong(params, count, "balloon.current", &current) == 1,
+              virTypedParamsGetULLong(params, count, "balloon.unused", &unused) == 1 else { return nil }
+        return current >= unused ? current - unused : nil
+    }
+
+    /// Disk read/write and network receive/send bytes, summed over `block.N.*` and `net.N.*`; a total is
+    /// nil when no device reported it.
+    static func usage(_ params: UnsafeMutablePointer<virTypedParameter>?, _ count: Int32) -> InstanceUsage {
+        func sum(_ group: String, _ fields: (String, String)) -> (UInt64?, UInt64?) {
+            var devices: UInt32 = 0
+            guard virTypedParamsGetUInt(params, count, group + ".count", &devices) == 1 else { return (nil, nil) }
+            var first: UInt64?, second: UInt64?
+            // The count comes from outside: a bound keeps a bogus one from spinning here.
+            for device in 0..<min(Int(devices), 4096) {
+                var value: UInt64 = 0
+                if virTypedParamsGetULLong(params, count, "\(group).\(device).\(fields.0)", &value) == 1 {
+                    first = (first ?? 0) &+ value
+                }
+                if virTypedParamsGetULLong(params, count, "\(group).\(device).\(fields.1)", &value) == 1 {
+                    second = (second ?? 0) &+ value
+                }
+            }
+            return (first, second)
+        }
+        let disk = sum("block", ("rd.bytes", "wr.bytes"))
+        let net = sum("net", ("rx.bytes", "tx.bytes"))
+        return InstanceUsage(diskReadBytes: disk.0, diskWriteBytes: disk.1,
+                             networkReceivedBytes: net.0, networkSentBytes: net.1)
     }
 }

@@ -167,7 +167,8 @@ extension LibvirtConnection {
         }
         let scalars = DomainReadCache.Scalars(
             state: state, vcpus: runtime.vcpus ?? 0, memoryMiB: Int((runtime.memoryKiB ?? 0) / 1024),
-            cpuTime: reportsRealCPUTime ? runtime.cpuTime ?? 0 : nil)
+            cpuTime: reportsRealCPUTime ? runtime.cpuTime ?? 0 : nil,
+            powerState: LibvirtStates.powerState(UInt32(runtime.state)), usage: runtime.usage)
         return (scalars, changed)
     }
 
@@ -192,7 +193,8 @@ extension DomainReadCache.Entry {
     /// The instance as it stands; its disk and interface lists are the entry's own (shared storage).
     func instance(_ scalars: DomainReadCache.Scalars) -> Instance {
         Instance(id: id, name: name, state: scalars.state, vcpus: scalars.vcpus, memoryMiB: scalars.memoryMiB,
-                 disks: disks, interfaces: interfaces, graphics: graphics, cpuTimeNanoseconds: scalars.cpuTime)
+                 disks: disks, interfaces: interfaces, graphics: graphics, cpuTimeNanoseconds: scalars.cpuTime,
+                 powerState: scalars.powerState, usage: scalars.usage)
     }
 
     /// A rename comes with events, but they may arrive after this read, and the name costs nothing to check:

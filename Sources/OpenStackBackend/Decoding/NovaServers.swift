@@ -88,6 +88,7 @@ private struct WireServer: Decodable {
     var host: String?
     var hypervisorHostname: String?
     var volumes: [WireVolumeRef]?
+    var availabilityZone: String?
 
     enum CodingKeys: String, CodingKey {
         case id, name, status, addresses, flavor, image, locked, created
@@ -96,6 +97,7 @@ private struct WireServer: Decodable {
         case keyName = "key_name", securityGroups = "security_groups", tenantID = "tenant_id"
         case host = "OS-EXT-SRV-ATTR:host", hypervisorHostname = "OS-EXT-SRV-ATTR:hypervisor_hostname"
         case volumes = "os-extended-volumes:volumes_attached"
+        case availabilityZone = "OS-EXT-AZ:availability_zone"
     }
 
     struct WireAddress: Decodable {
@@ -157,7 +159,10 @@ private struct WireServer: Decodable {
             image: imageID.map { lookup.imageNamesByID[$0] ?? $0 }, flavor: flavorName,
             project: tenantID.map { lookup.projectNamesByID[$0] ?? $0 },
             createdAt: created.flatMap(OpenStackDate.parse), hostname: host ?? hypervisorHostname,
-            keypair: keyName, securityGroups: groups, locked: locked ?? false)
+            keypair: keyName, securityGroups: groups, locked: locked ?? false,
+            availabilityZone: availabilityZone.flatMap { $0.isEmpty ? nil : $0 },
+            taskState: taskState.flatMap { $0.isEmpty ? nil : $0 },
+            powerState: powerState.map(PowerState.init(nova:)))
     }
 
     /// One interface per MAC on each network; a floating IP shares its port's MAC, so it joins that interface.
