@@ -111,6 +111,20 @@ enum RenderCommand {
         case "details":
             state.panel = .instances
             _ = state.perform(.openDetails)
+        case "live", "live-details":
+            // Ten minutes of live statistics replayed on the demo (its test driver measures nothing).
+            state.panel = .instances
+            let start = snapshot.takenAt.addingTimeInterval(-600)
+            LiveRehearsal(base: snapshot, start: start, refreshSeconds: 10).play(into: &state, reads: 60)
+            if view.lowercased() == "live-details" {
+                _ = state.handle(.key(.character("j")))
+                _ = state.perform(.openDetails)
+                // Down to the live section, after the definition's.
+                _ = state.handle(.key(.character("G")))
+            }
+        case "menu":
+            state.panel = .instances
+            _ = state.handle(.key(.character("a")))
         case "xml", "raw":
             state.panel = .instances
             if case .loadRawDefinition(let id)? = state.perform(.showRaw).first {
@@ -124,7 +138,7 @@ enum RenderCommand {
             guard let panel = Panel.named(view) else {
                 throw UsageError(description: "Unknown view \"\(view)\"; use a panel name ("
                                  + Panel.allCases.map(\.word).joined(separator: ", ") + "), details, xml, help, "
-                                 + "launch, confirm, topology, contexts or wall.")
+                                 + "launch, confirm, topology, contexts, menu, live, live-details or wall.")
             }
             state.panel = panel
         }
