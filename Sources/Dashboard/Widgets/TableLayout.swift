@@ -63,7 +63,7 @@ struct TableLayout: Equatable {
             shown.removeAll { $0 == least }
             widths = allocate(shown)
         }
-        var spare = max(0, width - total(shown, { widths[$0]! }))
+        let spare = max(0, width - total(shown, { widths[$0]! }))
         // Without content, flexible columns share the rest as declared; with it, the rest stays blank at the
         // end of the row rather than padding one column.
         if content == nil, spare > 0 {
