@@ -22,6 +22,9 @@ public enum DisplayWidth {
         let v = scalar.value
         if v < 0x20 || (v >= 0x7F && v < 0xA0) { return 0 }
         if v < 0x300 { return 1 }
+        // Borders, sparklines, arrows and dashes are drawn every frame: one column each, and no mark among them,
+        // so they skip the category lookup below (which was most of a frame's width work).
+        if (0x2500...0x25FF).contains(v) || (0x2190...0x21FF).contains(v) || (0x2010...0x2027).contains(v) { return 1 }
         if scalar.properties.generalCategory == .nonspacingMark
             || scalar.properties.generalCategory == .enclosingMark { return 0 }
         if (0x1100...0x115F).contains(v) || (0x2E80...0x303E).contains(v) || (0x3041...0x33FF).contains(v)

@@ -31,6 +31,19 @@ final class CellBufferTests: XCTestCase {
         XCTAssertEqual(edge[2, 0].character, " ")
     }
 
+    /// The ranges measured without a category lookup (borders, blocks, shapes, arrows, dashes) hold no mark and
+    /// no wide character: what the lookup would have said.
+    func testTheFastWidthRangesAgreeWithTheCategories() {
+        for range in [0x2010...0x2027, 0x2190...0x21FF, 0x2500...0x25FF] {
+            for value in range {
+                guard let scalar = Unicode.Scalar(value) else { continue }
+                let category = scalar.properties.generalCategory
+                XCTAssertFalse(category == .nonspacingMark || category == .enclosingMark, "U+\(String(value, radix: 16))")
+                XCTAssertEqual(DisplayWidth.of(Character(scalar)), 1, "U+\(String(value, radix: 16))")
+            }
+        }
+    }
+
     func testDisplayWidthTruncateAndPad() {
         XCTAssertEqual(DisplayWidth.of("a中é"), 4)
         XCTAssertEqual(DisplayWidth.of("e\u{301}"), 1, "a combining accent joins its letter")
