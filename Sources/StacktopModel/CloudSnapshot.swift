@@ -30,6 +30,9 @@ public struct CloudSnapshot: Sendable, Equatable, Codable {
     public var extraDetails: [String: [DetailBlock]] = [:]
     /// When the data was read from the backend.
     public var takenAt: Date
+    /// A fleet's members, each with its own snapshot (nil for a single context). Never cached as a whole:
+    /// each member's snapshot is cached under its own endpoint.
+    public var fleet: [FleetMember]?
 
     public init(instances: [Instance] = [], images: [Image] = [], volumes: [Volume] = [],
                 pools: [StoragePool] = [], networks: [Network] = [], securityGroups: [SecurityGroup] = [],
@@ -77,6 +80,11 @@ public struct CloudSnapshot: Sendable, Equatable, Codable {
     public func hasSameData(as other: CloudSnapshot) -> Bool {
         var aligned = other
         aligned.takenAt = takenAt
+        // A fleet's members are read at their own moments too.
+        if let mine = fleet, var theirs = aligned.fleet, mine.count == theirs.count {
+            for index in theirs.indices { theirs[index].snapshot.takenAt = mine[index].snapshot.takenAt }
+            aligned.fleet = theirs
+        }
         return aligned == self
     }
 

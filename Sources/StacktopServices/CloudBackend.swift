@@ -8,6 +8,8 @@ public enum BackendKind: String, Sendable, Codable {
     case demo
     /// An OpenStack cloud (Keystone, Nova, Glance, Cinder, Neutron).
     case openstack
+    /// Several contexts at once (`--fleet`): their snapshots merged, actions sent to each row's own.
+    case fleet
 }
 
 /// What the UI shows about where its data comes from.
@@ -32,6 +34,7 @@ public struct BackendDescription: Sendable, Equatable {
         case .demo: "demo cloud"
         case .local: "libvirt " + endpoint
         case .openstack: "cloud " + endpoint
+        case .fleet: endpoint
         }
     }
 

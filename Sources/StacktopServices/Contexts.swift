@@ -6,6 +6,8 @@ import TextSafety
 public struct StacktopContext: Sendable, Equatable {
     public enum Kind: String, Sendable, Equatable {
         case libvirt, openstack, demo
+        /// Several contexts at once (`:fleet`); `endpoint` lists their names, comma-separated (all when empty).
+        case fleet
     }
 
     /// Unique among the contexts; what `--context NAME` and `:ctx NAME` take.
@@ -67,6 +69,7 @@ public struct ContextList: Sendable, Equatable {
             // A clouds.yaml cloud by its name; the one made from OS_* variables (no file) by its auth URL.
             contexts.first { $0.kind == .openstack && ($0.name == cloudName || ($0.file == nil && $0.endpoint == endpoint)) }
         case .demo: contexts.first { $0.kind == .demo }
+        case .fleet: nil
         }
     }
 }

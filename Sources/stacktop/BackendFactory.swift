@@ -28,6 +28,7 @@ struct OpenedBackend {
 /// $LIBVIRT_DEFAULT_URI; else the local libvirt if it answers; else the demo, saying why.
 enum BackendFactory {
     static func open(_ options: Options, environment: [String: String]) throws -> OpenedBackend {
+        if options.fleet != nil { return try FleetFactory.open(options, environment: environment) }
         if wantsOpenStack(options, environment: environment) {
             return try wrap(openOpenStack(options: options, environment: environment), options)
         }

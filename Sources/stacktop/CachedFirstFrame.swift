@@ -18,6 +18,7 @@ struct CachedFirstFrame {
 
     static func peek(_ options: Options, environment: [String: String]) -> CachedFirstFrame? {
         guard !options.demo else { return nil }
+        if options.fleet != nil { return FleetFactory.cachedFrame(options, environment: environment) }
         let storePath = options.statePath ?? StateStore.defaultPath(environment: environment)
         // Never creates, migrates or writes the file; no store yet means no cache.
         guard FileManager.default.fileExists(atPath: storePath),

@@ -43,10 +43,12 @@ enum ContextCatalog {
         chosen.osCloud = nil
         chosen.demo = false
         chosen.resetDemo = false
+        chosen.fleet = nil
         switch context.kind {
         case .libvirt: chosen.connect = context.endpoint
         case .openstack: chosen.osCloud = context.name
         case .demo: chosen.demo = true
+        case .fleet: chosen.fleet = context.endpoint.split(separator: ",").map(String.init)
         }
         chosen.readOnly = options.readOnly || context.readOnly
         return chosen
@@ -55,10 +57,12 @@ enum ContextCatalog {
     /// The context the opened backend is, adding one for what the command line chose when none matches
     /// (so `:ctx` can come back to it).
     static func current(of description: BackendDescription, in list: inout ContextList) -> String? {
-        let kind: StacktopContext.Kind = switch description.kind {
-        case .local: .libvirt
-        case .openstack: .openstack
-        case .demo: .demo
+        let kind: StacktopContext.Kind
+        switch description.kind {
+        case .local: kind = .libvirt
+        case .openstack: kind = .openstack
+        case .demo: kind = .demo
+        case .fleet: return nil  // several at once: the header counts them instead
         }
         if let match = list.matching(kind: kind, endpoint: description.endpoint, cloudName: description.endpoint) {
             return match.name
@@ -75,6 +79,7 @@ enum ContextCatalog {
         case .libvirt: BackendDescription(kind: .local, endpoint: context.endpoint)
         case .openstack: BackendDescription(kind: .openstack, endpoint: context.name, rawDefinitionTitle: "Nova server JSON")
         case .demo: BackendDescription(kind: .demo, endpoint: "demo")
+        case .fleet: BackendDescription(kind: .fleet, endpoint: "fleet " + context.endpoint)
         }
     }
 }

@@ -311,6 +311,8 @@ final class DashboardRunner {
         Task.detached {
             do {
                 let snapshot = try await backend.snapshot(request) { mailbox.post(.snapshotPartial($0)) }
+                // A fleet knows what it can do only as its contexts open.
+                if backend.description.kind == .fleet { mailbox.post(.capabilitiesChanged(backend.capabilities)) }
                 mailbox.post(.snapshotLoaded(snapshot, origin: .live))
             } catch {
                 mailbox.post(.loadFailed(message: ErrorText.sentence(error),

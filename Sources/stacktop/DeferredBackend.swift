@@ -55,6 +55,8 @@ final class DeferredBackend: CloudReader, CloudMutator {
 /// made-up cloud would be a lie), and never an exit because the backend is down at start.
 enum WallBackend {
     static func open(_ options: Options, environment: [String: String]) -> OpenedBackend {
+        // A fleet keeps trying each of its contexts itself (main has checked the names it was given).
+        if options.fleet != nil, let fleet = try? FleetFactory.open(options, environment: environment) { return fleet }
         var chosen = options
         let asksForSomething = chosen.demo || chosen.connect != nil || environment["LIBVIRT_DEFAULT_URI"] != nil
             || BackendFactory.wantsOpenStack(chosen, environment: environment)

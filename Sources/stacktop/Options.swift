@@ -30,6 +30,8 @@ struct Options: Equatable {
     var osCloud: String?
     /// `--context NAME`: a host from stacktop's config.yaml or a cloud from clouds.yaml (ContextCatalog).
     var context: String?
+    /// `--fleet [A,B,…]`: every context at once (nil: one context); an empty list means all of them.
+    var fleet: [String]?
     var readOnly = false
     var theme: String?
     var refreshSeconds = 2.0
@@ -68,6 +70,14 @@ enum OptionParser {
             throw UsageError(description: "--context names where to connect, so it goes without --connect, --os-cloud "
                              + "and --demo; drop one or the other.")
         }
+        if options.fleet != nil, options.context != nil || options.demo || options.connect != nil || options.osCloud != nil {
+            throw UsageError(description: "--fleet opens the contexts of config.yaml and clouds.yaml, so it goes without "
+                             + "--context, --connect, --os-cloud and --demo; name the ones you want as --fleet A,B.")
+        }
+        if options.fleet != nil, options.mode != .dashboard {
+            throw UsageError(description: "--fleet is for the dashboard and the wall; a command acts on one context "
+                             + "(--context NAME).")
+        }
         if options.resetDemo, options.readOnly {
             throw UsageError(description: "--reset deletes the demo's saved changes, which --readonly and --wall never do; "
                              + "run stacktop --demo --reset without them first.")
@@ -95,6 +105,11 @@ enum OptionParser {
             case "-c", "--connect": options.connect = try take()
             case "--os-cloud": options.osCloud = try take()
             case "--context": options.context = try take()
+            case "--fleet":
+                // The list is optional: `--fleet` alone opens every context.
+                let list = option.inline ?? (rest.first.map { !$0.hasPrefix("-") } == true ? rest.popFirst() : nil)
+                options.fleet = (list ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                    .filter { !$0.isEmpty }
             case "--readonly", "--read-only": options.readOnly = try option.switchedOn()
             case "--theme": options.theme = try take()
             case "--refresh":

@@ -49,6 +49,14 @@ func runStacktop() -> Int32 {
             printError(ErrorText.sentence(error))
             return 1
         }
+        if options.fleet != nil {
+            do {
+                _ = try FleetFactory.members(options, environment: environment)
+            } catch {
+                printError(ErrorText.sentence(error))
+                return 2
+            }
+        }
         if let name = options.context {
             guard let context = contexts[name] else {
                 printError(contexts.unknown(name))

@@ -7,7 +7,7 @@ extension KindSpec {
     static let computeKinds: [KindSpec] = [.instances]
 
     public static let instances = KindSpec(
-        .instance, tabOrder: 10, title: "Instances", panelWord: "instances", defaultSortColumn: 2,
+        .instance, tabOrder: 10, title: "Instances", panelWord: "instances", defaultSortColumn: 2, qualifiedInFleet: true,
         items: { $0.instances }, id: \.id, name: \.name,
         columns: [
             // Horizon's instance table, then what libvirt's statistics add, then the sizes (shown when there is room).

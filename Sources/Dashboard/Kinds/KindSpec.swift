@@ -21,11 +21,13 @@ public struct ColumnSpec: Sendable, Equatable {
     /// Only where values are raw numbers (`-f json`, `-f csv`, or asked for with `-c`): the unit of a
     /// quota's raw figures would contradict the screen, which shows "18 GiB" where the number is MiB.
     public var rawValuesOnly: Bool
+    /// Drawn before the others whatever its index (a fleet's Context column, as k9s draws NAMESPACE first).
+    public var leading: Bool
 
     public init(_ title: String, key: String, width: ColumnWidth, alignRight: Bool = false, priority: Int = 0,
-                rawValuesOnly: Bool = false) {
+                rawValuesOnly: Bool = false, leading: Bool = false) {
         self.title = title; self.key = key; self.width = width; self.alignRight = alignRight
-        self.priority = priority; self.rawValuesOnly = rawValuesOnly
+        self.priority = priority; self.rawValuesOnly = rawValuesOnly; self.leading = leading
     }
 }
 
@@ -114,8 +116,12 @@ public struct KindSpec: Sendable {
     ///     small row values here, once per snapshot, rather than searching per cell).
     ///   - id: the row's id (what selection, marks and details keep).
     ///   - name: what an action calls the item.
+    ///   - qualifiedInFleet: a fleet snapshot's own list of these items already carries qualified ids
+    ///     (instances: events, live rates and consoles find them by id), so rows come from it rather than
+    ///     from each member.
     public init<Item>(_ kind: ResourceKind, tabOrder: Int, title: String, shortTitle: String? = nil, itemWord: String? = nil,
                       panelWord: String, hasPanel: Bool = true, defaultSortColumn: Int = 0,
+                      qualifiedInFleet: Bool = false,
                       items: @escaping @Sendable (CloudSnapshot) -> [Item],
                       id: @escaping @Sendable (Item) -> String, name: @escaping @Sendable (Item) -> String,
                       columns: [KindColumn<Item>],
@@ -128,18 +134,75 @@ public struct KindSpec: Sendable {
         self.hasPanel = hasPanel; self.tabOrder = tabOrder; self.defaultSortColumn = defaultSortColumn
         self.columns = columns.map(\.spec)
         let colouredColumns = columns.contains { $0.role != nil }
+        /// A row, with the Context column's value after the kind's own when a fleet shows several contexts.
+        @Sendable func row(_ item: Item, id rowID: String, context: Substring?) -> TableRow {
+            var values = columns.map { $0.value(item) }
+            var roles = colouredColumns ? columns.map { $0.role?(item) } : []
+            if let context {
+                values.append(.text(String(context)))
+                if colouredColumns { roles.append(nil) }
+            }
+            return TableRow.make(id: rowID, values, roles: roles)
+        }
         self.rows = { snapshot in
-            items(snapshot).map { item in
-                TableRow.make(id: id(item), columns.map { $0.value(item) },
-                              roles: colouredColumns ? columns.map { $0.role?(item) } : [])
+            guard let fleet = snapshot.fleet else {
+                return items(snapshot).map { row($0, id: id($0), context: nil) }
+            }
+            let withContext = fleet.count > 1
+            if qualifiedInFleet {
+                return items(snapshot).map { item in
+                    let rowID = id(item)
+                    return row(item, id: rowID, context: withContext ? FleetID.context(of: rowID) : nil)
+                }
+            }
+            return fleet.flatMap { member in
+                items(member.snapshot).map { item in
+                    row(item, id: FleetID.qualified(id(item), context: member.context),
+                        context: withContext ? Substring(member.context) : nil)
+                }
             }
         }
+        // Everything else reads a fleet's items from their own member, by local id, so the references
+        // inside each member (a volume's instance, a port's network) stay its own.
         self.details = { snapshot, wanted in
-            items(snapshot).first { id($0) == wanted }.map { details($0, snapshot) }
+            if let (member, local) = snapshot.fleetMember(of: wanted) {
+                return items(member.snapshot).first { id($0) == local }.map { details($0, member.snapshot) }
+            }
+            return items(snapshot).first { id($0) == wanted }.map { details($0, snapshot) }
         }
-        self.name = { snapshot, wanted in items(snapshot).first { id($0) == wanted }.map(name) }
-        self.names = { snapshot in items(snapshot).map(name) }
-        self.holds = { snapshot, wanted in items(snapshot).contains { name($0) == wanted || id($0) == wanted } }
+        self.name = { snapshot, wanted in
+            if let (member, local) = snapshot.fleetMember(of: wanted) {
+                return items(member.snapshot).first { id($0) == local }
+                    .map { FleetID.qualified(name($0), context: member.context) }
+            }
+            return items(snapshot).first { id($0) == wanted }.map(name)
+        }
+        self.names = { snapshot in
+            guard let fleet = snapshot.fleet else { return items(snapshot).map(name) }
+            return fleet.flatMap { member in
+                items(member.snapshot).map { FleetID.qualified(name($0), context: member.context) }
+            }
+        }
+        self.holds = { snapshot, wanted in
+            guard let fleet = snapshot.fleet else {
+                return items(snapshot).contains { name($0) == wanted || id($0) == wanted }
+            }
+            // "web-01@lab-a" in its own context; a bare "web-01" anywhere (the fleet says when it is ambiguous).
+            if let (member, local) = snapshot.fleetMember(of: wanted) {
+                return items(member.snapshot).contains { name($0) == local || id($0) == local }
+            }
+            return fleet.contains { member in items(member.snapshot).contains { name($0) == wanted || id($0) == wanted } }
+        }
+    }
+
+    /// The Context column a fleet adds when it shows more than one context (drawn first, kept last in the
+    /// values so every other column keeps its index).
+    public static let contextColumn = ColumnSpec("Context", key: "context", width: .flexible(min: 7, weight: 1),
+                                                 priority: 0, leading: true)
+
+    /// The columns for this snapshot: the kind's own, and the Context column when a fleet shows several.
+    public func columns(for snapshot: CloudSnapshot?) -> [ColumnSpec] {
+        snapshot?.showsContexts == true ? columns + [Self.contextColumn] : columns
     }
 }
 

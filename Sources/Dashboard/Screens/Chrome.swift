@@ -27,11 +27,29 @@ enum Chrome {
 
     /// "libvirt qemu:///system  project admin": where the data comes from.
     static func placeName(_ state: AppState) -> String {
+        if state.backend.kind == .fleet { return fleetPlace(state) }
         var place = state.backend.placeName
         // A configured context by its name; what the command line opened is already named by the place.
         if let context = state.currentContext, state.contexts[context]?.file != nil { place = "ctx " + context + state.glyphs.separator + place }
         if let project = state.backend.currentProject { place += "  project " + project }
         return place
+    }
+
+    /// "fleet of 3: 2 up, 1 stale": every context counted by how its latest read went.
+    static func fleetPlace(_ state: AppState) -> String {
+        guard let members = state.snapshot?.fleet else { return state.backend.placeName }
+        var up = 0, cached = 0, stale = 0, down = 0
+        for member in members {
+            switch member.health {
+            case .up: up += 1
+            case .cached: cached += 1
+            case .stale: stale += 1
+            case .down: down += 1
+            }
+        }
+        let counts = [(up, "up"), (cached, "cached"), (stale, "stale"), (down, "down")]
+            .filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }
+        return "fleet of \(members.count): " + counts.joined(separator: ", ")
     }
 
     static func drawTabs(_ state: AppState, in row: Rect, into painter: inout Painter) {
@@ -86,8 +104,10 @@ enum Chrome {
         } else if let notice = state.notice {
             text = " " + notice
             role = .statusBar
-        } else if let parts = state.snapshot?.staleParts, let first = parts.first {
-            text = " " + staleParts(parts, first: first)
+        } else if state.status == nil || state.snapshot?.fleet == nil, let parts = state.snapshot?.staleParts,
+                  let first = parts.first {
+            // In a fleet a context that is down may stay down for long: what the user just did is said first.
+            text = " " + (state.snapshot?.fleet.map { fleetStaleness($0) } ?? staleParts(parts, first: first))
             role = .statusStale
         } else if let status = state.status {
             text = " " + status.text
@@ -113,6 +133,25 @@ enum Chrome {
         let when = first.lastGood.map { "last read \(Format.clock($0))" } ?? "not read yet"
         return list.prefix(1).uppercased() + list.dropFirst() + " \(parts.count == 1 ? "is" : "are") stale (\(when)); "
             + "the rest is live: " + first.reason
+    }
+
+    /// "lab-c is down: Could not connect …; lab-b is stale (last read 10:05:12): …": the contexts that did not
+    /// answer, each with its reason (a context's own stale lists follow).
+    static func fleetStaleness(_ members: [FleetMember]) -> String {
+        var said: [String] = []
+        for member in members {
+            switch member.health {
+            case .up, .cached:
+                if let first = member.snapshot.staleParts.first {
+                    said.append("\(member.context): " + staleParts(member.snapshot.staleParts, first: first))
+                }
+            case .stale(let reason):
+                said.append("\(member.context) is stale (last read \(Format.clock(member.snapshot.takenAt))): \(reason)")
+            case .down(let reason):
+                said.append("\(member.context) is down: \(reason)")
+            }
+        }
+        return said.joined(separator: " ")
     }
 
     /// "…; check OS_PASSWORD, then press r to try again.": a failure nothing retries by itself.

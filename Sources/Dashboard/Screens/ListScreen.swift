@@ -16,11 +16,12 @@ enum ListScreen {
         }
         let inner = painter.box(rect, title: title)
         guard inner.height >= 2 else { return }
-        let layout = TableLayout(specs: table.columns, width: inner.width - 2, content: model.contentWidths)
+        let columns = table.columns(for: state.snapshot)
+        let layout = TableLayout(specs: columns, width: inner.width - 2, content: model.contentWidths)
         let x0 = inner.x + 1
         // Header, with the sort arrow on the sorted column.
         for column in layout.columns {
-            let spec = table.columns[column.index]
+            let spec = columns[column.index]
             var label = spec.title
             if column.index == model.sortColumn {
                 label.append(model.sortAscending ? painter.glyphs.sortAscending : painter.glyphs.sortDescending)
@@ -52,7 +53,7 @@ enum ListScreen {
             painter.regions.add(Rect(x: inner.x, y: y, width: inner.width, height: 1), .row(position: position))
             if marked { painter.text("*", x: inner.x, y: y, role: .marked) }
             for column in layout.columns {
-                let spec = table.columns[column.index]
+                let spec = columns[column.index]
                 let value = column.index < row.values.count ? row.values[column.index] : .missing
                 let role = (column.index < row.roles.count ? row.roles[column.index] : nil) ?? (marked ? .marked : .text)
                 let text = value == .marker(true) ? String(painter.glyphs.lock) : value.display(now: state.now)

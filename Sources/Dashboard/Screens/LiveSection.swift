@@ -16,7 +16,7 @@ enum LiveSection {
             case .demo:
                 why = "The demo's libvirt test driver measures nothing, so there are no live statistics; on a real "
                     + "libvirt host CPU, memory, disk and network rates show here."
-            case .local:
+            case .local, .fleet:
                 why = instance.state != .running && instance.state != .paused
                     ? "Statistics are read while the instance runs."
                     : instance.cpuTimeNanoseconds == nil && instance.usage == nil

@@ -28,20 +28,29 @@ enum OverviewScreen {
             (rect, band) = rect.splitBottom(max(12, rect.height * 2 / 5))
             drawActivity(state, snapshot: snapshot, in: band, into: &painter)
         }
-        let project = state.backend.currentProject ?? snapshot.quotas.first?.project
-        let quotas = snapshot.quotas.first { $0.project == project }
+        // A fleet's gauges are every context's use added up; under them, each context's sum.
+        let perContext = snapshot.fleet.map { members in
+            members.map { member in
+                ProjectQuotas.sum(member.snapshot.quotas, as: member.context + Self.healthNote(member.health))
+            }
+        }
+        let project = perContext != nil ? "all contexts" : state.backend.currentProject ?? snapshot.quotas.first?.project
+        let quotas = perContext.map { ProjectQuotas.sum($0, as: "all contexts") }
+            ?? snapshot.quotas.first { $0.project == project }
+        let projectRows = perContext ?? snapshot.quotas
         let leftWidth = max(40, rect.width * 3 / 5)
         let (left, right) = rect.splitLeft(leftWidth)
         // Tall screens also get every project's use at a glance under the gauges.
         let gaugeHeight = gaugeResources.count * 2 + 2
-        let showProjects = left.width >= 64 && left.height >= gaugeHeight + 3 + min(snapshot.quotas.count, 2)
-            && !snapshot.quotas.isEmpty
+        let showProjects = left.width >= 64 && left.height >= gaugeHeight + 3 + min(projectRows.count, 2)
+            && !projectRows.isEmpty
         let (gaugeRect, projectRect) = showProjects ? left.splitTop(gaugeHeight) : (left, left)
-        let limits = painter.box(gaugeRect, title: "Limit Summary" + (project.map { painter.glyphs.separator + "project " + $0 } ?? ""))
+        let limits = painter.box(gaugeRect, title: "Limit Summary" + (perContext != nil ? painter.glyphs.separator + "all contexts"
+            : project.map { painter.glyphs.separator + "project " + $0 } ?? ""))
         drawGauges(quotas, in: limits, into: &painter)
         if showProjects {
-            let box = painter.box(projectRect, title: "Quota use by project")
-            drawProjects(snapshot.quotas, current: project, in: box, into: &painter)
+            let box = painter.box(projectRect, title: perContext == nil ? "Quota use by project" : "Quota use by context")
+            drawProjects(projectRows, current: project, heading: perContext == nil ? "Project" : "Context", in: box, into: &painter)
         }
         let states = state.counts.instancesByState
         let stateHeight = min(right.height, max(4, states.count + 3))
@@ -50,6 +59,16 @@ enum OverviewScreen {
         drawStateCounts(states, total: state.counts.instances, in: stateBox, into: &painter)
         let totals = painter.box(bottom, title: "Resources")
         drawTotals(snapshot, in: totals, into: &painter)
+    }
+
+    /// " (down)", " (stale)": a context whose figures are not live says so beside its name.
+    static func healthNote(_ health: FleetHealth) -> String {
+        switch health {
+        case .up: ""
+        case .cached: " (cached)"
+        case .stale: " (stale)"
+        case .down: " (down)"
+        }
     }
 
     /// Screens this large get host sparklines and recent events (200x60 does; 120x40 does not).
@@ -103,11 +122,12 @@ enum OverviewScreen {
     ]
 
     /// One row per project: used/limit per resource, coloured by the same thresholds as the gauges.
-    static func drawProjects(_ quotas: [ProjectQuotas], current: String?, in inner: Rect, into painter: inout Painter) {
+    static func drawProjects(_ quotas: [ProjectQuotas], current: String?, heading: String = "Project", in inner: Rect,
+                             into painter: inout Painter) {
         let nameWidth = min(16, max(8, quotas.map { DisplayWidth.of($0.project) }.max() ?? 8) + 2)
         let cellWidth = max(8, (inner.width - 2 - nameWidth) / projectColumns.count)
         var x = inner.x + 1 + nameWidth
-        painter.text("Project", x: inner.x + 1, y: inner.y, width: nameWidth, role: .header)
+        painter.text(heading, x: inner.x + 1, y: inner.y, width: nameWidth, role: .header)
         for column in projectColumns where x + cellWidth <= inner.maxX {
             painter.text(column.title, x: x, y: inner.y, width: cellWidth - 1, role: .header, alignRight: true)
             x += cellWidth

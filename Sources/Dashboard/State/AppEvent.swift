@@ -51,6 +51,8 @@ public enum AppEvent: Sendable, Equatable {
     case contextOpened(name: String, description: BackendDescription, capabilities: Capabilities,
                        writableCapabilities: Capabilities, notice: String?)
     case contextFailed(name: String, message: String)
+    /// What the backend can do changed (a fleet learns it as its contexts open).
+    case capabilitiesChanged(Capabilities)
 }
 
 /// Work the state asks the outside world to do; results come back as events. The runner performs

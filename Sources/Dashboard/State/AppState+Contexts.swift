@@ -20,6 +20,25 @@ extension AppState {
         return switchContext(to: target)
     }
 
+    /// `:fleet [A,B,…]`: every context (or those named) at once, as one more context the runner opens.
+    mutating func openFleet(_ names: [String]) -> [Effect] {
+        if let unknown = names.first(where: { contexts[$0] == nil }) {
+            status = StatusMessage(contexts.unknown(unknown), isError: true)
+            return []
+        }
+        guard !contexts.contexts.isEmpty else {
+            status = StatusMessage(contexts.unknown(""), isError: true)
+            return []
+        }
+        let fleet = StacktopContext(name: "fleet", kind: .fleet, endpoint: names.joined(separator: ","))
+        if backend.kind == .fleet, backend.endpoint == "fleet " + (names.isEmpty ? contexts.names : names).joined(separator: ",") {
+            status = StatusMessage("This fleet is the one in use.")
+            return []
+        }
+        if wall != nil { return [] }
+        return [.switchContext(fleet)]
+    }
+
     mutating func switchContext(to target: StacktopContext) -> [Effect] {
         if target.name == currentContext, connectingTo == nil, contextToRetry == nil {
             overlays.removeAll { if case .contexts = $0 { true } else { false } }

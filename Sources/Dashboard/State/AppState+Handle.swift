@@ -112,6 +112,10 @@ extension AppState {
             return []
         case .contextSwitching, .contextOpened, .contextFailed:
             return reduceContextEvent(event)
+        case .capabilitiesChanged(let offered):
+            capabilities = readOnly ? .none : offered
+            capabilitiesWhenWritable = offered
+            return []
         case .vncResult(let name, let lines, let failed):
             status = failed ? StatusMessage(lines.first ?? "The VNC display of \(name) could not be opened.", isError: true) : nil
             if !failed || lines.count > 1 { overlays.append(.vnc(name: name, lines: lines)) }
@@ -417,6 +421,8 @@ extension AppState {
             switchProject(to: name)
         case .context(let name):
             return context(named: name)
+        case .fleet(let names):
+            return openFleet(names)
         case .console(let name):
             return openConsole(named: name)
         case .consoleLog(let name):

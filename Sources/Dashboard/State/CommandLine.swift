@@ -22,6 +22,8 @@ public enum ParsedCommand: Sendable, Equatable {
     case project(String?)
     /// `:ctx`: the contexts; `:ctx NAME`: switch to one.
     case context(String?)
+    /// `:fleet [A,B,…]`: every context at once (or those named).
+    case fleet([String])
     /// `:KIND ACTION NAME… [--option value]`: the shell's action grammar.
     case action(ActionCommand)
     /// Typed like an action but not valid; the sentence says why.
@@ -62,6 +64,8 @@ public enum CommandLine {
         case "vnc": return .vnc(rest.isEmpty ? nil : rest)
         case "project" where words.count == 1: return .project(nil)
         case "ctx", "context", "contexts": return .context(rest.isEmpty ? nil : rest)
+        case "fleet":
+            return .fleet(rest.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init))
         default:
             if words.count == 2, words[1].lowercased() == "list", let kind = ResourceKind.named(first),
                let panel = Panel.allCases.first(where: { $0.resourceKind == kind }) {

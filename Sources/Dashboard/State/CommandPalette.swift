@@ -95,7 +95,7 @@ public struct CommandHistory: Sendable, Equatable {
 public enum CommandCompletion {
     /// Words that open something without naming a kind.
     static let verbs = ["quit", "help", "refresh", "theme", "filter", "audit", "project", "console", "log", "vnc",
-                        "topology", "messages", "ctx", "context"]
+                        "topology", "messages", "ctx", "context", "fleet"]
 
     /// The line split at the word being completed: what comes before it, and the candidates for it, best first.
     public static func complete(_ line: String, in state: AppState) -> (base: String, candidates: [String]) {
@@ -114,6 +114,8 @@ public enum CommandCompletion {
         case ("theme", 1):
             return state.palette.themeNames
         case ("ctx", 1), ("context", 1), ("contexts", 1):
+            return state.contexts.names
+        case ("fleet", _):
             return state.contexts.names
         case ("console", 1), ("log", 1), ("vnc", 1):
             return snapshot?.instances.map(\.name) ?? []

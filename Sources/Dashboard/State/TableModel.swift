@@ -47,14 +47,16 @@ public struct TableModel: Sendable, Equatable {
         refilter(keeping: keep)
     }
 
-    /// Filters by a case-insensitive substring; a leading "!" keeps the rows that do NOT match.
+    /// Filters by a case-insensitive substring; a leading "!" keeps the rows that do NOT match; a leading
+    /// "@context" keeps a fleet's rows of the contexts whose names start so.
     public mutating func setFilter(_ text: String) {
         guard text != filter else { return }
         let keep = selectedID
         let previous = filter
         filter = text
         // A longer needle keeps a subset of what the shorter one kept: narrow what is shown.
-        let narrows = !previous.isEmpty && !previous.hasPrefix("!") && !text.hasPrefix("!")
+        let (before, now) = (FilterText.parse(previous), FilterText.parse(text))
+        let narrows = !previous.isEmpty && !before.inverted && !now.inverted && (before.context == nil) == (now.context == nil)
             && text.lowercased().contains(previous.lowercased())
         refilter(keeping: keep, from: narrows ? visible : sorted)
     }
@@ -139,8 +141,12 @@ public struct TableModel: Sendable, Equatable {
     /// `visible` from `candidates` (in sort order): those that pass the filter.
     private mutating func refilter(keeping id: String?, from candidates: [Int]? = nil) {
         let rows = self.rows
-        let (inverted, needle) = FilterText.parse(filter)
+        let (inverted, needle, context) = FilterText.parse(filter)
         var indices = candidates ?? sorted
+        if let context {
+            // `@lab` keeps a fleet's rows whose context starts so (their ids end in "@context").
+            indices = indices.filter { FleetID.context(of: rows[$0].id)?.lowercased().hasPrefix(context) == true }
+        }
         if !needle.isEmpty {
             let match = FilterText.matcher(needle)
             indices = indices.filter { match(rows[$0].searchText) != inverted }
@@ -159,9 +165,17 @@ public typealias ResourceTableID = String
 
 enum FilterText {
     /// ("!web" -> inverted "web"); the needle is lower-cased.
-    static func parse(_ filter: String) -> (inverted: Bool, needle: String) {
-        if filter.hasPrefix("!") { return (true, String(filter.dropFirst()).lowercased()) }
-        return (false, filter.lowercased())
+    /// ("!web" -> inverted "web"; "@lab-a web" -> context "lab-a", needle "web"); all lower-cased.
+    static func parse(_ filter: String) -> (inverted: Bool, needle: String, context: String?) {
+        var text = Substring(filter)
+        var context: String?
+        if text.hasPrefix("@") {
+            let word = text.dropFirst().prefix { $0 != " " }
+            context = word.lowercased()
+            text = text.dropFirst(1 + word.count).drop { $0 == " " }
+        }
+        if text.hasPrefix("!") { return (true, String(text.dropFirst()).lowercased(), context) }
+        return (false, text.lowercased(), context)
     }
 
     /// Whether a (lower-cased) search text contains `needle`. An ASCII needle is searched byte by

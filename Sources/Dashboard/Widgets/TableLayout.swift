@@ -85,7 +85,8 @@ struct TableLayout: Equatable {
             }
         }
         var x = 0
-        columns = shown.map { i in
+        let ordered = shown.filter { specs[$0].leading } + shown.filter { !specs[$0].leading }
+        columns = ordered.map { i in
             defer { x += widths[i]! + TableLayout.gap }
             return (i, x, widths[i]!)
         }

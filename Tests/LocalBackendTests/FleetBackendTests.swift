@@ -1,0 +1,176 @@
+import Foundation
+import XCTest
+import SystemTestSupport
+import LocalBackend
+import StacktopModel
+import StacktopServices
+import StacktopStore
+import Synchronization
+
+/// A fleet of real libvirt test-driver hosts (each on its own node file, same guest names and UUIDs on both,
+/// as copies of one template would have), one that cannot be opened, and one that goes away.
+final class FleetBackendTests: XCTestCase {
+    private var directory = ""
+
+    override func setUpWithError() throws {
+        directory = try makeTemporaryDirectory(self)
+        for host in ["a", "b"] {
+            try """
+                <node>
+                  <domain type='test'><name>web-01</name><uuid>6695eb01-f6a4-8304-79aa-97f2502e1a01</uuid>
+                    <memory unit='MiB'>1024</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os></domain>
+                  <domain type='test'><name>only-\(host)</name><memory unit='MiB'>512</memory><vcpu>2</vcpu>
+                    <os><type arch='x86_64'>hvm</type></os></domain>
+                </node>
+                """.write(toFile: "\(directory)/lab-\(host).xml", atomically: true, encoding: .utf8)
+        }
+    }
+
+    /// A context on a node file of this test, opened as the executable opens one (read-only when marked).
+    private func source(_ name: String, file: String, readOnly: Bool = false,
+                        opened: LockedBox<LocalCloudBackend?>? = nil) -> FleetMemberSource {
+        let uri = "test://\(directory)/\(file)"
+        let storePath = "\(directory)/state-\(name).sqlite3"
+        let context = StacktopContext(name: name, kind: .libvirt, endpoint: uri, readOnly: readOnly)
+        return FleetMemberSource(context: context, cached: nil) {
+            let local = LocalCloudBackend(connection: try LibvirtConnection(uri: uri, readOnly: readOnly),
+                                          store: try StateStore(path: storePath), kind: .local)
+            opened?.set(local)
+            let backend: any CloudBackend = readOnly ? ReadOnlyBackend(wrapping: local) : local
+            return FleetMemberBackend(backend: backend, consoles: local, cache: nil)
+        }
+    }
+
+    func testMergesEveryHostKeepsEachOwnIdsAndSaysWhichIsDown() async throws {
+        let fleet = FleetBackend(sources: [source("lab-a", file: "lab-a.xml"), source("lab-b", file: "lab-b.xml"),
+                                           source("lab-c", file: "missing.xml")])
+        let snapshot = try await fleet.snapshot()
+        let members = try XCTUnwrap(snapshot.fleet)
+        XCTAssertEqual(members.map(\.context), ["lab-a", "lab-b", "lab-c"])
+        XCTAssertEqual(members.map(\.health.reason).map { $0 == nil }, [true, true, false])
+        guard case .down(let reason) = members[2].health else { return XCTFail("lab-c is \(members[2].health)") }
+        XCTAssertTrue(reason.contains("missing.xml"), reason)
+        XCTAssertEqual(snapshot.instances.map(\.id).filter { $0.hasPrefix("6695eb01") }.sorted(),
+                       ["6695eb01-f6a4-8304-79aa-97f2502e1a01@lab-a", "6695eb01-f6a4-8304-79aa-97f2502e1a01@lab-b"],
+                       "one UUID on two hosts is two rows")
+        XCTAssertEqual(Set(snapshot.instances.map(\.name)), ["web-01", "only-a", "only-b"])
+        XCTAssertEqual(members[0].snapshot.instances.map(\.name).sorted(), ["only-a", "web-01"], "members keep local ids")
+        XCTAssertEqual(snapshot.staleParts.map(\.what), ["lab-c"])
+        XCTAssertTrue(fleet.capabilities.supports(.stop, on: .instance))
+    }
+
+    func testABulkActionReachesEachHostAndAReadOnlyHostRefusesItsPart() async throws {
+        let lab = LockedBox<LocalCloudBackend?>(nil), labB = LockedBox<LocalCloudBackend?>(nil)
+        let fleet = FleetBackend(sources: [source("lab-a", file: "lab-a.xml", opened: lab),
+                                           source("lab-b", file: "lab-b.xml", opened: labB)])
+        _ = try await fleet.snapshot()
+        let outcome = try await fleet.perform(ActionRequest(action: .stop, kind: .instance,
+                                                            targets: ["web-01@lab-a", "web-01@lab-b", "only-b"]))
+        XCTAssertTrue(outcome.message.hasPrefix("lab-a: ") && outcome.message.contains(" lab-b: "), outcome.message)
+        // Each host's own backend (libvirt itself) says so, not the fleet's merged copy.
+        let a = try await XCTUnwrap(lab.get()).snapshot(), b = try await XCTUnwrap(labB.get()).snapshot()
+        XCTAssertEqual(a.instances.first { $0.name == "web-01" }?.state, .shutoff)
+        XCTAssertEqual(a.instances.first { $0.name == "only-a" }?.state, .running, "never what was not named")
+        XCTAssertEqual(b.instances.filter { $0.state == .shutoff }.map(\.name).sorted(), ["only-b", "web-01"])
+
+        // A bare name on two hosts is not guessed.
+        do {
+            _ = try await fleet.perform(ActionRequest(action: .start, kind: .instance, targets: ["web-01"]))
+            XCTFail("an ambiguous name was acted on")
+        } catch {
+            XCTAssertEqual(ErrorText.sentence(error), "lab-a, lab-b each have a server named \"web-01\"; name the one you "
+                           + "mean as web-01@lab-a.")
+        }
+
+        let mixed = FleetBackend(sources: [source("lab-a", file: "lab-a.xml"),
+                                           source("lab-b", file: "lab-b.xml", readOnly: true)])
+        _ = try await mixed.snapshot()
+        do {
+            _ = try await mixed.perform(ActionRequest(action: .stop, kind: .instance, targets: ["web-01@lab-a", "web-01@lab-b"]))
+            XCTFail("the read-only host's part went through")
+        } catch {
+            let sentence = ErrorText.sentence(error)
+            XCTAssertTrue(sentence.hasPrefix("Done on lab-a: "), sentence)
+            XCTAssertTrue(sentence.contains("Not done on lab-b: Refused to stop server web-01: stacktop is read-only here"), sentence)
+        }
+        let after = try await mixed.snapshot()
+        // Each connection reads its node file afresh: lab-a's stop is this fleet's own, lab-b's guest never stopped.
+        XCTAssertEqual(after.instances.first { $0.id.hasSuffix("1a01@lab-a") }?.state, .shutoff)
+        XCTAssertEqual(after.instances.first { $0.id.hasSuffix("1a01@lab-b") }?.state, .running, "read-only: untouched")
+    }
+
+    func testAHostThatStopsAnsweringGoesStaleAloneWithItsLastData() async throws {
+        let failing = LockedBox(false)
+        var b = source("lab-b", file: "lab-b.xml")
+        let open = b.open
+        b.open = {
+            let opened = try open()
+            return FleetMemberBackend(backend: FailingWhen(base: opened.backend, failing: failing), consoles: nil, cache: nil)
+        }
+        let fleet = FleetBackend(sources: [source("lab-a", file: "lab-a.xml"), b])
+        let first = try await fleet.snapshot()
+        XCTAssertEqual(first.fleet?.map(\.health), [.up, .up])
+        failing.set(true)
+        let second = try await fleet.snapshot()
+        XCTAssertEqual(second.fleet?[0].health, .up)
+        guard case .stale(let reason)? = second.fleet?[1].health else { return XCTFail("\(String(describing: second.fleet))") }
+        XCTAssertTrue(reason.hasPrefix("Could not connect to lab-b: the host went away."), reason)
+        XCTAssertEqual(second.instances.count, first.instances.count, "lab-b's last data stays on screen")
+        XCTAssertEqual(second.staleParts.map(\.what), ["lab-b"])
+    }
+
+    func testAHungReadCountsAsStaleAfterItsDeadlineAndIsNotStartedTwice() async throws {
+        let hung = LockedBox(false)
+        var b = source("lab-b", file: "lab-b.xml")
+        let open = b.open
+        b.open = { FleetMemberBackend(backend: Hanging(base: try open().backend, hung: hung), consoles: nil, cache: nil) }
+        let fleet = FleetBackend(sources: [source("lab-a", file: "lab-a.xml"), b], openSeconds: 5, readSeconds: 0.5)
+        _ = try await fleet.snapshot()
+        hung.set(true)
+        let started = Date()
+        let stale = try await fleet.snapshot()
+        XCTAssertLessThan(Date().timeIntervalSince(started), 5, "the fleet did not wait for the hung host")
+        XCTAssertEqual(stale.fleet?[1].health, .stale(reason: "lab-b did not answer within 0.5 s; its last data is shown."))
+        let again = try await fleet.snapshot()
+        XCTAssertEqual(again.fleet?[1].health, stale.fleet?[1].health, "still waiting on the first read, none started beside it")
+        XCTAssertEqual(again.fleet?[0].health, .up)
+    }
+}
+
+/// A real backend that starts failing its reads when told to, as a host whose daemon went away does.
+private struct FailingWhen: CloudReader, CloudMutator {
+    let base: any CloudBackend
+    let failing: LockedBox<Bool>
+    var description: BackendDescription { base.description }
+    func snapshot() async throws -> CloudSnapshot {
+        if failing.get() { throw BackendError.unreachable(endpoint: "lab-b", reason: "the host went away") }
+        return try await base.snapshot()
+    }
+    func rawDefinition(instanceID: String) async throws -> String { try await base.rawDefinition(instanceID: instanceID) }
+    func events() -> AsyncStream<BackendEvent> { base.events() }
+    var capabilities: Capabilities { base.capabilities }
+    func perform(_ request: ActionRequest) async throws -> ActionOutcome { try await base.perform(request) }
+}
+
+/// A real backend whose reads hang (a blocking call that never returns) when told to.
+private struct Hanging: CloudReader, CloudMutator {
+    let base: any CloudBackend
+    let hung: LockedBox<Bool>
+    var description: BackendDescription { base.description }
+    func snapshot() async throws -> CloudSnapshot {
+        if hung.get() { usleep(3_000_000) }  // blocks its thread, as a stuck C call does
+        return try await base.snapshot()
+    }
+    func rawDefinition(instanceID: String) async throws -> String { try await base.rawDefinition(instanceID: instanceID) }
+    func events() -> AsyncStream<BackendEvent> { base.events() }
+    var capabilities: Capabilities { base.capabilities }
+    func perform(_ request: ActionRequest) async throws -> ActionOutcome { try await base.perform(request) }
+}
+
+/// A value shared between a test and the closures it hands over.
+final class LockedBox<Value: Sendable>: Sendable {
+    private let value: Mutex<Value>
+    init(_ value: Value) { self.value = Mutex(value) }
+    func get() -> Value { value.withLock { $0 } }
+    func set(_ new: Value) { value.withLock { $0 = new } }
+}
