@@ -59,7 +59,7 @@ enum BackendFactory {
 
     static func openLibvirt(uri: String, options: Options, environment: [String: String]) throws -> OpenedBackend {
         // Read-only: libvirt itself refuses every change too, whatever a bug above might ask for.
-        let connection = try LibvirtConnection(uri: uri, readOnly: options.readOnly)
+        let connection = try LibvirtConnection(uri: uri, readOnly: options.readOnly, promptless: options.promptless)
         let storePath = options.statePath ?? StateStore.defaultPath(environment: environment)
         let store = try openStore(path: storePath, readOnly: options.readOnly)
         let backend = LocalCloudBackend(connection: connection, store: store, kind: .local)

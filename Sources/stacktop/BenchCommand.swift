@@ -30,33 +30,35 @@ enum BenchCommand {
         }
         BenchSignals.hold()
         var notMet = 0, problems: [String] = []
-        for size in settings.sizes where settings.outside {
-            let outcome = BenchOutside.run(size: size, settings: settings, binary: binary, environment: environment)
+        /// Prints one section's table and problems; the exit status when the bench was interrupted.
+        func report(_ outcome: BenchOutside.Outcome, title: String) -> Int32? {
             if let interruption = outcome.interrupted {
                 fflush(nil)
                 printError(interruption.description)
                 return 128 + interruption.signal
             }
-            print("\n== \(size) domains: libvirt test driver, awkward names; the first row is \"\(BenchFixtures.firstDomainName)\" ==")
+            print("\n== \(title) ==")
             print(BenchOutside.table(outcome.rows), terminator: "")
             for problem in outcome.problems { print("problem: " + ErrorText.visible(problem)) }
             notMet += outcome.rows.filter { $0.met == false }.count
             problems += outcome.problems
             fflush(nil)
+            return nil
+        }
+        for size in settings.sizes where settings.outside {
+            let outcome = BenchOutside.run(size: size, settings: settings, binary: binary, environment: environment)
+            if let status = report(outcome, title: "\(size) domains: libvirt test driver, awkward names; the first row is "
+                                   + "\"\(BenchFixtures.firstDomainName)\"") { return status }
+        }
+        if settings.fleetHosts > 0 {
+            let outcome = BenchFleet.run(hosts: settings.fleetHosts, settings: settings, binary: binary, environment: environment)
+            if let status = report(outcome, title: "fleet of \(settings.fleetHosts) libvirt test-driver hosts, "
+                                   + "\(BenchFleet.domainsPerHost) domains each") { return status }
         }
         if let cloud = settings.cloud {
             let outcome = BenchCloud.run(settings: settings, binary: binary, environment: environment)
-            if let interruption = outcome.interrupted {
-                fflush(nil)
-                printError(interruption.description)
-                return 128 + interruption.signal
-            }
-            print("\n== OpenStack cloud \(cloud): the dashboard at --refresh 2, beside the bare REST round trip ==")
-            print(BenchOutside.table(outcome.rows), terminator: "")
-            for problem in outcome.problems { print("problem: " + ErrorText.visible(problem)) }
-            notMet += outcome.rows.filter { $0.met == false }.count
-            problems += outcome.problems
-            fflush(nil)
+            if let status = report(outcome, title: "OpenStack cloud \(cloud): the dashboard at --refresh 2, beside the "
+                                   + "bare REST round trip") { return status }
         }
         // From here on nothing is spawned: Ctrl-C may end the bench at once again.
         BenchSignals.release()

@@ -25,6 +25,8 @@ struct BenchSettings: Equatable {
     /// A word in every server's name, waited for on screen (`--cloud-anchor`; the grown peer's "scale").
     var cloudAnchor = "scale"
     var cloudIdleSeconds = 30.0
+    /// `--fleet N`: also a fleet of N hosts of 1,000 domains each (0: not).
+    var fleetHosts = 0
     var help = false
 
     static let usage = """
@@ -32,6 +34,7 @@ struct BenchSettings: Equatable {
 
     Usage: stacktop bench [--sizes 1000,10000] [--keys 200] [--rounds 3] [--quick] [--binary PATH] [--no-in-process] [--no-outside]
                       [--cloud NAME [--cloud-only] [--rest-script PATH] [--cloud-anchor WORD] [--cloud-idle S]]
+                      [--fleet N [--fleet-only]]
 
     For each size, writes a libvirt test-driver node of that many domains with awkward names to a temporary
     directory, then starts stacktop (this binary, or --binary) in a 120x40 pseudo-terminal with
@@ -60,6 +63,10 @@ struct BenchSettings: Equatable {
                         ../shared/tools/openstack-peer/scale/bare-server-list.py when it exists)
       --cloud-anchor W  a word every server's name holds, waited for on screen (default scale)
       --cloud-idle S    seconds the idle dashboard's requests are counted (default 30)
+      --fleet N         also a fleet section: N test-driver hosts of 1,000 domains in config.yaml, `--fleet`
+                        started cold until every host is live (budget: one host alone +10 %, timed in the
+                        same rounds), warm until the first cached name, and j at N x 1,000 rows
+      --fleet-only      the fleet section only
     The OpenStack section times, beside the bare REST script in the same rounds: start to the first rows on
     a cold start (budget 1 s), to all rows (the read done; budget bare REST +10 %), the cached names of a warm
     start, and the requests an idle dashboard sends per refresh at --refresh 2 (budget 1), counted by the
@@ -86,30 +93,38 @@ enum BenchOutside {
         var rows: [Row] = []
         var problems: [String] = []
         var interrupted: BenchInterrupted?
+
+        /// `measure` in a fresh temporary directory, removed after; a failure becomes a problem starting with
+        /// `what`, an interruption (Ctrl-C) is kept for the caller.
+        static func measured(_ what: String, _ measure: (String, inout Outcome) throws -> Void) -> Outcome {
+            var outcome = Outcome()
+            let directory: String
+            do {
+                directory = try BenchFiles.makeDirectory()
+            } catch {
+                outcome.problems.append(ErrorText.sentence(error))
+                return outcome
+            }
+            defer { BenchFiles.remove(directory) }
+            do {
+                try measure(directory, &outcome)
+            } catch let interruption as BenchInterrupted {
+                outcome.interrupted = interruption
+            } catch {
+                outcome.problems.append(what + ": " + ErrorText.sentence(error))
+            }
+            return outcome
+        }
     }
 
     static let keyTimeout = 200.0
     static let filterText = "web-12"
 
     static func run(size: Int, settings: BenchSettings, binary: String, environment: [String: String]) -> Outcome {
-        var outcome = Outcome()
-        let directory: String
-        do {
-            directory = try BenchFiles.makeDirectory()
-        } catch {
-            outcome.problems.append(ErrorText.sentence(error))
-            return outcome
-        }
-        defer { BenchFiles.remove(directory) }
-        do {
+        Outcome.measured("At \(size) domains") { directory, outcome in
             try measure(size: size, settings: settings, binary: binary, environment: environment,
                         directory: directory, into: &outcome)
-        } catch let interruption as BenchInterrupted {
-            outcome.interrupted = interruption
-        } catch {
-            outcome.problems.append("At \(size) domains: " + ErrorText.sentence(error))
         }
-        return outcome
     }
 
     private static func measure(size: Int, settings: BenchSettings, binary: String, environment: [String: String],

@@ -35,8 +35,16 @@ enum FleetFactory {
     /// The fleet's backend, wrapped like any other (read-only outside when --readonly or the wall).
     static func open(_ options: Options, environment: [String: String]) throws -> OpenedBackend {
         let contexts = try members(options, environment: environment)
+        // Every context opens the same state store at once: it is created (and migrated) here first, or one
+        // would find the file another has only begun to make.
+        if !options.readOnly {
+            _ = try BackendFactory.openStore(path: options.statePath ?? StateStore.defaultPath(environment: environment),
+                                             readOnly: false)
+        }
         let sources = contexts.map { context in
-            let memberOptions = ContextCatalog.options(options, for: context)
+            var promptless = ContextCatalog.options(options, for: context)
+            promptless.promptless = true
+            let memberOptions = promptless
             return FleetMemberSource(context: context,
                                      cached: CachedFirstFrame.peek(memberOptions, environment: environment)?.snapshot) {
                 let opened = try BackendFactory.open(memberOptions, environment: environment)

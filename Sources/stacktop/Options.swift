@@ -32,6 +32,8 @@ struct Options: Equatable {
     var context: String?
     /// `--fleet [A,B,…]`: every context at once (nil: one context); an empty list means all of them.
     var fleet: [String]?
+    /// Set for a fleet's contexts: an ssh host must fail rather than ask for a password on the fleet's screen.
+    var promptless = false
     var readOnly = false
     var theme: String?
     var refreshSeconds = 2.0
@@ -287,6 +289,8 @@ enum OptionParser {
             case "--no-outside": settings.outside = false
             case "--cloud": settings.cloud = try take()
             case "--cloud-only": settings.sizes = []; settings.inProcess = false; cloudOnly = true
+            case "--fleet": settings.fleetHosts = try count(try take(), option.flag, 1...64)
+            case "--fleet-only": settings.sizes = []; settings.inProcess = false
             case "--rest-script": settings.restScript = try take()
             case "--cloud-anchor": settings.cloudAnchor = try take()
             case "--cloud-idle": settings.cloudIdleSeconds = Double(try count(try take(), option.flag, 2...3600))

@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 import SystemTestSupport
-import LocalBackend
+@testable import LocalBackend
 import StacktopModel
 import StacktopServices
 import StacktopStore
@@ -97,6 +97,44 @@ final class FleetBackendTests: XCTestCase {
         // Each connection reads its node file afresh: lab-a's stop is this fleet's own, lab-b's guest never stopped.
         XCTAssertEqual(after.instances.first { $0.id.hasSuffix("1a01@lab-a") }?.state, .shutoff)
         XCTAssertEqual(after.instances.first { $0.id.hasSuffix("1a01@lab-b") }?.state, .running, "read-only: untouched")
+    }
+
+    func testEventsOfContextsThatOpenAfterTheSubscriptionArriveWithQualifiedIds() async throws {
+        let fleet = FleetBackend(sources: [source("lab-a", file: "lab-a.xml"), source("lab-b", file: "lab-b.xml")])
+        // Subscribed first, as the dashboard does before the first read opens the contexts.
+        let events = fleet.events()
+        _ = try await fleet.snapshot()
+        // The fleet looks for newly opened contexts four times a second.
+        try await Task.sleep(for: .seconds(1))
+        _ = try await fleet.perform(ActionRequest(action: .pause, kind: .instance, targets: ["only-b"]))
+        let expected = try await fleet.snapshot().instances.first { $0.name == "only-b" }.map(\.id)
+        let seen = await withTaskGroup(of: BackendEvent?.self) { group in
+            group.addTask {
+                for await event in events {
+                    if case .instanceStateChanged(_, "only-b", _) = event { return event }
+                }
+                return nil
+            }
+            group.addTask { try? await Task.sleep(for: .seconds(10)); return nil }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        guard case .instanceStateChanged(let id, _, let state)? = seen else { return XCTFail("no event within 10 s") }
+        XCTAssertEqual(id, expected)
+        XCTAssertTrue(id.hasSuffix("@lab-b"), id)
+        XCTAssertEqual(state, .paused)
+    }
+
+    /// A fleet's ssh hosts never ask on the terminal: libvirt's ssh transport gets no_tty=1.
+    func testSSHHostsOpenWithoutPrompts() {
+        XCTAssertEqual(LibvirtConnection.withoutPrompts("qemu+ssh://root@lab-a/system"), "qemu+ssh://root@lab-a/system?no_tty=1")
+        XCTAssertEqual(LibvirtConnection.withoutPrompts("qemu+libssh2://lab-a/system?keyfile=/k"),
+                       "qemu+libssh2://lab-a/system?keyfile=/k&no_tty=1")
+        XCTAssertEqual(LibvirtConnection.withoutPrompts("qemu+ssh://lab-a/system?no_tty=0"), "qemu+ssh://lab-a/system?no_tty=0",
+                       "what the URI says is kept")
+        XCTAssertEqual(LibvirtConnection.withoutPrompts("qemu:///system"), "qemu:///system")
+        XCTAssertEqual(LibvirtConnection.withoutPrompts("test:///tmp/ssh+node.xml"), "test:///tmp/ssh+node.xml")
     }
 
     func testAHostThatStopsAnsweringGoesStaleAloneWithItsLastData() async throws {

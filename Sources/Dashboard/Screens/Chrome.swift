@@ -37,7 +37,10 @@ enum Chrome {
 
     /// "fleet of 3: 2 up, 1 stale": every context counted by how its latest read went.
     static func fleetPlace(_ state: AppState) -> String {
-        guard let members = state.snapshot?.fleet else { return state.backend.placeName }
+        guard let members = state.snapshot?.fleet else {
+            let names = state.backend.endpoint.dropFirst("fleet ".count).split(separator: ",")
+            return "fleet of \(names.count): opening" + state.glyphs.dots
+        }
         var up = 0, cached = 0, stale = 0, down = 0
         for member in members {
             switch member.health {

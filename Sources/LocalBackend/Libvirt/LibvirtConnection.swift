@@ -30,12 +30,16 @@ public final class LibvirtConnection: @unchecked Sendable {
 
     /// Opens `uri`; `readOnly` opens a read-only connection (enough for everything this type reads).
     /// Throws `BackendError.unreachable` with libvirt's reason.
-    public init(uri: String, readOnly: Bool) throws {
+    /// - Parameter promptless: an ssh transport gets `no_tty=1`, so ssh never asks for a password or a host key
+    ///   on the terminal (a fleet opens many hosts at once over a screen it owns); it fails instead, and says so.
+    ///   `uri` stays as given (it names the host in the cache and on screen).
+    public init(uri: String, readOnly: Bool, promptless: Bool = false) throws {
         LibvirtRuntime.prepared
         // Lifecycle events need libvirt's event loop registered before the connection opens.
         LibvirtEventLoop.running
         try Self.checkTestDriverFile(uri)
-        let opened = readOnly ? virConnectOpenReadOnly(uri) : virConnectOpen(uri)
+        let target = promptless ? Self.withoutPrompts(uri) : uri
+        let opened = readOnly ? virConnectOpenReadOnly(target) : virConnectOpen(target)
         guard let opened else {
             throw BackendError.unreachable(endpoint: uri, reason: LibvirtRuntime.lastErrorMessage())
         }
@@ -57,6 +61,15 @@ public final class LibvirtConnection: @unchecked Sendable {
 
     public convenience init(uri: String) throws {
         try self.init(uri: uri, readOnly: false)
+    }
+
+    /// `qemu+ssh://host/system` → `qemu+ssh://host/system?no_tty=1`; other transports, and a URI that already
+    /// says, unchanged.
+    static func withoutPrompts(_ uri: String) -> String {
+        guard let scheme = uri.split(separator: ":", maxSplits: 1).first,
+              scheme.hasSuffix("+ssh") || scheme.hasSuffix("+libssh") || scheme.hasSuffix("+libssh2"),
+              !uri.contains("no_tty=") else { return uri }
+        return uri + (uri.contains("?") ? "&" : "?") + "no_tty=1"
     }
 
     /// libxml2 prints "I/O warning" to stderr (onto the screen) when the test driver's file is

@@ -140,7 +140,9 @@ public final class FleetBackend: CloudReader, CloudMutator, Sendable {
                 return snapshot.0
             }
             if let toSave, let cache = snapshot.1.cache {
-                try? cache.saveSnapshot(toSave, for: snapshot.1.endpoint)
+                // Off the read: every context shares one store, and eight saves at once wait on its write lock.
+                let endpoint = snapshot.1.endpoint
+                Task.detached(priority: .utility) { try? cache.saveSnapshot(toSave, for: endpoint) }
             }
             return current(index)
         } catch {
@@ -199,17 +201,23 @@ public final class FleetBackend: CloudReader, CloudMutator, Sendable {
         return try await backend.backend.rawDefinition(instanceID: local)
     }
 
-    /// Lifecycle events of every open context, ids qualified. A context whose events end (its connection
-    /// went) is not resubscribed here: its next read says whether it is stale.
+    /// Lifecycle events of every context, ids qualified: each context's from a quarter of a second after it
+    /// opened (contexts open during the fleet's first read, after the dashboard subscribed; what changes
+    /// before that shows on the next read). A context whose events end (its
+    /// connection went) is not resubscribed here: its next read says whether it is stale.
     public func events() -> AsyncStream<BackendEvent> {
-        let opened = state.withLock { states in
-            zip(sources, states).compactMap { source, member in member.opened.map { (source.context.name, $0.backend) } }
-        }
-        return AsyncStream { continuation in
+        AsyncStream { continuation in
             let task = Task {
                 await withTaskGroup(of: Void.self) { group in
-                    for (context, backend) in opened {
+                    for (index, source) in sources.enumerated() {
+                        let context = source.context.name
                         group.addTask {
+                            var backend = self.state.withLock { $0[index].opened?.backend }
+                            while backend == nil, !Task.isCancelled {
+                                try? await Task.sleep(for: .milliseconds(250))
+                                backend = self.state.withLock { $0[index].opened?.backend }
+                            }
+                            guard let backend else { return }
                             for await event in backend.events() {
                                 switch event {
                                 case .instanceStateChanged(let id, let name, let state):
