@@ -70,7 +70,13 @@ extension CloudSnapshot {
             merged.images += part.images
             merged.volumes += part.volumes
             merged.volumeSnapshots += part.volumeSnapshots
-            merged.pools += part.pools
+            // Hosts and pools are named after their context in the fleet's own lists (the Overview and the wall
+            // list them together: two hosts called "vm", two pools called "default"); their tables read the member.
+            merged.pools += part.pools.map { pool in
+                var named = pool
+                named.name = member.context + " " + pool.name
+                return named
+            }
             merged.networks += part.networks
             merged.securityGroups += part.securityGroups
             merged.quotas += part.quotas.map { quota in
@@ -81,7 +87,11 @@ extension CloudSnapshot {
             merged.flavors += part.flavors
             merged.keypairs += part.keypairs
             merged.projects += part.projects
-            merged.hypervisors += part.hypervisors
+            merged.hypervisors += part.hypervisors.map { host in
+                var named = host
+                named.hostname = member.context + " " + host.hostname
+                return named
+            }
             merged.floatingIPs += part.floatingIPs
             merged.routers += part.routers
             merged.ports += part.ports

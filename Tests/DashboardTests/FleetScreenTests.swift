@@ -103,4 +103,15 @@ final class FleetScreenTests: XCTestCase {
         guard case .confirm(let pending)? = state.topOverlay else { return XCTFail("no question: \(String(describing: state.status))") }
         XCTAssertEqual(pending.request.targets, [running.name + "@lab-a", running.name + "@lab-b"])
     }
+
+    func testFleetCommandAsksTheRunnerAndRefusesUnknownNames() async throws {
+        var state = try await fleetState(size: Size(width: 80, height: 24))
+        state.contexts = ContextList([StacktopContext(name: "lab-a", kind: .libvirt, endpoint: "test:///a.xml"),
+                                      StacktopContext(name: "lab-b", kind: .libvirt, endpoint: "test:///b.xml")])
+        XCTAssertEqual(state.runCommandLine("fleet lab-a,nosuch"), [])
+        XCTAssertEqual(state.status?.text, "There is no context named \"nosuch\"; the known ones are lab-a, lab-b.")
+        XCTAssertEqual(state.runCommandLine("fleet lab-b"),
+                       [.switchContext(StacktopContext(name: "fleet", kind: .fleet, endpoint: "lab-b"))])
+        XCTAssertEqual(state.runCommandLine("fleet"), [.switchContext(StacktopContext(name: "fleet", kind: .fleet, endpoint: ""))])
+    }
 }

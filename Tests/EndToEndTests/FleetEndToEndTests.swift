@@ -88,6 +88,26 @@ final class FleetEndToEndTests: XCTestCase {
         XCTAssertEqual(tmux.waitForExit(), "EXIT=0")
     }
 
+    /// `:fleet A,B` from a single context, and `:ctx NAME` back to one.
+    func testFleetFromInsideTheDashboardAndBack() throws {
+        try TmuxHarness.require()
+        let (_, environment) = try fleetConfig()
+        let tmux = try TmuxHarness(command: "\(environment) \(TmuxHarness.binary.path) --context lab-a")
+        tmux.waitFor(text: "ctx lab-a")
+        try tmux.send("2")
+        tmux.waitForRow("alpha-vm", "Running")
+        try tmux.typeLine(":fleet lab-a,lab-b")
+        tmux.waitFor(text: "fleet of 2: 2 up")
+        var screen = tmux.waitForRow("lab-b", "bravo-vm", "Running")
+        XCTAssertTrue(screen.contains("Instances (4)"), screen)
+        try tmux.typeLine(":ctx lab-b")
+        screen = tmux.waitForRow("bravo-vm", "Running")
+        tmux.waitFor(text: "ctx lab-b")
+        XCTAssertFalse(screen.contains("alpha-vm"), screen)
+        try tmux.send("q")
+        XCTAssertEqual(tmux.waitForExit(), "EXIT=0")
+    }
+
     func testFleetNamesAndItsRefusals() throws {
         try TmuxHarness.require()
         let (_, environment) = try fleetConfig()
