@@ -48,7 +48,8 @@ enum FleetFactory {
             return FleetMemberSource(context: context,
                                      cached: CachedFirstFrame.peek(memberOptions, environment: environment)?.snapshot) {
                 let opened = try BackendFactory.open(memberOptions, environment: environment)
-                return FleetMemberBackend(backend: opened.backend, consoles: opened.consoles, cache: opened.cache)
+                return FleetMemberBackend(backend: opened.backend, consoles: opened.consoles, cache: opened.cache,
+                                          readSeconds: opened.refreshDeadline)
             }
         }
         let fleet = FleetBackend(sources: sources)

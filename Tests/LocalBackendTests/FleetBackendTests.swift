@@ -157,7 +157,7 @@ final class FleetBackendTests: XCTestCase {
         XCTAssertEqual(second.staleParts.map(\.what), ["lab-b"])
     }
 
-    func testAHungReadCountsAsStaleAfterItsDeadlineAndIsNotStartedTwice() async throws {
+    func testAHungReadCountsAsStaleAfterItsDeadlineIsNotStartedTwiceAndLandsWhenItEnds() async throws {
         let hung = LockedBox(false)
         var b = source("lab-b", file: "lab-b.xml")
         let open = b.open
@@ -172,6 +172,12 @@ final class FleetBackendTests: XCTestCase {
         let again = try await fleet.snapshot()
         XCTAssertEqual(again.fleet?[1].health, stale.fleet?[1].health, "still waiting on the first read, none started beside it")
         XCTAssertEqual(again.fleet?[0].health, .up)
+        // The slow read ends after its deadline: what it read is not thrown away (the next read, hung again,
+        // shows it as the last good data).
+        try await Task.sleep(for: .seconds(3))
+        let landed = try await fleet.snapshot()
+        let before = try XCTUnwrap(stale.fleet?[1].snapshot.takenAt), after = try XCTUnwrap(landed.fleet?[1].snapshot.takenAt)
+        XCTAssertGreaterThan(after, before)
     }
 }
 

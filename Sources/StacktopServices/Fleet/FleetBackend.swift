@@ -22,9 +22,12 @@ public struct FleetMemberBackend: Sendable {
     public var consoles: (any ConsoleAccess)?
     public var cache: (any SnapshotCache)?
     public var endpoint: String
+    /// Seconds a read of this context may take, when it needs longer than the fleet's (a cloud's whole read).
+    public var readSeconds: Double?
 
-    public init(backend: any CloudBackend, consoles: (any ConsoleAccess)?, cache: (any SnapshotCache)?) {
-        self.backend = backend; self.consoles = consoles; self.cache = cache
+    public init(backend: any CloudBackend, consoles: (any ConsoleAccess)?, cache: (any SnapshotCache)?,
+                readSeconds: Double? = nil) {
+        self.backend = backend; self.consoles = consoles; self.cache = cache; self.readSeconds = readSeconds
         self.endpoint = backend.description.endpoint
     }
 }
@@ -116,10 +119,12 @@ public final class FleetBackend: CloudReader, CloudMutator, Sendable {
             return (member.opened, false)
         }
         if skip { return current(index) }
-        // The work clears `busy` itself when it ends, even after its deadline passed: a hung open or read is
-        // never started a second time beside the first.
+        let seconds = (opened == nil ? openSeconds : 0) + max(readSeconds, opened?.readSeconds ?? 0)
+        // The work records its own result and clears `busy` when it ends, even after its deadline passed: a
+        // slow read (a cloud of a thousand servers) still lands for the next refresh, and a hung open or read
+        // is never started a second time beside the first.
         do {
-            let snapshot = try await FleetDeadline.run(seconds: opened == nil ? openSeconds + readSeconds : readSeconds) {
+            try await FleetDeadline.run(seconds: seconds) {
                 defer { self.state.withLock { $0[index].busy = false } }
                 let backend: FleetMemberBackend
                 if let opened {
@@ -128,30 +133,34 @@ public final class FleetBackend: CloudReader, CloudMutator, Sendable {
                     backend = try source.open()
                     self.state.withLock { $0[index].opened = backend }
                 }
-                return (try await backend.backend.snapshot(request, partial: { _ in }), backend)
-            }
-            let toSave: CloudSnapshot? = state.withLock { states in
-                states[index].lastGood = snapshot.0
-                states[index].health = .up
-                states[index].failures = 0
-                states[index].retryAt = nil
-                guard states[index].saved.map({ !$0.hasSameData(as: snapshot.0) }) ?? true else { return nil }
-                states[index].saved = snapshot.0
-                return snapshot.0
-            }
-            if let toSave, let cache = snapshot.1.cache {
-                // Off the read: every context shares one store, and eight saves at once wait on its write lock.
-                let endpoint = snapshot.1.endpoint
-                Task.detached(priority: .utility) { try? cache.saveSnapshot(toSave, for: endpoint) }
+                self.record(try await backend.backend.snapshot(request, partial: { _ in }), of: index, from: backend)
             }
             return current(index)
         } catch {
             let neverOpened = state.withLock { $0[index].opened == nil }
             return failed(index, reason: error is FleetDeadline.Expired
                 ? neverOpened
-                    ? "\(source.context.name) did not open within \(Self.seconds(openSeconds + readSeconds)); stacktop tries again on its own."
-                    : "\(source.context.name) did not answer within \(Self.seconds(readSeconds)); its last data is shown."
+                    ? "\(source.context.name) did not open within \(Self.seconds(seconds)); stacktop tries again on its own."
+                    : "\(source.context.name) did not answer within \(Self.seconds(seconds)); its last data is shown."
                 : ErrorText.sentence(error))
+        }
+    }
+
+    /// A context's good read: its data, its health, and its cache when the data changed since the last save.
+    private func record(_ snapshot: CloudSnapshot, of index: Int, from backend: FleetMemberBackend) {
+        let toSave: CloudSnapshot? = state.withLock { states in
+            states[index].lastGood = snapshot
+            states[index].health = .up
+            states[index].failures = 0
+            states[index].retryAt = nil
+            guard states[index].saved.map({ !$0.hasSameData(as: snapshot) }) ?? true else { return nil }
+            states[index].saved = snapshot
+            return snapshot
+        }
+        if let toSave, let cache = backend.cache {
+            // Off the read: every context shares one store, and eight saves at once wait on its write lock.
+            let endpoint = backend.endpoint
+            Task.detached(priority: .utility) { try? cache.saveSnapshot(toSave, for: endpoint) }
         }
     }
 
