@@ -39,7 +39,7 @@ enum BenchFleet {
         // from "fleet of 8: opening…" is written, so that part is what is waited for.
         let allUp = "\(hosts) up"
 
-        var single: [Double] = [], fleetCold: [Double] = [], fleetWarm: [Double] = []
+        var single: [Double] = [], fleetFirst: [Double] = [], fleetCold: [Double] = [], fleetWarm: [Double] = []
         for round in 0..<settings.rounds {
             BenchOutside.progress("fleet of \(hosts) x \(domainsPerHost): round \(round + 1) of \(settings.rounds)")
             do {
@@ -54,6 +54,8 @@ enum BenchFleet {
                 let cold = try PseudoTerminalProcess(binary: binary, arguments: ["--fleet", "--refresh", "2"],
                                                      environment: state("fleet-\(round)"))
                 try cold.send("2")
+                fleetFirst.append(try cold.waitFor(BenchFixtures.firstDomainName, what: "the first name of the fleet",
+                                                   timeout: limit) - cold.startedAt)
                 fleetCold.append(try cold.waitFor(allUp, what: "every host live (\"\(allUp)\")", timeout: limit) - cold.startedAt)
                 // Each host's snapshot is saved after its read; give that time before quitting.
                 try cold.settle(quiet: 1500, limit: limit, what: "after the fleet's cold start")
@@ -80,7 +82,9 @@ enum BenchFleet {
         coldRow.met = BenchOutside.median(fleetCold) <= slowestSingle * 1.1
         let warmRow = BenchOutside.Row(figure: "start to names from the cache, warm (min / median / max)",
                                        value: BenchOutside.spread(fleetWarm), peer: "one host alone, cold " + BenchOutside.spread(single))
-        outcome.rows += [coldRow, warmRow]
+        let firstRow = BenchOutside.Row(figure: "start to the first names, cold (min / median / max)",
+                                        value: BenchOutside.spread(fleetFirst), peer: "one host alone " + BenchOutside.spread(single))
+        outcome.rows += [firstRow, coldRow, warmRow]
 
         // Keys at hosts × 1,000 rows, in a fleet started warm and gone live.
         BenchOutside.progress("fleet of \(hosts): keys at \(hosts * domainsPerHost) rows")

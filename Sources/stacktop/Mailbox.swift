@@ -15,10 +15,24 @@ final class Mailbox: Sendable {
         wakeup?.wake()
     }
 
+    /// Everything posted since the last drain, in order; a read's piece that a later piece or the whole read
+    /// already replaces is left out (each piece holds every row so far: drawing the older one is wasted work).
     func drain() -> [AppEvent] {
-        queue.withLock { events in
+        let events = queue.withLock { events in
             defer { events.removeAll() }
             return events
+        }
+        guard let last = events.lastIndex(where: Self.replacesPieces) else { return events }
+        return events.enumerated().compactMap { index, event in
+            if index < last, case .snapshotPartial = event { return nil }
+            return event
+        }
+    }
+
+    private static func replacesPieces(_ event: AppEvent) -> Bool {
+        switch event {
+        case .snapshotPartial, .snapshotLoaded: true
+        default: false
         }
     }
 }

@@ -59,6 +59,22 @@ final class FleetBackendTests: XCTestCase {
         XCTAssertTrue(fleet.capabilities.supports(.stop, on: .instance))
     }
 
+    func testTheFirstReadHandsOverEachHostsRowsAsTheyArriveAndLaterReadsDoNot() async throws {
+        let fleet = FleetBackend(sources: [source("lab-a", file: "lab-a.xml"), source("lab-b", file: "lab-b.xml"),
+                                           source("lab-c", file: "missing.xml")])
+        let pieces = LockedBox<[PartialSnapshot]>([])
+        let whole = try await fleet.snapshot(ReadRequest()) { piece in pieces.set(pieces.get() + [piece]) }
+        let seen = pieces.get()
+        XCTAssertEqual(seen.map(\.total), Array(repeating: 3, count: seen.count))
+        XCTAssertEqual(seen.last?.loaded, 3)
+        XCTAssertEqual(seen.last?.progressText, "Loading contexts 3/3…")
+        XCTAssertEqual(seen.last.map { Set($0.instances.map(\.id)) }, Set(whole.instances.map(\.id)))
+        XCTAssertTrue(seen.contains { $0.loaded < 3 && !$0.instances.isEmpty }, "a host's rows before every context finished")
+        pieces.set([])
+        _ = try await fleet.snapshot(ReadRequest()) { piece in pieces.set(pieces.get() + [piece]) }
+        XCTAssertEqual(pieces.get().count, 0, "a refresh hands over the whole snapshot only")
+    }
+
     func testABulkActionReachesEachHostAndAReadOnlyHostRefusesItsPart() async throws {
         let lab = LockedBox<LocalCloudBackend?>(nil), labB = LockedBox<LocalCloudBackend?>(nil)
         let fleet = FleetBackend(sources: [source("lab-a", file: "lab-a.xml", opened: lab),

@@ -55,6 +55,8 @@ public final class FleetBackend: CloudReader, CloudMutator, Sendable {
         var busy = false
         /// The snapshot last written to the cache, so an idle context is not written again.
         var saved: CloudSnapshot?
+        /// A read of it has been started once (the first round's rows arrive context by context).
+        var tried = false
     }
 
     public init(sources: [FleetMemberSource], openSeconds: Double = 10, readSeconds: Double = 20) {
@@ -86,10 +88,24 @@ public final class FleetBackend: CloudReader, CloudMutator, Sendable {
 
     public func snapshot() async throws -> CloudSnapshot { try await snapshot(ReadRequest(), partial: { _ in }) }
 
+    /// Until every context has been read live once, each context's instances reach the dashboard as they
+    /// arrive (its own pieces too: a large cloud's names first), so a slow context never holds back the rows
+    /// of the others; after that a read hands over the whole merged snapshot only (no table is rebuilt eight
+    /// times per refresh).
     public func snapshot(_ request: ReadRequest, partial: @escaping @Sendable (PartialSnapshot) -> Void) async throws -> CloudSnapshot {
+        let progress = FleetProgress(instances: state.withLock { $0.map { $0.lastGood?.instances } },
+                                     contexts: contextNames, report: partial)
+        let progressive = state.withLock { $0.contains { !$0.tried } }
         let members = await withTaskGroup(of: (Int, FleetMember).self) { group in
             for index in sources.indices {
-                group.addTask { (index, await self.read(index, request)) }
+                var pieces: (@Sendable (PartialSnapshot) -> Void)?
+                if progressive { pieces = { @Sendable piece in progress.piece(piece.instances, of: index) } }
+                let forwarded = pieces
+                group.addTask {
+                    let member = await self.read(index, request, partial: forwarded)
+                    if progressive { progress.finished(member.snapshot.instances, of: index) }
+                    return (index, member)
+                }
             }
             var members = [FleetMember?](repeating: nil, count: sources.count)
             for await (index, member) in group { members[index] = member }
@@ -108,7 +124,8 @@ public final class FleetBackend: CloudReader, CloudMutator, Sendable {
     }
 
     /// One context's part of this read: opened first if it is not (unless it waits out a back-off).
-    private func read(_ index: Int, _ request: ReadRequest) async -> FleetMember {
+    private func read(_ index: Int, _ request: ReadRequest,
+                      partial: (@Sendable (PartialSnapshot) -> Void)? = nil) async -> FleetMember {
         let source = sources[index]
         let now = Date()
         let (opened, skip) = state.withLock { states -> (FleetMemberBackend?, Bool) in
@@ -116,6 +133,7 @@ public final class FleetBackend: CloudReader, CloudMutator, Sendable {
             if member.busy { return (nil, true) }
             if member.opened == nil, let retryAt = member.retryAt, retryAt > now { return (nil, true) }
             states[index].busy = true
+            states[index].tried = true
             return (member.opened, false)
         }
         if skip { return current(index) }
@@ -133,7 +151,7 @@ public final class FleetBackend: CloudReader, CloudMutator, Sendable {
                     backend = try source.open()
                     self.state.withLock { $0[index].opened = backend }
                 }
-                self.record(try await backend.backend.snapshot(request, partial: { _ in }), of: index, from: backend)
+                self.record(try await backend.backend.snapshot(request, partial: partial ?? { _ in }), of: index, from: backend)
             }
             return current(index)
         } catch {

@@ -1,0 +1,56 @@
+import Synchronization
+import StacktopModel
+
+/// The instances of a fleet's read under way: each context's latest (its last good data until its read,
+/// or its own pieces, arrive), handed on merged and qualified, with how many contexts have finished.
+final class FleetProgress: Sendable {
+    private struct Pieces {
+        var instances: [[Instance]?]
+        var finished = 0
+        var lastSent = ContinuousClock.now - .seconds(1)
+    }
+    /// A context's own pieces are handed on at most this often; each finished context always is. Every piece
+    /// holds every row so far, and drawing thousands of rows per piece would slow the read it reports on.
+    static let pieceInterval = Duration.milliseconds(250)
+    private let pieces: Mutex<Pieces>
+    private let contexts: [String]
+    private let report: @Sendable (PartialSnapshot) -> Void
+
+    init(instances: [[Instance]?], contexts: [String], report: @escaping @Sendable (PartialSnapshot) -> Void) {
+        pieces = Mutex(Pieces(instances: instances))
+        self.contexts = contexts; self.report = report
+    }
+
+    /// A context's own piece (names first, details page by page), its ids local.
+    func piece(_ instances: [Instance], of index: Int) {
+        let due = pieces.withLock { all -> (instances: [[Instance]?], finished: Int)? in
+            all.instances[index] = instances
+            guard ContinuousClock.now - all.lastSent >= Self.pieceInterval else { return nil }
+            all.lastSent = .now
+            return (all.instances, all.finished)
+        }
+        if let due { send(due) }
+    }
+
+    /// A context finished its part of the read (its last good data when it failed).
+    func finished(_ instances: [Instance], of index: Int) {
+        send(pieces.withLock { all in
+            all.instances[index] = instances
+            all.finished += 1
+            all.lastSent = .now
+            return (all.instances, all.finished)
+        })
+    }
+
+    private func send(_ state: (instances: [[Instance]?], finished: Int)) {
+        var merged: [Instance] = []
+        for (context, instances) in zip(contexts, state.instances) {
+            for instance in instances ?? [] {
+                var qualified = instance
+                qualified.id = FleetID.qualified(instance.id, context: context)
+                merged.append(qualified)
+            }
+        }
+        report(PartialSnapshot(instances: merged, loaded: state.finished, total: contexts.count, noun: "contexts"))
+    }
+}
