@@ -85,7 +85,7 @@ final class DashboardRunner {
             let inputs = terminal.waitForInput(timeoutMilliseconds: Int32((wait * 1000).rounded(.up)))
             // The clock first, so what follows (a failed read's back-off) counts from now.
             let now = Date()
-            dispatch(.clock(now, utcOffsetSeconds: state.wall == nil ? 0 : LocalTime.offsetSeconds(at: now)))
+            dispatch(.clock(now, utcOffsetSeconds: LocalTime.offsetSeconds(at: now)))
             for input in inputs { handle(input) }
             for event in mailbox.drain() { dispatch(event) }
             if state.quitRequested { break }

@@ -134,7 +134,7 @@ final class CommandPaletteTests: XCTestCase {
         _ = state.handle(.key(.tab))
         let buffer = DashboardView.render(state)
         let rows = buffer.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        XCTAssertTrue(rows[23].hasPrefix(":server stop web-10 "), rows[23])
+        XCTAssertTrue(rows[23].hasPrefix(":server stop web-10_"), "the cursor mark right after what is typed: \(rows[23])")
         XCTAssertTrue(rows[16].contains("2/5"), rows.joined(separator: "\n"))
         XCTAssertTrue(rows[17].contains(" web-01 "), rows.joined(separator: "\n"))
         XCTAssertTrue(rows[18].contains(" web-10 "), rows.joined(separator: "\n"))

@@ -115,3 +115,18 @@ final class FleetScreenTests: XCTestCase {
         XCTAssertEqual(state.runCommandLine("fleet"), [.switchContext(StacktopContext(name: "fleet", kind: .fleet, endpoint: ""))])
     }
 }
+
+/// The messages screen gives times in the local time zone the runner's clock reports.
+final class MessageTimesTests: XCTestCase {
+    func testMessageTimesAreLocalWhenTheClockSaysSo() {
+        var state = AppState(backend: BackendDescription(kind: .demo, endpoint: "demo"), readOnly: false, theme: .builtIn,
+                             glyphs: .unicode, size: Size(width: 80, height: 24), now: Date(timeIntervalSince1970: 3600))
+        _ = state.handle(.clock(Date(timeIntervalSince1970: 3600), utcOffsetSeconds: 5400))
+        state.status = StatusMessage("Shut off web-01.")
+        _ = state.runCommandLine("messages")
+        let text = DashboardView.render(state).text
+        XCTAssertTrue(text.contains("local times (UTC+01:30)"), text)
+        XCTAssertTrue(text.contains("02:30:00  Shut off web-01."), "01:00 UTC is 02:30 here: \(text)")
+        XCTAssertEqual(Format.utcOffset(-18000), "UTC-05:00")
+    }
+}

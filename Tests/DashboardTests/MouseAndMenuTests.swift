@@ -186,6 +186,23 @@ final class MouseAndMenuTests: XCTestCase {
         XCTAssertEqual(second.request.action, .powerOff)
     }
 
+    /// `a` on an item's details opens that item's menu; an entry acts on it, and the details stay under it.
+    func testTheMenuFromDetailsActsOnTheItemShown() async throws {
+        var state = try await demoState()
+        try select("backup-agent", &state)
+        _ = state.handle(.key(.enter))
+        guard case .details(_, let id, _)? = state.topOverlay else { return XCTFail("details open") }
+        try select("bastion", &state)  // the list's cursor moves away: the menu is still the details' item's
+        _ = state.handle(.key(.character("a")))
+        guard case .actionMenu(let menu)? = state.topOverlay else { return XCTFail("no menu: \(String(describing: state.status))") }
+        XCTAssertEqual(menu.title, "backup-agent")
+        let effects = state.handle(.key(.enter))
+        guard case .perform(let request)? = effects.first else { return XCTFail("start runs: \(effects)") }
+        XCTAssertEqual(request.targets, ["backup-agent"])
+        guard case .details(_, let still, _)? = state.topOverlay else { return XCTFail("the details closed") }
+        XCTAssertEqual(still, id)
+    }
+
     func testRightClickOpensTheMenuAtTheRowAndAClickRunsAnEntry() async throws {
         var state = try await demoState()
         let bastion = try position(of: "bastion", in: state)

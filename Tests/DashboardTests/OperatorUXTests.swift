@@ -61,6 +61,10 @@ final class OperatorUXTests: XCTestCase {
             press([.pageDown, .pageDown, .pageUp], &state)
             XCTAssertEqual(state.keyContext, .help)
             XCTAssertNil(state.status, "paging the help is not \"does nothing here\"")
+            // A page is the help's own height, one line kept for context.
+            press([.character("g"), .pageDown], &state)
+            guard case .help(let pane)? = state.topOverlay else { return XCTFail("help closed") }
+            XCTAssertEqual(pane.scroll, min(state.helpScrollLimit, HelpContent.visibleLines(for: size, pane: pane) - 1))
         }
     }
 

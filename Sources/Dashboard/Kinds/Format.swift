@@ -62,6 +62,13 @@ public enum Format {
     }
 
     /// "23:31:02" in UTC (the status line's clock for stale data).
+    /// "UTC+01:00", "UTC-05:30": a time zone's offset as people read it.
+    public static func utcOffset(_ seconds: Int) -> String {
+        let minutes = abs(seconds) / 60
+        let hours = String(minutes / 60), rest = String(minutes % 60)
+        return "UTC" + (seconds < 0 ? "-" : "+") + (hours.count < 2 ? "0" : "") + hours + ":" + (rest.count < 2 ? "0" : "") + rest
+    }
+
     public static func clock(_ date: Date) -> String {
         String(iso8601(date).dropFirst(11).prefix(8))
     }

@@ -178,15 +178,16 @@ enum Chrome {
         painter.fill(row, role: .text)
         switch state.input {
         case .filter(let text):
-            let x = painter.text("/" + text, x: 0, y: y, width: row.width - 1, role: .commandLine)
-            painter.text("_", x: min(x, row.width - 1), y: y, role: .accent)
+            painter.text("/" + text, x: 0, y: y, width: row.width - 1, role: .commandLine)
+            // The cursor mark sits right after what is typed (`text` returns the end of the field it filled).
+            painter.text("_", x: min(DisplayWidth.of("/" + text), row.width - 1), y: y, role: .accent)
             let dot = painter.glyphs.separator
             let hint = "  Enter keep\(dot)Esc clear\(dot)!text inverts"
             let used = DisplayWidth.of("/" + text) + 1
             if used + DisplayWidth.of(hint) < row.width { painter.text(hint, x: used, y: y, role: .muted) }
         case .command(let text):
-            let x = painter.text(":" + text, x: 0, y: y, width: row.width - 1, role: .commandLine)
-            painter.text("_", x: min(x, row.width - 1), y: y, role: .accent)
+            painter.text(":" + text, x: 0, y: y, width: row.width - 1, role: .commandLine)
+            painter.text("_", x: min(DisplayWidth.of(":" + text), row.width - 1), y: y, role: .accent)
         case .normal:
             var x = 0
             for (key, label) in hints(for: state).map({ (painter.glyphs.isASCII ? asciiKeys($0.0) : $0.0, $0.1) }) {

@@ -49,7 +49,7 @@ public enum DashboardView {
         case .help(let pane):
             HelpScreen.draw(state, pane: pane, in: rect, into: &painter)
         case .messages(let scroll):
-            MessagesScreen.draw(state.messages, scroll: scroll, in: rect, into: &painter)
+            MessagesScreen.draw(state.messages, scroll: scroll, utcOffsetSeconds: state.utcOffsetSeconds, in: rect, into: &painter)
         case .confirm(let pending):
             // The dialog sits over what it is about, so the user still sees the rows it will touch.
             var underneath = state

@@ -315,6 +315,9 @@ extension AppState {
     mutating func move(_ command: Command) {
         let page = max(1, listBodyHeight - 1)
         if let top = topOverlay {
+            // An overlay pages by its own height: help shows more lines than a list has rows.
+            var page = page
+            if case .help(let pane) = top { page = max(1, HelpContent.visibleLines(for: size, pane: pane) - 1) }
             let delta: Int
             switch command {
             case .up: delta = -1

@@ -108,6 +108,7 @@ extension AppState {
 
     /// The ticks that keep ages and the wall's clock true, at `now`.
     mutating func clockTicks(_ now: Date, utcOffsetSeconds: Int) -> [Effect] {
+        self.utcOffsetSeconds = utcOffsetSeconds
         if wall != nil {
             // The wall's clock, age counter and rotation all run on the clock.
             wall?.utcOffsetSeconds = utcOffsetSeconds

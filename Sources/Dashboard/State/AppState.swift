@@ -184,6 +184,8 @@ public struct AppState: Sendable, Equatable {
     }
     /// The status line's recent messages (and refresh failures), for the messages screen.
     public internal(set) var messages = MessageLog()
+    /// The local time zone's offset from UTC now, as the runner's clock says (0 in tests): message times.
+    public var utcOffsetSeconds = 0
     /// Each running instance's previous statistics read and a few minutes of its rates (libvirt hosts).
     public internal(set) var liveStatistics = LiveStatistics()
     /// Host history and events outside a wall (the large Overview shows them).

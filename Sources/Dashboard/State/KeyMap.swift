@@ -169,6 +169,8 @@ public enum KeyMap {
                 KeySection(title: "Actions on this \(kind?.noun ?? "item")", bindings: acting),
                 KeySection(title: "Details", bindings: [
                     KeyBinding(keys: [.character("y")], command: .showRaw, help: "raw definition (libvirt XML) of an instance"),
+                    KeyBinding(keys: [.character("a")], command: .actionMenu,
+                               help: "actions menu: what this item's state allows, with keys"),
                     KeyBinding(keys: [.escape, .backspace], command: .back, help: "back to the list"),
                 ]),
                 moving, everywhere,

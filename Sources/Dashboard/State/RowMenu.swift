@@ -78,7 +78,10 @@ extension AppState {
 
     /// Opens the menu for the selected row, hanging from the cell (`x`, `y`); nil: where the row is drawn.
     mutating func openRowMenu(atX x: Int? = nil, y: Int? = nil) -> [Effect] {
-        guard let model = tables[panel], let rowID = model.selectedID else {
+        // From the details of an item, the menu is that item's (its actions then act on it, as its keys do).
+        var details: String?
+        if case .details(let detailsPanel, let id, _)? = topOverlay, detailsPanel == panel { details = id }
+        guard let model = tables[panel], let rowID = details ?? model.selectedID else {
             status = StatusMessage("Select a row first; the actions menu lists what can be done to the selected row.", isError: true)
             return []
         }
@@ -89,7 +92,7 @@ extension AppState {
             return []
         }
         var anchor = (x: x ?? 2, y: y ?? 2)
-        if x == nil, let rect = DashboardView.regions(self).rect(of: .row(position: model.cursor)) {
+        if x == nil, details == nil, let rect = DashboardView.regions(self).rect(of: .row(position: model.cursor)) {
             anchor = (rect.x + 2, rect.y)
         }
         overlays.append(.actionMenu(RowMenu(title: name, items: items, cursor: 0, anchorX: anchor.x, anchorY: anchor.y)))
