@@ -70,6 +70,9 @@ let package = Package(
                 path: "Tests/StacktopTestSupport"),
         .target(name: "StoreTestSupport", dependencies: ["StacktopStore", "SystemTestSupport"],
                 path: "Tests/StoreTestSupport"),
+        // A loopback websocket server (plain or TLS) that tests script frame by frame.
+        .target(name: "WebSocketTestSupport", dependencies: ["WebSocketClient", "COpenSSL"],
+                path: "Tests/WebSocketTestSupport"),
 
         .testTarget(name: "StacktopModelTests", dependencies: ["StacktopModel"]),
         .testTarget(name: "StacktopConfigTests",
@@ -84,9 +87,9 @@ let package = Package(
                                    "StoreTestSupport", "SystemTestSupport"]),
         .testTarget(name: "OpenStackBackendTests",
                     dependencies: ["OpenStackBackend", "StacktopServices", "StacktopModel", "YAMLKit", "FuzzSupport",
-                                   "StacktopTestSupport", "SystemTestSupport"],
+                                   "StacktopTestSupport", "SystemTestSupport", "WebSocketClient", "WebSocketTestSupport"],
                     exclude: ["Samples"]),
-        .testTarget(name: "WebSocketClientTests", dependencies: ["WebSocketClient"]),
+        .testTarget(name: "WebSocketClientTests", dependencies: ["WebSocketClient", "WebSocketTestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "YAMLKit", "TextSafety", "FuzzSupport"]),
         .testTarget(name: "DashboardTests",
                     dependencies: ["Dashboard", "TerminalUI", "TextSafety", "StacktopModel", "StacktopServices",

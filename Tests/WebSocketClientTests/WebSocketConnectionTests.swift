@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import XCTest
 @testable import WebSocketClient
+import WebSocketTestSupport
 
 /// The client against a loopback server written in the test: the handshake, data both ways, pings, large
 /// frames and the close handshake, and refusals of a server that gets them wrong.
@@ -115,7 +116,7 @@ final class WebSocketConnectionTests: XCTestCase {
         }
     }
 
-    func testWssVerifiesTheCertificateByDefault() throws {
+    func testWssToAPlainServerFailsTheTLSHandshake() throws {
         // A plain-text server on a wss:// URL: the TLS handshake fails and says so (nothing is sent in clear).
         let server = try LoopbackWebSocketServer { client in
             client.write("HTTP/1.1 400 Bad Request\r\n\r\n")
@@ -127,18 +128,4 @@ final class WebSocketConnectionTests: XCTestCase {
         }
         server.wait()
     }
-}
-
-/// Values the server's thread records for the test to check afterwards.
-final class Seen: Sendable {
-    private let values = NSLockedDictionary()
-    func set(_ key: String, _ value: String) { values.set(key, value) }
-    func get(_ key: String) -> String? { values.get(key) }
-}
-
-final class NSLockedDictionary: @unchecked Sendable {  // every access is under `lock`
-    private let lock = NSLock()
-    private var values: [String: String] = [:]
-    func set(_ key: String, _ value: String) { lock.lock(); values[key] = value; lock.unlock() }
-    func get(_ key: String) -> String? { lock.lock(); defer { lock.unlock() }; return values[key] }
 }

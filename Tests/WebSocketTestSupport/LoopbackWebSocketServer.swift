@@ -1,17 +1,19 @@
+import COpenSSL
 import Foundation
 import Glibc
-@testable import WebSocketClient
+import WebSocketClient
 
-/// A websocket server on 127.0.0.1 for one connection, written with POSIX sockets: `script` runs on its
+/// Test code only (no product links it). A websocket server on 127.0.0.1 for one connection, written with POSIX sockets: `script` runs on its
 /// own thread with the accepted client and does whatever the test needs (a right handshake, a wrong one,
 /// frames of any shape).
-final class LoopbackWebSocketServer: Sendable {
-    let port: Int
+public final class LoopbackWebSocketServer: Sendable {
+    public let port: Int
     private let listener: Int32
     private let done = NSCondition()
     private nonisolated(unsafe) var finished = false  // guarded by `done`
 
-    init(script: @escaping @Sendable (LoopbackClient) throws -> Void) throws {
+    /// `tls`: a PEM certificate and key file to speak TLS with (wss://); plain otherwise.
+    public init(tls: (certificate: String, key: String)? = nil, script: @escaping @Sendable (LoopbackClient) throws -> Void) throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         self.listener = listener
         var one: Int32 = 1
@@ -28,8 +30,7 @@ final class LoopbackWebSocketServer: Sendable {
         port = Int(UInt16(bigEndian: address.sin_port))
         Thread.detachNewThread { [self] in
             let fd = accept(listener, nil, nil)
-            if fd >= 0 {
-                let client = LoopbackClient(fd: fd)
+            if fd >= 0, let client = LoopbackClient(fd: fd, tls: tls) {
                 try? script(client)
                 client.close()
             }
@@ -38,7 +39,7 @@ final class LoopbackWebSocketServer: Sendable {
     }
 
     /// Waits (at most 10 s) for the script to end.
-    func wait() {
+    public func wait() {
         done.lock()
         let limit = Date(timeIntervalSinceNow: 10)
         while !finished && done.wait(until: limit) {}
@@ -47,34 +48,56 @@ final class LoopbackWebSocketServer: Sendable {
 
     deinit { Glibc.close(listener) }
 
-    var url: String { "ws://127.0.0.1:\(port)/?token=abc" }
+    public var url: String { "ws://127.0.0.1:\(port)/?token=abc" }
 }
 
 /// The server's side of one connection.
-final class LoopbackClient: @unchecked Sendable {  // used by the server thread alone
-    let fd: Int32
+public final class LoopbackClient: @unchecked Sendable {  // used by the server thread alone
+    public let fd: Int32
     private var parser = WebSocketFrameParser(expectMasked: true)
-    private var pending: [UInt8] = []
-    init(fd: Int32) { self.fd = fd }
+    private let ssl: OpaquePointer?
 
-    func close() { Glibc.close(fd) }
+    /// Nil when the TLS handshake failed (the client refused the certificate).
+    init?(fd: Int32, tls: (certificate: String, key: String)?) {
+        self.fd = fd
+        guard let tls else { ssl = nil; return }
+        let context = SSL_CTX_new(TLS_server_method())
+        SSL_CTX_use_certificate_file(context, tls.certificate, SSL_FILETYPE_PEM)
+        SSL_CTX_use_PrivateKey_file(context, tls.key, SSL_FILETYPE_PEM)
+        ssl = SSL_new(context)
+        SSL_CTX_free(context)  // the SSL object keeps its own reference
+        SSL_set_fd(ssl, fd)
+        guard SSL_accept(ssl) == 1 else { SSL_free(ssl); Glibc.close(fd); return nil }
+    }
 
-    func readHead() -> String {
+    func close() {
+        if let ssl { SSL_shutdown(ssl); SSL_free(ssl) }
+        Glibc.close(fd)
+    }
+
+    private func receive(_ buffer: inout [UInt8], count: Int) -> Int {
+        buffer.withUnsafeMutableBytes { bytes in
+            if let ssl { return Int(SSL_read(ssl, bytes.baseAddress, Int32(count))) }
+            return recv(fd, bytes.baseAddress, count, 0)
+        }
+    }
+
+    public func readHead() -> String {
         var head: [UInt8] = []
-        var byte: UInt8 = 0
-        while WebSocketHandshake.headEnd(in: head) == nil, recv(fd, &byte, 1, 0) == 1 { head.append(byte) }
+        var byte: [UInt8] = [0]
+        while WebSocketHandshake.headEnd(in: head) == nil, receive(&byte, count: 1) == 1 { head.append(byte[0]) }
         return String(decoding: head, as: UTF8.self)
     }
 
     /// The request's Sec-WebSocket-Key.
-    static func key(in head: String) -> String {
+    public static func key(in head: String) -> String {
         head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("sec-websocket-key:") }
             .map { String($0.dropFirst("sec-websocket-key:".count)).trimmingCharacters(in: .whitespaces) } ?? ""
     }
 
     /// Reads the request and answers 101 with the right accept value (or `accept` when given).
     @discardableResult
-    func handshake(accept: String? = nil, extra: String = "Sec-WebSocket-Protocol: binary\r\n") -> String {
+    public func handshake(accept: String? = nil, extra: String = "Sec-WebSocket-Protocol: binary\r\n") -> String {
         let head = readHead()
         let value = accept ?? WebSocketHandshake.acceptValue(for: Self.key(in: head))
         write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -82,25 +105,28 @@ final class LoopbackClient: @unchecked Sendable {  // used by the server thread 
         return head
     }
 
-    func write(_ text: String) { write(Array(text.utf8)) }
+    public func write(_ text: String) { write(Array(text.utf8)) }
 
-    func write(_ bytes: [UInt8]) {
+    public func write(_ bytes: [UInt8]) {
         var offset = 0
         while offset < bytes.count {
-            let sent = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
+            let sent = bytes.withUnsafeBytes { raw in
+                if let ssl { return Int(SSL_write(ssl, raw.baseAddress! + offset, Int32(bytes.count - offset))) }
+                return Glibc.send(fd, raw.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+            }
             if sent <= 0 { return }
             offset += sent
         }
     }
 
-    func send(_ frame: WebSocketFrame) { write(frame.encoded(mask: nil)) }
+    public func send(_ frame: WebSocketFrame) { write(frame.encoded(mask: nil)) }
 
     /// The next frame from the client (which must be masked), nil at the end of the stream.
-    func readFrame() throws -> WebSocketFrame? {
+    public func readFrame() throws -> WebSocketFrame? {
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
             if let frame = try parser.next() { return frame }
-            let got = recv(fd, &buffer, buffer.count, 0)
+            let got = receive(&buffer, count: buffer.count)
             if got <= 0 { return nil }
             parser.append(buffer[..<got])
         }
