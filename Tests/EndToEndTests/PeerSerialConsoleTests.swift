@@ -54,13 +54,17 @@ final class PeerSerialConsoleTests: XCTestCase {
             .status == 0
     }
 
-    func testTheConsoleExchangesBytesThroughNovasSerialProxyAndCtrlBracketLeaves() throws {
-        let port = try FakeSerialPort(port: 6969)
+    /// `stacktop ARGS` in tmux with the peer's OS_* variables.
+    private func harness(_ arguments: String) throws -> TmuxHarness {
         let variables = ["OS_AUTH_URL", "OS_USERNAME", "OS_PASSWORD", "OS_PROJECT_NAME", "OS_USER_DOMAIN_NAME",
                          "OS_PROJECT_DOMAIN_NAME", "OS_REGION_NAME", "XDG_STATE_HOME"]
             .map { "\($0)=\(environment[$0] ?? "")" }.joined(separator: " ")
-        let tmux = try TmuxHarness(width: 100, height: 30,
-                                   command: "env \(variables) \(TmuxHarness.binary.path) console \(server)")
+        return try TmuxHarness(width: 100, height: 30, command: "env \(variables) \(TmuxHarness.binary.path) \(arguments)")
+    }
+
+    func testTheConsoleExchangesBytesThroughNovasSerialProxyAndCtrlBracketLeaves() throws {
+        let port = try FakeSerialPort(port: 6969)
+        let tmux = try harness("console \(server)")
         tmux.waitFor(text: "Connected to \(server)'s serial console; Ctrl-] returns.", timeout: 60)
         // Guest -> screen: the port's greeting arrives through the proxy.
         tmux.waitFor(text: "guest login:", timeout: 20)
@@ -83,6 +87,32 @@ final class PeerSerialConsoleTests: XCTestCase {
         XCTAssertEqual(tmux.file("before.txt"), tmux.file("after.txt"), "the terminal settings were not put back")
         port.wait()
         XCTAssertTrue(port.sawConnect, "the proxy did not open the port with the fake driver's CONNECT: \(port.received)")
+    }
+
+    /// The dashboard's `C` on the cloud's server: the console takes the terminal in place, and Ctrl-] comes
+    /// back to the redrawn instance table with the sentence on the status line.
+    func testTheDashboardsCAttachesInPlaceAndCtrlBracketRedrawsIt() throws {
+        let port = try FakeSerialPort(port: 6969)
+        let tmux = try harness("")
+        tmux.waitFor(text: "Limit Summary", timeout: 60)
+        try tmux.send("2")    // the instances
+        tmux.waitFor(text: server, timeout: 30)
+        try tmux.send("/")
+        try tmux.typeLine(server)
+        try tmux.send("Escape")
+        tmux.waitForRow(server, "m1.tiny")
+        try tmux.send("C")
+        tmux.waitFor(text: "guest login:", timeout: 30)
+        XCTAssertFalse(tmux.screen().contains("m1.tiny"), "the console did not take the screen:\n\(tmux.screen())")
+        try tmux.typeLine("uname")
+        tmux.waitFor(text: "[guest read: uname]", timeout: 20)
+        try tmux.send("C-]")
+        tmux.waitFor(text: "Left the serial console of \(server).", timeout: 20)
+        tmux.waitForRow(server, "m1.tiny")
+        try tmux.send("q")
+        XCTAssertEqual(tmux.waitForExit(timeout: 20), "EXIT=0", tmux.screen())
+        port.wait()
+        XCTAssertTrue(port.received.contains("uname\r"), port.received)
     }
 }
 
