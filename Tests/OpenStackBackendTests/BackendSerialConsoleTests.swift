@@ -100,4 +100,23 @@ final class BackendSerialConsoleTests: XCTestCase {
         session.close()
         lax.wait()
     }
+
+    /// Before microversion 2.6 the serial console is the `os-getSerialConsole` action, and its answer's URL is used.
+    func testOlderCloudsAreAskedWithTheServerAction() async throws {
+        let server = try LoopbackWebSocketServer { client in
+            client.handshake()
+            client.send(WebSocketFrame(opcode: .binary, payload: Array("old".utf8)))
+            _ = try client.readFrame()
+        }
+        let transport = await BackendFixture.transport(maxVersion: "2.5")
+        await transport.on(.post, "/servers/id-web/action", json: ["console": ["type": "serial", "url": server.url]])
+        let backend = OpenStackCloudBackend(credentials: BackendFixture.credentials(), cloudName: "testcloud", transport: transport)
+        let session = try await backend.openSerialConsole(instanceID: "id-web", force: false)
+        XCTAssertEqual(read(session, until: "old").text, "old")
+        session.close()
+        server.wait()
+        let posts = await transport.requests(.post, "/action")
+        let body = try XCTUnwrap(try JSONSerialization.jsonObject(with: XCTUnwrap(posts.first?.body)) as? NSDictionary)
+        XCTAssertEqual(body, ["os-getSerialConsole": ["type": "serial"]] as NSDictionary)
+    }
 }
