@@ -89,7 +89,7 @@ let package = Package(
                     dependencies: ["OpenStackBackend", "StacktopServices", "StacktopModel", "YAMLKit", "FuzzSupport",
                                    "StacktopTestSupport", "SystemTestSupport", "WebSocketClient", "WebSocketTestSupport"],
                     exclude: ["Samples"]),
-        .testTarget(name: "WebSocketClientTests", dependencies: ["WebSocketClient", "WebSocketTestSupport"]),
+        .testTarget(name: "WebSocketClientTests", dependencies: ["WebSocketClient", "WebSocketTestSupport", "FuzzSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "YAMLKit", "TextSafety", "FuzzSupport"]),
         .testTarget(name: "DashboardTests",
                     dependencies: ["Dashboard", "TerminalUI", "TextSafety", "StacktopModel", "StacktopServices",

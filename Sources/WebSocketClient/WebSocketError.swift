@@ -27,19 +27,19 @@ public enum WebSocketError: Error, Sendable, Equatable, CustomStringConvertible 
         case .connectFailed(let endpoint, let reason):
             "Could not connect to \(endpoint): \(reason); check that the console proxy is running and reachable from here."
         case .timedOut(let endpoint, let what):
-            "\(endpoint) did not answer in time while \(what); check that the console proxy is running and reachable from here."
+            "The console proxy at \(endpoint) did not answer in time while \(what); check that the console proxy is running and reachable from here."
         case .tls(let endpoint, let reason, true):
             "The TLS certificate of \(endpoint) was not accepted (\(reason)); give the cloud's CA certificate with "
                 + "`cacert` in clouds.yaml, or set `insecure: true` there to skip the check."
         case .tls(let endpoint, let reason, false):
             "The TLS handshake with \(endpoint) failed (\(reason)); check that the URL's scheme (wss://) matches the proxy."
         case .refused(let endpoint, let status, let text):
-            "\(endpoint) refused the websocket with HTTP \(status)\(text.isEmpty ? "" : " " + Self.shown(text))"
+            "The console proxy at \(endpoint) refused the websocket with HTTP \(status)\(text.isEmpty ? "" : " " + Self.shown(text))"
                 + (status == 401 || status == 403 || status == 404
                    ? "; the console's token may have expired or been used, open the console again."
                    : "; open the console again, and ask the cloud's operator if it keeps failing.")
         case .badHandshake(let endpoint, let reason):
-            "\(endpoint) answered the websocket handshake wrongly (\(reason)); it is not a websocket proxy stacktop can use."
+            "The console proxy at \(endpoint) answered the websocket handshake wrongly (\(reason)); it is not a websocket proxy stacktop can use."
         case .protocolViolation(let what):
             "The console proxy broke the websocket protocol (\(what)); the console was closed, open it again."
         case .frameTooLarge(let length, let limit):

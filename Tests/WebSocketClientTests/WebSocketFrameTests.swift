@@ -128,14 +128,14 @@ final class WebSocketFrameTests: XCTestCase {
             } catch { return error.description }
         }
         XCTAssertEqual(refused(good.dropLast() + ["Sec-WebSocket-Accept: AAAAAAAAAAAAAAAAAAAAAAAAAAA="]),
-                       "proxy:6083 answered the websocket handshake wrongly (its Sec-WebSocket-Accept does not match the key sent); it is not a websocket proxy stacktop can use.")
+                       "The console proxy at proxy:6083 answered the websocket handshake wrongly (its Sec-WebSocket-Accept does not match the key sent); it is not a websocket proxy stacktop can use.")
         XCTAssertNotNil(refused(Array(good[0..<1] + good[2...])), "no Upgrade header")
         XCTAssertNotNil(refused(Array(good[0..<2] + good[3...])), "no Connection header")
         XCTAssertNotNil(refused(good + ["Sec-WebSocket-Protocol: base64"]), "a subprotocol not offered")
         XCTAssertNotNil(refused(good + ["Sec-WebSocket-Extensions: permessage-deflate"]), "an extension not asked for")
         XCTAssertNotNil(refused(["SSH-2.0-OpenSSH_9.2"]), "not HTTP")
         XCTAssertEqual(refused(["HTTP/1.1 403 Forbidden", "Content-Length: 0"]),
-                       "proxy:6083 refused the websocket with HTTP 403 Forbidden; the console's token may have expired or been used, open the console again.")
+                       "The console proxy at proxy:6083 refused the websocket with HTTP 403 Forbidden; the console's token may have expired or been used, open the console again.")
         // The status text is outside text: its escape shows, it does not act.
         XCTAssertEqual(refused(["HTTP/1.1 500 \u{1B}[2J"])?.contains("\u{1B}"), false)
     }
