@@ -88,6 +88,8 @@ public final class WebSocketConnection: Sendable {
     public func receive() throws(WebSocketError) -> Incoming {
         var buffer = [UInt8](repeating: 0, count: 16384)
         while true {
+            // Nothing counts after the close handshake or the end, whatever else the server sent.
+            if reading.withLock({ $0.finished }) { return .ended }
             if let event = try nextEvent() {
                 switch event {
                 case .message(let bytes, _):
@@ -108,7 +110,6 @@ public final class WebSocketConnection: Sendable {
                 }
                 continue
             }
-            if reading.withLock({ $0.finished }) { return .ended }
             guard let got = try stream.read(into: &buffer) else {
                 // Waits in slices, so a close this side started ends after at most two seconds without an answer.
                 if let since = closing.withLock({ $0 }), since.duration(to: .now) > .seconds(2) {

@@ -22,6 +22,7 @@ final class WebSocketConnectionTests: XCTestCase {
             client.send(WebSocketFrame(opcode: .continuation, payload: Array("c".utf8)))
             client.send(WebSocketFrame(opcode: .binary, payload: Array(repeating: 0x41, count: 70_000)))
             client.send(WebSocketFrame(opcode: .close, payload: WebSocketFrame.closePayload(code: 1000, reason: "done")))
+            client.send(WebSocketFrame(opcode: .binary, payload: Array("after the close".utf8)))   // ignored
             if let answer = try client.readFrame() { seen.set("close", "\(answer.opcode) \(answer.payload)") }
         }
         let connection = try WebSocketConnection.connect(to: server.url)
