@@ -68,6 +68,20 @@ final class BackendSerialConsoleTests: XCTestCase {
         session.close()
     }
 
+    /// Leaving a quiet console at once (nothing arrived yet) is no busy port.
+    func testLeavingAQuietConsoleAtOnceIsNotBusy() async throws {
+        let server = try LoopbackWebSocketServer { client in
+            client.handshake()
+            if let close = try client.readFrame() { client.send(WebSocketFrame(opcode: .close, payload: close.payload)) }
+        }
+        let session = try await backend(consoleURL: server.url).openSerialConsole(instanceID: "id-web", force: false)
+        session.close()
+        server.wait()
+        for _ in 0..<100 where session.endReason == nil { usleep(20_000) }   // the reader takes the close answer
+        XCTAssertNil(session.failure)
+        XCTAssertEqual(session.endReason, "Nova's serial proxy closed it: close code 1000")
+    }
+
     func testTLSIsCheckedAsTheCloudSaysAndInsecureIsShown() async throws {
         let directory = NSTemporaryDirectory() + "stacktop-serial-tls-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

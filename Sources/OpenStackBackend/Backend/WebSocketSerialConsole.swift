@@ -49,6 +49,7 @@ final class WebSocketSerialConsole: SerialConsoleSession {
     func close() {
         let already = closed.withLock { value -> Bool in defer { value = true }; return value }
         guard !already else { return }
+        forward.state.withLock { $0.leaving = true }
         connection.close()
         Glibc.close(outputDescriptor)
     }
@@ -61,6 +62,8 @@ private final class ForwardPump: Sendable {
         var reason: String?
         /// A whole sentence that replaces it (the port was busy, the proxy broke the protocol).
         var failure: String?
+        /// This side closed the console: its end is no sign of a busy port.
+        var leaving = false
     }
     let state = Mutex(State())
     private let writeDescriptor: Int32
@@ -81,13 +84,13 @@ private final class ForwardPump: Sendable {
                     received += bytes.count
                     guard forward(bytes) else { connection.abort(); return }
                 case .closed(let code, let reason):
-                    if received == 0, opened.duration(to: .now) < .seconds(2) { return busy() }
+                    if droppedAtOnce(received: received, since: opened) { return busy() }
                     let said = reason.isEmpty ? code.map { "close code \($0)" } : "\"\(TextShown.line(reason))\""
                     state.withLock { $0.reason = said.map { "Nova's serial proxy closed it: \($0)" } }
                     return
                 case .ended:
                     // The proxy drops the websocket at once when it cannot reach the guest's serial port.
-                    if received == 0, opened.duration(to: .now) < .seconds(2) { return busy() }
+                    if droppedAtOnce(received: received, since: opened) { return busy() }
                     state.withLock { $0.reason = "Nova's serial proxy dropped the connection" }
                     return
                 }
@@ -96,6 +99,11 @@ private final class ForwardPump: Sendable {
             connection.abort()
             state.withLock { $0.failure = "The serial console of \(name) broke off: \(error.description)" }
         }
+    }
+
+    /// Nova's proxy ended the console within two seconds without a byte, and not because this side left.
+    private func droppedAtOnce(received: Int, since opened: ContinuousClock.Instant) -> Bool {
+        received == 0 && opened.duration(to: .now) < .seconds(2) && !state.withLock { $0.leaving }
     }
 
     private func busy() {
