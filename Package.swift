@@ -6,6 +6,7 @@
 //     -> NcursesTerminal (the only ncurses importer)   -> TerminalUI
 //     -> LocalBackend (libvirt)  -> StacktopStore (SQLite state store) -> StacktopServices -> StacktopModel
 //     -> OpenStackBackend (HTTP) -> StacktopStore, YAMLKit (clouds.yaml) -> StacktopServices -> StacktopModel
+//                                -> WebSocketClient (serial console; OpenSSL) -> TextSafety
 import PackageDescription
 
 let package = Package(
@@ -25,6 +26,9 @@ let package = Package(
                        providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1",
                        providers: [.apt(["libyaml-dev"])]),
+        // TLS for wss:// (the OpenStack serial console) and SHA-1 for the websocket handshake.
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl",
+                       providers: [.apt(["libssl-dev"])]),
         // C helpers for what does not import into Swift: ncurses macros, locale, signal-safe restore.
         .target(name: "CTerminalShim", dependencies: ["CNcurses"]),
         // The pseudo-terminal `stacktop bench` runs the dashboard in (posix_openpt, setsid spawn).
@@ -39,8 +43,10 @@ let package = Package(
         .target(name: "StacktopStore", dependencies: ["StacktopModel", "StacktopServices", "CSQLite"]),
         .target(name: "LocalBackend",
                 dependencies: ["StacktopModel", "StacktopServices", "StacktopStore", "CLibvirt"]),
+        // A small RFC 6455 client (ws:// and wss:// over OpenSSL): Nova's serial proxy (DECISIONS.md).
+        .target(name: "WebSocketClient", dependencies: ["COpenSSL", "TextSafety"]),
         .target(name: "OpenStackBackend",
-                dependencies: ["StacktopModel", "StacktopServices", "StacktopStore", "YAMLKit"]),
+                dependencies: ["StacktopModel", "StacktopServices", "StacktopStore", "YAMLKit", "WebSocketClient"]),
         // stacktop's own config.yaml (contexts: libvirt hosts by name), read with YAMLKit.
         .target(name: "StacktopConfig", dependencies: ["StacktopServices", "YAMLKit", "TextSafety"]),
         .target(name: "TerminalUI", dependencies: ["YAMLKit", "TextSafety"]),
@@ -64,6 +70,9 @@ let package = Package(
                 path: "Tests/StacktopTestSupport"),
         .target(name: "StoreTestSupport", dependencies: ["StacktopStore", "SystemTestSupport"],
                 path: "Tests/StoreTestSupport"),
+        // A loopback websocket server (plain or TLS) that tests script frame by frame.
+        .target(name: "WebSocketTestSupport", dependencies: ["WebSocketClient", "COpenSSL"],
+                path: "Tests/WebSocketTestSupport"),
 
         .testTarget(name: "StacktopModelTests", dependencies: ["StacktopModel"]),
         .testTarget(name: "StacktopConfigTests",
@@ -78,8 +87,9 @@ let package = Package(
                                    "StoreTestSupport", "SystemTestSupport"]),
         .testTarget(name: "OpenStackBackendTests",
                     dependencies: ["OpenStackBackend", "StacktopServices", "StacktopModel", "YAMLKit", "FuzzSupport",
-                                   "StacktopTestSupport", "SystemTestSupport"],
+                                   "StacktopTestSupport", "SystemTestSupport", "WebSocketClient", "WebSocketTestSupport"],
                     exclude: ["Samples"]),
+        .testTarget(name: "WebSocketClientTests", dependencies: ["WebSocketClient", "WebSocketTestSupport", "FuzzSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "YAMLKit", "TextSafety", "FuzzSupport"]),
         .testTarget(name: "DashboardTests",
                     dependencies: ["Dashboard", "TerminalUI", "TextSafety", "StacktopModel", "StacktopServices",

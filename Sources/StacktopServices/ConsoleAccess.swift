@@ -5,7 +5,7 @@ public struct GraphicsDisplay: Sendable, Equatable {
         case tcp(host: String, port: Int)
         /// A UNIX socket on the hypervisor host.
         case socket(path: String)
-        /// A web console (Nova's noVNC or serial proxy): opened in a browser, not a VNC viewer.
+        /// A web console (Nova's noVNC): opened in a browser, not a VNC viewer.
         case url(String)
     }
 
@@ -45,6 +45,16 @@ public protocol SerialConsoleSession: AnyObject, Sendable {
     var endReason: String? { get }
     /// Detaches from the console. Idempotent.
     func close()
+    /// Something the operator must see while attached (TLS not verified), shown beside the banner; nil if none.
+    var notice: String? { get }
+    /// When the console ended because it failed (a busy port, a broken connection), the whole sentence
+    /// that says so; reported instead of a plain end of stream. Nil otherwise.
+    var failure: String? { get }
+}
+
+extension SerialConsoleSession {
+    public var notice: String? { nil }
+    public var failure: String? { nil }
 }
 
 /// The console side of a backend: the serial log, the graphical display and the serial console.
@@ -55,19 +65,9 @@ public protocol ConsoleAccess: Sendable {
     func consoleLog(instanceID: String, maxBytes: Int) async throws -> String
     /// The guest's graphical display. Throws when it has none or is not running.
     func graphicsDisplay(instanceID: String) async throws -> GraphicsDisplay
-    /// Attaches to the guest's serial console; `force` takes it over from another session.
-    func openSerialConsole(instanceID: String, force: Bool) throws -> any SerialConsoleSession
-    /// Where the serial console is a remote websocket (Nova's serial proxy), its URL; nil where stacktop
-    /// attaches itself (libvirt).
-    func serialConsoleURL(instanceID: String) async throws -> String?
-    /// True where the serial console is a remote websocket shown as a URL (Nova), false where stacktop
-    /// attaches to it in place (libvirt): what the runner asks instead of which backend is open.
-    var serialConsoleIsRemote: Bool { get }
-}
-
-extension ConsoleAccess {
-    public func serialConsoleURL(instanceID: String) async throws -> String? { nil }
-    public var serialConsoleIsRemote: Bool { false }
+    /// Attaches to the guest's serial console in place (libvirt's stream, Nova's serial proxy); `force` takes
+    /// it over from another session where the backend can.
+    func openSerialConsole(instanceID: String, force: Bool) async throws -> any SerialConsoleSession
 }
 
 /// Another session holds the serial console. The dashboard offers F to take it over; the CLI says `--force`.

@@ -26,11 +26,7 @@ extension AnyCloudBackend: ConsoleAccess {
     func graphicsDisplay(instanceID: String) async throws -> GraphicsDisplay {
         try await consoles.graphicsDisplay(instanceID: instanceID)
     }
-    func openSerialConsole(instanceID: String, force: Bool) throws -> any SerialConsoleSession {
-        try consoles.openSerialConsole(instanceID: instanceID, force: force)
+    func openSerialConsole(instanceID: String, force: Bool) async throws -> any SerialConsoleSession {
+        try await consoles.openSerialConsole(instanceID: instanceID, force: force)
     }
-    func serialConsoleURL(instanceID: String) async throws -> String? {
-        try await consoles.serialConsoleURL(instanceID: instanceID)
-    }
-    var serialConsoleIsRemote: Bool { (try? consoles.serialConsoleIsRemote) ?? false }
 }

@@ -25,11 +25,7 @@ enum ConsoleCommand {
         do {
             instance = try ConsoleTargets.find(name, in: opened)
             let instanceID = instance.id
-            if let url = try runBlocking({ try await consoles.serialConsoleURL(instanceID: instanceID) }) {
-                RemoteSerialConsole.lines(name: instance.name, url: url).forEach { printOut($0) }
-                return 0
-            }
-            session = try consoles.openSerialConsole(instanceID: instance.id, force: force)
+            session = try runBlocking { try await consoles.openSerialConsole(instanceID: instanceID, force: force) }
         } catch {
             printError(ErrorText.sentence(error))
             return 1
@@ -41,7 +37,7 @@ enum ConsoleCommand {
             ? try? NcursesTerminal(capabilities: capabilities, crashLogPath: CrashLog.path(environment: environment))
             : nil
         terminal?.suspend()
-        printBanner(instance.name, escape: escape)
+        printBanner(instance.name, escape: escape, notice: session.notice)
         let end = ConsolePump.run(session, escape: escape, quitRequested: { ConsoleTargets.quitSignalled(terminal) })
         session.close()
         terminal?.shutdown()
@@ -50,8 +46,10 @@ enum ConsoleCommand {
         return failed || end == .signal ? 1 : 0
     }
 
-    static func printBanner(_ name: String, escape: UInt8) {
-        let banner = "Connected to \(TerminalText.sanitize(name))'s serial console; \(ConsolePump.escapeName(escape)) returns.\r\n"
+    /// `notice`: what the operator must know while typing (TLS not verified), in the banner's own line.
+    static func printBanner(_ name: String, escape: UInt8, notice: String? = nil) {
+        let banner = "Connected to \(TerminalText.sanitize(name))'s serial console"
+            + (notice.map { " (\(TerminalText.sanitize($0)))" } ?? "") + "; \(ConsolePump.escapeName(escape)) returns.\r\n"
         ConsolePump.writeAll(STDOUT_FILENO, Array(banner.utf8), count: banner.utf8.count)
     }
 }

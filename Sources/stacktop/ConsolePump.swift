@@ -43,7 +43,7 @@ enum ConsolePump {
             if descriptors[1].revents != 0 {
                 let got = read(session.outputDescriptor, &buffer, buffer.count)
                 if got < 0 && errno == EINTR { continue }
-                if got <= 0 { return .streamEnded(reason: session.endReason) }
+                if got <= 0 { return session.failure.map { .failed($0) } ?? .streamEnded(reason: session.endReason) }
                 writeAll(STDOUT_FILENO, buffer, count: got)
             }
             if stdinOpen, descriptors[0].revents != 0 {

@@ -172,19 +172,6 @@ final class DashboardRunner {
             } catch {
                 dispatch(.auditFailed(message: "The audit log could not be read: \(ErrorText.sentence(error))"))
             }
-        case .openConsole(let id, let name, _) where opened.consoles?.serialConsoleIsRemote == true:
-            // Nova's serial console is a websocket behind its proxy: shown as a URL, like the web console.
-            guard let consoles = opened.consoles else { return }
-            let mailbox = self.mailbox
-            Task.detached {
-                do {
-                    let url = try await consoles.serialConsoleURL(instanceID: id) ?? ""
-                    mailbox.post(.vncResult(instanceName: name, lines: RemoteSerialConsole.lines(name: name, url: url),
-                                            failed: false))
-                } catch {
-                    mailbox.post(.consoleClosed(message: ErrorText.sentence(error), failed: true))
-                }
-            }
         case .openConsole(let id, let name, let force):
             openConsole(instanceID: id, name: name, force: force)
         case .loadConsoleLog(let id):
@@ -259,7 +246,8 @@ final class DashboardRunner {
         }
         let session: any SerialConsoleSession
         do {
-            session = try consoles.openSerialConsole(instanceID: instanceID, force: force)
+            // libvirt attaches at once; a cloud asks Nova for the URL and connects to its proxy (at most 10 s).
+            session = try runBlocking { try await consoles.openSerialConsole(instanceID: instanceID, force: force) }
         } catch let busy as ConsoleBusy {
             dispatch(.consoleBusy(instanceID: instanceID, name: name, message: busy.dashboardMessage))
             return
@@ -268,7 +256,7 @@ final class DashboardRunner {
             return
         }
         terminal.suspend()
-        ConsoleCommand.printBanner(name, escape: options.consoleEscape)
+        ConsoleCommand.printBanner(name, escape: options.consoleEscape, notice: session.notice)
         let terminal = self.terminal
         let end = ConsolePump.run(session, escape: options.consoleEscape, quitRequested: { ConsoleTargets.quitSignalled(terminal) })
         session.close()

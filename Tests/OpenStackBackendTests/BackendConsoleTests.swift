@@ -25,7 +25,7 @@ final class BackendConsoleTests: XCTestCase {
         XCTAssertEqual(short, String(expected.suffix(4)))
     }
 
-    func testTheWebConsoleAndTheSerialConsoleAreURLs() async throws {
+    func testTheWebConsoleIsAURL() async throws {
         let transport = await BackendFixture.transport()
         await transport.on(.post, "/servers/id-web/remote-consoles",
                            json: try sample("nova/os-remote-consoles/v2.6/create-vnc-console-resp.json"))
@@ -38,13 +38,53 @@ final class BackendConsoleTests: XCTestCase {
         let post = try XCTUnwrap(consolePosts.first)
         let body = try XCTUnwrap(try JSONSerialization.jsonObject(with: XCTUnwrap(post.body)) as? NSDictionary)
         XCTAssertEqual(body, ["remote_console": ["protocol": "vnc", "type": "novnc"]] as NSDictionary)
+    }
 
-        let serialURL = try await backend.serialConsoleURL(instanceID: "id-web")
-        XCTAssertEqual(serialURL, wire, "the fake answers every remote-consoles POST alike")
-        let allConsolePosts = await transport.requests(.post, "/remote-consoles")
-        let serialPost = try XCTUnwrap(allConsolePosts.last)
-        let serialBody = try XCTUnwrap(try JSONSerialization.jsonObject(with: XCTUnwrap(serialPost.body)) as? NSDictionary)
-        XCTAssertEqual(serialBody, ["remote_console": ["protocol": "serial", "type": "serial"]] as NSDictionary)
-        XCTAssertThrowsError(try backend.openSerialConsole(instanceID: "id-web", force: false))
+    /// The serial console asks Nova for a serial remote console, then connects to the URL it got: here a
+    /// port nothing listens on, which fails with a sentence naming the server and the proxy.
+    func testTheSerialConsoleConnectsToTheURLNovaGives() async throws {
+        let transport = await BackendFixture.transport()
+        await transport.on(.post, "/servers/id-web/remote-consoles",
+                           json: ["remote_console": ["protocol": "serial", "type": "serial", "url": "ws://127.0.0.1:1/?token=t"]])
+        let backend = BackendFixture.backend(transport)
+        do {
+            _ = try await backend.openSerialConsole(instanceID: "id-web", force: false)
+            XCTFail("nothing listens on port 1")
+        } catch {
+            let text = ErrorText.sentence(error)
+            XCTAssertTrue(text.hasPrefix("Opening the serial console of "), text)
+            XCTAssertTrue(text.contains("failed: Could not connect to 127.0.0.1:1: Connection refused; check that the console "
+                                        + "proxy is running"), text)
+        }
+        let posts = await transport.requests(.post, "/remote-consoles")
+        let body = try XCTUnwrap(try JSONSerialization.jsonObject(with: XCTUnwrap(posts.first?.body)) as? NSDictionary)
+        XCTAssertEqual(body, ["remote_console": ["protocol": "serial", "type": "serial"]] as NSDictionary)
+    }
+
+    func testASerialConsoleTheCloudDoesNotOfferIsSaidSo() async throws {
+        for (status, message) in [(400, "Unavailable console type serial."), (501, "Not implemented.")] {
+            let transport = await BackendFixture.transport()
+            await transport.on(.post, "/servers/id-web/remote-consoles", status: status,
+                               json: ["badRequest": ["code": status, "message": message]])
+            let backend = BackendFixture.backend(transport)
+            do {
+                _ = try await backend.openSerialConsole(instanceID: "id-web", force: false)
+                XCTFail("HTTP \(status)")
+            } catch {
+                let text = ErrorText.sentence(error)
+                XCTAssertTrue(text.contains("is not enabled on this cloud (Nova answered HTTP \(status): "), text)
+                XCTAssertTrue(text.hasSuffix("ask the cloud's operator to turn on Nova's [serial_console], or read the guest's console log instead."), text)
+            }
+        }
+        // Any other refusal is said as Nova said it.
+        let transport = await BackendFixture.transport()
+        await transport.on(.post, "/servers/id-web/remote-consoles", status: 409,
+                           json: ["conflictingRequest": ["code": 409, "message": "Instance id-web is not ready"]])
+        do {
+            _ = try await BackendFixture.backend(transport).openSerialConsole(instanceID: "id-web", force: false)
+            XCTFail("HTTP 409")
+        } catch {
+            XCTAssertTrue(ErrorText.sentence(error).contains("(HTTP 409): Instance id-web is not ready"), ErrorText.sentence(error))
+        }
     }
 }

@@ -51,7 +51,4 @@ public struct PersistentDemoBackend: CloudReader, CloudMutator, ConsoleAccess {
     public func openSerialConsole(instanceID: String, force: Bool) throws -> any SerialConsoleSession {
         try base.openSerialConsole(instanceID: instanceID, force: force)
     }
-    public func serialConsoleURL(instanceID: String) async throws -> String? {
-        try await base.serialConsoleURL(instanceID: instanceID)
-    }
 }

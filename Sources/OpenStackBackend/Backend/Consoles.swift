@@ -1,13 +1,12 @@
 import Foundation
 import StacktopModel
 import StacktopServices
+import WebSocketClient
 
 /// Consoles on OpenStack: the console log is Nova's `os-getConsoleOutput`; the graphical display is a
-/// Nova remote console (a noVNC URL with a short-lived token); the serial console is offered as its
-/// websocket URL, since stacktop does not speak Nova's serial proxy protocol itself.
+/// Nova remote console (a noVNC URL with a short-lived token); the serial console is Nova's serial proxy,
+/// attached in place over a websocket (`WebSocketSerialConsole`).
 extension OpenStackCloudBackend: ConsoleAccess {
-    public var serialConsoleIsRemote: Bool { true }
-
     public func consoleLog(instanceID: String, maxBytes: Int) async throws -> String {
         // Nova counts lines, not bytes; 400 lines of a serial console is about the last 64 KiB.
         let body = try Self.json(ActionBody("os-getConsoleOutput", ConsoleOutput(length: max(1, maxBytes / 160))))
@@ -30,18 +29,55 @@ extension OpenStackCloudBackend: ConsoleAccess {
         return GraphicsDisplay(type: console.type, endpoint: .url(console.url))
     }
 
-    public func openSerialConsole(instanceID: String, force: Bool) throws -> any SerialConsoleSession {
-        throw BackendError.unavailable(feature: "serial console",
-                                       reason: "On OpenStack the serial console is a websocket behind Nova's serial proxy, "
-            + "which stacktop shows as a URL rather than attaching to; use `stacktop console SERVER` or the C key for it.")
+    /// Asks Nova for the serial console's websocket URL, then connects to its serial proxy (TLS checked as
+    /// the cloud's API is: `cacert`, or not at all with `insecure`). `force` has no meaning here: Nova's
+    /// proxy offers no take-over, and a busy port is said when the proxy drops the connection.
+    public func openSerialConsole(instanceID: String, force: Bool) async throws -> any SerialConsoleSession {
+        let name = await serverLabel(instanceID)
+        let url: String
+        do {
+            url = try await remoteConsole(instanceID: instanceID, protocol: "serial", type: "serial").url
+        } catch let error as BackendError {
+            throw Self.serialConsoleRefusal(error, name: name)
+        }
+        let credentials = session.credentials
+        let tls = WebSocketTLS(verify: credentials.verifyTLS, caFile: credentials.caCertPath)
+        let connection: WebSocketConnection
+        do {
+            connection = try await Self.connect(url, tls: tls)
+        } catch let error as WebSocketError {
+            throw BackendError.unavailable(feature: "serial console",
+                                           reason: "Opening the serial console of \(name) failed: " + error.description)
+        }
+        let notice = connection.url.secure && !tls.verify
+            ? "TLS certificate NOT verified (insecure in clouds.yaml)" : nil
+        return try WebSocketSerialConsole(connection: connection, name: name, notice: notice)
     }
 
-    /// A serial console from Nova (`remote-consoles`, protocol serial): its websocket URL.
-    public func serialConsoleURL(instanceID: String) async throws -> String? {
-        try await remoteConsole(instanceID: instanceID, protocol: "serial", type: "serial").url
+    /// The blocking connect (at most 10 s) on a thread of its own, not one of the cooperative pool's.
+    private static func connect(_ url: String, tls: WebSocketTLS) async throws -> WebSocketConnection {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { () throws(WebSocketError) in try WebSocketConnection.connect(to: url, tls: tls) })
+            }
+        }
     }
 
-    /// `POST /servers/{id}/remote-consoles` (microversion 2.6+), else the older `os-getVNCConsole` action.
+    /// Nova's refusals of a serial console, said as what they mean: not enabled here (400
+    /// ConsoleTypeUnavailable, 501 from a driver without one), else as Nova said it.
+    static func serialConsoleRefusal(_ error: BackendError, name: String) -> BackendError {
+        guard case .remote(_, let status, let reason, _) = error else { return error }
+        let lowered = reason.lowercased()
+        guard status == 501 || (status == 400 && (lowered.contains("console type") || lowered.contains("unavailable")))
+        else { return error }
+        return .unavailable(feature: "serial console",
+                            reason: "The serial console of \(name) is not enabled on this cloud (Nova answered HTTP \(status): "
+                                + "\(reason.droppingStop)); ask the cloud's operator to turn on Nova's [serial_console], "
+                                + "or read the guest's console log instead.")
+    }
+
+    /// `POST /servers/{id}/remote-consoles` (microversion 2.6+), else the older `os-getVNCConsole` or
+    /// `os-getSerialConsole` action.
     func remoteConsole(instanceID: String, protocol: String, type: String) async throws -> RemoteConsole {
         let headers = await compute.headers()
         let what = "Asking Nova for the \(`protocol`) console of server \(await serverLabel(instanceID))"
@@ -51,7 +87,8 @@ extension OpenStackCloudBackend: ConsoleAccess {
                                                  method: .post, body: body, headers: headers, what: what)
             return try NovaDecoder.remoteConsole(response.body)
         }
-        let body = try Self.json(ActionBody("os-getVNCConsole", VNCConsole(type: type)))
+        let action = `protocol` == "serial" ? "os-getSerialConsole" : "os-getVNCConsole"
+        let body = try Self.json(ActionBody(action, VNCConsole(type: type)))
         let response = try await client.send(.compute, "servers/\(Self.pathComponent(instanceID))/action", method: .post,
                                              body: body, headers: headers, what: what)
         return try NovaDecoder.remoteConsole(response.body, path: "/servers/{id}/action")
@@ -61,7 +98,7 @@ extension OpenStackCloudBackend: ConsoleAccess {
 /// `{"os-getConsoleOutput": {"length": 409}}`'s argument: how many lines from the end.
 struct ConsoleOutput: Encodable { var length: Int }
 
-/// `{"os-getVNCConsole": {"type": "novnc"}}`'s argument.
+/// `{"os-getVNCConsole": {"type": "novnc"}}`'s and `{"os-getSerialConsole": {"type": "serial"}}`'s argument.
 struct VNCConsole: Encodable { var type: String }
 
 /// `POST /servers/{id}/remote-consoles`: `{"remote_console": {"protocol": "vnc", "type": "novnc"}}`.

@@ -21,13 +21,8 @@ extension FleetBackend: ConsoleAccess {
         return try await consoles.graphicsDisplay(instanceID: local)
     }
 
-    public func openSerialConsole(instanceID: String, force: Bool) throws -> any SerialConsoleSession {
+    public func openSerialConsole(instanceID: String, force: Bool) async throws -> any SerialConsoleSession {
         let (consoles, local) = try consoles(of: instanceID)
-        return try consoles.openSerialConsole(instanceID: local, force: force)
-    }
-
-    public func serialConsoleURL(instanceID: String) async throws -> String? {
-        let (consoles, local) = try consoles(of: instanceID)
-        return try await consoles.serialConsoleURL(instanceID: local)
+        return try await consoles.openSerialConsole(instanceID: local, force: force)
     }
 }
