@@ -55,7 +55,7 @@ enum BenchCommand {
             if let status = report(outcome, title: "fleet of \(settings.fleetHosts) libvirt test-driver hosts, "
                                    + "\(BenchFleet.domainsPerHost) domains each") { return status }
         }
-        if let cloud = settings.cloud {
+        if let cloud = settings.cloud, !settings.fleetOnly {
             let outcome = BenchCloud.run(settings: settings, binary: binary, environment: environment)
             if let status = report(outcome, title: "OpenStack cloud \(cloud): the dashboard at --refresh 2, beside the "
                                    + "bare REST round trip") { return status }

@@ -27,6 +27,8 @@ struct BenchSettings: Equatable {
     var cloudIdleSeconds = 30.0
     /// `--fleet N`: also a fleet of N hosts of 1,000 domains each (0: not).
     var fleetHosts = 0
+    /// `--fleet-only`: the fleet section alone (a `--cloud` then joins the fleet without a section of its own).
+    var fleetOnly = false
     var help = false
 
     static let usage = """
@@ -66,7 +68,7 @@ struct BenchSettings: Equatable {
       --fleet N         also a fleet section: N test-driver hosts of 1,000 domains in config.yaml, `--fleet`
                         started cold until every host is live (budget: one host alone +10 %, timed in the
                         same rounds), warm until the first cached name, and j at N x 1,000 rows
-      --fleet-only      the fleet section only
+      --fleet-only      the fleet section only; with --cloud NAME that cloud joins the fleet (timed alone too)
     The OpenStack section times, beside the bare REST script in the same rounds: start to the first rows on
     a cold start (budget 1 s), to all rows (the read done; budget bare REST +10 %), the cached names of a warm
     start, and the requests an idle dashboard sends per refresh at --refresh 2 (budget 1), counted by the

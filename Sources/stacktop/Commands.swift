@@ -125,6 +125,19 @@ enum RenderCommand {
         case "menu":
             state.panel = .instances
             _ = state.handle(.key(.character("a")))
+        case "fleet":
+            // The demo as three contexts of a fleet: lab-a live, lab-b gone stale, lab-c never answered.
+            let fleet = CloudSnapshot.merging([
+                FleetMember(context: "lab-a", snapshot: snapshot, health: .up),
+                FleetMember(context: "lab-b", snapshot: snapshot,
+                            health: .stale(reason: "Could not connect to qemu+ssh://root@lab-b/system: no route to host.")),
+                FleetMember(context: "lab-c", snapshot: CloudSnapshot(takenAt: Date(timeIntervalSince1970: 0)),
+                            health: .down(reason: "lab-c did not open within 30 s; stacktop tries again on its own.")),
+            ], takenAt: snapshot.takenAt)
+            state = AppState(backend: BackendDescription(kind: .fleet, endpoint: "fleet lab-a,lab-b,lab-c"), readOnly: readOnly,
+                             capabilities: backend.capabilities, theme: theme, glyphs: glyphs, size: size, now: snapshot.takenAt)
+            _ = state.handle(.snapshotLoaded(fleet, origin: .live))
+            state.panel = .instances
         case "xml", "raw":
             state.panel = .instances
             if case .loadRawDefinition(let id)? = state.perform(.showRaw).first {
@@ -138,7 +151,7 @@ enum RenderCommand {
             guard let panel = Panel.named(view) else {
                 throw UsageError(description: "Unknown view \"\(view)\"; use a panel name ("
                                  + Panel.allCases.map(\.word).joined(separator: ", ") + "), details, xml, help, "
-                                 + "launch, confirm, topology, contexts, menu, live, live-details or wall.")
+                                 + "launch, confirm, topology, contexts, menu, live, live-details, fleet or wall.")
             }
             state.panel = panel
         }

@@ -290,7 +290,7 @@ enum OptionParser {
             case "--cloud": settings.cloud = try take()
             case "--cloud-only": settings.sizes = []; settings.inProcess = false; cloudOnly = true
             case "--fleet": settings.fleetHosts = try count(try take(), option.flag, 1...64)
-            case "--fleet-only": settings.sizes = []; settings.inProcess = false
+            case "--fleet-only": settings.sizes = []; settings.inProcess = false; settings.fleetOnly = true
             case "--rest-script": settings.restScript = try take()
             case "--cloud-anchor": settings.cloudAnchor = try take()
             case "--cloud-idle": settings.cloudIdleSeconds = Double(try count(try take(), option.flag, 2...3600))
