@@ -245,6 +245,9 @@ final class DashboardRunner {
             return
         }
         let session: any SerialConsoleSession
+        // A cloud's console takes a moment (Nova, then its proxy): the screen says what it waits for meanwhile.
+        state.status = StatusMessage("Connecting to the serial console of \(name)\(state.glyphs.dots)")
+        draw()
         do {
             // libvirt attaches at once; a cloud asks Nova for the URL and connects to its proxy (at most 10 s).
             session = try runBlocking { try await consoles.openSerialConsole(instanceID: instanceID, force: force) }
@@ -261,7 +264,9 @@ final class DashboardRunner {
         let end = ConsolePump.run(session, escape: options.consoleEscape, quitRequested: { ConsoleTargets.quitSignalled(terminal) })
         session.close()
         terminal.resume()
-        let (message, failed) = ConsoleTargets.ending(end, name: name, opened: opened)
+        var (message, failed) = ConsoleTargets.ending(end, name: name, opened: opened)
+        // What the banner warned of (TLS not verified) stays said after the console's output is gone.
+        if let notice = session.notice { message += " " + notice + (notice.hasSuffix(".") ? "" : ".") }
         // .consoleClosed asks for .redrawAll: the next frame repaints every cell over the console's output.
         dispatch(.consoleClosed(message: message, failed: failed))
         if end == .signal { perform(.quit) }
