@@ -34,12 +34,26 @@ public struct BackendDescription: Sendable, Equatable {
         case .demo: "demo cloud"
         case .local: "libvirt " + endpoint
         case .openstack: "cloud " + endpoint
-        case .fleet: endpoint
+        case .fleet: "fleet of \(endpoint.dropFirst("fleet ".count).split(separator: ",").count)"
         }
     }
 
     /// Made-up data, said on every screen (the title bar's DEMO badge).
     public var isMadeUp: Bool { kind == .demo }
+
+    /// Why no instance of this backend ever has live statistics, in one sentence; nil where each instance's
+    /// own state says why (a libvirt host: not running, or no second read yet).
+    public var liveStatisticsNote: String? {
+        switch kind {
+        case .openstack:
+            "This cloud does not expose live statistics to this user: Nova gives a server's CPU, disk and "
+                + "network figures only to administrators (server diagnostics)."
+        case .demo:
+            "The demo's libvirt test driver measures nothing, so there are no live statistics; on a real "
+                + "libvirt host CPU, memory, disk and network rates show here."
+        case .local, .fleet: nil
+        }
+    }
 }
 
 /// Something that happened in the backend that the UI should reflect without polling.

@@ -22,6 +22,9 @@ struct OpenedBackend {
     var consoles: (any ConsoleAccess)?
     /// Seconds a whole refresh may take (a cloud); nil where the backend bounds itself (libvirt's keepalive).
     var refreshDeadline: Double? = nil
+    /// What the backend can do, asked again after each read, where that changes while it runs (a fleet learns
+    /// it as its contexts open); nil where it is known at open (`writableCapabilities`).
+    var capabilitiesNow: (@Sendable () -> Capabilities)? = nil
 }
 
 /// Picks the backend the way the README promises: --demo; else --connect URI; else

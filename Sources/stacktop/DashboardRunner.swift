@@ -301,11 +301,12 @@ final class DashboardRunner {
         let backend = opened.backend
         let mailbox = self.mailbox
         let request = state.refresh.request
+        let capabilitiesNow = opened.capabilitiesNow
         Task.detached {
             do {
                 let snapshot = try await backend.snapshot(request) { mailbox.post(.snapshotPartial($0)) }
-                // A fleet knows what it can do only as its contexts open.
-                if backend.description.kind == .fleet { mailbox.post(.capabilitiesChanged(backend.capabilities)) }
+                // A backend that learns what it can do as it runs (a fleet, as its contexts open) says it after each read.
+                if let capabilitiesNow { mailbox.post(.capabilitiesChanged(capabilitiesNow())) }
                 mailbox.post(.snapshotLoaded(snapshot, origin: .live))
             } catch {
                 mailbox.post(.loadFailed(message: ErrorText.sentence(error),

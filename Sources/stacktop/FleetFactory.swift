@@ -54,6 +54,7 @@ enum FleetFactory {
         }
         let fleet = FleetBackend(sources: sources)
         var opened = OpenedBackend(backend: fleet, cache: FleetCache(fleet: fleet), auditLog: nil, cleanup: {})
+        opened.capabilitiesNow = { fleet.capabilities }
         opened.consoles = options.readOnly ? ReadOnlyConsoles(wrapping: fleet) : fleet
         if options.readOnly { opened.backend = ReadOnlyBackend(wrapping: AnyCloudBackend(fleet)) }
         return opened

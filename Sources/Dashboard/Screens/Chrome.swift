@@ -27,7 +27,7 @@ enum Chrome {
 
     /// "libvirt qemu:///system  project admin": where the data comes from.
     static func placeName(_ state: AppState) -> String {
-        if state.backend.kind == .fleet { return fleetPlace(state) }
+        if let members = state.snapshot?.fleet { return fleetPlace(members) }
         var place = state.backend.placeName
         // A configured context by its name; what the command line opened is already named by the place.
         if let context = state.currentContext, state.contexts[context]?.file != nil { place = "ctx " + context + state.glyphs.separator + place }
@@ -36,11 +36,7 @@ enum Chrome {
     }
 
     /// "fleet of 3: 2 up, 1 stale": every context counted by how its latest read went.
-    static func fleetPlace(_ state: AppState) -> String {
-        guard let members = state.snapshot?.fleet else {
-            let names = state.backend.endpoint.dropFirst("fleet ".count).split(separator: ",")
-            return "fleet of \(names.count): opening" + state.glyphs.dots
-        }
+    static func fleetPlace(_ members: [FleetMember]) -> String {
         var up = 0, cached = 0, stale = 0, down = 0
         for member in members {
             switch member.health {

@@ -15,7 +15,7 @@ enum DetailsScreen {
         let inner = painter.box(rect, title: "\(table.itemWord.capitalized) \(name)")
         var lines = layout(sections, width: inner.width - 2)
         if panel == .instances, let instance = snapshot.instances.first(where: { $0.id == id }) {
-            lines += LiveSection.lines(instance, track: state.liveStatistics.tracks[id], backend: state.backend.kind,
+            lines += LiveSection.lines(instance, track: state.liveStatistics.tracks[id], note: state.backend.liveStatisticsNote,
                                        width: inner.width - 2)
         }
         let first = min(scroll, max(0, lines.count - inner.height))

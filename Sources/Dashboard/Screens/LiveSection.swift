@@ -4,25 +4,16 @@ import StacktopServices
 /// The instance details' "Live statistics": sparklines of the last reads where the host measures them,
 /// and otherwise a sentence saying why there are none.
 enum LiveSection {
-    static func lines(_ instance: Instance, track: LiveStatistics.Track?, backend: BackendKind,
+    static func lines(_ instance: Instance, track: LiveStatistics.Track?, note: String?,
                       width: Int) -> [DetailsScreen.Line] {
         var lines: [DetailsScreen.Line] = [.blank, .section("Live statistics")]
         guard let track, let rates = instance.rates else {
-            let why: String
-            switch backend {
-            case .openstack:
-                why = "This cloud does not expose live statistics to this user: Nova gives a server's CPU, disk and "
-                    + "network figures only to administrators (server diagnostics)."
-            case .demo:
-                why = "The demo's libvirt test driver measures nothing, so there are no live statistics; on a real "
-                    + "libvirt host CPU, memory, disk and network rates show here."
-            case .local, .fleet:
-                why = instance.state != .running && instance.state != .paused
-                    ? "Statistics are read while the instance runs."
-                    : instance.cpuTimeNanoseconds == nil && instance.usage == nil
-                    ? "This libvirt driver reports no statistics for the instance."
-                    : "Rates need two reads: they show after the next refresh."
-            }
+            // The backend's own sentence when it never has statistics; else why this instance has none yet.
+            let why = note ?? (instance.state != .running && instance.state != .paused
+                ? "Statistics are read while the instance runs."
+                : instance.cpuTimeNanoseconds == nil && instance.usage == nil
+                ? "This libvirt driver reports no statistics for the instance."
+                : "Rates need two reads: they show after the next refresh.")
             return lines + DetailsScreen.wrap(why, width: max(10, width - 3)).map { .field("", $0) }
         }
         // As many of the latest reads as fit beside the label and a caption.

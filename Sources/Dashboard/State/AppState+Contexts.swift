@@ -31,7 +31,7 @@ extension AppState {
             return []
         }
         let fleet = StacktopContext(name: "fleet", kind: .fleet, endpoint: names.joined(separator: ","))
-        if backend.kind == .fleet, backend.endpoint == "fleet " + (names.isEmpty ? contexts.names : names).joined(separator: ",") {
+        if backend.endpoint == "fleet " + (names.isEmpty ? contexts.names : names).joined(separator: ",") {
             status = StatusMessage("This fleet is the one in use.")
             return []
         }
