@@ -92,7 +92,8 @@ final class ContextsEndToEndTests: XCTestCase {
         tmux.waitFor(text: "ctx lab-a")
         try tmux.send(":")
         try tmux.send("Up")
-        tmux.waitFor("the last command, :ctx") { $0.split(separator: "\n").last?.hasPrefix(":ctx ") == true }
+        // ":ctx" and the cursor mark right after it.
+        tmux.waitFor("the last command, :ctx") { $0.split(separator: "\n").last?.hasPrefix(":ctx_") == true }
         try tmux.send("Up")
         tmux.waitFor(text: ":server stop bravo-vm")
         try tmux.send("Up")

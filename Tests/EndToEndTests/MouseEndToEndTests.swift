@@ -81,7 +81,7 @@ final class MouseEndToEndTests: XCTestCase {
         screen = tmux.waitFor(text: "filter: bas")
         // (How many rows "bas" keeps depends on the columns searched, key pairs such as ops-bastion among them.)
         XCTAssertTrue(screen.contains(" of 16) filter: bas ─"), screen)
-        XCTAssertTrue(screen.contains("\n/bas "), "the filter line holds what was typed and nothing else:\n\(screen)")
+        XCTAssertTrue(screen.contains("\n/bas_ "), "the filter line holds what was typed and nothing else:\n\(screen)")
         try tmux.send("Escape")
 
         try tmux.send("q")
@@ -103,7 +103,7 @@ final class MouseEndToEndTests: XCTestCase {
         try click(tmux, x: 10, y: 6)
         try tmux.type("web")
         let screen = tmux.waitFor(text: "filter: web")
-        XCTAssertTrue(screen.contains("Instances (3 of 16) filter: web ─") && screen.contains("\n/web "), screen)
+        XCTAssertTrue(screen.contains("Instances (3 of 16) filter: web ─") && screen.contains("\n/web_ "), screen)
         try tmux.send("Escape")
         try tmux.send("q")
         XCTAssertEqual(tmux.waitForExit(), "EXIT=0")

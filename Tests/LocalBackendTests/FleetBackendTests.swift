@@ -63,7 +63,7 @@ final class FleetBackendTests: XCTestCase {
         let fleet = FleetBackend(sources: [source("lab-a", file: "lab-a.xml"), source("lab-b", file: "lab-b.xml"),
                                            source("lab-c", file: "missing.xml")])
         let pieces = LockedBox<[PartialSnapshot]>([])
-        let whole = try await fleet.snapshot(ReadRequest()) { piece in pieces.set(pieces.get() + [piece]) }
+        let whole = try await fleet.snapshot(ReadRequest()) { piece in pieces.update { $0.append(piece) } }
         let seen = pieces.get()
         XCTAssertEqual(seen.map(\.total), Array(repeating: 3, count: seen.count))
         XCTAssertEqual(seen.last?.loaded, 3)
@@ -71,7 +71,7 @@ final class FleetBackendTests: XCTestCase {
         XCTAssertEqual(seen.last.map { Set($0.instances.map(\.id)) }, Set(whole.instances.map(\.id)))
         XCTAssertTrue(seen.contains { $0.loaded < 3 && !$0.instances.isEmpty }, "a host's rows before every context finished")
         pieces.set([])
-        _ = try await fleet.snapshot(ReadRequest()) { piece in pieces.set(pieces.get() + [piece]) }
+        _ = try await fleet.snapshot(ReadRequest()) { piece in pieces.update { $0.append(piece) } }
         XCTAssertEqual(pieces.get().count, 0, "a refresh hands over the whole snapshot only")
     }
 
@@ -233,4 +233,6 @@ final class LockedBox<Value: Sendable>: Sendable {
     init(_ value: Value) { self.value = Mutex(value) }
     func get() -> Value { value.withLock { $0 } }
     func set(_ new: Value) { value.withLock { $0 = new } }
+    /// Changes the value in place, under the lock (pieces arrive from several tasks at once).
+    func update(_ change: (inout Value) -> Void) { value.withLock { change(&$0) } }
 }
