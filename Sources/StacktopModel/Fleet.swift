@@ -62,36 +62,30 @@ extension CloudSnapshot {
         var merged = CloudSnapshot(takenAt: takenAt)
         for member in members {
             let part = member.snapshot
-            merged.instances += part.instances.map { instance in
-                var qualified = instance
-                qualified.id = FleetID.qualified(instance.id, context: member.context)
-                return qualified
+            /// Each item with one field set from its context ("lab-a vm", "web-01's id@lab-a").
+            func named<Item>(_ items: [Item], _ field: WritableKeyPath<Item, String>,
+                             _ name: (String) -> String) -> [Item] {
+                items.map { item in
+                    var named = item
+                    named[keyPath: field] = name(item[keyPath: field])
+                    return named
+                }
             }
+            let prefixed = { (name: String) in member.context + " " + name }
+            merged.instances += named(part.instances, \.id) { FleetID.qualified($0, context: member.context) }
             merged.images += part.images
             merged.volumes += part.volumes
             merged.volumeSnapshots += part.volumeSnapshots
-            // Hosts and pools are named after their context in the fleet's own lists (the Overview and the wall
-            // list them together: two hosts called "vm", two pools called "default"); their tables read the member.
-            merged.pools += part.pools.map { pool in
-                var named = pool
-                named.name = member.context + " " + pool.name
-                return named
-            }
+            // Hosts, pools and quotas are named after their context in the fleet's own lists (the Overview and the
+            // wall list them together: two hosts called "vm", two pools called "default"); their tables read the member.
+            merged.pools += named(part.pools, \.name, prefixed)
             merged.networks += part.networks
             merged.securityGroups += part.securityGroups
-            merged.quotas += part.quotas.map { quota in
-                var named = quota
-                named.project = member.context + " " + quota.project
-                return named
-            }
+            merged.quotas += named(part.quotas, \.project, prefixed)
             merged.flavors += part.flavors
             merged.keypairs += part.keypairs
             merged.projects += part.projects
-            merged.hypervisors += part.hypervisors.map { host in
-                var named = host
-                named.hostname = member.context + " " + host.hostname
-                return named
-            }
+            merged.hypervisors += named(part.hypervisors, \.hostname, prefixed)
             merged.floatingIPs += part.floatingIPs
             merged.routers += part.routers
             merged.ports += part.ports

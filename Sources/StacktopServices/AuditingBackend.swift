@@ -4,7 +4,7 @@ import StacktopModel
 /// Writes every mutation that reaches the backend to the audit log: time, project, action, target,
 /// result, error and the request ids the cloud gave. Sits inside `ReadOnlyBackend`, so read-only
 /// refusals never touch the store (a wall screen must leave it exactly as it was).
-public struct AuditingBackend<Base: CloudReader & CloudMutator>: CloudReader, CloudMutator {
+public struct AuditingBackend<Base: CloudReader & CloudMutator>: ReadingThrough, CloudMutator {
     public let base: Base
     public let log: any AuditLog
     private let clock: @Sendable () -> Date
@@ -13,15 +13,6 @@ public struct AuditingBackend<Base: CloudReader & CloudMutator>: CloudReader, Cl
         self.base = base; self.log = log; self.clock = clock
     }
 
-    public var description: BackendDescription { base.description }
-    public func snapshot() async throws -> CloudSnapshot { try await base.snapshot() }
-    public func snapshot(_ request: ReadRequest, partial: @escaping @Sendable (PartialSnapshot) -> Void) async throws -> CloudSnapshot {
-        try await base.snapshot(request, partial: partial)
-    }
-    public func rawDefinition(instanceID: String) async throws -> String {
-        try await base.rawDefinition(instanceID: instanceID)
-    }
-    public func events() -> AsyncStream<BackendEvent> { base.events() }
     public var capabilities: Capabilities { base.capabilities }
 
     public func perform(_ request: ActionRequest) async throws -> ActionOutcome {

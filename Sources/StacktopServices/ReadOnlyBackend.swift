@@ -3,20 +3,11 @@ import StacktopModel
 /// Wraps any backend so that every mutation is refused before it reaches libvirt, the store or an
 /// API. Reads pass through. This is the structural half of the read-only guarantee: the UI also hides
 /// mutating actions, but even a forgotten check there cannot get past this wrapper.
-public struct ReadOnlyBackend<Base: CloudReader & CloudMutator>: CloudReader, CloudMutator {
+public struct ReadOnlyBackend<Base: CloudReader & CloudMutator>: ReadingThrough, CloudMutator {
     public let base: Base
 
     public init(wrapping base: Base) { self.base = base }
 
-    public var description: BackendDescription { base.description }
-    public func snapshot() async throws -> CloudSnapshot { try await base.snapshot() }
-    public func snapshot(_ request: ReadRequest, partial: @escaping @Sendable (PartialSnapshot) -> Void) async throws -> CloudSnapshot {
-        try await base.snapshot(request, partial: partial)
-    }
-    public func rawDefinition(instanceID: String) async throws -> String {
-        try await base.rawDefinition(instanceID: instanceID)
-    }
-    public func events() -> AsyncStream<BackendEvent> { base.events() }
 
     /// Nothing can be performed in read-only mode; the UI greys out what the base could do.
     public var capabilities: Capabilities { .none }

@@ -52,6 +52,13 @@ enum BenchFleet {
             return try one.waitFor("1 up", what: "\(name) alone live", timeout: limit) - one.startedAt
         }
 
+        /// The fleet's dashboard with its state in `name`, asked for the Instances panel at once.
+        func fleet(_ name: String) throws -> PseudoTerminalProcess {
+            let child = try PseudoTerminalProcess(binary: binary, arguments: fleetArguments, environment: state(name))
+            try child.send("2")
+            return child
+        }
+
         var single: [Double] = [], cloudAlone: [Double] = []
         var fleetFirst: [Double] = [], fleetCold: [Double] = [], fleetWarm: [Double] = []
         for round in 0..<settings.rounds {
@@ -59,9 +66,7 @@ enum BenchFleet {
             single.append(try alone("host-1", round: round))
             if let cloud { cloudAlone.append(try alone(cloud, round: round)) }
             do {
-                let cold = try PseudoTerminalProcess(binary: binary, arguments: fleetArguments,
-                                                     environment: state("fleet-\(round)"))
-                try cold.send("2")
+                let cold = try fleet("fleet-\(round)")
                 fleetFirst.append(try cold.waitFor(BenchFixtures.firstDomainName, what: "the first name of the fleet",
                                                    timeout: limit) - cold.startedAt)
                 fleetCold.append(try cold.waitFor(allUp, what: "every host live (\"\(allUp)\")", timeout: limit) - cold.startedAt)
@@ -70,9 +75,7 @@ enum BenchFleet {
                 if let problem = cold.quit() { outcome.problems.append(problem) }
             }
             do {
-                let warm = try PseudoTerminalProcess(binary: binary, arguments: fleetArguments,
-                                                     environment: state("fleet-\(round)"))
-                try warm.send("2")
+                let warm = try fleet("fleet-\(round)")
                 fleetWarm.append(try warm.waitFor(BenchFixtures.firstDomainName, what: "the first name from the cache",
                                                   timeout: limit) - warm.startedAt)
                 if !warm.contains("CACHED") {
@@ -97,9 +100,7 @@ enum BenchFleet {
 
         // Keys at hosts × 1,000 rows, in a fleet started warm and gone live.
         BenchOutside.progress("fleet of \(members.count): keys")
-        let child = try PseudoTerminalProcess(binary: binary, arguments: fleetArguments,
-                                              environment: state("fleet-\(settings.rounds - 1)"))
-        try child.send("2")
+        let child = try fleet("fleet-\(settings.rounds - 1)")
         _ = try child.waitFor(BenchFixtures.firstDomainName, what: "the first name before the key test", timeout: limit)
         // The cached rows are on screen; the live reads follow and take about as long as a cold start.
         let liveBy = child.startedAt + (fleetCold.max() ?? 0) * 1.5 + 1000
