@@ -9,7 +9,7 @@ final class FleetProgress: Sendable {
         var finished = 0
         var lastSent = ContinuousClock.now - .seconds(1)
     }
-    /// A context's own pieces are handed on at most this often; each finished context always is. Every piece
+    /// Pieces are handed on at most this often (the first finished context at once). Every piece
     /// holds every row so far, and drawing thousands of rows per piece would slow the read it reports on.
     static let pieceInterval = Duration.milliseconds(250)
     private let pieces: Mutex<Pieces>
@@ -32,14 +32,17 @@ final class FleetProgress: Sendable {
         if let due { send(due) }
     }
 
-    /// A context finished its part of the read (its last good data when it failed).
+    /// A context finished its part of the read (its last good data when it failed): the first one at once (the
+    /// first rows on screen), the others at the pieces' pace, since the whole read follows the last of them.
     func finished(_ instances: [Instance], of index: Int) {
-        send(pieces.withLock { all in
+        let due = pieces.withLock { all -> (instances: [[Instance]?], finished: Int)? in
             all.instances[index] = instances
             all.finished += 1
+            guard all.finished == 1 || ContinuousClock.now - all.lastSent >= Self.pieceInterval else { return nil }
             all.lastSent = .now
             return (all.instances, all.finished)
-        })
+        }
+        if let due { send(due) }
     }
 
     private func send(_ state: (instances: [[Instance]?], finished: Int)) {
