@@ -11,17 +11,7 @@ final class ContextsEndToEndTests: XCTestCase {
         let root = try makeTemporaryDirectory(self)
         for (host, guest, uuid) in [("a", "alpha-vm", "6695eb01-f6a4-8304-79aa-97f2502e1a01"),
                                     ("b", "bravo-vm", "6695eb01-f6a4-8304-79aa-97f2502e1b02")] {
-            try """
-                <node>
-                  <domain type='test'>
-                    <name>\(guest)</name>
-                    <uuid>\(uuid)</uuid>
-                    <memory unit='MiB'>1024</memory>
-                    <vcpu>1</vcpu>
-                    <os><type arch='x86_64'>hvm</type></os>
-                  </domain>
-                </node>
-                """.write(toFile: "\(root)/lab-\(host).xml", atomically: true, encoding: .utf8)
+            try TestDriverNode.write("\(root)/lab-\(host).xml", guests: [(guest, uuid)])
         }
         try FileManager.default.createDirectory(atPath: root + "/config/stacktop", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: root + "/home", withIntermediateDirectories: true)

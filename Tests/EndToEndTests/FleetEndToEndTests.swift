@@ -10,14 +10,7 @@ final class FleetEndToEndTests: XCTestCase {
     private func fleetConfig() throws -> (root: String, environment: String) {
         let root = try makeTemporaryDirectory(self)
         for (host, guest) in [("a", "alpha-vm"), ("b", "bravo-vm")] {
-            try """
-                <node>
-                  <domain type='test'><name>\(guest)</name><memory unit='MiB'>1024</memory><vcpu>1</vcpu>
-                    <os><type arch='x86_64'>hvm</type></os></domain>
-                  <domain type='test'><name>shared-vm</name><memory unit='MiB'>512</memory><vcpu>1</vcpu>
-                    <os><type arch='x86_64'>hvm</type></os></domain>
-                </node>
-                """.write(toFile: "\(root)/lab-\(host).xml", atomically: true, encoding: .utf8)
+            try TestDriverNode.write("\(root)/lab-\(host).xml", guests: [(guest, nil), ("shared-vm", nil)])
         }
         try FileManager.default.createDirectory(atPath: root + "/config/stacktop", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: root + "/home", withIntermediateDirectories: true)
@@ -45,18 +38,14 @@ final class FleetEndToEndTests: XCTestCase {
         XCTAssertTrue(screen.contains("lab-c is down: Could not connect to test://"), screen)
 
         // `@lab-b` keeps lab-b's rows.
-        try tmux.send("/")
-        try tmux.type("@lab-b")
-        try tmux.send("Enter")
+        try tmux.filter("@lab-b")
         screen = tmux.waitFor(text: "Instances (2 of 4) filter: @lab-b")
         XCTAssertFalse(screen.contains("alpha-vm"), screen)
         try tmux.send("Escape")
         tmux.waitFor(text: "Instances (4)")
 
         // shared-vm is on both hosts: mark both rows, one stop, one question naming both contexts.
-        try tmux.send("/")
-        try tmux.type("shared")
-        try tmux.send("Enter")
+        try tmux.filter("shared")
         tmux.waitFor(text: "Instances (2 of 4) filter: shared")
         try tmux.send("g", "Space", "j", "Space")
         tmux.waitFor(text: "2 marked")

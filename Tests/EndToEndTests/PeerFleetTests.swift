@@ -16,28 +16,17 @@ final class PeerFleetTests: XCTestCase {
         }
         root = try makeTemporaryDirectory(self)
         server = "e2e-fleet-\(UUID().uuidString.prefix(6).lowercased())"
-        let created = try cli(["server", "create", "--flavor", "m1.tiny", "--image", "fake-image", "--nic", "none",
-                               "--wait", server])
+        let created = try OpenRC.createPeerServer(server, stateDirectory: root)
         XCTAssertEqual(created.status, 0, created.output)
     }
 
     override func tearDown() {
-        // Waited for: a server still being deleted counts against the quota the peer's quota suite sets to 0.
-        if !server.isEmpty { _ = try? cli(["server", "delete", "--wait", server]) }
-    }
-
-    private func cli(_ arguments: [String]) throws -> ChildProcess.Result {
-        let environment = OpenRC.environment(authURL: "http://127.0.0.1:5000/v3", user: "demo", password: "demopass",
-                                             stateDirectory: root, region: "RegionOne")
-        return try ChildProcess.run(["/tmp/ospeer/venv/bin/openstack"] + arguments, environment: environment, timeout: 180)
+        if !server.isEmpty { OpenRC.deletePeerServer(server, stateDirectory: root) }
     }
 
     func testTwoHostsAndTheCloudInOneTable() throws {
         for (host, guest) in [("a", "alpha-vm"), ("b", "bravo-vm")] {
-            try """
-                <node><domain type='test'><name>\(guest)</name><memory unit='MiB'>512</memory><vcpu>1</vcpu>
-                  <os><type arch='x86_64'>hvm</type></os></domain></node>
-                """.write(toFile: "\(root)/lab-\(host).xml", atomically: true, encoding: .utf8)
+            try TestDriverNode.write("\(root)/lab-\(host).xml", guests: [(guest, nil)])
         }
         for directory in ["/config/stacktop", "/home/.config/openstack"] {
             try FileManager.default.createDirectory(atPath: root + directory, withIntermediateDirectories: true)
@@ -65,9 +54,7 @@ final class PeerFleetTests: XCTestCase {
         var screen = tmux.waitForRow("peer", server, "Running", timeout: 60)
         XCTAssertTrue(screen.contains("│ Context "), screen)
         // `@peer` keeps the cloud's rows.
-        try tmux.send("/")
-        try tmux.type("@peer")
-        try tmux.send("Enter")
+        try tmux.filter("@peer")
         screen = tmux.waitFor(text: "filter: @peer")
         XCTAssertTrue(screen.contains(server), screen)
         XCTAssertFalse(screen.contains("alpha-vm") || screen.contains("bravo-vm"), screen)

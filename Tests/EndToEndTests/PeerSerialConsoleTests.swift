@@ -29,25 +29,19 @@ final class PeerSerialConsoleTests: XCTestCase {
         state = NSTemporaryDirectory() + "stacktop-peer-serial-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
         server = "e2e-serial-\(UUID().uuidString.prefix(6).lowercased())"
-        // A server with no network (the fake driver builds it at once); the CLI is quicker to wait on here.
-        let created = try cli(["server", "create", "--flavor", "m1.tiny", "--image", "fake-image", "--nic", "none",
-                               "--wait", server])
+        // The CLI is quicker to wait on here.
+        let created = try OpenRC.createPeerServer(server, stateDirectory: state)
         XCTAssertEqual(created.status, 0, created.output)
     }
 
     override func tearDown() {
-        // Waited for: a server still being deleted counts against the quota the peer's quota suite sets to 0.
-        if !server.isEmpty { _ = try? cli(["server", "delete", "--wait", server]) }
+        if !server.isEmpty { OpenRC.deletePeerServer(server, stateDirectory: state) }
         if !state.isEmpty { try? FileManager.default.removeItem(atPath: state) }
     }
 
     private var environment: [String: String] {
         OpenRC.environment(authURL: "http://127.0.0.1:5000/v3", user: "demo", password: "demopass",
                            stateDirectory: state, region: "RegionOne")
-    }
-
-    private func cli(_ arguments: [String]) throws -> ChildProcess.Result {
-        try ChildProcess.run(["/tmp/ospeer/venv/bin/openstack"] + arguments, environment: environment, timeout: 180)
     }
 
     private static func proxyAnswers() -> Bool {

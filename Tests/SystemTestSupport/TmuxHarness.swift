@@ -120,3 +120,24 @@ public final class TmuxHarness {
         ((try? tmux(["display-message", "-p", "-t", session, "#{alternate_on}"])) ?? "").hasPrefix("1")
     }
 }
+
+extension TmuxHarness {
+    /// `/TEXT` then Enter: the list's filter, as a user types it.
+    public func filter(_ text: String) throws {
+        try send("/")
+        try type(text)
+        try send("Enter")
+    }
+}
+
+/// A libvirt test-driver node file (never test:///default): one running guest per name, with its UUID when given.
+public enum TestDriverNode {
+    public static func write(_ path: String, guests: [(name: String, uuid: String?)]) throws {
+        let domains = guests.map { guest in
+            "  <domain type='test'><name>\(guest.name)</name>" + (guest.uuid.map { "<uuid>\($0)</uuid>" } ?? "")
+                + "<memory unit='MiB'>1024</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os></domain>"
+        }
+        try (["<node>"] + domains + ["</node>"]).joined(separator: "\n")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+    }
+}
