@@ -67,28 +67,28 @@ final class RequestSampleTests: XCTestCase {
 
     func testServerCreateMatchesNovasSample() throws {
         // server-create-req.json boots from an image with a security group and user data.
-        var server = CreateServerBody.Server(name: "new-server-test", minCount: 1, maxCount: 1, flavorRef: "1")
+        var server = ServerCreateRequest.Server(name: "new-server-test", minCount: 1, maxCount: 1, flavorRef: "1")
         server.imageRef = "70a599e0-31e7-49b7-b260-868f441e862b"
         server.securityGroups = [.init(name: "default")]
         server.userData = "IyEvYmluL2Jhc2gKL2Jpbi9zdQplY2hvICJJIGFtIGluIHlvdSEiCg=="
         let unsent = ["server.accessIPv4", "server.accessIPv6", "server.availability_zone", "server.OS-DCF:diskConfig",
                       "server.metadata", "OS-SCH-HNT:scheduler_hints"]
-        try assertMatchesSample(CreateServerBody(server: server), "nova/servers/server-create-req.json",
+        try assertMatchesSample(ServerCreateRequest(server: server), "nova/servers/server-create-req.json",
                                 notSent: unsent + ["server.personality"],
                                 notInSample: ["server.min_count", "server.max_count"])
         // v2.100's sample asks for networks "auto", as stacktop does from 2.37 when none are named.
         server.networks = .auto
-        try assertMatchesSample(CreateServerBody(server: server), "nova/servers/v2.100/server-create-req.json",
+        try assertMatchesSample(ServerCreateRequest(server: server), "nova/servers/v2.100/server-create-req.json",
                                 notSent: unsent + ["server.hostname"], notInSample: ["server.min_count", "server.max_count"])
     }
 
     func testServerCreateWithNetworksVolumeKeypairAndCountMatchesTheFormerDictionary() throws {
-        var server = CreateServerBody.Server(name: "web", minCount: 3, maxCount: 3, flavorRef: "f1")
+        var server = ServerCreateRequest.Server(name: "web", minCount: 3, maxCount: 3, flavorRef: "f1")
         server.blockDeviceMapping = [.init(uuid: "vol-1")]
         server.networks = .chosen([.init(uuid: "n1"), .init(uuid: "n2")])
         server.keyName = "ops"
         server.returnReservationID = true
-        try assertEncodes(CreateServerBody(server: server), as: ["server": [
+        try assertEncodes(ServerCreateRequest(server: server), as: ["server": [
             "name": "web", "min_count": 3, "max_count": 3, "flavorRef": "f1",
             "block_device_mapping_v2": [["boot_index": 0, "uuid": "vol-1", "source_type": "volume",
                                          "destination_type": "volume", "delete_on_termination": false]],
@@ -123,7 +123,7 @@ final class RequestSampleTests: XCTestCase {
                        "a server action was added without a test of its body")
         try assertEncodes(ActionBody("resize", Resize(flavorRef: "f2")), as: ["resize": ["flavorRef": "f2"]])
         try assertEncodes(ActionBody("confirmResize"), as: ["confirmResize": NSNull()])
-        try assertEncodes(RenameServerBody(server: .init(name: "www")), as: ["server": ["name": "www"]])
+        try assertEncodes(ServerUpdateRequest(server: .init(name: "www")), as: ["server": ["name": "www"]])
     }
 
     func testConsoleRequestsMatchNovasSamples() throws {
@@ -131,7 +131,7 @@ final class RequestSampleTests: XCTestCase {
                                 "nova/os-console-output/console-output-post-req.json")
         try assertMatchesSample(ActionBody("os-getVNCConsole", VNCConsole(type: "novnc")),
                                 "nova/os-remote-consoles/get-vnc-console-post-req.json")
-        try assertMatchesSample(RemoteConsoleBody(remoteConsole: .init(protocol: "vnc", type: "novnc")),
+        try assertMatchesSample(RemoteConsoleCreateRequest(remoteConsole: .init(protocol: "vnc", type: "novnc")),
                                 "nova/os-remote-consoles/v2.6/create-vnc-console-req.json")
         try assertEncodes(ActionBody("os-getSerialConsole", VNCConsole(type: "serial")),
                           as: ["os-getSerialConsole": ["type": "serial"]])
@@ -141,10 +141,10 @@ final class RequestSampleTests: XCTestCase {
         let key = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDx8nkQv/zgGgB4rMYmIf+6A4l6Rr+o/6lHBQdW5aYd44bd8JttDCE/F/pNRr0lRE+"
             + "PiqSPO8nDPHw0010JeMH9gYgnnFlyY3/OcJ02RhIPyyxYpv9FhY+2YiUkpwFOcLImyrxEsYXpD/0d3ac30bNH6Sw9JD9UZHYcpSxsIbECHw== "
             + "Generated-by-Nova"
-        try assertMatchesSample(ImportKeypairBody(keypair: .init(name: "me.and.myself@this.nice.domain.com mooh.", publicKey: key)),
+        try assertMatchesSample(KeypairImportRequest(keypair: .init(name: "me.and.myself@this.nice.domain.com mooh.", publicKey: key)),
                                 "nova/os-keypairs/v2.92/keypairs-import-post-req.json",
                                 notSent: ["keypair.type", "keypair.user_id"])
-        try assertMatchesSample(AttachVolumeBody(volumeAttachment: .init(volumeId: "a07f71dc-8151-4e7d-a0cc-cd24a3f11113")),
+        try assertMatchesSample(VolumeAttachRequest(volumeAttachment: .init(volumeId: "a07f71dc-8151-4e7d-a0cc-cd24a3f11113")),
                                 "nova/os-volume_attachments/attach-volume-to-server-req.json",
                                 notSent: ["volumeAttachment.device"])
     }
@@ -155,11 +155,11 @@ final class RequestSampleTests: XCTestCase {
         // The sample spells every optional field as null; stacktop leaves them out, which Cinder reads alike.
         let nulls = ["availability_zone", "source_volid", "description", "snapshot_id", "backup_id", "volume_type",
                      "consistencygroup_id", "imageRef"].map { "volume." + $0 }
-        try assertMatchesSample(CreateVolumeBody(volume: .init(name: "v1", size: 10)), "cinder/volumes/volume-create-request.json",
+        try assertMatchesSample(VolumeCreateRequest(volume: .init(name: "v1", size: 10)), "cinder/volumes/volume-create-request.json",
                                 notSent: nulls + ["volume.name", "volume.multiattach", "volume.metadata",
                                                   "OS-SCH-HNT:scheduler_hints"],
                                 notInSample: ["volume.name"])
-        try assertEncodes(CreateVolumeBody(volume: .init(name: "v1", size: 10, imageRef: "img-1")),
+        try assertEncodes(VolumeCreateRequest(volume: .init(name: "v1", size: 10, imageRef: "img-1")),
                           as: ["volume": ["name": "v1", "size": 10, "imageRef": "img-1"] as [String: Any]])
         // The key the sample spells for the image (null there) is the one sent.
         let sample = try object(Samples.data("cinder/volumes/volume-create-request.json"))
@@ -168,33 +168,33 @@ final class RequestSampleTests: XCTestCase {
 
     func testVolumeActionsAndSnapshotsMatchTheFormerShapes() throws {
         try assertEncodes(ActionBody("os-extend", ExtendVolume(newSize: 5)), as: ["os-extend": ["new_size": 5]])
-        try assertEncodes(CreateVolumeSnapshotBody(snapshot: .init(name: "s1", volumeID: "vol-1")),
+        try assertEncodes(VolumeSnapshotCreateRequest(snapshot: .init(name: "s1", volumeID: "vol-1")),
                           as: ["snapshot": ["name": "s1", "volume_id": "vol-1"]])
-        try assertEncodes(CreateVolumeSnapshotBody(snapshot: .init(name: "s1", volumeID: "vol-1", description: "before", force: true)),
+        try assertEncodes(VolumeSnapshotCreateRequest(snapshot: .init(name: "s1", volumeID: "vol-1", description: "before", force: true)),
                           as: ["snapshot": ["name": "s1", "volume_id": "vol-1", "description": "before", "force": true] as [String: Any]])
     }
 
     // MARK: Glance
 
     func testImageCreateMatchesGlancesSample() throws {
-        try assertMatchesSample(CreateImageBody(name: "Ubuntu", visibility: "private", diskFormat: "raw"),
+        try assertMatchesSample(ImageCreateRequest(name: "Ubuntu", visibility: "private", diskFormat: "raw"),
                                 "glance/image-create-request.json", notSent: ["id"], notInSample: ["visibility"])
     }
 
     // MARK: Neutron
 
     func testNetworkAndSecurityGroupCreatesMatchNeutronsSamples() throws {
-        try assertMatchesSample(CreateNetworkBody(network: .init(name: "sample_network")),
+        try assertMatchesSample(NetworkCreateRequest(network: .init(name: "sample_network")),
                                 "neutron/networks/network-create-request.json",
                                 notSent: ["admin_state_up", "dns_domain", "qos_policy_id", "mtu", "pvlan"].map { "network." + $0 })
-        try assertMatchesSample(CreateSecurityGroupBody(securityGroup: .init(name: "new-webservers",
-                                                                             description: "security group for webservers")),
+        try assertMatchesSample(SecurityGroupCreateRequest(securityGroup: .init(name: "new-webservers",
+                                                                                description: "security group for webservers")),
                                 "neutron/security-groups/security-group-create-request.json",
                                 notSent: ["security_group.stateful"])
     }
 
     func testSecurityGroupRuleCreateMatchesNeutronsSample() throws {
-        let rule = CreateRuleBody(securityGroupRule: .init(securityGroupID: "a7734e61-b545-452d-a3cd-0189cbd9747a",
+        let rule = SecurityGroupRuleCreateRequest(securityGroupRule: .init(securityGroupID: "a7734e61-b545-452d-a3cd-0189cbd9747a",
                                                            direction: "ingress", ethertype: "IPv4", protocol: "tcp",
                                                            portRangeMin: 80, portRangeMax: 80, remoteIPPrefix: nil))
         // The sample writes the ports as strings; stacktop sends numbers, which is what Neutron's schema says.
@@ -208,45 +208,45 @@ final class RequestSampleTests: XCTestCase {
         for key in ["port_range_min", "port_range_max"] {
             XCTAssertEqual((sent?[key] as? Int).map(String.init), shown?[key] as? String, key)
         }
-        try assertEncodes(CreateRuleBody(securityGroupRule: .init(securityGroupID: "sg", direction: "egress", ethertype: "IPv6",
-                                                                  protocol: nil, portRangeMin: nil, portRangeMax: nil,
-                                                                  remoteIPPrefix: "::/0")),
+        let egress = SecurityGroupRuleCreateRequest.Rule(securityGroupID: "sg", direction: "egress", ethertype: "IPv6", protocol: nil,
+                                                         portRangeMin: nil, portRangeMax: nil, remoteIPPrefix: "::/0")
+        try assertEncodes(SecurityGroupRuleCreateRequest(securityGroupRule: egress),
                           as: ["security_group_rule": ["security_group_id": "sg", "direction": "egress", "ethertype": "IPv6",
                                                       "remote_ip_prefix": "::/0"]])
     }
 
     func testFloatingIPCreateAndUpdateMatchNeutronsSamples() throws {
-        try assertMatchesSample(AllocateFloatingIPBody(floatingip: .init(floatingNetworkID: "376da547-b977-4cfe-9cba-275c80debf57",
-                                                                         description: "floating ip for testing")),
+        try assertMatchesSample(FloatingIPCreateRequest(floatingip: .init(floatingNetworkID: "376da547-b977-4cfe-9cba-275c80debf57",
+                                                                          description: "floating ip for testing")),
                                 "neutron/floatingips/floatingip-create-request.json",
                                 notSent: ["port_id", "subnet_id", "fixed_ip_address", "floating_ip_address", "dns_domain",
                                           "dns_name", "qos_policy_id"].map { "floatingip." + $0 })
-        try assertMatchesSample(MapFloatingIPBody(floatingip: .init(portID: "fc861431-0e6c-4842-a0ed-e2363f9bc3a8")),
+        try assertMatchesSample(FloatingIPUpdateRequest(floatingip: .init(portID: "fc861431-0e6c-4842-a0ed-e2363f9bc3a8")),
                                 "neutron/floatingips/floatingip-update-request.json")
-        try assertEncodes(MapFloatingIPBody(floatingip: .init(portID: nil)), as: ["floatingip": ["port_id": NSNull()]])
-        try assertEncodes(MapFloatingIPBody(floatingip: .init(portID: "p", fixedIPAddress: "10.0.0.5")),
+        try assertEncodes(FloatingIPUpdateRequest(floatingip: .init(portID: nil)), as: ["floatingip": ["port_id": NSNull()]])
+        try assertEncodes(FloatingIPUpdateRequest(floatingip: .init(portID: "p", fixedIPAddress: "10.0.0.5")),
                           as: ["floatingip": ["port_id": "p", "fixed_ip_address": "10.0.0.5"]])
     }
 
     func testSubnetPortAndRouterBodiesMatchTheFormerDictionaries() throws {
-        try assertEncodes(CreateSubnetBody(subnet: .init(name: "s", networkID: "n", cidr: "10.0.0.0/24", ipVersion: 4,
-                                                         gatewayIP: "10.0.0.1", enableDHCP: true,
-                                                         allocationPools: [.init(start: "10.0.0.10", end: "10.0.0.99")])),
+        try assertEncodes(SubnetCreateRequest(subnet: .init(name: "s", networkID: "n", cidr: "10.0.0.0/24", ipVersion: 4,
+                                                            gatewayIP: "10.0.0.1", enableDHCP: true,
+                                                            allocationPools: [.init(start: "10.0.0.10", end: "10.0.0.99")])),
                           as: ["subnet": ["name": "s", "network_id": "n", "cidr": "10.0.0.0/24", "ip_version": 4,
                                           "gateway_ip": "10.0.0.1", "enable_dhcp": true,
                                           "allocation_pools": [["start": "10.0.0.10", "end": "10.0.0.99"]]] as [String: Any]])
-        try assertEncodes(CreateSubnetBody(subnet: .init(name: "s", networkID: "n", cidr: "fd00::/64", ipVersion: 6,
-                                                         gatewayIP: nil, enableDHCP: false, allocationPools: nil)),
+        try assertEncodes(SubnetCreateRequest(subnet: .init(name: "s", networkID: "n", cidr: "fd00::/64", ipVersion: 6,
+                                                            gatewayIP: nil, enableDHCP: false, allocationPools: nil)),
                           as: ["subnet": ["name": "s", "network_id": "n", "cidr": "fd00::/64", "ip_version": 6,
                                           "enable_dhcp": false] as [String: Any]])
-        try assertEncodes(CreatePortBody(port: .init(name: "p", networkID: "n")), as: ["port": ["name": "p", "network_id": "n"]])
-        try assertEncodes(CreatePortBody(port: .init(name: "p", networkID: "n", fixedIPs: [.init(ipAddress: "10.0.0.7")])),
+        try assertEncodes(PortCreateRequest(port: .init(name: "p", networkID: "n")), as: ["port": ["name": "p", "network_id": "n"]])
+        try assertEncodes(PortCreateRequest(port: .init(name: "p", networkID: "n", fixedIPs: [.init(ipAddress: "10.0.0.7")])),
                           as: ["port": ["name": "p", "network_id": "n", "fixed_ips": [["ip_address": "10.0.0.7"]]] as [String: Any]])
-        try assertEncodes(RouterBody(router: .init(name: "r", externalGatewayInfo: .init(networkID: "pub"))),
+        try assertEncodes(RouterRequest(router: .init(name: "r", externalGatewayInfo: .init(networkID: "pub"))),
                           as: ["router": ["name": "r", "external_gateway_info": ["network_id": "pub"]] as [String: Any]])
-        try assertEncodes(RouterBody(router: .init(name: "r")), as: ["router": ["name": "r"]])
-        try assertEncodes(RouterBody(router: .init(externalGatewayInfo: .init(networkID: nil))),
+        try assertEncodes(RouterRequest(router: .init(name: "r")), as: ["router": ["name": "r"]])
+        try assertEncodes(RouterRequest(router: .init(externalGatewayInfo: .init(networkID: nil))),
                           as: ["router": ["external_gateway_info": [String: Any]()]])
-        try assertEncodes(RouterInterfaceBody(subnetID: "sub-1"), as: ["subnet_id": "sub-1"])
+        try assertEncodes(RouterInterfaceRequest(subnetID: "sub-1"), as: ["subnet_id": "sub-1"])
     }
 }
