@@ -82,7 +82,7 @@ extension OpenStackCloudBackend: ConsoleAccess {
         let headers = await compute.headers()
         let what = "Asking Nova for the \(`protocol`) console of server \(await serverLabel(instanceID))"
         if let version = await compute.negotiated(), version >= Microversion(2, 6) {
-            let body = try Self.json(RemoteConsoleBody(remoteConsole: .init(protocol: `protocol`, type: type)))
+            let body = try Self.json(RemoteConsoleCreateRequest(remoteConsole: .init(protocol: `protocol`, type: type)))
             let response = try await client.send(.compute, "servers/\(Self.pathComponent(instanceID))/remote-consoles",
                                                  method: .post, body: body, headers: headers, what: what)
             return try NovaDecoder.remoteConsole(response.body)
@@ -102,7 +102,7 @@ struct ConsoleOutput: Encodable { var length: Int }
 struct VNCConsole: Encodable { var type: String }
 
 /// `POST /servers/{id}/remote-consoles`: `{"remote_console": {"protocol": "vnc", "type": "novnc"}}`.
-struct RemoteConsoleBody: Encodable {
+struct RemoteConsoleCreateRequest: Encodable {
     var remoteConsole: Console
     struct Console: Encodable {
         var `protocol`: String

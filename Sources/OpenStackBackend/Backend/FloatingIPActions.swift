@@ -13,8 +13,8 @@ extension OpenStackCloudBackend {
             throw BackendError.oneAtATime(kind: .floatingIP, action: .create, usage: "`stacktop floating-ip create --network public`")
         }
         let network = try await externalNetwork(Self.option(request, .network) ?? request.targets.first)
-        let body = AllocateFloatingIPBody(floatingip: .init(floatingNetworkID: network.id,
-                                                            description: Self.option(request, .description)))
+        let body = FloatingIPCreateRequest(floatingip: .init(floatingNetworkID: network.id,
+                                                             description: Self.option(request, .description)))
         let response = try await client.send(.network, "v2.0/floatingips", method: .post, body: try Self.json(body),
                                              what: "Allocate a floating IP from \(network.name)")
         let created = try? NeutronDecoder.floatingIP(response.body, path: "/v2.0/floatingips")
@@ -32,7 +32,7 @@ extension OpenStackCloudBackend {
         let floatingID = try await resolver.resolve(address, kind: .floatingIP)
         let serverID = try await resolver.resolve(server, kind: .instance)
         let (port, fixed) = try await serverPort(serverID, server: server, fixedIP: Self.option(request, .fixedIP))
-        let body = MapFloatingIPBody(floatingip: .init(portID: port, fixedIPAddress: fixed))
+        let body = FloatingIPUpdateRequest(floatingip: .init(portID: port, fixedIPAddress: fixed))
         let response = try await client.send(.network, "v2.0/floatingips/\(Self.pathComponent(floatingID))", method: .put,
                                              body: try Self.json(body),
                                              what: "Associate floating IP \(address) with server \(server)")
@@ -51,7 +51,7 @@ extension OpenStackCloudBackend {
         var requestIDs: [String] = []
         for (address, id) in zip(request.targets, ids) {
             let response = try await client.send(.network, "v2.0/floatingips/\(Self.pathComponent(id))", method: .put,
-                                                 body: try Self.json(MapFloatingIPBody(floatingip: .init(portID: nil))),
+                                                 body: try Self.json(FloatingIPUpdateRequest(floatingip: .init(portID: nil))),
                                                  what: "Disassociate floating IP \(address)")
             if let id = response.requestID { requestIDs.append(id) }
         }
@@ -119,7 +119,7 @@ extension OpenStackCloudBackend {
 }
 
 /// `POST /v2.0/floatingips`: `{"floatingip": {"floating_network_id": "…", "description": "…"}}`.
-struct AllocateFloatingIPBody: Encodable {
+struct FloatingIPCreateRequest: Encodable {
     var floatingip: FloatingIP
     struct FloatingIP: Encodable {
         var floatingNetworkID: String
@@ -129,7 +129,7 @@ struct AllocateFloatingIPBody: Encodable {
 }
 
 /// `PUT /v2.0/floatingips/{id}`: map it onto a port (and one of its addresses), or `"port_id": null` to unmap.
-struct MapFloatingIPBody: Encodable {
+struct FloatingIPUpdateRequest: Encodable {
     var floatingip: Mapping
 
     struct Mapping: Encodable {

@@ -18,7 +18,7 @@ extension OpenStackCloudBackend {
                 + "on this machine.")
         }
         let format = Self.diskFormat(data)
-        let record = CreateImageBody(name: name, visibility: visibility, diskFormat: format)
+        let record = ImageCreateRequest(name: name, visibility: visibility, diskFormat: format)
         let created = try await client.send(.image, "v2/images", method: .post, body: try Self.json(record),
                                             what: "Create image \(name)")
         var requestIDs = created.requestIDs
@@ -81,7 +81,7 @@ extension OpenStackCloudBackend {
 }
 
 /// `POST /v2/images`: the record alone, unwrapped, as Glance v2 takes it; the data follows in a PUT.
-struct CreateImageBody: Encodable {
+struct ImageCreateRequest: Encodable {
     var name: String
     var visibility: String
     var diskFormat: String

@@ -17,7 +17,7 @@ extension OpenStackCloudBackend {
                 + "never the private key.")
         }
         let response = try await client.send(.compute, "os-keypairs", method: .post,
-                                             body: try Self.json(ImportKeypairBody(keypair: .init(name: name, publicKey: key))),
+                                             body: try Self.json(KeypairImportRequest(keypair: .init(name: name, publicKey: key))),
                                              headers: await compute.headers(), what: "Import key pair \(name)")
         let fingerprint = (Self.object(response.body)?["keypair"] as? [String: Any])?["fingerprint"] as? String
         return ActionOutcome(message: "Imported key pair \(name) from \(path)"
@@ -27,7 +27,7 @@ extension OpenStackCloudBackend {
 }
 
 /// `POST /os-keypairs`: `{"keypair": {"name": "mine", "public_key": "ssh-ed25519 …"}}`.
-struct ImportKeypairBody: Encodable {
+struct KeypairImportRequest: Encodable {
     var keypair: Keypair
     struct Keypair: Encodable {
         var name: String

@@ -61,7 +61,7 @@ extension OpenStackCloudBackend {
             }
             if let newName {
                 return try await client.send(.compute, "servers/\(component)", method: .put,
-                                             body: try Self.json(RenameServerBody(server: .init(name: newName))),
+                                             body: try Self.json(ServerUpdateRequest(server: .init(name: newName))),
                                              headers: headers, what: what)
             }
             guard let body = ServerAction.body(for: request.action) else { throw BackendError.unsupported(action: what) }
@@ -132,7 +132,7 @@ enum ServerAction {
 }
 
 /// `PUT /servers/{id}`: `{"server": {"name": "www"}}`.
-struct RenameServerBody: Encodable {
+struct ServerUpdateRequest: Encodable {
     var server: Server
     struct Server: Encodable { var name: String }
 }

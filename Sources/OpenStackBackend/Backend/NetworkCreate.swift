@@ -13,7 +13,7 @@ extension OpenStackCloudBackend {
         }
 
         let created = try await client.send(.network, "v2.0/networks", method: .post,
-                                            body: try Self.json(CreateNetworkBody(network: .init(name: name))),
+                                            body: try Self.json(NetworkCreateRequest(network: .init(name: name))),
                                             what: "Create network \(name)")
         var requestIDs = created.requestIDs
         guard let networkID = (Self.object(created.body)?["network"] as? [String: Any])?["id"] as? String else {
@@ -42,22 +42,22 @@ extension OpenStackCloudBackend {
     }
 
     /// A subnet's body from `--gateway` and `--dhcp START-END`; no DHCP range means no DHCP, as the form says.
-    static func subnetBody(name: String, cidr: String, networkID: String, _ request: ActionRequest) -> CreateSubnetBody {
+    static func subnetBody(name: String, cidr: String, networkID: String, _ request: ActionRequest) -> SubnetCreateRequest {
         let range = request.addressRange(.dhcp)
-        return CreateSubnetBody(subnet: .init(name: name, networkID: networkID, cidr: cidr, ipVersion: cidr.contains(":") ? 6 : 4,
-                                              gatewayIP: option(request, .gateway), enableDHCP: range != nil,
-                                              allocationPools: range.map { [.init(start: $0.start, end: $0.end)] }))
+        return SubnetCreateRequest(subnet: .init(name: name, networkID: networkID, cidr: cidr, ipVersion: cidr.contains(":") ? 6 : 4,
+                                                 gatewayIP: option(request, .gateway), enableDHCP: range != nil,
+                                                 allocationPools: range.map { [.init(start: $0.start, end: $0.end)] }))
     }
 }
 
 /// `POST /v2.0/networks`: `{"network": {"name": "lab"}}`.
-struct CreateNetworkBody: Encodable {
+struct NetworkCreateRequest: Encodable {
     var network: Network
     struct Network: Encodable { var name: String }
 }
 
 /// `POST /v2.0/subnets`: DHCP is said either way; the gateway and pools only when given.
-struct CreateSubnetBody: Encodable {
+struct SubnetCreateRequest: Encodable {
     var subnet: Subnet
 
     struct Subnet: Encodable {

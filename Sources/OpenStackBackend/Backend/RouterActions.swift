@@ -11,15 +11,15 @@ import StacktopServices
 extension OpenStackCloudBackend {
     func createRouter(_ request: ActionRequest) async throws -> ActionOutcome {
         let name = try Self.single(request, "`stacktop router create NAME [--external-network public]`")
-        var router = RouterBody.Router(name: name)
+        var router = RouterRequest.Router(name: name)
         var gateway: String?
         if let external = Self.option(request, .externalNetwork) {
             let network = try await externalNetwork(external, option: .externalNetwork)
-            router.externalGatewayInfo = RouterBody.Gateway(networkID: network.id)
+            router.externalGatewayInfo = RouterRequest.Gateway(networkID: network.id)
             gateway = network.name
         }
         let response = try await client.send(.network, "v2.0/routers", method: .post,
-                                             body: try Self.json(RouterBody(router: router)), what: "Create router \(name)")
+                                             body: try Self.json(RouterRequest(router: router)), what: "Create router \(name)")
         let id = (Self.object(response.body)?["router"] as? [String: Any])?["id"] as? String
         return ActionOutcome(message: "Created router \(name)" + (id.map { " (id \($0))" } ?? "")
                                 + (gateway.map { " with its gateway on \($0)" } ?? "") + ".",
@@ -37,7 +37,7 @@ extension OpenStackCloudBackend {
         let subnetID = try await resolver.resolve(subnet, kind: .subnet)
         let verb = attach ? "add_router_interface" : "remove_router_interface"
         let response = try await client.send(.network, "v2.0/routers/\(Self.pathComponent(routerID))/\(verb)", method: .put,
-                                             body: try Self.json(RouterInterfaceBody(subnetID: subnetID)),
+                                             body: try Self.json(RouterInterfaceRequest(subnetID: subnetID)),
                                              what: attach ? "Attach subnet \(subnet) to router \(router)"
                                                  : "Detach subnet \(subnet) from router \(router)")
         return ActionOutcome(message: attach ? "Attached subnet \(subnet) to router \(router)."
@@ -55,9 +55,9 @@ extension OpenStackCloudBackend {
         let network = clear ? nil : try await externalNetwork(external, option: .externalNetwork)
         let routerID = try await resolver.resolve(router, kind: .router)
         // An empty gateway, `{}`, is how Neutron is told to clear it.
-        let gateway = RouterBody.Gateway(networkID: network?.id)
+        let gateway = RouterRequest.Gateway(networkID: network?.id)
         let response = try await client.send(.network, "v2.0/routers/\(Self.pathComponent(routerID))", method: .put,
-                                             body: try Self.json(RouterBody(router: .init(externalGatewayInfo: gateway))),
+                                             body: try Self.json(RouterRequest(router: .init(externalGatewayInfo: gateway))),
                                              what: clear ? "Clear the gateway of router \(router)"
                                                  : "Set the gateway of router \(router)")
         return ActionOutcome(message: network.map { "Set the gateway of router \(router) to \($0.name)." }
@@ -67,7 +67,7 @@ extension OpenStackCloudBackend {
 }
 
 /// `POST /v2.0/routers` (a name, maybe a gateway) and `PUT /v2.0/routers/{id}` (the gateway alone).
-struct RouterBody: Encodable {
+struct RouterRequest: Encodable {
     var router: Router
 
     struct Router: Encodable {
@@ -84,7 +84,7 @@ struct RouterBody: Encodable {
 }
 
 /// `PUT /v2.0/routers/{id}/add_router_interface` (and remove): `{"subnet_id": "…"}`.
-struct RouterInterfaceBody: Encodable {
+struct RouterInterfaceRequest: Encodable {
     var subnetID: String
     enum CodingKeys: String, CodingKey { case subnetID = "subnet_id" }
 }

@@ -6,8 +6,8 @@ import StacktopServices
 extension OpenStackCloudBackend {
     func createSecurityGroup(_ request: ActionRequest) async throws -> ActionOutcome {
         let name = try Self.single(request, "`stacktop secgroup create NAME [--description TEXT]`")
-        let body = try Self.json(CreateSecurityGroupBody(securityGroup: .init(name: name,
-                                                                              description: Self.option(request, .description) ?? "")))
+        let body = try Self.json(SecurityGroupCreateRequest(securityGroup: .init(name: name,
+                                                                                 description: Self.option(request, .description) ?? "")))
         let response = try await client.send(.network, "v2.0/security-groups", method: .post, body: body,
                                              what: "Create security group \(name)")
         let id = (Self.object(response.body)?["security_group"] as? [String: Any])?["id"] as? String
@@ -47,11 +47,12 @@ extension OpenStackCloudBackend {
         }
         let direction = parsed.direction, ports = parsed.ports, remote = parsed.remote
         let proto = parsed.ipProtocol ?? "any"
-        let rule = CreateRuleBody.Rule(securityGroupID: try await securityGroupID(group), direction: direction,
-                                       ethertype: parsed.ethertype, protocol: parsed.ipProtocol, portRangeMin: ports?.lowerBound,
-                                       portRangeMax: ports?.upperBound, remoteIPPrefix: remote)
+        let rule = SecurityGroupRuleCreateRequest.Rule(securityGroupID: try await securityGroupID(group), direction: direction,
+                                                       ethertype: parsed.ethertype, protocol: parsed.ipProtocol,
+                                                       portRangeMin: ports?.lowerBound, portRangeMax: ports?.upperBound,
+                                                       remoteIPPrefix: remote)
         let response = try await client.send(.network, "v2.0/security-group-rules", method: .post,
-                                             body: try Self.json(CreateRuleBody(securityGroupRule: rule)),
+                                             body: try Self.json(SecurityGroupRuleCreateRequest(securityGroupRule: rule)),
                                              what: "Add a rule to security group \(group)")
         let id = (Self.object(response.body)?["security_group_rule"] as? [String: Any])?["id"] as? String
         let portText = ports.map { $0.count == 1 ? " port \($0.lowerBound)" : " ports \($0.lowerBound)-\($0.upperBound)" } ?? ""
@@ -63,7 +64,7 @@ extension OpenStackCloudBackend {
 }
 
 /// `POST /v2.0/security-groups`: the description is always sent, empty when not given.
-struct CreateSecurityGroupBody: Encodable {
+struct SecurityGroupCreateRequest: Encodable {
     var securityGroup: Group
     struct Group: Encodable { var name: String; var description: String }
     enum CodingKeys: String, CodingKey { case securityGroup = "security_group" }
@@ -71,7 +72,7 @@ struct CreateSecurityGroupBody: Encodable {
 
 /// `POST /v2.0/security-group-rules`: no protocol means any protocol, as in Neutron; ports and the
 /// remote prefix only when given.
-struct CreateRuleBody: Encodable {
+struct SecurityGroupRuleCreateRequest: Encodable {
     var securityGroupRule: Rule
     enum CodingKeys: String, CodingKey { case securityGroupRule = "security_group_rule" }
 

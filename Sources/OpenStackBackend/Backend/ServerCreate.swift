@@ -32,12 +32,12 @@ extension OpenStackCloudBackend {
         }
 
         // Every name becomes an id before Nova is asked, so a typo stops the request with nothing created.
-        var server = CreateServerBody.Server(name: name, minCount: count, maxCount: count, flavorRef: try await flavorID(flavor))
+        var server = ServerCreateRequest.Server(name: name, minCount: count, maxCount: count, flavorRef: try await flavorID(flavor))
         if let image { server.imageRef = try await resolver.resolve(image, kind: .image) }
         if let volume {
             server.blockDeviceMapping = [.init(uuid: try await resolver.resolve(volume, kind: .volume))]
         }
-        var networks: [CreateServerBody.Network] = []
+        var networks: [ServerCreateRequest.Network] = []
         for network in request.list(.networks) ?? [] {
             networks.append(.init(uuid: try await resolver.resolve(network, kind: .network)))
         }
@@ -49,7 +49,7 @@ extension OpenStackCloudBackend {
             server.networks = .auto
         }
         let groups = request.list(.securityGroups) ?? []
-        if !groups.isEmpty { server.securityGroups = groups.map(CreateServerBody.Named.init) }
+        if !groups.isEmpty { server.securityGroups = groups.map(ServerCreateRequest.Named.init) }
         server.keyName = Self.option(request, .keypair)
         server.userData = userData
         if count > 1 { server.returnReservationID = true }
@@ -57,7 +57,7 @@ extension OpenStackCloudBackend {
         let headers = await compute.headers()
         let what = "Create server \(name)"
         let response = try await client.send(.compute, "servers", method: .post,
-                                             body: try Self.json(CreateServerBody(server: server)), headers: headers, what: what)
+                                             body: try Self.json(ServerCreateRequest(server: server)), headers: headers, what: what)
         var requestIDs = response.requestIDs
         let answer = Self.object(response.body) ?? [:]
         var ids: [String] = []
@@ -78,7 +78,7 @@ extension OpenStackCloudBackend {
 }
 
 /// `POST /servers`: nil fields are left out, as Nova wants them absent rather than null.
-struct CreateServerBody: Encodable {
+struct ServerCreateRequest: Encodable {
     var server: Server
 
     struct Server: Encodable {

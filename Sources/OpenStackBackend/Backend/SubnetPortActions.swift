@@ -27,9 +27,9 @@ extension OpenStackCloudBackend {
         let name = try Self.single(request, usage)
         let network = try Self.required(request, .network,
                                         reason: "Name the network to put the port on: add --network NET, as in \(usage).")
-        let port = CreatePortBody.Port(name: name, networkID: try await resolver.resolve(network, kind: .network),
-                                       fixedIPs: Self.option(request, .fixedIP).map { [.init(ipAddress: $0)] })
-        let response = try await client.send(.network, "v2.0/ports", method: .post, body: try Self.json(CreatePortBody(port: port)),
+        let port = PortCreateRequest.Port(name: name, networkID: try await resolver.resolve(network, kind: .network),
+                                          fixedIPs: Self.option(request, .fixedIP).map { [.init(ipAddress: $0)] })
+        let response = try await client.send(.network, "v2.0/ports", method: .post, body: try Self.json(PortCreateRequest(port: port)),
                                              what: "Create port \(name) on network \(network)")
         let created = Self.object(response.body)?["port"] as? [String: Any]
         let addresses = (created?["fixed_ips"] as? [[String: Any]])?.compactMap { $0["ip_address"] as? String } ?? []
@@ -42,7 +42,7 @@ extension OpenStackCloudBackend {
 }
 
 /// `POST /v2.0/ports`: `{"port": {"name", "network_id", "fixed_ips": [{"ip_address"}]}}`, the address only when given.
-struct CreatePortBody: Encodable {
+struct PortCreateRequest: Encodable {
     var port: Port
 
     struct Port: Encodable {

@@ -9,11 +9,11 @@ extension OpenStackCloudBackend {
         guard let size = try Self.positive(request, .size, what: "the size in GiB") else {
             throw BackendError.invalidOption(.size, reason: "Volume \(name) needs a size: add --size GIB.")
         }
-        var volume = CreateVolumeBody.Volume(name: name, size: size)
+        var volume = VolumeCreateRequest.Volume(name: name, size: size)
         let image = Self.option(request, .image)
         if let image { volume.imageRef = try await resolver.resolve(image, kind: .image) }
-        let response = try await client.send(.blockStorage, "volumes", method: .post, body: try Self.json(CreateVolumeBody(volume: volume)),
-                                             what: "Create volume \(name)")
+        let response = try await client.send(.blockStorage, "volumes", method: .post,
+                                             body: try Self.json(VolumeCreateRequest(volume: volume)), what: "Create volume \(name)")
         let id = (Self.object(response.body)?["volume"] as? [String: Any])?["id"] as? String
         let from = image.map { " from image \($0)" } ?? ""
         return ActionOutcome(message: "Asked Cinder to create volume \(name) of \(size) GiB\(from)"
@@ -42,14 +42,14 @@ extension OpenStackCloudBackend {
         let volume = try Self.required(request, .volume,
                                        reason: "Name the volume to take snapshot \(name) of: add --volume VOLUME.")
         let forced = request.flag(.force)
-        let snapshot = CreateVolumeSnapshotBody.Snapshot(name: name, volumeID: try await resolver.resolve(volume, kind: .volume),
-                                                         description: Self.option(request, .description),
-                                                         force: forced ? true : nil)
+        let snapshot = VolumeSnapshotCreateRequest.Snapshot(name: name, volumeID: try await resolver.resolve(volume, kind: .volume),
+                                                            description: Self.option(request, .description),
+                                                            force: forced ? true : nil)
         let what = "Create volume snapshot \(name) of volume \(volume)"
         let response: HTTPResponse
         do {
             response = try await client.send(.blockStorage, "snapshots", method: .post,
-                                             body: try Self.json(CreateVolumeSnapshotBody(snapshot: snapshot)), what: what)
+                                             body: try Self.json(VolumeSnapshotCreateRequest(snapshot: snapshot)), what: what)
         } catch BackendError.remote(_, 400, let reason, let requestID) where !forced && Self.saysInUse(reason) {
             throw BackendError.remote(what: what, status: 400, reason: "volume \(volume) is in use (attached to a server), "
                 + "which Cinder snapshots only when told to; add --force to take it anyway (writes the guest has not "
@@ -82,7 +82,7 @@ extension OpenStackCloudBackend {
         let response: HTTPResponse
         if attach {
             response = try await client.send(.compute, path, method: .post,
-                                             body: try Self.json(AttachVolumeBody(volumeAttachment: .init(volumeId: volumeID))),
+                                             body: try Self.json(VolumeAttachRequest(volumeAttachment: .init(volumeId: volumeID))),
                                              headers: headers, what: "Attach volume \(volume) to server \(server)")
         } else {
             response = try await client.send(.compute, path + "/" + Self.pathComponent(volumeID), method: .delete,
@@ -97,7 +97,7 @@ extension OpenStackCloudBackend {
 }
 
 /// `POST /volumes`: `{"volume": {"name": "v1", "size": 2, "imageRef": "…"}}`, the image only when given.
-struct CreateVolumeBody: Encodable {
+struct VolumeCreateRequest: Encodable {
     var volume: Volume
     struct Volume: Encodable {
         var name: String
@@ -108,7 +108,7 @@ struct CreateVolumeBody: Encodable {
 
 /// `POST /snapshots`: `{"snapshot": {"name": "s1", "volume_id": "…", "description": "…", "force": true}}`, the
 /// description and force only when given.
-struct CreateVolumeSnapshotBody: Encodable {
+struct VolumeSnapshotCreateRequest: Encodable {
     var snapshot: Snapshot
     struct Snapshot: Encodable {
         var name: String
@@ -126,7 +126,7 @@ struct ExtendVolume: Encodable {
 }
 
 /// `POST /servers/{id}/os-volume_attachments`: `{"volumeAttachment": {"volumeId": "…"}}`.
-struct AttachVolumeBody: Encodable {
+struct VolumeAttachRequest: Encodable {
     var volumeAttachment: Attachment
     struct Attachment: Encodable { var volumeId: String }
 }
