@@ -108,8 +108,9 @@ enum OptionParser {
             case "--os-cloud": options.osCloud = try take()
             case "--context": options.context = try take()
             case "--fleet":
-                // The list is optional: `--fleet` alone opens every context.
-                let list = option.inline ?? (rest.first.map { !$0.hasPrefix("-") } == true ? rest.popFirst() : nil)
+                // The list is optional: `--fleet` alone opens every context. A command word after it
+                // (`--fleet server list`) is the command, so the refusal below names --fleet, not "list".
+                let list = option.inline ?? (rest.first.map(isFleetList) == true ? rest.popFirst() : nil)
                 options.fleet = (list ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
                     .filter { !$0.isEmpty }
             case "--readonly", "--read-only": options.readOnly = try option.switchedOn()
@@ -176,6 +177,12 @@ enum OptionParser {
             options.mode = try parseList(kind: command, &rest, options: &options)
         }
         return options
+    }
+
+    /// Whether the word after a bare `--fleet` is its list of contexts rather than an option or a command.
+    private static func isFleetList(_ word: String) -> Bool {
+        !word.hasPrefix("-") && !["render", "bench", "console", "vnc", "help"].contains(word)
+            && ResourceKind.named(word) == nil
     }
 
     private static func parseTimeout(_ text: String) throws -> Double {

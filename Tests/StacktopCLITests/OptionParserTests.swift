@@ -76,6 +76,27 @@ final class GlobalOptionTests: XCTestCase {
         XCTAssertTrue(options.readOnly)
     }
 
+    func testTheFleetTakesAnOptionalListOfContexts() throws {
+        XCTAssertEqual(try OptionParser.parse(["--fleet"]).fleet, [], "alone: every context")
+        XCTAssertEqual(try OptionParser.parse(["--fleet", "lab-a, lab-b,,prod"]).fleet, ["lab-a", "lab-b", "prod"])
+        XCTAssertEqual(try OptionParser.parse(["--fleet=lab-a"]).fleet, ["lab-a"])
+        let wall = try OptionParser.parse(["--fleet", "--wall"])
+        XCTAssertEqual(wall.fleet, [], "a flag after --fleet is not its list")
+        XCTAssertTrue(wall.wall)
+        XCTAssertNil(try OptionParser.parse([]).fleet)
+    }
+
+    func testAFleetWithACommandIsRefusedByNameNotTakenAsItsList() {
+        let refusal = "--fleet is for the dashboard and the wall; a command acts on one context (--context NAME)."
+        XCTAssertEqual(usageError(["--fleet", "server", "list"]), refusal, "`server` is the command, not a context")
+        XCTAssertEqual(usageError(["--fleet", "volumes", "list"]), refusal)
+        XCTAssertEqual(usageError(["--fleet", "console", "web-01"]), refusal)
+        XCTAssertEqual(usageError(["--fleet", "lab-a,lab-b", "server", "list"]), refusal)
+        XCTAssertEqual(usageError(["--fleet", "--context", "lab-a"]),
+                       "--fleet opens the contexts of config.yaml and clouds.yaml, so it goes without --context, "
+                       + "--connect, --os-cloud and --demo; name the ones you want as --fleet A,B.")
+    }
+
     func testHelpAndVersionEndTheParse() throws {
         XCTAssertEqual(try OptionParser.parse(["--help"]).mode, .help)
         XCTAssertEqual(try OptionParser.parse(["-h", "--not-an-option"]).mode, .help, "what follows --help is not read")
