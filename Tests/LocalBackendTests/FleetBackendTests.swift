@@ -195,6 +195,59 @@ final class FleetBackendTests: XCTestCase {
         let before = try XCTUnwrap(stale.fleet?[1].snapshot.takenAt), after = try XCTUnwrap(landed.fleet?[1].snapshot.takenAt)
         XCTAssertGreaterThan(after, before)
     }
+
+    /// Opens and reads block their thread (an ssh handshake, a distant daemon). Swift's global executor has a
+    /// thread per core, so eight contexts there would take turns two by two on this machine; each context has a
+    /// thread of its own, so all eight are inside their blocking call at once. Each open and each read waits
+    /// (blocking) until all eight have arrived, or gives up after 20 s and says it was not met.
+    func testEveryContextOpensAndReadsAtOnceEvenWhenEachBlocksItsThread() async throws {
+        let hosts = 8
+        let opening = BlockingMeeting(of: hosts), reading = BlockingMeeting(of: hosts)
+        let sources = (1...hosts).map { host -> FleetMemberSource in
+            var member = source("host-\(host)", file: "lab-a.xml")
+            let open = member.open
+            member.open = {
+                opening.arriveAndWait()
+                return FleetMemberBackend(backend: Meeting(base: try open().backend, meeting: reading), consoles: nil, cache: nil)
+            }
+            return member
+        }
+        let fleet = FleetBackend(sources: sources, openSeconds: 60, readSeconds: 60)
+        let snapshot = try await fleet.snapshot()
+        XCTAssertEqual(snapshot.fleet?.map(\.health), Array(repeating: .up, count: hosts))
+        XCTAssertEqual(opening.met, hosts, "every open was blocked at the same time as the seven others")
+        XCTAssertEqual(reading.met, hosts, "every read was blocked at the same time as the seven others")
+        XCTAssertEqual(snapshot.instances.count, hosts * 2)
+    }
+}
+
+/// Blocking calls that wait for each other: each `arriveAndWait()` blocks its thread until `count` have
+/// arrived (then it counts as met) or 20 s have passed.
+private final class BlockingMeeting: Sendable {
+    private let count: Int
+    private let arrived = Mutex(0), metCount = Mutex(0)
+    init(of count: Int) { self.count = count }
+    var met: Int { metCount.withLock { $0 } }
+    func arriveAndWait() {
+        arrived.withLock { $0 += 1 }
+        for _ in 0..<2000 where arrived.withLock({ $0 }) < count { usleep(10_000) }
+        if arrived.withLock({ $0 }) >= count { metCount.withLock { $0 += 1 } }
+    }
+}
+
+/// A real backend whose reads block their thread at a meeting first.
+private struct Meeting: CloudReader, CloudMutator {
+    let base: any CloudBackend
+    let meeting: BlockingMeeting
+    var description: BackendDescription { base.description }
+    func snapshot() async throws -> CloudSnapshot {
+        meeting.arriveAndWait()
+        return try await base.snapshot()
+    }
+    func rawDefinition(instanceID: String) async throws -> String { try await base.rawDefinition(instanceID: instanceID) }
+    func events() -> AsyncStream<BackendEvent> { base.events() }
+    var capabilities: Capabilities { base.capabilities }
+    func perform(_ request: ActionRequest) async throws -> ActionOutcome { try await base.perform(request) }
 }
 
 /// A real backend that starts failing its reads when told to, as a host whose daemon went away does.

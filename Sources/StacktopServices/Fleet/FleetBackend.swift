@@ -44,6 +44,9 @@ public final class FleetBackend: CloudReader, CloudMutator, Sendable {
     let openSeconds: Double
     /// Seconds one context's read may take before it counts as stale this round.
     let readSeconds: Double
+    /// One thread per context for its open and reads, which block (see `DedicatedThreadExecutor`); nil where
+    /// the system gave no thread, and that context runs on the global executor.
+    let threads: [DedicatedThreadExecutor?]
 
     struct MemberState {
         var opened: FleetMemberBackend?
@@ -62,6 +65,7 @@ public final class FleetBackend: CloudReader, CloudMutator, Sendable {
     public init(sources: [FleetMemberSource], openSeconds: Double = 10, readSeconds: Double = 20) {
         self.sources = sources
         self.openSeconds = openSeconds; self.readSeconds = readSeconds
+        threads = sources.map { _ in DedicatedThreadExecutor() }
         let names = sources.map(\.context.name)
         description = BackendDescription(kind: .fleet, endpoint: "fleet " + names.joined(separator: ","))
         state = Mutex(sources.map { source in
@@ -142,7 +146,7 @@ public final class FleetBackend: CloudReader, CloudMutator, Sendable {
         // slow read (a cloud of a thousand servers) still lands for the next refresh, and a hung open or read
         // is never started a second time beside the first.
         do {
-            try await FleetDeadline.run(seconds: seconds) {
+            try await FleetDeadline.run(seconds: seconds, on: threads[index]) {
                 defer { self.state.withLock { $0[index].busy = false } }
                 let backend: FleetMemberBackend
                 if let opened {

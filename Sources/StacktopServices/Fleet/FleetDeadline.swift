@@ -7,11 +7,14 @@ import Synchronization
 enum FleetDeadline {
     struct Expired: Error {}
 
-    static func run<T: Sendable>(seconds: Double, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
+    /// `thread`: where the work prefers to run (its blocking calls hold that thread, not one of the global
+    /// executor's); nil for the global executor.
+    static func run<T: Sendable>(seconds: Double, on thread: (any TaskExecutor)? = nil,
+                                 _ work: @escaping @Sendable () async throws -> T) async throws -> T {
         let gate = ResumeOnce<T>()
         return try await withCheckedThrowingContinuation { continuation in
             gate.set(continuation)
-            Task.detached {
+            Task.detached(executorPreference: thread) {
                 do { gate.resume(with: .success(try await work())) } catch { gate.resume(with: .failure(error)) }
             }
             Task.detached {

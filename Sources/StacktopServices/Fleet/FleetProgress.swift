@@ -8,6 +8,9 @@ final class FleetProgress: Sendable {
         var instances: [[Instance]?]
         var finished = 0
         var lastSent = ContinuousClock.now - .seconds(1)
+        /// A context has finished with rows: until then one that does is handed on at once, even right after
+        /// one that failed or had none (contexts finish together, and the first rows must not wait).
+        var rowsFinished = false
     }
     /// Pieces are handed on at most this often (the first finished context at once). Every piece
     /// holds every row so far, and drawing thousands of rows per piece would slow the read it reports on.
@@ -32,13 +35,16 @@ final class FleetProgress: Sendable {
         if let due { send(due) }
     }
 
-    /// A context finished its part of the read (its last good data when it failed): the first one at once (the
-    /// first rows on screen), the others at the pieces' pace, since the whole read follows the last of them.
+    /// A context finished its part of the read (its last good data when it failed): the first one, and the first
+    /// with rows, at once (the first rows on screen), the others at the pieces' pace, since the whole read
+    /// follows the last of them.
     func finished(_ instances: [Instance], of index: Int) {
         let due = pieces.withLock { all -> (instances: [[Instance]?], finished: Int)? in
             all.instances[index] = instances
             all.finished += 1
-            guard all.finished == 1 || ContinuousClock.now - all.lastSent >= Self.pieceInterval else { return nil }
+            let firstRows = !all.rowsFinished && !instances.isEmpty
+            if firstRows { all.rowsFinished = true }
+            guard all.finished == 1 || firstRows || ContinuousClock.now - all.lastSent >= Self.pieceInterval else { return nil }
             all.lastSent = .now
             return (all.instances, all.finished)
         }
