@@ -52,8 +52,10 @@ enum BenchCommand {
         }
         if settings.fleetHosts > 0 {
             let outcome = BenchFleet.run(hosts: settings.fleetHosts, settings: settings, binary: binary, environment: environment)
-            if let status = report(outcome, title: "fleet of \(settings.fleetHosts) libvirt test-driver hosts, "
-                                   + "\(BenchFleet.domainsPerHost) domains each") { return status }
+            let hosts = settings.fleetLatencyMilliseconds.map { "distant libvirt hosts (libvirtd's test driver behind a relay "
+                + "adding \($0) ms each way), \(BenchFleet.domainsPerDistantHost) domains each" }
+                ?? "libvirt test-driver hosts, \(BenchFleet.domainsPerHost) domains each"
+            if let status = report(outcome, title: "fleet of \(settings.fleetHosts) \(hosts)") { return status }
         }
         if let cloud = settings.cloud, !settings.fleetOnly {
             let outcome = BenchCloud.run(settings: settings, binary: binary, environment: environment)

@@ -9,6 +9,10 @@ import StacktopServices
 /// (budget: the single-host key budget, median 1 ms, p99 5 ms).
 enum BenchFleet {
     static let domainsPerHost = 1000
+    /// A distant host (`--fleet-latency`): as many guests as a real host has; each costs round trips.
+    static let domainsPerDistantHost = 20
+    /// Where the distant hosts' libvirtd listens.
+    static let libvirtdSocket = "/run/libvirt/libvirt-sock"
 
     static func run(hosts: Int, settings: BenchSettings, binary: String, environment: [String: String]) -> BenchOutside.Outcome {
         .measured("In the fleet of \(hosts) hosts") { directory, outcome in
@@ -19,12 +23,24 @@ enum BenchFleet {
 
     private static func measure(hosts: Int, settings: BenchSettings, binary: String, environment: [String: String],
                                 directory: String, into outcome: inout BenchOutside.Outcome) throws {
-        // One node file per host (each connection reads its own), and config.yaml naming them all.
-        let xml = BenchFixtures.nodeXML(domains: domainsPerHost)
+        // One node file per host (each connection reads its own), and config.yaml naming them all. Distant
+        // hosts are the same node files opened by libvirtd, reached through the delaying relay.
+        let latency = settings.fleetLatencyMilliseconds
+        var relay: BenchDelayRelay?
+        if let latency {
+            guard access(libvirtdSocket, F_OK) == 0 else {
+                throw BenchDelayRelay.Failure(description: "The distant fleet needs a running libvirtd, and its socket "
+                                              + "\(libvirtdSocket) is not there; start libvirtd or leave out --fleet-latency.")
+            }
+            relay = try BenchDelayRelay(path: directory + "/relay.sock", target: libvirtdSocket, delayMilliseconds: latency)
+        }
+        defer { relay?.stop() }
+        let xml = BenchFixtures.nodeXML(domains: latency == nil ? domainsPerHost : domainsPerDistantHost)
         var config = "hosts:\n"
         for host in 1...hosts {
-            try BenchFiles.write(xml, to: "\(directory)/host-\(host).xml")
-            config += "  host-\(host): test://\(directory)/host-\(host).xml\n"
+            let file = "\(directory)/host-\(host).xml"
+            try BenchFiles.write(xml, to: file)
+            config += "  host-\(host): " + (relay.map { "test+unix://\(file)?socket=\($0.path)" } ?? "test://\(file)") + "\n"
         }
         try FileManager.default.createDirectory(atPath: directory + "/config/stacktop", withIntermediateDirectories: true)
         try BenchFiles.write(config, to: directory + "/config/stacktop/config.yaml")
@@ -98,7 +114,8 @@ enum BenchFleet {
                                         value: BenchOutside.spread(fleetFirst), peer: alonePeer)
         outcome.rows += [firstRow, coldRow, warmRow]
 
-        // Keys at hosts × 1,000 rows, in a fleet started warm and gone live.
+        // Keys at hosts × 1,000 rows, in a fleet started warm and gone live (a distant fleet has too few rows).
+        guard latency == nil else { return }
         BenchOutside.progress("fleet of \(members.count): keys")
         let child = try fleet("fleet-\(settings.rounds - 1)")
         _ = try child.waitFor(BenchFixtures.firstDomainName, what: "the first name before the key test", timeout: limit)

@@ -29,6 +29,8 @@ struct BenchSettings: Equatable {
     var fleetHosts = 0
     /// `--fleet-only`: the fleet section alone (a `--cloud` then joins the fleet without a section of its own).
     var fleetOnly = false
+    /// `--fleet-latency MS`: the fleet's hosts are distant ones (libvirtd behind a relay adding MS each way).
+    var fleetLatencyMilliseconds: Int?
     var help = false
 
     static let usage = """
@@ -36,7 +38,7 @@ struct BenchSettings: Equatable {
 
     Usage: stacktop bench [--sizes 1000,10000] [--keys 200] [--rounds 3] [--quick] [--binary PATH] [--no-in-process] [--no-outside]
                       [--cloud NAME [--cloud-only] [--rest-script PATH] [--cloud-anchor WORD] [--cloud-idle S]]
-                      [--fleet N [--fleet-only]]
+                      [--fleet N [--fleet-only] [--fleet-latency MS]]
 
     For each size, writes a libvirt test-driver node of that many domains with awkward names to a temporary
     directory, then starts stacktop (this binary, or --binary) in a 120x40 pseudo-terminal with
@@ -69,6 +71,9 @@ struct BenchSettings: Equatable {
                         started cold until every host is live (budget: one host alone +10 %, timed in the
                         same rounds), warm until the first cached name, and j at N x 1,000 rows
       --fleet-only      the fleet section only; with --cloud NAME that cloud joins the fleet (timed alone too)
+      --fleet-latency MS  the fleet's hosts are distant: 20 domains each, reached through the running libvirtd
+                        (test+unix://) behind a relay in the bench that holds every chunk MS ms each way, so
+                        their time goes in waiting, as over a network, not in this machine's cores
     The OpenStack section times, beside the bare REST script in the same rounds: start to the first rows on
     a cold start (budget 1 s), to all rows (the read done; budget bare REST +10 %), the cached names of a warm
     start, and the requests an idle dashboard sends per refresh at --refresh 2 (budget 1), counted by the

@@ -298,6 +298,7 @@ enum OptionParser {
             case "--cloud-only": settings.sizes = []; settings.inProcess = false; cloudOnly = true
             case "--fleet": settings.fleetHosts = try count(try take(), option.flag, 1...64)
             case "--fleet-only": settings.sizes = []; settings.inProcess = false; settings.fleetOnly = true
+            case "--fleet-latency": settings.fleetLatencyMilliseconds = try count(try take(), option.flag, 1...1000)
             case "--rest-script": settings.restScript = try take()
             case "--cloud-anchor": settings.cloudAnchor = try take()
             case "--cloud-idle": settings.cloudIdleSeconds = Double(try count(try take(), option.flag, 2...3600))
