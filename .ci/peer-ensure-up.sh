@@ -52,13 +52,22 @@ wait_reported_up() {  # wait_reported_up WHAT SECONDS BINARY...
   return 1
 }
 
+# start-peer.sh again: it starts whatever is not running, and rewrites nova.conf, so the serial console
+# (peer-serial-console.sh) is set up again when it was.
+start_peer_again() {
+  local serial=0
+  grep -q '^\[serial_console\]' "$BASE/etc/nova/nova.conf" 2>/dev/null && serial=1
+  bash "$peer_tools/start-peer.sh" | tail -n 1
+  if [ "$serial" = 1 ]; then bash "$(dirname "$0")/peer-serial-console.sh" | tail -n 1; fi
+}
+
 ensure_services() {
   local dead name
   dead=$(dead_services)
   if [ -n "$dead" ]; then
     echo "the peer's $(echo $dead) died after start-peer.sh reported it up; starting again:"
     for name in $dead; do show_log "$name"; done
-    bash "$peer_tools/start-peer.sh" | tail -n 3
+    start_peer_again
     dead=$(dead_services)
     if [ -n "$dead" ]; then
       echo "error: the peer's $(echo $dead) died again after a second start; see $LOGS." >&2
@@ -73,21 +82,46 @@ ensure_services() {
   echo "peer services: all running and reporting up"
 }
 
-ensure_server_builds() {
-  local name="ci-peer-check-$$" status fault
-  ensure_services
+# Builds a server and deletes it; on failure says why (Nova's fault) and returns 1.
+try_server() {  # try_server NAME
+  local name=$1 status fault
   status=$(openstack server create --flavor m1.tiny --image fake-image --nic none --wait \
            -f value -c status "$name" 2>&1 | tail -n 1) || true
   if [ "$status" != ACTIVE ]; then
     fault=$(openstack server show "$name" -f json -c fault 2>/dev/null \
             | python3 -c 'import json, sys; print(json.load(sys.stdin)["fault"]["message"])' 2>/dev/null || true)
     openstack server delete --wait "$name" >/dev/null 2>&1 || true
-    echo "error: the peer did not build a test server ($status; fault: ${fault:-none}); see $LOGS/nova-*.log." >&2
-    show_log nova-conductor >&2; show_log nova-scheduler >&2; show_log nova-compute >&2
-    exit 1
+    echo "the peer did not build a test server ($status; fault: ${fault:-none}); see $LOGS/nova-*.log." >&2
+    return 1
   fi
   openstack server delete --wait "$name"
   echo "peer builds servers: $name went ACTIVE and was deleted"
+}
+
+stop_service() {  # stop_service NAME: TERM its process group (start-peer.sh starts each with setsid), KILL after 30 s
+  local pid
+  alive "$1" || return 0
+  pid=$(cut -d' ' -f1 "$RUN/$1.pid")
+  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+  kill -0 "$pid" 2>/dev/null && { kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true; }
+  rm -f "$RUN/$1.pid"
+}
+
+ensure_server_builds() {
+  ensure_services
+  try_server "ci-peer-check-$$" && return 0
+  # Once: Nova's daemons started again (a scheduler or compute that lost Keystone or its database at start
+  # can stay up without working).
+  echo "restarting nova-scheduler, nova-conductor and nova-compute, then trying once more"
+  show_log nova-conductor; show_log nova-scheduler; show_log nova-compute
+  for name in nova-scheduler nova-conductor nova-compute; do stop_service "$name"; done
+  start_peer_again
+  ensure_services
+  try_server "ci-peer-check-$$-again" && return 0
+  echo "error: the peer does not build servers even after its Nova daemons were restarted; the peer suites would fail." >&2
+  show_log nova-conductor >&2; show_log nova-scheduler >&2; show_log nova-compute >&2
+  exit 1
 }
 
 case "${1:-}" in
