@@ -1,4 +1,5 @@
 import Foundation
+import XCTest
 import SystemTestSupport
 
 /// The environment of `. openrc && stacktop`: this process's, with every OS_* variable replaced by a
@@ -21,6 +22,15 @@ enum OpenRC {
 }
 
 extension OpenRC {
+    /// Skips unless STACKTOP_E2E=1 and STACKTOP_OPENSTACK_PEER=1 (the peer running); as `TmuxHarness.require`,
+    /// fails when the release binary is missing.
+    static func requirePeer() throws {
+        try TmuxHarness.require()
+        guard ProcessInfo.processInfo.environment["STACKTOP_OPENSTACK_PEER"] == "1" else {
+            throw XCTSkip("set STACKTOP_OPENSTACK_PEER=1 with the OpenStack peer running (start-peer.sh)")
+        }
+    }
+
     /// The peer's `openstack` CLI as its demo user, with its state in `stateDirectory`.
     static func peerCLI(_ arguments: [String], stateDirectory: String) throws -> ChildProcess.Result {
         let environment = OpenRC.environment(authURL: "http://127.0.0.1:5000/v3", user: "demo", password: "demopass",

@@ -8,10 +8,7 @@ final class PeerBinaryTests: XCTestCase {
     private var state = ""
 
     override func setUpWithError() throws {
-        try TmuxHarness.require()
-        guard ProcessInfo.processInfo.environment["STACKTOP_OPENSTACK_PEER"] == "1" else {
-            throw XCTSkip("set STACKTOP_OPENSTACK_PEER=1 with the OpenStack peer running (start-peer.sh)")
-        }
+        try OpenRC.requirePeer()
         state = NSTemporaryDirectory() + "stacktop-peer-bin-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
     }

@@ -10,10 +10,7 @@ final class PeerFleetTests: XCTestCase {
     private var server = ""
 
     override func setUpWithError() throws {
-        try TmuxHarness.require()
-        guard ProcessInfo.processInfo.environment["STACKTOP_OPENSTACK_PEER"] == "1" else {
-            throw XCTSkip("set STACKTOP_OPENSTACK_PEER=1 with the OpenStack peer running (start-peer.sh)")
-        }
+        try OpenRC.requirePeer()
         root = try makeTemporaryDirectory(self)
         server = "e2e-fleet-\(UUID().uuidString.prefix(6).lowercased())"
         let created = try OpenRC.createPeerServer(server, stateDirectory: root)

@@ -13,10 +13,7 @@ final class PeerSerialConsoleTests: XCTestCase {
     private var server = ""
 
     override func setUpWithError() throws {
-        try TmuxHarness.require()
-        guard ProcessInfo.processInfo.environment["STACKTOP_OPENSTACK_PEER"] == "1" else {
-            throw XCTSkip("set STACKTOP_OPENSTACK_PEER=1 with the OpenStack peer running (start-peer.sh)")
-        }
+        try OpenRC.requirePeer()
         // The proxy and the host names: .ci/run sets them up after the peer starts; a developer's run does it here.
         if !Self.proxyAnswers() {
             guard getuid() == 0 else {

@@ -266,63 +266,21 @@ final class IncrementalRefreshTests: XCTestCase {
         XCTAssertEqual(interfaces.map(leases.addresses(of:)), [["192.168.122.10", "fd00::10"], [], [], ["10.0.0.2"]])
     }
 
-    private static let nodeXML = """
-        <node xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>
-          <domain type='test'>
-            <name>web-01</name>
-            <uuid>\(webUUID)</uuid>
-            <memory unit='MiB'>2048</memory>
-            <vcpu>2</vcpu>
-            <os><type arch='x86_64'>hvm</type></os>
-            <devices>
-              <disk type='file' device='disk'><driver name='qemu' type='qcow2'/>
-                <source file='/var/lib/stacktop-test/web-01.qcow2'/><target dev='vda' bus='virtio'/></disk>
-              <interface type='network'><mac address='52:54:00:aa:00:01'/><source network='default'/></interface>
-            </devices>
-          </domain>
-          <domain type='test'>
-            <name>db</name>
-            <uuid>\(dbUUID)</uuid>
-            <memory unit='MiB'>1024</memory>
-            <vcpu>2</vcpu>
-            <os><type arch='x86_64'>hvm</type></os>
-            <devices>
-              <disk type='volume' device='disk'><source pool='default' volume='db-root.qcow2'/>
-                <target dev='vda' bus='virtio'/></disk>
-              <interface type='network'><mac address='52:54:00:aa:00:02'/><source network='default'/></interface>
-            </devices>
-            <test:runstate>5</test:runstate>
-          </domain>
-          <domain type='test'>
-            <name>spare</name>
-            <uuid>\(spareUUID)</uuid>
-            <memory unit='MiB'>512</memory>
-            <vcpu current='1'>4</vcpu>
-            <os><type arch='x86_64'>hvm</type></os>
-            <test:runstate>5</test:runstate>
-          </domain>
-          <network>
-            <name>default</name>
-            <bridge name='virbr0'/>
-            <forward mode='nat'/>
-            <ip address='192.168.122.1' netmask='255.255.255.0'>
-              <dhcp><range start='192.168.122.2' end='192.168.122.254'/></dhcp>
-            </ip>
-          </network>
-          <pool type='dir'>
-            <name>default</name>
-            <target><path>/var/lib/stacktop-test/pool</path></target>
-            <volume type='file'>
-              <name>db-root.qcow2</name>
-              <capacity unit='GiB'>8</capacity>
-              <target><path>/var/lib/stacktop-test/pool/db-root.qcow2</path><format type='qcow2'/></target>
-            </volume>
-            <volume type='file'>
-              <name>db-data</name>
-              <capacity unit='GiB'>2</capacity>
-              <target><path>/var/lib/stacktop-test/pool/db-data</path><format type='raw'/></target>
-            </volume>
-          </pool>
-        </node>
-        """
+    private static let nodeXML = TestNodeXML.node([
+        TestNodeXML.domain("web-01", uuid: webUUID, memoryMiB: 2048, vcpus: 2, devices: [
+            TestNodeXML.fileDisk("/var/lib/stacktop-test/web-01.qcow2", target: "vda", driverType: "qcow2"),
+            TestNodeXML.networkInterface(mac: "52:54:00:aa:00:01", network: "default"),
+        ]),
+        TestNodeXML.domain("db", uuid: dbUUID, memoryMiB: 1024, vcpus: 2, devices: [
+            TestNodeXML.volumeDisk(pool: "default", volume: "db-root.qcow2", target: "vda"),
+            TestNodeXML.networkInterface(mac: "52:54:00:aa:00:02", network: "default"),
+        ], runState: 5),
+        TestNodeXML.domain("spare", uuid: spareUUID, memoryMiB: 512, vcpus: 4, currentVCPUs: 1, runState: 5),
+        TestNodeXML.defaultNetwork(),
+        TestNodeXML.pool("default", path: "/var/lib/stacktop-test/pool", volumes: [
+            TestNodeXML.volume("db-root.qcow2", capacity: 8, path: "/var/lib/stacktop-test/pool/db-root.qcow2",
+                               format: "qcow2"),
+            TestNodeXML.volume("db-data", capacity: 2, path: "/var/lib/stacktop-test/pool/db-data", format: "raw"),
+        ]),
+    ])
 }

@@ -264,70 +264,27 @@ final class InstanceActionTests: XCTestCase {
         XCTAssertEqual(try state("web-01"), .running)
     }
 
-    private static let nodeXML = """
-        <node xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>
-          <domain type='test'>
-            <name>web-01</name>
-            <uuid>\(webUUID)</uuid>
-            <memory unit='MiB'>1024</memory>
-            <vcpu>1</vcpu>
-            <os><type arch='x86_64'>hvm</type></os>
-            <devices>
-              <disk type='file' device='disk'>
-                <source file='/var/lib/stacktop-test/default/web-01.qcow2'/><target dev='vda' bus='virtio'/>
-              </disk>
-              <disk type='volume' device='disk'>
-                <source pool='default' volume='data-01.raw'/><target dev='vdb' bus='virtio'/>
-              </disk>
-              <disk type='file' device='disk'>
-                <source file='/var/lib/stacktop-test/default/shared.raw'/><target dev='vdc' bus='virtio'/>
-              </disk>
-              <disk type='file' device='disk'>
-                <source file='\(cirrosPath)'/><target dev='vdd' bus='virtio'/>
-              </disk>
-            </devices>
-          </domain>
-          <domain type='test'>
-            <name>db-01</name>
-            <uuid>\(dbUUID)</uuid>
-            <memory unit='MiB'>1024</memory>
-            <vcpu>1</vcpu>
-            <os><type arch='x86_64'>hvm</type></os>
-            <devices>
-              <disk type='file' device='disk'>
-                <source file='/var/lib/stacktop-test/default/db-01.qcow2'/><target dev='vda' bus='virtio'/>
-              </disk>
-              <disk type='file' device='disk'>
-                <source file='/var/lib/stacktop-test/default/shared.raw'/><target dev='vdb' bus='virtio'/>
-              </disk>
-            </devices>
-            <test:runstate>5</test:runstate>
-          </domain>
-          <domain type='test'>
-            <name>app-01</name>
-            <memory unit='MiB'>512</memory>
-            <vcpu>1</vcpu>
-            <os><type arch='x86_64'>hvm</type></os>
-            <test:runstate>3</test:runstate>
-          </domain>
-          <pool type='dir'>
-            <name>images</name>
-            <capacity unit='GiB'>100</capacity><allocation unit='GiB'>1</allocation><available unit='GiB'>99</available>
-            <target><path>/var/lib/stacktop-test/images</path></target>
-            <volume type='file'>
-              <name>cirros-0.6.2.qcow2</name><capacity unit='MiB'>112</capacity><allocation unit='MiB'>21</allocation>
-            </volume>
-          </pool>
-          <pool type='dir'>
-            <name>default</name>
-            <capacity unit='GiB'>100</capacity><allocation unit='GiB'>1</allocation><available unit='GiB'>99</available>
-            <target><path>/var/lib/stacktop-test/default</path></target>
-            <volume type='file'><name>web-01.qcow2</name><capacity unit='GiB'>20</capacity></volume>
-            <volume type='file'><name>data-01.raw</name><capacity unit='GiB'>2</capacity></volume>
-            <volume type='file'><name>shared.raw</name><capacity unit='GiB'>5</capacity></volume>
-            <volume type='file'><name>db-01.qcow2</name><capacity unit='GiB'>10</capacity></volume>
-            <volume type='file'><name>scratch.raw</name><capacity unit='GiB'>1</capacity></volume>
-          </pool>
-        </node>
-        """
+    private static let nodeXML = TestNodeXML.node([
+        TestNodeXML.domain("web-01", uuid: webUUID, memoryMiB: 1024, devices: [
+            TestNodeXML.fileDisk("/var/lib/stacktop-test/default/web-01.qcow2", target: "vda"),
+            TestNodeXML.volumeDisk(pool: "default", volume: "data-01.raw", target: "vdb"),
+            TestNodeXML.fileDisk("/var/lib/stacktop-test/default/shared.raw", target: "vdc"),
+            TestNodeXML.fileDisk(cirrosPath, target: "vdd"),
+        ]),
+        TestNodeXML.domain("db-01", uuid: dbUUID, memoryMiB: 1024, devices: [
+            TestNodeXML.fileDisk("/var/lib/stacktop-test/default/db-01.qcow2", target: "vda"),
+            TestNodeXML.fileDisk("/var/lib/stacktop-test/default/shared.raw", target: "vdb"),
+        ], runState: 5),
+        TestNodeXML.domain("app-01", memoryMiB: 512, runState: 3),
+        TestNodeXML.pool("images", path: "/var/lib/stacktop-test/images", gib: (100, 1, 99), volumes: [
+            TestNodeXML.volume("cirros-0.6.2.qcow2", capacity: 112, allocation: 21, unit: "MiB"),
+        ]),
+        TestNodeXML.pool("default", path: "/var/lib/stacktop-test/default", gib: (100, 1, 99), volumes: [
+            TestNodeXML.volume("web-01.qcow2", capacity: 20),
+            TestNodeXML.volume("data-01.raw", capacity: 2),
+            TestNodeXML.volume("shared.raw", capacity: 5),
+            TestNodeXML.volume("db-01.qcow2", capacity: 10),
+            TestNodeXML.volume("scratch.raw", capacity: 1),
+        ]),
+    ])
 }

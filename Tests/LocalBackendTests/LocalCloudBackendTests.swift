@@ -220,66 +220,21 @@ final class LocalCloudBackendTests: XCTestCase {
         }
     }
 
-    private static let nodeXML = """
-        <node>
-          <domain type='test'>
-            <name>web-01</name>
-            <uuid>6695eb01-f6a4-8304-79aa-97f2502e1931</uuid>
-            <memory unit='MiB'>2048</memory>
-            <vcpu>1</vcpu>
-            <os><type arch='x86_64'>hvm</type></os>
-            <devices>
-              <disk type='file' device='disk'>
-                <driver name='qemu' type='qcow2'/>
-                <source file='/var/lib/stacktop-test/default/web-01.qcow2'/>
-                <target dev='vda' bus='virtio'/>
-              </disk>
-            </devices>
-          </domain>
-          <network>
-            <name>default</name>
-            <uuid>dd8fe884-6c02-601e-7551-cca97df1c5df</uuid>
-            <forward mode='nat'/>
-            <bridge name='virbr0'/>
-            <ip address='192.168.122.1' netmask='255.255.255.0'>
-              <dhcp><range start='192.168.122.2' end='192.168.122.254'/></dhcp>
-            </ip>
-          </network>
-          <pool type='dir'>
-            <name>images</name>
-            <uuid>35bb2ad9-388a-cdfe-461a-b8907f6e53fe</uuid>
-            <capacity unit='GiB'>100</capacity>
-            <allocation unit='GiB'>1</allocation>
-            <available unit='GiB'>99</available>
-            <target><path>/var/lib/stacktop-test/images</path></target>
-            <volume type='file'>
-              <name>cirros-0.6.2.qcow2</name>
-              <capacity unit='MiB'>112</capacity>
-              <allocation unit='MiB'>21</allocation>
-              <target><format type='qcow2'/></target>
-            </volume>
-          </pool>
-          <pool type='dir'>
-            <name>default</name>
-            <uuid>35bb2ad9-388a-cdfe-461a-b8907f6e53ff</uuid>
-            <capacity unit='GiB'>100</capacity>
-            <allocation unit='GiB'>1</allocation>
-            <available unit='GiB'>99</available>
-            <target><path>/var/lib/stacktop-test/default</path></target>
-            <volume type='file'>
-              <name>web-01.qcow2</name>
-              <capacity unit='GiB'>20</capacity>
-              <allocation unit='GiB'>2</allocation>
-              <target><format type='qcow2'/></target>
-            </volume>
-            <volume type='file'>
-              <name>scratch.raw</name>
-              <capacity unit='GiB'>5</capacity>
-              <allocation unit='GiB'>5</allocation>
-            </volume>
-          </pool>
-        </node>
-        """
+    private static let nodeXML = TestNodeXML.node([
+        TestNodeXML.domain("web-01", uuid: "6695eb01-f6a4-8304-79aa-97f2502e1931", memoryMiB: 2048, devices: [
+            TestNodeXML.fileDisk("/var/lib/stacktop-test/default/web-01.qcow2", target: "vda", driverType: "qcow2"),
+        ]),
+        TestNodeXML.defaultNetwork(uuid: "dd8fe884-6c02-601e-7551-cca97df1c5df"),
+        TestNodeXML.pool("images", path: "/var/lib/stacktop-test/images", uuid: "35bb2ad9-388a-cdfe-461a-b8907f6e53fe",
+                         gib: (100, 1, 99), volumes: [
+            TestNodeXML.volume("cirros-0.6.2.qcow2", capacity: 112, allocation: 21, unit: "MiB", format: "qcow2"),
+        ]),
+        TestNodeXML.pool("default", path: "/var/lib/stacktop-test/default", uuid: "35bb2ad9-388a-cdfe-461a-b8907f6e53ff",
+                         gib: (100, 1, 99), volumes: [
+            TestNodeXML.volume("web-01.qcow2", capacity: 20, allocation: 2, format: "qcow2"),
+            TestNodeXML.volume("scratch.raw", capacity: 5, allocation: 5),
+        ]),
+    ])
 }
 
 /// The libvirt host as the one hypervisor, from virNodeGetInfo and the active guests.

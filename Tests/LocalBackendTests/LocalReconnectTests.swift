@@ -169,15 +169,7 @@ final class LocalReconnectTests: XCTestCase {
         XCTAssertEqual(host?.vcpusUsed, 2)
     }
 
-    private static let nodeXML = """
-        <node>
-          <domain type='test'>
-            <name>web-01</name>
-            <uuid>6695eb01-f6a4-8304-79aa-97f2502e1931</uuid>
-            <memory unit='MiB'>2048</memory>
-            <vcpu>1</vcpu>
-            <os><type arch='x86_64'>hvm</type></os>
-          </domain>
-        </node>
-        """
+    private static let nodeXML = TestNodeXML.node([
+        TestNodeXML.domain("web-01", uuid: "6695eb01-f6a4-8304-79aa-97f2502e1931", memoryMiB: 2048),
+    ])
 }

@@ -9,6 +9,23 @@ final class CloudConfigErrorTests: XCTestCase {
 
     private var cloudsPath: String { fx.userDir + "/clouds.yaml" }
 
+    /// The error loading cloud `c` gives when clouds.yaml holds only `c`, a password cloud whose last line,
+    /// line 8, is `setting`.
+    private func errorOfCloudC(setting: String, env: [String: String] = [:], file: StaticString = #filePath,
+                               line: UInt = #line) throws -> CloudConfigError? {
+        try fx.write(cloudsPath, "clouds:\n" + passwordCloud("c", extra: "    " + setting))
+        return fx.error(cloud: "c", env: env, file: file, line: line)
+    }
+
+    /// `setting` in the file: an error of `kind` that names line 8 and says `message`.
+    private func assertRefusedOnLine8(setting: String, kind: CloudConfigError.Kind, message: String,
+                                      file: StaticString = #filePath, line: UInt = #line) throws {
+        let error = try errorOfCloudC(setting: setting, file: file, line: line)
+        XCTAssertEqual(error?.kind, kind, file: file, line: line)
+        XCTAssertEqual(error?.line, 8, file: file, line: line)
+        XCTAssertEqual(error?.message, message, file: file, line: line)
+    }
+
     /// One sentence: a capital letter, a single final period, no line breaks.
     private func assertOneSentence(_ error: CloudConfigError?, file: StaticString = #filePath, line: UInt = #line) {
         guard let message = error?.message else { return XCTFail("no error", file: file, line: line) }
@@ -159,21 +176,15 @@ final class CloudConfigErrorTests: XCTestCase {
     }
 
     func testUnknownAuthType() throws {
-        try fx.write(cloudsPath, "clouds:\n" + passwordCloud("c", extra: "    auth_type: v3oidcpassword"))
-        let error = fx.error(cloud: "c")
-        XCTAssertEqual(error?.kind, .unknownAuthType)
-        XCTAssertEqual(error?.line, 8)
-        XCTAssertEqual(error?.message, "The auth type \"v3oidcpassword\" set on line 8 of \(cloudsPath) is not "
-            + "supported; use password, v3password, token, v3token or v3applicationcredential.")
+        try assertRefusedOnLine8(setting: "auth_type: v3oidcpassword", kind: .unknownAuthType,
+                                 message: "The auth type \"v3oidcpassword\" set on line 8 of \(cloudsPath) is not "
+                                     + "supported; use password, v3password, token, v3token or v3applicationcredential.")
     }
 
     func testBadInterfaceNamesItsSource() throws {
-        try fx.write(cloudsPath, "clouds:\n" + passwordCloud("c", extra: "    interface: publik"))
-        let fromFile = fx.error(cloud: "c")
-        XCTAssertEqual(fromFile?.kind, .badInterface)
-        XCTAssertEqual(fromFile?.line, 8)
-        XCTAssertEqual(fromFile?.message, "The interface \"publik\" set on line 8 of \(cloudsPath) is not one of "
-            + "public, internal or admin; change it to one of those.")
+        try assertRefusedOnLine8(setting: "interface: publik", kind: .badInterface,
+                                 message: "The interface \"publik\" set on line 8 of \(cloudsPath) is not one of "
+                                     + "public, internal or admin; change it to one of those.")
         let fromEnv = fx.error(cloud: "c", env: ["OS_INTERFACE": "private"])
         XCTAssertTrue(fromEnv?.message.contains("set in OS_INTERFACE") == true)
         XCTAssertNil(fromEnv?.file)
@@ -182,8 +193,7 @@ final class CloudConfigErrorTests: XCTestCase {
     }
 
     func testMissingCacert() throws {
-        try fx.write(cloudsPath, "clouds:\n" + passwordCloud("c", extra: "    cacert: /nonexistent/ca.pem"))
-        let error = fx.error(cloud: "c")
+        let error = try errorOfCloudC(setting: "cacert: /nonexistent/ca.pem")
         XCTAssertEqual(error?.kind, .cacertMissing)
         XCTAssertEqual(error?.key, "cacert")
         XCTAssertEqual(error?.message, "The CA bundle /nonexistent/ca.pem set on line 8 of \(cloudsPath) does not "
@@ -191,8 +201,7 @@ final class CloudConfigErrorTests: XCTestCase {
     }
 
     func testRegionNotListedByTheCloud() throws {
-        try fx.write(cloudsPath, "clouds:\n" + passwordCloud("c", extra: "    regions: [West, East]"))
-        let error = fx.error(cloud: "c", env: ["OS_REGION_NAME": "west"])
+        let error = try errorOfCloudC(setting: "regions: [West, East]", env: ["OS_REGION_NAME": "west"])
         XCTAssertEqual(error?.kind, .unknownRegion)
         XCTAssertTrue(error?.message.contains("which lists West, East") == true)
         XCTAssertTrue(error?.message.contains("from OS_REGION_NAME") == true)

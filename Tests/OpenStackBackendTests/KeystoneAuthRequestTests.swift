@@ -9,6 +9,17 @@ final class KeystoneAuthRequestTests: XCTestCase {
         try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? NSDictionary)
     }
 
+    /// The api-ref's password samples log in as this user.
+    private let sampleUser = KeystoneAuthMethod.password(user: .id("ee4dfb6e5540447cb3741905149d9b6e"),
+                                                         password: Secret("devstacker"), userDomain: nil)
+
+    /// The body stacktop sends for `credentials` is, as JSON, the api-ref's `sample`.
+    private func assertBody(of credentials: KeystoneCredentials, is sample: String, file: StaticString = #filePath,
+                            line: UInt = #line) throws {
+        XCTAssertEqual(try json(KeystoneAuthRequest.body(for: credentials)), try json(KeystoneSamples.data(sample)),
+                       file: file, line: line)
+    }
+
     private func lookup(_ object: NSDictionary, _ path: String) -> Any? {
         var current: Any? = object
         for key in path.split(separator: ".") { current = (current as? NSDictionary)?[String(key)] }
@@ -18,19 +29,17 @@ final class KeystoneAuthRequestTests: XCTestCase {
     func testPasswordByUserIDScopedByProjectNameMatchesTheSample() throws {
         let credentials = KeystoneCredentials(
             authURL: authURL,
-            method: .password(user: .id("ee4dfb6e5540447cb3741905149d9b6e"), password: Secret("devstacker"), userDomain: nil),
+            method: sampleUser,
             project: ProjectScope(project: .name("admin"), domain: .id("default")))
-        XCTAssertEqual(try json(KeystoneAuthRequest.body(for: credentials)),
-                       try json(KeystoneSamples.data(KeystoneSamples.projectNamePasswordRequest)))
+        try assertBody(of: credentials, is: KeystoneSamples.projectNamePasswordRequest)
     }
 
     func testPasswordScopedByProjectIDMatchesTheSample() throws {
         let credentials = KeystoneCredentials(
             authURL: authURL,
-            method: .password(user: .id("ee4dfb6e5540447cb3741905149d9b6e"), password: Secret("devstacker"), userDomain: nil),
+            method: sampleUser,
             project: ProjectScope(project: .id("a6944d763bf64ee6a275f1263fae0352")))
-        XCTAssertEqual(try json(KeystoneAuthRequest.body(for: credentials)),
-                       try json(KeystoneSamples.data(KeystoneSamples.projectIDPasswordRequest)))
+        try assertBody(of: credentials, is: KeystoneSamples.projectIDPasswordRequest)
     }
 
     func testApplicationCredentialByIDMatchesTheSampleAndCarriesNoScope() throws {
@@ -39,8 +48,7 @@ final class KeystoneAuthRequestTests: XCTestCase {
             method: .applicationCredential(credential: .id("423f19a4ac1e4f48bbb4180756e6eb6c"),
                                            secret: Secret("rEaqvJka48mpv"), user: nil, userDomain: nil),
             project: ProjectScope(project: .name("ignored")))
-        XCTAssertEqual(try json(KeystoneAuthRequest.body(for: credentials)),
-                       try json(KeystoneSamples.data(KeystoneSamples.applicationCredentialIDRequest)))
+        try assertBody(of: credentials, is: KeystoneSamples.applicationCredentialIDRequest)
     }
 
     func testApplicationCredentialByNameMatchesTheSample() throws {
@@ -48,8 +56,7 @@ final class KeystoneAuthRequestTests: XCTestCase {
             authURL: authURL,
             method: .applicationCredential(credential: .name("monitoring"), secret: Secret("rEaqvJka48mpv"),
                                            user: .id("423f19a4ac1e4f48bbb4180756e6eb6c"), userDomain: nil))
-        XCTAssertEqual(try json(KeystoneAuthRequest.body(for: credentials)),
-                       try json(KeystoneSamples.data(KeystoneSamples.applicationCredentialNameRequest)))
+        try assertBody(of: credentials, is: KeystoneSamples.applicationCredentialNameRequest)
     }
 
     func testPasswordByNameCarriesBothDomainsAndTokenMethodCarriesTheToken() throws {

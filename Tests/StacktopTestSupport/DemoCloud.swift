@@ -319,46 +319,15 @@ public enum DemoCloud {
     /// What each security group becomes on the host, as the Security Groups panel's details show it.
     static let networkFilters: [String: [DetailBlock]] = Dictionary(uniqueKeysWithValues: [
         defaultGroupFilter(of: "fbf6e661-f7f1-5c4b-a042-0964c47f8100", project: "engineering"),
-        networkFilter(of: "e205581a-f1e0-5290-ab23-c3533c3b47b4", """
-            <filter name='stacktop-sg-e205581a-f1e0-5290-ab23-c3533c3b47b4' chain='root'>
-              <!-- stacktop security group web (project engineering) -->
-              <rule action='accept' direction='in' priority='500'>
-                <tcp state='NEW' dstportstart='22' dstportend='22' srcipaddr='0.0.0.0' srcipmask='0'/>
-              </rule>
-              <rule action='accept' direction='in' priority='500'>
-                <tcp state='NEW' dstportstart='80' dstportend='80' srcipaddr='0.0.0.0' srcipmask='0'/>
-              </rule>
-              <rule action='accept' direction='in' priority='500'>
-                <tcp state='NEW' dstportstart='443' dstportend='443' srcipaddr='0.0.0.0' srcipmask='0'/>
-              </rule>
-              <rule action='accept' direction='in' priority='500'>
-                <tcp-ipv6 state='NEW' dstportstart='443' dstportend='443' srcipaddr='::' srcipmask='0'/>
-              </rule>
-              <rule action='accept' direction='in' priority='500'>
-                <icmp state='NEW' srcipaddr='0.0.0.0' srcipmask='0'/>
-              </rule>
-              <rule action='accept' direction='out' priority='500'>
-                <all state='NEW' dstipaddr='0.0.0.0' dstipmask='0'/>
-              </rule>
-            </filter>
-            """),
-        networkFilter(of: "b56cbba6-0518-536c-a504-4b8fcedc9f19", """
-            <filter name='stacktop-sg-b56cbba6-0518-536c-a504-4b8fcedc9f19' chain='root'>
-              <!-- stacktop security group db (project engineering) -->
-              <rule action='accept' direction='in' priority='500'>
-                <tcp state='NEW' dstportstart='5432' dstportend='5432' srcipaddr='10.10.0.0' srcipmask='24'/>
-              </rule>
-              <rule action='accept' direction='in' priority='500'>
-                <tcp state='NEW' dstportstart='22' dstportend='22' srcipaddr='10.10.0.0' srcipmask='24'/>
-              </rule>
-              <rule action='accept' direction='in' priority='500'>
-                <icmp state='NEW' srcipaddr='10.10.0.0' srcipmask='24'/>
-              </rule>
-              <rule action='accept' direction='out' priority='500'>
-                <all state='NEW' dstipaddr='0.0.0.0' dstipmask='0'/>
-              </rule>
-            </filter>
-            """),
+        groupFilter(of: "e205581a-f1e0-5290-ab23-c3533c3b47b4", name: "web", project: "engineering", rules: [
+            tcpIn(22, from: "0.0.0.0", mask: 0), tcpIn(80, from: "0.0.0.0", mask: 0),
+            tcpIn(443, from: "0.0.0.0", mask: 0), tcpIn(443, from: "::", mask: 0, ipv6: true),
+            accept("in", "icmp state='NEW' srcipaddr='0.0.0.0' srcipmask='0'"), anythingOut,
+        ]),
+        groupFilter(of: "b56cbba6-0518-536c-a504-4b8fcedc9f19", name: "db", project: "engineering", rules: [
+            tcpIn(5432, from: "10.10.0.0", mask: 24), tcpIn(22, from: "10.10.0.0", mask: 24),
+            accept("in", "icmp state='NEW' srcipaddr='10.10.0.0' srcipmask='24'"), anythingOut,
+        ]),
         defaultGroupFilter(of: "755b0d5a-2249-5cfb-a348-58428fd7a1bb", project: "admin"),
     ])
 
@@ -373,22 +342,34 @@ public enum DemoCloud {
 
     /// The filter of a project's `default` group: members in (IPv4 only; no member has an IPv6 address), all out.
     static func defaultGroupFilter(of group: String, project: String) -> (String, [DetailBlock]) {
-        let members = defaultGroupMembers.map { address in
-            """
-              <rule action='accept' direction='in' priority='500'>
-                <all state='NEW' srcipaddr='\(address)' srcipmask='32'/>
-              </rule>
-            """
-        }
+        let members = defaultGroupMembers.map { accept("in", "all state='NEW' srcipaddr='\($0)' srcipmask='32'") }
+        return groupFilter(of: group, name: "default", project: project, rules: members + [
+            ["  <!-- ingress IPv6 from group default: no member address known yet, so nothing is allowed -->"],
+            accept("out", "all state='NEW'"), accept("out", "all-ipv6 state='NEW'"),
+        ])
+    }
+
+    /// A security group's network filter as the host writes it: a comment naming the group, then its rules.
+    static func groupFilter(of group: String, name: String, project: String, rules: [[String]]) -> (String, [DetailBlock]) {
         let xml = ["<filter name='stacktop-sg-\(group)' chain='root'>",
-                   "  <!-- stacktop security group default (project \(project)) -->"]
-            + members
-            + ["  <!-- ingress IPv6 from group default: no member address known yet, so nothing is allowed -->",
-               "  <rule action='accept' direction='out' priority='500'>", "    <all state='NEW'/>", "  </rule>",
-               "  <rule action='accept' direction='out' priority='500'>", "    <all-ipv6 state='NEW'/>", "  </rule>",
-               "</filter>"]
+                   "  <!-- stacktop security group \(name) (project \(project)) -->"]
+            + rules.joined() + ["</filter>"]
         return networkFilter(of: group, xml.joined(separator: "\n"))
     }
+
+    /// A filter rule that accepts the traffic `element` matches (a libvirt protocol element's inside).
+    static func accept(_ direction: String, _ element: String) -> [String] {
+        ["  <rule action='accept' direction='\(direction)' priority='500'>", "    <\(element)/>", "  </rule>"]
+    }
+
+    /// New TCP connections in to `port` from a CIDR.
+    static func tcpIn(_ port: Int, from address: String, mask: Int, ipv6: Bool = false) -> [String] {
+        accept("in", (ipv6 ? "tcp-ipv6" : "tcp") + " state='NEW' dstportstart='\(port)' dstportend='\(port)' "
+            + "srcipaddr='\(address)' srcipmask='\(mask)'")
+    }
+
+    /// A group's usual egress rule: any new IPv4 connection out.
+    static let anythingOut = accept("out", "all state='NEW' dstipaddr='0.0.0.0' dstipmask='0'")
 
     // MARK: The shapes the demo repeats
 
