@@ -159,7 +159,9 @@ final class FleetBackendTests: XCTestCase {
         let open = b.open
         b.open = {
             let opened = try open()
-            return FleetMemberBackend(backend: FailingWhen(base: opened.backend, failing: failing), consoles: nil, cache: nil)
+            return FleetMemberBackend(backend: BeforeEachRead(base: opened.backend) {
+                if failing.get() { throw BackendError.unreachable(endpoint: "lab-b", reason: "the host went away") }
+            }, consoles: nil, cache: nil)
         }
         let fleet = FleetBackend(sources: [source("lab-a", file: "lab-a.xml"), b])
         let first = try await fleet.snapshot()
@@ -177,7 +179,9 @@ final class FleetBackendTests: XCTestCase {
         let hung = LockedBox(false)
         var b = source("lab-b", file: "lab-b.xml")
         let open = b.open
-        b.open = { FleetMemberBackend(backend: Hanging(base: try open().backend, hung: hung), consoles: nil, cache: nil) }
+        b.open = { FleetMemberBackend(backend: BeforeEachRead(base: try open().backend) {
+            if hung.get() { usleep(3_000_000) }  // blocks its thread, as a stuck C call does
+        }, consoles: nil, cache: nil) }
         let fleet = FleetBackend(sources: [source("lab-a", file: "lab-a.xml"), b], openSeconds: 5, readSeconds: 0.5)
         _ = try await fleet.snapshot()
         hung.set(true)
@@ -208,7 +212,7 @@ final class FleetBackendTests: XCTestCase {
             let open = member.open
             member.open = {
                 opening.arriveAndWait()
-                return FleetMemberBackend(backend: Meeting(base: try open().backend, meeting: reading), consoles: nil, cache: nil)
+                return FleetMemberBackend(backend: BeforeEachRead(base: try open().backend) { reading.arriveAndWait() }, consoles: nil, cache: nil)
             }
             return member
         }
@@ -235,43 +239,15 @@ private final class BlockingMeeting: Sendable {
     }
 }
 
-/// A real backend whose reads block their thread at a meeting first.
-private struct Meeting: CloudReader, CloudMutator {
+/// A real backend that runs `hook` before each read: a read that fails when told to (a host whose daemon went
+/// away), hangs (a blocking call that does not return) or blocks at a meeting.
+private struct BeforeEachRead: CloudReader, CloudMutator {
     let base: any CloudBackend
-    let meeting: BlockingMeeting
+    let hook: @Sendable () throws -> Void
+    init(base: any CloudBackend, _ hook: @escaping @Sendable () throws -> Void) { self.base = base; self.hook = hook }
     var description: BackendDescription { base.description }
     func snapshot() async throws -> CloudSnapshot {
-        meeting.arriveAndWait()
-        return try await base.snapshot()
-    }
-    func rawDefinition(instanceID: String) async throws -> String { try await base.rawDefinition(instanceID: instanceID) }
-    func events() -> AsyncStream<BackendEvent> { base.events() }
-    var capabilities: Capabilities { base.capabilities }
-    func perform(_ request: ActionRequest) async throws -> ActionOutcome { try await base.perform(request) }
-}
-
-/// A real backend that starts failing its reads when told to, as a host whose daemon went away does.
-private struct FailingWhen: CloudReader, CloudMutator {
-    let base: any CloudBackend
-    let failing: LockedBox<Bool>
-    var description: BackendDescription { base.description }
-    func snapshot() async throws -> CloudSnapshot {
-        if failing.get() { throw BackendError.unreachable(endpoint: "lab-b", reason: "the host went away") }
-        return try await base.snapshot()
-    }
-    func rawDefinition(instanceID: String) async throws -> String { try await base.rawDefinition(instanceID: instanceID) }
-    func events() -> AsyncStream<BackendEvent> { base.events() }
-    var capabilities: Capabilities { base.capabilities }
-    func perform(_ request: ActionRequest) async throws -> ActionOutcome { try await base.perform(request) }
-}
-
-/// A real backend whose reads hang (a blocking call that never returns) when told to.
-private struct Hanging: CloudReader, CloudMutator {
-    let base: any CloudBackend
-    let hung: LockedBox<Bool>
-    var description: BackendDescription { base.description }
-    func snapshot() async throws -> CloudSnapshot {
-        if hung.get() { usleep(3_000_000) }  // blocks its thread, as a stuck C call does
+        try hook()
         return try await base.snapshot()
     }
     func rawDefinition(instanceID: String) async throws -> String { try await base.rawDefinition(instanceID: instanceID) }
