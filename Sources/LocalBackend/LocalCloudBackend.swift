@@ -56,16 +56,18 @@ public struct LocalCloudBackend: CloudReader, CloudMutator {
     // @concurrent: the listing blocks, as every libvirt call does.
     @concurrent
     public func snapshot(_ request: ReadRequest, partial: @escaping @Sendable (PartialSnapshot) -> Void) async throws -> CloudSnapshot {
-        // The first read of a large host: names first (one listing, as `virsh list --all`), then everything.
-        // Later reads re-read only what changed and come fast; the dashboard then has rows to show anyway.
-        if memo.isEmpty, let names = try? session.run({ try $0.domainNames() }), names.count >= Self.namesFirstFrom {
+        // The first read of a large or distant host: names first (one listing, as `virsh list --all`), then
+        // everything. Later reads re-read only what changed and come fast; the dashboard then has rows anyway.
+        if memo.isEmpty, let (names, distant) = try? session.run({ (try $0.domainNames(), $0.isDistant) }),
+           names.count >= Self.namesFirstFrom || (distant && !names.isEmpty) {
             partial(PartialSnapshot(instances: names.map { Instance(id: $0.id, name: $0.name, state: .loading, vcpus: 0, memoryMiB: 0) },
                                     loaded: 0, total: names.count, noun: "domains"))
         }
         return try await snapshot()
     }
 
-    /// Below this many domains the whole first read is about as quick as the names alone.
+    /// Below this many domains the whole first read of a host nearby is about as quick as the names alone; on a
+    /// distant one every definition is a round trip, so its names always come first.
     static let namesFirstFrom = 200
 
     @concurrent

@@ -75,11 +75,19 @@ enum BenchFleet {
             return child
         }
 
+        // Distant hosts: `virsh list --all` through the same relay, the peer for the first names.
+        let virshURI = relay.map { "test+unix://\(directory)/host-1.xml?socket=\($0.path)" }
+        let hasVirsh = virshURI != nil && BenchProcess.inPath("virsh", environment: base)
+        var virsh: [Double] = []
         var single: [Double] = [], cloudAlone: [Double] = []
         var fleetFirst: [Double] = [], fleetCold: [Double] = [], fleetWarm: [Double] = []
         for round in 0..<settings.rounds {
             BenchOutside.progress("fleet of \(members.count): round \(round + 1) of \(settings.rounds)")
             single.append(try alone("host-1", round: round))
+            if hasVirsh, let virshURI {
+                virsh.append(try BenchProcess.run(["virsh", "-c", virshURI, "list", "--all"], environment: base,
+                                                  timeout: limit).milliseconds)
+            }
             if let cloud { cloudAlone.append(try alone(cloud, round: round)) }
             do {
                 let cold = try fleet("fleet-\(round)")
@@ -111,7 +119,8 @@ enum BenchFleet {
         let warmRow = BenchOutside.Row(figure: "start to names from the cache, warm (min / median / max)",
                                        value: BenchOutside.spread(fleetWarm), peer: alonePeer)
         let firstRow = BenchOutside.Row(figure: "start to the first names, cold (min / median / max)",
-                                        value: BenchOutside.spread(fleetFirst), peer: alonePeer)
+                                        value: BenchOutside.spread(fleetFirst),
+                                        peer: hasVirsh ? "virsh list --all (one host) " + BenchOutside.spread(virsh) : alonePeer)
         outcome.rows += [firstRow, coldRow, warmRow]
 
         // Keys at hosts × 1,000 rows, in a fleet started warm and gone live (a distant fleet has too few rows).

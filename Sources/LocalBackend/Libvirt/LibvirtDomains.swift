@@ -29,7 +29,21 @@ struct VolumeIndex {
 
 extension LibvirtConnection {
     /// libvirt's test driver reports the wall clock since 1970 as CPU time; showing it would be a lie.
-    var reportsRealCPUTime: Bool { !uri.hasPrefix("test:") }
+    /// (`test+unix://` reaches the same driver inside libvirtd.)
+    var reportsRealCPUTime: Bool { !(uri.hasPrefix("test:") || uri.hasPrefix("test+")) }
+
+    /// Reached through a transport (`qemu+ssh://`, `qemu+tcp://`, `test+unix://`) or on another host
+    /// (`qemu://host/system`): each call waits a round trip, so definitions are read several at a time.
+    var isDistant: Bool { Self.isDistant(uri: uri) }
+
+    static func isDistant(uri: String) -> Bool {
+        guard let separator = uri.range(of: "://") else { return false }
+        let scheme = uri[..<separator.lowerBound], rest = uri[separator.upperBound...]
+        return scheme.contains("+") || !(rest.first == "/" || rest.isEmpty)
+    }
+
+    /// How many calls a distant host is sent at once.
+    static let distantCallWidth = 8
 
     /// Every domain as an instance. States, vCPUs, memory and CPU time come in bulk; a domain's
     /// XML is read only when `cache` says it may have changed (see `DomainReadCache`); addresses come from
@@ -40,14 +54,27 @@ extension LibvirtConnection {
                 var listed: [(domain: OpaquePointer, key: DomainKey, slot: Int, runtime: DomainRuntime)] = []
                 listed.reserveCapacity(domains.count)
                 table.reserve(domains.count)
-                for (domain, key, runtime) in domains {
+                // The definitions to read (new, changed or marked), read before the loop: on a distant host
+                // several at a time (`ConcurrentCalls`), since each is a round trip.
+                let toRead = domains.indices.filter { index in
+                    let (_, key, runtime) = domains[index]
+                    guard let known = table.slot(of: key) else { return true }
+                    return plan.mustReread(key) || table[known].state != runtime.state
+                }
+                let read = try ConcurrentCalls.map(count: toRead.count, width: isDistant ? Self.distantCallWidth : 1) {
+                    let (domain, key, runtime) = domains[toRead[$0]]
+                    return try readEntry(domain, key: key, runtime: runtime)
+                }
+                var fresh = [DomainReadCache.Entry??](repeating: nil, count: domains.count)
+                for (position, index) in toRead.enumerated() { fresh[index] = .some(read[position]) }
+                for (index, (domain, key, runtime)) in domains.enumerated() {
                     let slot: Int
-                    if let known = table.slot(of: key), !plan.mustReread(key), table[known].state == runtime.state {
-                        slot = known
-                        table[slot].refreshName(from: domain)
-                    } else {
-                        guard let entry = try readEntry(domain, key: key, runtime: runtime) else { continue }
+                    if let entry = fresh[index] {
+                        guard let entry else { continue }  // gone since the listing
                         slot = table.store(entry, for: key)
+                    } else {
+                        slot = table.slot(of: key)!
+                        table[slot].refreshName(from: domain)
                     }
                     table[slot].seen = plan.number
                     listed.append((domain, key, slot, runtime))
