@@ -18,7 +18,7 @@ public enum LocalSnapshotAssembler {
     /// - `cpuUtilization` is the host's CPU load since the previous snapshot (the backend keeps the counters).
     public static func assemble(inventory: HostInventory, store: LocalStoreData, hostname: String? = nil,
                                 cpuUtilization: Double? = nil, takenAt: Date = Date()) -> CloudSnapshot {
-        let lookup = VolumeLookup(inventory.poolVolumes)
+        let lookup = VolumeIndex(inventory.poolVolumes)
         let fate = InstanceDiskFate(inventory: inventory, images: Set(store.imageMetadata.keys), records: store.instanceDisks)
         let instances = inventory.instances.map {
             instance(from: $0, store: store, lookup: lookup, hostname: hostname, fate: fate)
@@ -88,7 +88,7 @@ public enum LocalSnapshotAssembler {
         flavors.filter { $0.vcpus == vcpus && $0.ramMiB == memoryMiB }.min { $0.diskGiB < $1.diskGiB }
     }
 
-    static func instance(from base: Instance, store: LocalStoreData, lookup: VolumeLookup,
+    static func instance(from base: Instance, store: LocalStoreData, lookup: VolumeIndex,
                          hostname: String?, fate: InstanceDiskFate? = nil) -> Instance {
         var result = base
         let owner = store.instanceOwnership[base.id] ?? store.instanceOwnership[base.id.lowercased()]
@@ -113,7 +113,7 @@ public enum LocalSnapshotAssembler {
               status: "active", project: metadata.project, createdAt: metadata.createdAt)
     }
 
-    static func volume(from volume: PoolVolume, instances: [Instance], lookup: VolumeLookup,
+    static func volume(from volume: PoolVolume, instances: [Instance], lookup: VolumeIndex,
                        owners: [String: String]) -> Volume {
         let reads = { (disk: InstanceDisk) in lookup.volume(for: disk)?.path == volume.path }
         let users = instances.filter { $0.disks.contains(where: reads) }
@@ -152,25 +152,6 @@ public enum LocalSnapshotAssembler {
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "raw" }
         let ext = name[name.index(after: dot)...].lowercased()
         return ["qcow2", "iso", "vmdk", "vdi", "vhd", "raw", "img"].contains(ext) ? (ext == "img" ? "raw" : ext) : "raw"
-    }
-
-    /// Finds the pool volume a disk reads: by host path, or by "pool/volume" for disks that name
-    /// a volume (`<source pool= volume=>`).
-    struct VolumeLookup {
-        private var byPath: [String: PoolVolume] = [:]
-        private var byPoolAndName: [String: PoolVolume] = [:]
-
-        init(_ volumes: [PoolVolume]) {
-            for volume in volumes {
-                byPath[volume.path] = volume
-                byPoolAndName[volume.pool + "/" + volume.name] = volume
-            }
-        }
-
-        func volume(for disk: InstanceDisk) -> PoolVolume? {
-            guard let source = disk.source else { return nil }
-            return byPath[source] ?? byPoolAndName[source]
-        }
     }
 }
 

@@ -85,6 +85,10 @@ final class SQLiteDatabase {
     /// Writes one row: inserted, or, where a row with the same `key` columns is there already, its other columns
     /// set (`INSERT … ON CONFLICT (key) DO UPDATE SET column = excluded.column, …`).
     func upsert(_ table: String, key: String..., row: KeyValuePairs<String, any SQLiteBindable>) throws(SQLiteError) {
+        try upsert(table, keys: key, row: row)
+    }
+
+    func upsert(_ table: String, keys key: [String], row: KeyValuePairs<String, any SQLiteBindable>) throws(SQLiteError) {
         let columns = row.map(\.key)
         let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
         let updates = columns.filter { !key.contains($0) }.map { "\($0) = excluded.\($0)" }
@@ -101,6 +105,12 @@ final class SQLiteDatabase {
 
     func query(_ sql: String, _ arguments: any SQLiteBindable...) throws(SQLiteError) -> [SQLiteRow] {
         try prepare(sql).bind(arguments).rows()
+    }
+
+    /// The rows of `select` whose `column` is `value`, or, with no value, every row in `order`.
+    func query(_ select: String, where column: String, is value: String?, orderBy order: String) throws(SQLiteError) -> [SQLiteRow] {
+        guard let value else { return try query(select + " ORDER BY \(order)") }
+        return try query(select + " WHERE \(column) = ?", value)
     }
 
     var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }

@@ -6,12 +6,10 @@ extension StateStore {
 
     /// Inserts the project, or updates it by id (a rename follows through to everything it owns).
     public func upsertProject(_ project: Project) throws {
-        try withDatabase { db in
-            try db.upsert("projects", key: "id", row: [
-                "id": project.id, "name": project.name, "description": project.description,
-                "enabled": project.enabled,
-            ])
-        }
+        try upsert("projects", key: "id", row: [
+            "id": project.id, "name": project.name, "description": project.description,
+            "enabled": project.enabled,
+        ])
     }
 
     /// Deletes the project with its quotas and security groups; what it owned becomes unowned.
@@ -22,12 +20,10 @@ extension StateStore {
     public func flavors() throws -> [Flavor] { try withDatabase(Self.fetchFlavors) }
 
     public func upsertFlavor(_ flavor: Flavor) throws {
-        try withDatabase { db in
-            try db.upsert("flavors", key: "id", row: [
-                "id": flavor.id, "name": flavor.name, "vcpus": flavor.vcpus, "ram_mib": flavor.ramMiB,
-                "disk_gib": flavor.diskGiB, "is_public": flavor.isPublic,
-            ])
-        }
+        try upsert("flavors", key: "id", row: [
+            "id": flavor.id, "name": flavor.name, "vcpus": flavor.vcpus, "ram_mib": flavor.ramMiB,
+            "disk_gib": flavor.diskGiB, "is_public": flavor.isPublic,
+        ])
     }
 
     public func deleteFlavor(named name: String) throws {
@@ -37,12 +33,10 @@ extension StateStore {
     public func keypairs() throws -> [Keypair] { try withDatabase(Self.fetchKeypairs) }
 
     public func upsertKeypair(_ keypair: Keypair) throws {
-        try withDatabase { db in
-            try db.upsert("keypairs", key: "name", row: [
-                "name": keypair.name, "fingerprint": keypair.fingerprint, "public_key": keypair.publicKey,
-                "type": keypair.type, "project": keypair.project, "created_at": keypair.createdAt,
-            ])
-        }
+        try upsert("keypairs", key: "name", row: [
+            "name": keypair.name, "fingerprint": keypair.fingerprint, "public_key": keypair.publicKey,
+            "type": keypair.type, "project": keypair.project, "created_at": keypair.createdAt,
+        ])
     }
 
     public func deleteKeypair(named name: String) throws {

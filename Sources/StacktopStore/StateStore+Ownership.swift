@@ -12,13 +12,11 @@ extension StateStore {
     }
 
     public func upsertImageMetadata(_ metadata: ImageMetadata) throws {
-        try withDatabase { db in
-            try db.upsert("image_metadata", key: "path", row: [
-                "path": metadata.path, "name": metadata.name, "os": metadata.os, "min_disk_gib": metadata.minDiskGiB,
-                "min_ram_mib": metadata.minRamMiB, "visibility": metadata.visibility.rawValue,
-                "project": metadata.project, "created_at": metadata.createdAt,
-            ])
-        }
+        try upsert("image_metadata", key: "path", row: [
+            "path": metadata.path, "name": metadata.name, "os": metadata.os, "min_disk_gib": metadata.minDiskGiB,
+            "min_ram_mib": metadata.minRamMiB, "visibility": metadata.visibility.rawValue,
+            "project": metadata.project, "created_at": metadata.createdAt,
+        ])
     }
 
     public func deleteImageMetadata(path: String) throws {
@@ -35,13 +33,11 @@ extension StateStore {
 
     public func upsertInstanceOwnership(_ ownership: InstanceOwnership) throws {
         let groups = Self.encodeNames(ownership.securityGroups)
-        try withDatabase { db in
-            try db.upsert("instance_ownership", key: "uuid", row: [
-                "uuid": ownership.uuid, "project": ownership.project, "flavor": ownership.flavor,
-                "image": ownership.image, "keypair": ownership.keypair, "security_groups": groups,
-                "created_at": ownership.createdAt, "locked": ownership.locked,
-            ])
-        }
+        try upsert("instance_ownership", key: "uuid", row: [
+            "uuid": ownership.uuid, "project": ownership.project, "flavor": ownership.flavor,
+            "image": ownership.image, "keypair": ownership.keypair, "security_groups": groups,
+            "created_at": ownership.createdAt, "locked": ownership.locked,
+        ])
     }
 
     public func deleteInstanceOwnership(uuid: String) throws {
@@ -67,19 +63,15 @@ extension StateStore {
     }
 
     public func upsertNetworkOwnership(_ ownership: NetworkOwnership) throws {
-        try withDatabase { db in
-            try db.upsert("network_ownership", key: "name", row: [
-                "name": ownership.name, "project": ownership.project, "shared": ownership.shared,
-                "external": ownership.external,
-            ])
-        }
+        try upsert("network_ownership", key: "name", row: [
+            "name": ownership.name, "project": ownership.project, "shared": ownership.shared,
+            "external": ownership.external,
+        ])
     }
 
     static func fetchImageMetadata(_ db: SQLiteDatabase, path: String? = nil) throws(SQLiteError) -> [ImageMetadata] {
         let columns = "SELECT path, name, os, min_disk_gib, min_ram_mib, visibility, project, created_at FROM image_metadata"
-        let rows = if let path { try db.query(columns + " WHERE path = ?", path) }
-                   else { try db.query(columns + " ORDER BY name") }
-        return rows.map { row in
+        return try db.query(columns, where: "path", is: path, orderBy: "name").map { row in
             ImageMetadata(path: row.string(0), name: row.string(1), os: row.optionalString(2),
                           minDiskGiB: row.int(3), minRamMiB: row.int(4),
                           visibility: Image.Visibility(rawValue: row.string(5)) ?? .public,
@@ -89,9 +81,7 @@ extension StateStore {
 
     static func fetchInstanceOwnership(_ db: SQLiteDatabase, uuid: String? = nil) throws(SQLiteError) -> [InstanceOwnership] {
         let columns = "SELECT uuid, project, flavor, image, keypair, security_groups, created_at, locked FROM instance_ownership"
-        let rows = if let uuid { try db.query(columns + " WHERE uuid = ?", uuid) }
-                   else { try db.query(columns + " ORDER BY rowid") }
-        return rows.map { row in
+        return try db.query(columns, where: "uuid", is: uuid, orderBy: "rowid").map { row in
             InstanceOwnership(uuid: row.string(0), project: row.optionalString(1), flavor: row.optionalString(2),
                               image: row.optionalString(3), keypair: row.optionalString(4),
                               securityGroups: decodeNames(row.bytes(5)), createdAt: row.optionalDate(6),
@@ -132,9 +122,7 @@ extension StateStore {
 extension StateStore {
     /// Records that stacktop made the volume at `path` for the instance `uuid` (`role`: "root", "seed").
     public func recordInstanceDisk(path: String, uuid: String, role: String) throws {
-        try withDatabase { db in
-            try db.upsert("instance_disks", key: "path", row: ["path": path, "uuid": uuid, "role": role])
-        }
+        try upsert("instance_disks", key: "path", row: ["path": path, "uuid": uuid, "role": role])
     }
 
     /// Volume path -> role, for the disks made for `uuid`.

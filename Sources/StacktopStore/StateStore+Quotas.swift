@@ -7,18 +7,14 @@ extension StateStore {
     public func quotaDefaults() throws -> [QuotaResource: Int] { try withDatabase(Self.fetchQuotaDefaults) }
 
     public func setQuotaDefault(_ limit: Int, for resource: QuotaResource) throws {
-        try withDatabase { db in
-            try db.upsert("quota_defaults", key: "resource", row: ["resource": resource.rawValue, "hard_limit": limit])
-        }
+        try upsert("quota_defaults", key: "resource", row: ["resource": resource.rawValue, "hard_limit": limit])
     }
 
     /// Sets a project's own limit (-1 for unlimited). The project must exist.
     public func setQuotaLimit(_ limit: Int, for resource: QuotaResource, project: String) throws {
-        try withDatabase { db in
-            try db.upsert("quotas", key: "project", "resource", row: [
-                "project": project, "resource": resource.rawValue, "hard_limit": limit,
-            ])
-        }
+        try upsert("quotas", key: "project", "resource", row: [
+            "project": project, "resource": resource.rawValue, "hard_limit": limit,
+        ])
     }
 
     /// Drops a project's own limit so the default applies again.

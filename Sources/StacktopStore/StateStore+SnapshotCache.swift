@@ -20,11 +20,9 @@ extension StateStore: SnapshotCache {
         } catch {
             throw BackendError.store(path: path, reason: "the snapshot of \(endpoint) could not be encoded (\(error))")
         }
-        try withDatabase { db in
-            try db.upsert("snapshot_cache", key: "endpoint", row: [
-                "endpoint": endpoint, "snapshot": SQLiteValue.blob(blob), "saved_at": Date(),
-            ])
-        }
+        try upsert("snapshot_cache", key: "endpoint", row: [
+            "endpoint": endpoint, "snapshot": SQLiteValue.blob(blob), "saved_at": Date(),
+        ])
     }
 
     /// When the cached snapshot of `endpoint` was saved, if there is one.

@@ -26,13 +26,11 @@ public struct VolumeSnapshotRecord: Sendable, Equatable, Codable {
 extension StateStore {
     /// Records (or, for the same id, replaces) a volume snapshot.
     public func recordVolumeSnapshot(_ record: VolumeSnapshotRecord) throws {
-        try withDatabase { db in
-            try db.upsert("volume_snapshots", key: "id", row: [
-                "id": record.id, "name": record.name, "volume_path": record.volumePath,
-                "size_bytes": Int64(clamping: record.sizeBytes), "description": record.description,
-                "project": record.project, "created_at": record.createdAt,
-            ])
-        }
+        try upsert("volume_snapshots", key: "id", row: [
+            "id": record.id, "name": record.name, "volume_path": record.volumePath,
+            "size_bytes": Int64(clamping: record.sizeBytes), "description": record.description,
+            "project": record.project, "created_at": record.createdAt,
+        ])
     }
 
     public func volumeSnapshotRecords() throws -> [VolumeSnapshotRecord] {

@@ -140,6 +140,11 @@ public final class StateStore: Sendable {
         }
     }
 
+    /// One row written (`SQLiteDatabase.upsert`) under the lock, as `withDatabase` writes it.
+    func upsert(_ table: String, key: String..., row: KeyValuePairs<String, any SQLiteBindable>) throws {
+        try withDatabase { db in try db.upsert(table, keys: key, row: row) }
+    }
+
     /// Like `withDatabase`, inside one write transaction.
     func write<T: Sendable>(_ body: (SQLiteDatabase) throws -> T) throws -> T {
         try withDatabase { db in try db.transaction { try body(db) } }

@@ -397,15 +397,15 @@ extension AppState {
         switch CommandLine.parse(text) {
         case .none:
             return []
+        // What a key does too is done as the key does it.
         case .panel(let target):
-            switchPanel(to: target)
+            return perform(.panel(target))
         case .quit:
-            quitRequested = true
-            return [.quit]
+            return perform(.quit)
         case .help:
-            overlays.append(.help(HelpPane(context: keyContext)))
+            return perform(.help)
         case .messages:
-            overlays.append(.messages(scroll: 0))
+            return perform(.showMessages)
         case .refresh:
             return perform(.refresh)
         case .theme(let name):

@@ -2,6 +2,14 @@ import Foundation
 import StacktopModel
 import StacktopServices
 
+extension BackendError {
+    /// Refuses to go on while anything in `holders` (instances, snapshots) holds `name`; returns when nothing does.
+    static func refuseIfHeld(_ kind: ResourceKind, _ name: String, by holders: [String], _ use: Use,
+                             advice: String?) throws {
+        guard holders.isEmpty else { throw inUse(kind: kind, name: name, by: holders, use: use, advice: advice) }
+    }
+}
+
 /// Reading an action's options with sentences for what is missing or malformed.
 enum ActionOptions {
     /// A create names its new item as its target (`flavor create tiny`) or with --name.

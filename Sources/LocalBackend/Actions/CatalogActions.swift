@@ -123,10 +123,7 @@ struct CatalogActions {
                                            + "be deleted, as in OpenStack; remove its rules instead.")
             }
             let users = instances.filter(group.isUsed(by:)).map(\.name)
-            guard users.isEmpty else {
-                throw BackendError.inUse(kind: .securityGroup, name: name, by: users, use: .usedBy,
-                                         advice: "remove it from those instances first")
-            }
+            try BackendError.refuseIfHeld(.securityGroup, name, by: users, .usedBy, advice: "remove it from those instances first")
             groups.append(group)
         }
         for group in groups { try store.deleteSecurityGroup(id: group.id) }

@@ -48,9 +48,7 @@ struct InstanceDeviceActions {
         let name = try option(request, .volume, example: "data-01")
         guard let volume = current.volumes.first(where: { $0.name == name || $0.name == name + ".qcow2" }),
               let path = volume.path else { throw BackendError.notFound(kind: "volume", name: name) }
-        guard volume.attachedTo.isEmpty else {
-            throw BackendError.inUse(kind: .volume, name: volume.name, by: volume.attachedTo, use: .alreadyAttachedTo, advice: nil)
-        }
+        try BackendError.refuseIfHeld(.volume, volume.name, by: volume.attachedTo, .alreadyAttachedTo, advice: nil)
         let used = Set(instance.disks.map(\.target))
         guard let device = (98...122).map({ "vd" + String(UnicodeScalar($0)!) }).first(where: { !used.contains($0) }) else {
             // One of a kind: every slot vdb…vdz is taken, which no other action runs into.

@@ -11,7 +11,7 @@ import StacktopModel
 ///   and every disk of a domain defined outside stacktop (delete removes only its definition, as `virsh undefine`
 ///   does without `--remove-all-storage`).
 struct InstanceDiskFate {
-    let lookup: LocalSnapshotAssembler.VolumeLookup
+    let lookup: VolumeIndex
     /// Paths of pool volumes that are images.
     let images: Set<String>
     /// Volume path -> UUID of the instance it was made for.
@@ -22,7 +22,7 @@ struct InstanceDiskFate {
     let recordedInstances: Set<String>
 
     init(inventory: HostInventory, images: Set<String>, records: [String: String]) {
-        let lookup = LocalSnapshotAssembler.VolumeLookup(inventory.poolVolumes)
+        let lookup = VolumeIndex(inventory.poolVolumes)
         self.lookup = lookup
         self.images = images
         self.records = records

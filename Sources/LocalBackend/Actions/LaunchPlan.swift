@@ -59,10 +59,8 @@ struct LaunchPlan {
             guard count == 1 else { throw BackendError.invalidOption(.count, reason: "A volume can boot one instance; use --count 1.") }
             guard let volume = snapshot.volumes.first(where: { $0.name == volumeName || $0.name == volumeName + ".qcow2" }),
                   let path = volume.path else { throw BackendError.notFound(kind: "volume", name: volumeName) }
-            guard volume.attachedTo.isEmpty else {
-                throw BackendError.inUse(kind: .volume, name: volume.name, by: volume.attachedTo, use: .attachedTo,
-                                         advice: "a boot volume must be free")
-            }
+            try BackendError.refuseIfHeld(.volume, volume.name, by: volume.attachedTo, .attachedTo,
+                                          advice: "a boot volume must be free")
             source = Source(volume: volume, path: path, format: volume.format ?? "qcow2")
             pool = volume.pool ?? "default"
         case (nil, nil):

@@ -91,17 +91,14 @@ struct StorageActions {
     private func deleteVolumes(_ request: ActionRequest) throws -> ActionOutcome {
         let current = try snapshot()
         let volumes = try request.targets.map { try Self.volume(named: $0, in: current) }
-        for volume in volumes where !volume.attachedTo.isEmpty {
-            throw BackendError.inUse(kind: .volume, name: volume.name, by: volume.attachedTo, use: .attachedTo,
-                                     advice: "detach it first")
+        for volume in volumes {
+            try BackendError.refuseIfHeld(.volume, volume.name, by: volume.attachedTo, .attachedTo, advice: "detach it first")
         }
         // As Cinder refuses a volume with dependent snapshots: here they live inside its file and would go with it.
         for volume in volumes {
             let snapshots = current.volumeSnapshots.filter { $0.volumeID == volume.id }.map(\.name)
-            guard snapshots.isEmpty else {
-                throw BackendError.inUse(kind: .volume, name: volume.name, by: snapshots, use: .snapshots,
-                                         advice: "delete them first (`stacktop volume-snapshot delete NAME`)")
-            }
+            try BackendError.refuseIfHeld(.volume, volume.name, by: snapshots, .snapshots,
+                                          advice: "delete them first (`stacktop volume-snapshot delete NAME`)")
         }
         for volume in volumes {
             guard let path = volume.path else { throw BackendError.notFound(kind: "volume", name: volume.name) }
@@ -121,10 +118,8 @@ struct StorageActions {
             throw BackendError.invalidOption(.size, reason: "Volume \(volume.name) is \(oldSize) GiB; volumes only grow, "
                                              + "so ask for more than that.")
         }
-        guard volume.attachedTo.isEmpty else {
-            throw BackendError.inUse(kind: .volume, name: volume.name, by: volume.attachedTo, use: .attachedTo,
-                                     advice: "detach it, extend it, and attach it again")
-        }
+        try BackendError.refuseIfHeld(.volume, volume.name, by: volume.attachedTo, .attachedTo,
+                                      advice: "detach it, extend it, and attach it again")
         try QuotaCheck.require(.gigabytes, adding: newSize - oldSize, project: volume.project ?? request.project, snapshot: current)
         guard let path = volume.path else { throw BackendError.notFound(kind: "volume", name: volume.name) }
         try connection.resizeVolume(path: path, capacityBytes: UInt64(newSize) * Self.gib)
@@ -139,10 +134,8 @@ struct StorageActions {
         let running = current.instances.filter { instance in
             volume.attachedTo.contains(instance.name) && instance.state == .running
         }
-        guard running.isEmpty else {
-            throw BackendError.inUse(kind: .volume, name: volume.name, by: running.map(\.name), use: .runningIn,
-                                     advice: "pause or shut it off first so the copy is consistent")
-        }
+        try BackendError.refuseIfHeld(.volume, volume.name, by: running.map(\.name), .runningIn,
+                                      advice: "pause or shut it off first so the copy is consistent")
         let stem = volume.name.split(separator: ".").dropLast().joined(separator: ".")
         let snapshotName = (request[.name] ?? "\(stem.isEmpty ? volume.name : stem)-snap") + ".qcow2"
         guard !current.volumes.contains(where: { $0.pool == volume.pool && $0.name == snapshotName }) else {
@@ -200,10 +193,7 @@ struct StorageActions {
         let images = try request.targets.map { try image(named: $0, in: current) }
         for image in images {
             let users = current.instances.filter { $0.image == image.name }.map(\.name)
-            guard users.isEmpty else {
-                throw BackendError.inUse(kind: .image, name: image.name, by: users, use: .usedBy,
-                                         advice: "delete those instances (or keep the image)")
-            }
+            try BackendError.refuseIfHeld(.image, image.name, by: users, .usedBy, advice: "delete those instances (or keep the image)")
         }
         for image in images {
             guard let path = image.path else { throw BackendError.notFound(kind: "image", name: image.name) }
@@ -270,10 +260,7 @@ struct StorageActions {
         for name in request.targets {
             guard current.networks.contains(where: { $0.name == name }) else { throw BackendError.notFound(kind: "network", name: name) }
             let users = current.instances.filter { $0.interfaces.contains { $0.network == name } }.map(\.name)
-            guard users.isEmpty else {
-                throw BackendError.inUse(kind: .network, name: name, by: users, use: .portsOf,
-                                         advice: "detach or delete those instances first")
-            }
+            try BackendError.refuseIfHeld(.network, name, by: users, .portsOf, advice: "detach or delete those instances first")
         }
         for name in request.targets { try connection.deleteNetwork(name: name) }
         return ActionOutcome(message: "Deleted network \(request.targets.joined(separator: ", ")).")

@@ -143,7 +143,7 @@ public enum DemoSeed {
     /// An owner record for every instance; returns uuid -> project.
     static func seedInstances(_ store: StateStore, inventory: HostInventory, images: [ImageMetadata],
                               flavors: [Flavor], now: Date) throws -> [String: String] {
-        let lookup = LocalSnapshotAssembler.VolumeLookup(inventory.poolVolumes)
+        let lookup = VolumeIndex(inventory.poolVolumes)
         let bootImages = images.filter { !$0.path.lowercased().hasSuffix(".iso") }
         // CirrOS is a test image: only the smallest instances boot it.
         let serverImages = bootImages.filter { OSFamily.matching($0.name) != .cirros }
@@ -178,7 +178,7 @@ public enum DemoSeed {
 
     /// The image a disk reads directly, else one whose OS the name mentions, else round robin.
     static func image(for instance: Instance, index: Int, images: [ImageMetadata], bootImages: [ImageMetadata],
-                      lookup: LocalSnapshotAssembler.VolumeLookup) -> ImageMetadata? {
+                      lookup: VolumeIndex) -> ImageMetadata? {
         let read = Set(instance.disks.compactMap { lookup.volume(for: $0)?.path })
         if let direct = images.first(where: { read.contains($0.path) }) { return direct }
         let lower = instance.name.lowercased()
@@ -193,7 +193,7 @@ public enum DemoSeed {
     static func seedVolumes(_ store: StateStore, inventory: HostInventory,
                             instanceOwners: [String: String]) throws -> Int {
         let volumes = inventory.poolVolumes.filter { $0.pool != imagePool }.sorted { $0.path < $1.path }
-        let lookup = LocalSnapshotAssembler.VolumeLookup(inventory.poolVolumes)
+        let lookup = VolumeIndex(inventory.poolVolumes)
         var spare = 0
         var busy = 0
         for volume in volumes {
@@ -213,7 +213,7 @@ public enum DemoSeed {
     /// Volume Snapshots panel is not empty; its owner is the volume's. The demo moves no bytes, so this record is
     /// the whole snapshot, as one taken in the demo is.
     static func seedVolumeSnapshot(_ store: StateStore, inventory: HostInventory, now: Date) throws {
-        let lookup = LocalSnapshotAssembler.VolumeLookup(inventory.poolVolumes)
+        let lookup = VolumeIndex(inventory.poolVolumes)
         let booted = Set(inventory.instances.flatMap { instance in
             instance.disks.filter { $0.target == "vda" }.compactMap { lookup.volume(for: $0)?.path }
         })

@@ -38,54 +38,51 @@ extension LibvirtConnection {
     }
 
     private func domainsXML() throws -> String {
-        var list: UnsafeMutablePointer<OpaquePointer?>?
-        let count = virConnectListAllDomains(handle, &list, 0)
-        guard count >= 0 else { throw listFailure("domains") }
         let flags = UInt32(VIR_DOMAIN_XML_INACTIVE.rawValue | VIR_DOMAIN_XML_SECURE.rawValue)
-        return try consumeList(list, count: count, free: virDomainFree) { domain -> String? in
+        return try listedXML("domains", one: "a domain", list: { virConnectListAllDomains(handle, &$0, 0) },
+                             free: virDomainFree, describe: { virDomainGetXMLDesc($0, flags) }) { domain, xml in
             var state: Int32 = 0, reason: Int32 = 0
-            guard virDomainGetState(domain, &state, &reason, 0) == 0,
-                  let xml = LibvirtRuntime.consume(virDomainGetXMLDesc(domain, flags)) else {
+            guard virDomainGetState(domain, &state, &reason, 0) == 0 else {
                 throw failure("Reading a domain to save the test driver's host")
             }
             var extra = "<test:runstate>\(state)</test:runstate>"
             if virDomainHasManagedSaveImage(domain, 0) == 1 { extra += "<test:hasmanagedsave/>" }
             if virDomainIsPersistent(domain) == 0 { extra += "<test:transient/>" }
             return try Self.inserting(extra, before: "</domain>", in: xml)
-        }.joined()
+        }
     }
 
     private func networksXML() throws -> String {
-        var list: UnsafeMutablePointer<OpaquePointer?>?
-        let count = virConnectListAllNetworks(handle, &list, 0)
-        guard count >= 0 else { throw listFailure("networks") }
-        return try consumeList(list, count: count, free: virNetworkFree) { network -> String? in
-            guard let xml = LibvirtRuntime.consume(virNetworkGetXMLDesc(network, 0))
-            else { throw failure("Reading a network to save the test driver's host") }
-            return Self.lineEnded(xml)
-        }.joined()
+        try listedXML("networks", one: "a network", list: { virConnectListAllNetworks(handle, &$0, 0) },
+                      free: virNetworkFree, describe: { virNetworkGetXMLDesc($0, 0) }) { _, xml in Self.lineEnded(xml) }
     }
 
     private func poolsXML() throws -> String {
-        var list: UnsafeMutablePointer<OpaquePointer?>?
-        let count = virConnectListAllStoragePools(handle, &list, 0)
-        guard count >= 0 else { throw listFailure("storage pools") }
-        return try consumeList(list, count: count, free: virStoragePoolFree) { pool -> String? in
-            guard let xml = LibvirtRuntime.consume(virStoragePoolGetXMLDesc(pool, 0))
-            else { throw failure("Reading a storage pool to save the test driver's host") }
+        try listedXML("storage pools", one: "a storage pool", list: { virConnectListAllStoragePools(handle, &$0, 0) },
+                      free: virStoragePoolFree, describe: { virStoragePoolGetXMLDesc($0, 0) }) { pool, xml in
             var volumes = ""
             if virStoragePoolIsActive(pool) == 1 {
-                var volumeList: UnsafeMutablePointer<OpaquePointer?>?
-                let volumeCount = virStoragePoolListAllVolumes(pool, &volumeList, 0)
-                guard volumeCount >= 0 else { throw listFailure("volumes of a storage pool") }
-                volumes = try consumeList(volumeList, count: volumeCount, free: virStorageVolFree) { volume -> String? in
-                    guard let xml = LibvirtRuntime.consume(virStorageVolGetXMLDesc(volume, 0)) else {
-                        throw failure("Reading a volume to save the test driver's host")
-                    }
-                    return Self.lineEnded(xml)
-                }.joined()
+                volumes = try listedXML("volumes of a storage pool", one: "a volume",
+                                        list: { virStoragePoolListAllVolumes(pool, &$0, 0) }, free: virStorageVolFree,
+                                        describe: { virStorageVolGetXMLDesc($0, 0) }) { _, xml in Self.lineEnded(xml) }
             }
             return try Self.inserting(volumes, before: "</pool>", in: xml)
+        }
+    }
+
+    /// What a `virConnectListAll…`-style call lists, each object's XML (`describe`) made into its part of the node
+    /// file by `entry`; a list or an XML libvirt will not give fails the save, naming the `noun` or the `one`.
+    private func listedXML(_ noun: String, one: String, list listAll: (inout UnsafeMutablePointer<OpaquePointer?>?) -> Int32,
+                           free: (OpaquePointer) -> Int32, describe: (OpaquePointer) -> UnsafeMutablePointer<CChar>?,
+                           _ entry: (OpaquePointer, String) throws -> String) throws -> String {
+        var list: UnsafeMutablePointer<OpaquePointer?>?
+        let count = listAll(&list)
+        guard count >= 0 else { throw listFailure(noun) }
+        return try consumeList(list, count: count, free: free) { object -> String? in
+            guard let xml = LibvirtRuntime.consume(describe(object)) else {
+                throw failure("Reading \(one) to save the test driver's host")
+            }
+            return try entry(object, xml)
         }.joined()
     }
 

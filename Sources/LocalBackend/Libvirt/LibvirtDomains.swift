@@ -7,7 +7,8 @@ import CLibvirt
 import StacktopModel
 import StacktopServices
 
-/// Finds the pool volume behind a disk, by path or by pool and volume name.
+/// Finds the pool volume behind a disk: by host path, or by pool and volume name for disks that name a
+/// volume (`<source pool= volume=>`). libvirt refuses a "/" in a pool's name, so "pool/volume" names one volume.
 struct VolumeIndex {
     private var byPath: [String: PoolVolume] = [:]
     private var byPoolAndName: [String: PoolVolume] = [:]
@@ -15,15 +16,22 @@ struct VolumeIndex {
     init(_ volumes: [PoolVolume]) {
         for volume in volumes {
             byPath[volume.path] = volume
-            byPoolAndName[volume.pool + "\u{0}" + volume.name] = volume
+            byPoolAndName[volume.pool + "/" + volume.name] = volume
         }
     }
 
     var isEmpty: Bool { byPath.isEmpty }
 
+    /// While a domain is read: by the pool and volume its XML names, else by the disk's path.
     func volume(for disk: InstanceDisk, named: DomainDefinition.VolumeName?) -> PoolVolume? {
-        if let pool = named?.pool, let name = named?.volume { return byPoolAndName[pool + "\u{0}" + name] }
+        if let pool = named?.pool, let name = named?.volume { return byPoolAndName[pool + "/" + name] }
         return disk.source.flatMap { byPath[$0] }
+    }
+
+    /// Once read: a disk's source is a host path, or "pool/volume" for a disk that names a volume.
+    func volume(for disk: InstanceDisk) -> PoolVolume? {
+        guard let source = disk.source else { return nil }
+        return byPath[source] ?? byPoolAndName[source]
     }
 }
 

@@ -51,6 +51,11 @@ extension OpenStackCloudBackend {
         (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
     }
 
+    /// One text field of the object a create answers with, as `{"OBJECT": {"KEY": "..."}}`; nil when absent.
+    static func answerField(_ data: Data, _ objectKey: String, _ key: String = "id") -> String? {
+        (object(data)?[objectKey] as? [String: Any])?[key] as? String
+    }
+
     /// A file on this machine named by an option (user data, a public key, an image).
     static func localFile(_ path: String, option: OptionKey) throws -> Data {
         let expanded = (path as NSString).expandingTildeInPath

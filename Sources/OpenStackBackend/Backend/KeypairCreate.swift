@@ -19,7 +19,7 @@ extension OpenStackCloudBackend {
         let response = try await client.send(.compute, "os-keypairs", method: .post,
                                              body: try Self.json(KeypairImportRequest(keypair: .init(name: name, publicKey: key))),
                                              headers: await compute.headers(), what: "Import key pair \(name)")
-        let fingerprint = (Self.object(response.body)?["keypair"] as? [String: Any])?["fingerprint"] as? String
+        let fingerprint = Self.answerField(response.body, "keypair", "fingerprint")
         return ActionOutcome(message: "Imported key pair \(name) from \(path)"
                                 + (fingerprint.map { " (fingerprint \($0))" } ?? "") + ".",
                              requestIDs: response.requestIDs)

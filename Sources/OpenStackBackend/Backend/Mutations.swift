@@ -67,32 +67,22 @@ extension OpenStackCloudBackend {
             guard let body = ServerAction.body(for: request.action) else { throw BackendError.unsupported(action: what) }
             return try await client.send(.compute, "servers/\(component)/action", method: .post, body: body,
                                          headers: headers, what: what)
-        case .volume:
-            return try await client.send(.blockStorage, "volumes/\(component)", method: .delete, what: what)
-        case .volumeSnapshot:
-            return try await client.send(.blockStorage, "snapshots/\(component)", method: .delete, what: what)
-        case .image:
-            return try await client.send(.image, "v2/images/\(component)", method: .delete, what: what)
-        case .network:
-            return try await client.send(.network, "v2.0/networks/\(component)", method: .delete, what: what)
-        case .securityGroupRule:
-            return try await client.send(.network, "v2.0/security-group-rules/\(component)", method: .delete, what: what)
-        case .keypair:
-            return try await client.send(.compute, "os-keypairs/\(component)", method: .delete,
-                                         headers: await compute.headers(), what: what)
-        case .router:
-            return try await client.send(.network, "v2.0/routers/\(component)", method: .delete, what: what)
-        case .subnet:
-            return try await client.send(.network, "v2.0/subnets/\(component)", method: .delete, what: what)
-        case .port:
-            return try await client.send(.network, "v2.0/ports/\(component)", method: .delete, what: what)
-        case .floatingIP:
-            return try await client.send(.network, "v2.0/floatingips/\(component)", method: .delete,
-                                         what: "Release floating IP \(target)")
         default:
-            throw BackendError.unsupported(action: what)
+            guard let place = Self.deletePaths[request.kind] else { throw BackendError.unsupported(action: what) }
+            // Nova wants its microversion on every call; a floating IP is released, not deleted.
+            let headers = place.service == .compute ? await compute.headers() : [:]
+            return try await client.send(place.service, "\(place.path)/\(component)", method: .delete, headers: headers,
+                                         what: request.kind == .floatingIP ? "Release floating IP \(target)" : what)
         }
     }
+
+    /// Where a resource of each kind but servers is deleted: `DELETE PATH/{id}` on its service.
+    static let deletePaths: [ResourceKind: (service: ServiceType, path: String)] = [
+        .volume: (.blockStorage, "volumes"), .volumeSnapshot: (.blockStorage, "snapshots"), .image: (.image, "v2/images"),
+        .network: (.network, "v2.0/networks"), .securityGroupRule: (.network, "v2.0/security-group-rules"),
+        .keypair: (.compute, "os-keypairs"), .router: (.network, "v2.0/routers"), .subnet: (.network, "v2.0/subnets"),
+        .port: (.network, "v2.0/ports"), .floatingIP: (.network, "v2.0/floatingips"),
+    ]
 
     static func message(_ request: ActionRequest, newName: String?) -> String {
         let names = request.targets.joined(separator: ", ")

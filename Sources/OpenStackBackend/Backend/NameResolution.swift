@@ -15,48 +15,33 @@ struct NameResolution: Sendable {
         case .instance:
             // Nova's name filter is a regular expression; anchor and escape it, then compare exactly.
             let pattern = "^" + NSRegularExpression.escapedPattern(for: target) + "$"
-            candidates = try await client.listAll(.compute, "servers", query: [URLQueryItem(name: "name", value: pattern)],
-                                                  headers: await compute.headers(), limit: limit,
-                                                  what: "Finding server \(target)") { body, _ in
-                try NovaDecoder.servers(body, path: "/servers")
-            }.map { ($0.id, $0.name) }
+            candidates = try await listed(.compute, "servers", target, kind, filterValue: pattern,
+                                          headers: await compute.headers()) { body in
+                try NovaDecoder.servers(body, path: "/servers").map { ($0.id, $0.name) }
+            }
         case .image:
-            candidates = try await client.listAll(.image, "v2/images", query: [URLQueryItem(name: "name", value: target)],
-                                                  limit: limit, what: "Finding image \(target)") { body, _ in
-                try GlanceDecoder.images(body)
-            }.map { ($0.id, $0.name) }
+            candidates = try await listed(.image, "v2/images", target, kind) { try GlanceDecoder.images($0).map { ($0.id, $0.name) } }
         case .volume:
-            candidates = try await client.listAll(.blockStorage, "volumes/detail",
-                                                  query: [URLQueryItem(name: "name", value: target)], limit: limit,
-                                                  what: "Finding volume \(target)") { body, _ in
-                try CinderDecoder.volumes(body)
-            }.map { ($0.id, $0.name) }
+            candidates = try await listed(.blockStorage, "volumes/detail", target, kind) {
+                try CinderDecoder.volumes($0).map { ($0.id, $0.name) }
+            }
         case .volumeSnapshot:
-            candidates = try await client.listAll(.blockStorage, "snapshots/detail",
-                                                  query: [URLQueryItem(name: "name", value: target)], limit: limit,
-                                                  what: "Finding volume snapshot \(target)") { body, _ in
-                try CinderDecoder.snapshots(body)
-            }.map { ($0.id, $0.name) }
+            candidates = try await listed(.blockStorage, "snapshots/detail", target, kind) {
+                try CinderDecoder.snapshots($0).map { ($0.id, $0.name) }
+            }
         case .network:
-            candidates = try await client.listAll(.network, "v2.0/networks",
-                                                  query: [URLQueryItem(name: "name", value: target)], limit: limit,
-                                                  what: "Finding network \(target)") { body, _ in
-                try NeutronDecoder.networks(body)
-            }.map { ($0.id, $0.name) }
+            candidates = try await listed(.network, "v2.0/networks", target, kind) {
+                try NeutronDecoder.networks($0).map { ($0.id, $0.name) }
+            }
         case .router, .subnet, .port:
             let (path, key) = kind == .router ? ("v2.0/routers", "routers")
                 : kind == .subnet ? ("v2.0/subnets", "subnets") : ("v2.0/ports", "ports")
-            candidates = try await client.listAll(.network, path, query: [URLQueryItem(name: "name", value: target)],
-                                                  limit: limit, what: "Finding \(kind.noun) \(target)") { body, _ in
-                OpenStackCloudBackend.idNamePage(body, key: key)
-            }
+            candidates = try await listed(.network, path, target, kind) { OpenStackCloudBackend.idNamePage($0, key: key) }
         case .floatingIP:
             // A floating IP has no name: people know it by its address.
-            candidates = try await client.listAll(.network, "v2.0/floatingips",
-                                                  query: [URLQueryItem(name: "floating_ip_address", value: target)],
-                                                  limit: limit, what: "Finding floating IP \(target)") { body, _ in
-                try NeutronDecoder.floatingIPs(body)
-            }.map { ($0.id, $0.address) }
+            candidates = try await listed(.network, "v2.0/floatingips", target, kind, filter: "floating_ip_address") {
+                try NeutronDecoder.floatingIPs($0).map { ($0.id, $0.address) }
+            }
         default:
             // Key pairs are named by their name; rules have only ids.
             return target
@@ -68,6 +53,16 @@ struct NameResolution: Sendable {
         case 0: throw BackendError.notFound(kind: kind == .instance ? "server" : kind.rawValue, name: target)
         default:
             throw BackendError.ambiguousName(kind: kind.noun, name: target, candidates: matches.map(\.id), tellApartBy: .id)
+        }
+    }
+
+    /// The ids and names of every page of `path` whose `filter` is `target` (or `filterValue`, as the service wants it).
+    private func listed(_ service: ServiceType, _ path: String, _ target: String, _ kind: ResourceKind,
+                        filter: String = "name", filterValue: String? = nil, headers: [String: String] = [:],
+                        _ decode: (Data) throws -> OpenStackPage<(id: String, name: String)>) async throws -> [(id: String, name: String)] {
+        try await client.listAll(service, path, query: [URLQueryItem(name: filter, value: filterValue ?? target)],
+                                 headers: headers, limit: limit, what: "Finding \(kind.noun) \(target)") { body, _ in
+            try decode(body)
         }
     }
 

@@ -16,7 +16,7 @@ extension OpenStackCloudBackend {
                                             body: try Self.json(NetworkCreateRequest(network: .init(name: name))),
                                             what: "Create network \(name)")
         var requestIDs = created.requestIDs
-        guard let networkID = (Self.object(created.body)?["network"] as? [String: Any])?["id"] as? String else {
+        guard let networkID = Self.answerField(created.body, "network") else {
             throw BackendError.failed(what: "Create network \(name)",
                                       reason: "Neutron's answer had no network id; check `stacktop network list`")
         }

@@ -91,23 +91,17 @@ struct ResourceFetch: Sendable {
     // MARK: Image, block storage, network, identity
 
     func images() async throws -> [Image] {
-        try await client.listAll(.image, "v2/images", limit: limit, what: "Listing images") { body, _ in
-            try GlanceDecoder.images(body)
-        }
+        try await list(.image, "v2/images", what: "Listing images") { try GlanceDecoder.images($0) }
     }
 
     func volumes() async throws -> [Volume] {
-        try await client.listAll(.blockStorage, "volumes/detail", limit: limit, what: "Listing volumes") { body, _ in
-            try CinderDecoder.volumes(body)
-        }
+        try await list(.blockStorage, "volumes/detail", what: "Listing volumes") { try CinderDecoder.volumes($0) }
     }
 
     /// The token's project's snapshots, as the volume list reads its volumes (no `all_tenants`, admins too),
     /// so each snapshot's volume is in the volume list that names it.
     func volumeSnapshots() async throws -> [VolumeSnapshot] {
-        try await client.listAll(.blockStorage, "snapshots/detail", limit: limit, what: "Listing volume snapshots") { body, _ in
-            try CinderDecoder.snapshots(body)
-        }
+        try await list(.blockStorage, "snapshots/detail", what: "Listing volume snapshots") { try CinderDecoder.snapshots($0) }
     }
 
     /// Networks with their subnets joined in, and the subnets themselves (router interfaces name them).
@@ -128,21 +122,15 @@ struct ResourceFetch: Sendable {
     }
 
     func floatingIPs() async throws -> [NeutronFloatingIP] {
-        try await client.listAll(.network, "v2.0/floatingips", limit: limit, what: "Listing floating IPs") { body, _ in
-            try NeutronDecoder.floatingIPs(body)
-        }
+        try await list(.network, "v2.0/floatingips", what: "Listing floating IPs") { try NeutronDecoder.floatingIPs($0) }
     }
 
     func routers() async throws -> [NeutronRouter] {
-        try await client.listAll(.network, "v2.0/routers", limit: limit, what: "Listing routers") { body, _ in
-            try NeutronDecoder.routers(body)
-        }
+        try await list(.network, "v2.0/routers", what: "Listing routers") { try NeutronDecoder.routers($0) }
     }
 
     func ports() async throws -> [NeutronPort] {
-        try await client.listAll(.network, "v2.0/ports", limit: limit, what: "Listing ports") { body, _ in
-            try NeutronDecoder.ports(body)
-        }
+        try await list(.network, "v2.0/ports", what: "Listing ports") { try NeutronDecoder.ports($0) }
     }
 
     /// Groups and rules are read side by side: some Neutron releases list groups without their rules.
@@ -187,6 +175,12 @@ struct ResourceFetch: Sendable {
             }
         }
         return tokenProject.map { [Project(id: $0.id, name: $0.name ?? $0.id)] } ?? []
+    }
+
+    /// Every page of a list that takes no headers, as the snapshot reads it (`limit` a page).
+    private func list<Item: Sendable>(_ service: ServiceType, _ path: String, what: String,
+                                      _ decode: (Data) throws -> OpenStackPage<Item>) async throws -> [Item] {
+        try await client.listAll(service, path, limit: limit, what: what) { body, _ in try decode(body) }
     }
 
     // MARK: Quotas

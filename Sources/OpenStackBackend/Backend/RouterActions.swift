@@ -20,7 +20,7 @@ extension OpenStackCloudBackend {
         }
         let response = try await client.send(.network, "v2.0/routers", method: .post,
                                              body: try Self.json(RouterRequest(router: router)), what: "Create router \(name)")
-        let id = (Self.object(response.body)?["router"] as? [String: Any])?["id"] as? String
+        let id = Self.answerField(response.body, "router")
         return ActionOutcome(message: "Created router \(name)" + (id.map { " (id \($0))" } ?? "")
                                 + (gateway.map { " with its gateway on \($0)" } ?? "") + ".",
                              requestIDs: response.requestIDs)

@@ -10,7 +10,7 @@ extension OpenStackCloudBackend {
                                                                                  description: Self.option(request, .description) ?? "")))
         let response = try await client.send(.network, "v2.0/security-groups", method: .post, body: body,
                                              what: "Create security group \(name)")
-        let id = (Self.object(response.body)?["security_group"] as? [String: Any])?["id"] as? String
+        let id = Self.answerField(response.body, "security_group")
         return ActionOutcome(message: "Created security group \(name)" + (id.map { " (id \($0))" } ?? "") + ".",
                              requestIDs: response.requestIDs)
     }
@@ -54,7 +54,7 @@ extension OpenStackCloudBackend {
         let response = try await client.send(.network, "v2.0/security-group-rules", method: .post,
                                              body: try Self.json(SecurityGroupRuleCreateRequest(securityGroupRule: rule)),
                                              what: "Add a rule to security group \(group)")
-        let id = (Self.object(response.body)?["security_group_rule"] as? [String: Any])?["id"] as? String
+        let id = Self.answerField(response.body, "security_group_rule")
         let portText = ports.map { $0.count == 1 ? " port \($0.lowerBound)" : " ports \($0.lowerBound)-\($0.upperBound)" } ?? ""
         let peer = remote.map { (direction == "ingress" ? " from " : " to ") + $0 } ?? ""
         return ActionOutcome(message: "Added an \(direction) rule to security group \(group): \(proto)\(portText)\(peer)"

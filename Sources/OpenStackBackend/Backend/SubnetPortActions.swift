@@ -17,7 +17,7 @@ extension OpenStackCloudBackend {
         let subnet = Self.subnetBody(name: name, cidr: cidr, networkID: try await resolver.resolve(network, kind: .network), request)
         let response = try await client.send(.network, "v2.0/subnets", method: .post, body: try Self.json(subnet),
                                              what: "Create subnet \(name) of network \(network)")
-        let id = (Self.object(response.body)?["subnet"] as? [String: Any])?["id"] as? String
+        let id = Self.answerField(response.body, "subnet")
         return ActionOutcome(message: "Created subnet \(name) (\(cidr)) on network \(network)" + (id.map { ", id \($0)" } ?? "") + ".",
                              requestIDs: response.requestIDs)
     }

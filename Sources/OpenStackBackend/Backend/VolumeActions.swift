@@ -14,7 +14,7 @@ extension OpenStackCloudBackend {
         if let image { volume.imageRef = try await resolver.resolve(image, kind: .image) }
         let response = try await client.send(.blockStorage, "volumes", method: .post,
                                              body: try Self.json(VolumeCreateRequest(volume: volume)), what: "Create volume \(name)")
-        let id = (Self.object(response.body)?["volume"] as? [String: Any])?["id"] as? String
+        let id = Self.answerField(response.body, "volume")
         let from = image.map { " from image \($0)" } ?? ""
         return ActionOutcome(message: "Asked Cinder to create volume \(name) of \(size) GiB\(from)"
                                 + (id.map { " (id \($0))" } ?? "") + ".",
@@ -55,7 +55,7 @@ extension OpenStackCloudBackend {
                 + "which Cinder snapshots only when told to; add --force to take it anyway (writes the guest has not "
                 + "flushed are not in it), or detach the volume first", requestID: requestID)
         }
-        let id = (Self.object(response.body)?["snapshot"] as? [String: Any])?["id"] as? String
+        let id = Self.answerField(response.body, "snapshot")
         return ActionOutcome(message: "Asked Cinder to take snapshot \(name) of volume \(volume)"
                                 + (forced ? " while it is in use" : "") + (id.map { " (id \($0))" } ?? "") + ".",
                              requestIDs: response.requestIDs)
@@ -88,7 +88,7 @@ extension OpenStackCloudBackend {
             response = try await client.send(.compute, path + "/" + Self.pathComponent(volumeID), method: .delete,
                                              headers: headers, what: "Detach volume \(volume) from server \(server)")
         }
-        let device = ((Self.object(response.body)?["volumeAttachment"] as? [String: Any])?["device"] as? String)
+        let device = Self.answerField(response.body, "volumeAttachment", "device")
             .map { " as \($0)" } ?? ""
         return ActionOutcome(message: attach ? "Asked Nova to attach volume \(volume) to server \(server)\(device)."
                                              : "Asked Nova to detach volume \(volume) from server \(server).",

@@ -33,11 +33,8 @@ struct CloudConfigResolver {
         var interface = EndpointInterface.public
         if let value = values["interface"] {
             guard let parsed = EndpointInterface(configValue: value.text) else {
-                throw CloudConfigError(
-                    .badInterface,
-                    "The interface \"\(value.text)\" set \(Self.where(value.origin)) is not one of public, internal "
-                        + "or admin; change it to one of those.",
-                    key: "interface", origin: value.origin)
+                throw Self.unusable(value, .badInterface, key: "interface", "interface \"\(value.text)\"",
+                                    "is not one of public, internal or admin; change it to one of those.")
             }
             interface = parsed
         }
@@ -53,11 +50,8 @@ struct CloudConfigResolver {
             let path = ConfigFiles.absolute(value.text, home: home, current: current)
             // With verification off openstacksdk ignores the bundle, so a missing one does no harm.
             if verify && !ConfigFiles.isFile(path) {
-                throw CloudConfigError(
-                    .cacertMissing,
-                    "The CA bundle \(path) set \(Self.where(value.origin)) does not exist; fix the cacert path "
-                        + "or remove it to trust the system certificates.",
-                    key: "cacert", origin: value.origin)
+                throw Self.unusable(value, .cacertMissing, key: "cacert", "CA bundle \(path)",
+                                    "does not exist; fix the cacert path or remove it to trust the system certificates.")
             }
             cacert = path
         }
@@ -65,11 +59,8 @@ struct CloudConfigResolver {
         var apiTimeout: Double?
         if let value = values["api_timeout"] {
             guard let seconds = Double(value.text), seconds.isFinite, seconds > 0, seconds <= 3600 else {
-                throw CloudConfigError(
-                    .invalidValue,
-                    "The api_timeout \"\(value.text)\" set \(Self.where(value.origin)) is not a number of seconds "
-                        + "between 0 and 3600; change it to one, such as 30.",
-                    key: "api_timeout", origin: value.origin)
+                throw Self.unusable(value, .invalidValue, key: "api_timeout", "api_timeout \"\(value.text)\"",
+                                    "is not a number of seconds between 0 and 3600; change it to one, such as 30.")
             }
             apiTimeout = seconds
         }
@@ -106,6 +97,12 @@ struct CloudConfigResolver {
         return requested.text
     }
 
+    /// A configured value that cannot be used: "The WHAT set WHERE PROBLEM", pointing at where it was set.
+    private static func unusable(_ value: ConfigValue, _ kind: CloudConfigError.Kind, key: String, _ what: String,
+                                 _ problem: String) -> CloudConfigError {
+        CloudConfigError(kind, "The \(what) set \(Self.where(value.origin)) \(problem)", key: key, origin: value.origin)
+    }
+
     /// osc-lib's `_auth_select_default_plugin`: a username means password, else a token means token.
     private func resolveAuthType(_ values: [String: ConfigValue]) throws -> AuthType {
         guard let value = values["auth_type"] else {
@@ -113,11 +110,8 @@ struct CloudConfigResolver {
             return values["token"] != nil ? .token : .password
         }
         guard let type = AuthType(configValue: value.text) else {
-            throw CloudConfigError(
-                .unknownAuthType,
-                "The auth type \"\(value.text)\" set \(Self.where(value.origin)) is not supported; use "
-                    + "\(AuthType.accepted).",
-                key: "auth_type", origin: value.origin)
+            throw Self.unusable(value, .unknownAuthType, key: "auth_type", "auth type \"\(value.text)\"",
+                                "is not supported; use \(AuthType.accepted).")
         }
         return type
     }

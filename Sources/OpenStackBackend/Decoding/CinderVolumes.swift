@@ -65,13 +65,10 @@ public enum CinderDecoder {
     /// ("gigabytes___DEFAULT__") are left out: stacktop shows the project totals.
     public static func quotaSet(_ data: Data, project: String,
                                 path: String = "/os-quota-sets/{project}") throws(DecodingFailure) -> ProjectQuotas {
-        struct Body: Decodable { var quota_set: [String: WireQuotaValue] }
-        let body = try WireDecoder.decode(Body.self, from: data, service: service, path: path)
-        return ProjectQuotas(project: project, usages: try QuotaMapping.usages(body.quota_set, keys: [
+        try QuotaMapping.quotaSet(data, keys: [
             .volumes: "volumes", .gigabytes: "gigabytes", .snapshots: "snapshots", .backups: "backups",
             .backupGigabytes: "backup_gigabytes", .perVolumeGigabytes: "per_volume_gigabytes", .volumeGroups: "groups",
-        ], service: service,
-                                                                               path: path, container: "quota_set"))
+        ], service: service, path: path, project: project)
     }
 }
 

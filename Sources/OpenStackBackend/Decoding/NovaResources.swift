@@ -75,16 +75,13 @@ extension NovaDecoder {
     /// `GET /os-quota-sets/{project}` (limits only, used 0) or `.../detail` (with `in_use`).
     public static func quotaSet(_ data: Data, project: String,
                                 path: String = "/os-quota-sets/{project}/detail") throws(DecodingFailure) -> ProjectQuotas {
-        struct Body: Decodable { var quota_set: [String: WireQuotaValue] }
-        let body = try WireDecoder.decode(Body.self, from: data, service: service, path: path)
-        return ProjectQuotas(project: project, usages: try QuotaMapping.usages(body.quota_set, keys: [
+        try QuotaMapping.quotaSet(data, keys: [
             .instances: "instances", .cores: "cores", .ramMiB: "ram", .keypairs: "key_pairs",
             .securityGroups: "security_groups", .securityGroupRules: "security_group_rules",
             .serverGroups: "server_groups", .serverGroupMembers: "server_group_members",
             .metadataItems: "metadata_items", .injectedFiles: "injected_files",
             .injectedFileContentBytes: "injected_file_content_bytes", .injectedFilePathBytes: "injected_file_path_bytes",
-        ], service: service,
-                                                                               path: path, container: "quota_set"))
+        ], service: service, path: path, project: project)
     }
 
     /// `POST /servers/{id}/action` with `os-getConsoleOutput`.
@@ -162,6 +159,17 @@ enum AbsoluteLimits {
             return QuotaUsage(resource: resource, used: used, limit: limit)
         }
         return ProjectQuotas(project: project, usages: usages)
+    }
+}
+
+extension QuotaMapping {
+    /// `{"quota_set": {...}}` as both Nova and Cinder write it (`os-quota-sets`), as the project's quotas.
+    static func quotaSet(_ data: Data, keys: [QuotaResource: String], service: String, path: String,
+                         project: String) throws(DecodingFailure) -> ProjectQuotas {
+        struct Body: Decodable { var quota_set: [String: WireQuotaValue] }
+        let body = try WireDecoder.decode(Body.self, from: data, service: service, path: path)
+        return ProjectQuotas(project: project, usages: try usages(body.quota_set, keys: keys, service: service, path: path,
+                                                                 container: "quota_set"))
     }
 }
 
