@@ -3,6 +3,7 @@ import StacktopModel
 import StacktopServices
 import StacktopStore
 import StacktopConfig
+import LocalBackend
 
 /// `--fleet [A,B,…]` and `:fleet`: the contexts named (or all of them) opened as one `FleetBackend`. Each
 /// context opens the way `--context NAME` opens it (its read-only mark, audit log and store included), off
@@ -46,7 +47,8 @@ enum FleetFactory {
             promptless.promptless = true
             let memberOptions = promptless
             return FleetMemberSource(context: context,
-                                     cached: CachedFirstFrame.peek(memberOptions, environment: environment)?.snapshot) {
+                                     cached: CachedFirstFrame.peek(memberOptions, environment: environment)?.snapshot,
+                                     waitsOnNetwork: waitsOnNetwork(context)) {
                 let opened = try BackendFactory.open(memberOptions, environment: environment)
                 return FleetMemberBackend(backend: opened.backend, consoles: opened.consoles, cache: opened.cache,
                                           readSeconds: opened.refreshDeadline)
@@ -58,6 +60,15 @@ enum FleetFactory {
         opened.consoles = options.readOnly ? ReadOnlyConsoles(wrapping: fleet) : fleet
         if options.readOnly { opened.backend = ReadOnlyBackend(wrapping: AnyCloudBackend(fleet)) }
         return opened
+    }
+
+    /// A cloud, or a libvirt host reached over a transport or on another machine (see `FleetMemberSource`).
+    static func waitsOnNetwork(_ context: StacktopContext) -> Bool {
+        switch context.kind {
+        case .openstack: true
+        case .libvirt: LibvirtConnection.isDistant(uri: context.endpoint)
+        case .demo, .fleet: false
+        }
     }
 
     /// The fleet's first frame from the store, before any context is opened.

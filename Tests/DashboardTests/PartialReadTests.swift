@@ -51,6 +51,33 @@ final class PartialReadTests: XCTestCase {
         XCTAssertFalse(DashboardView.render(state).text.contains("Loading"))
     }
 
+    /// Pieces come in any order (a fleet's contexts finish as they do): a cursor nobody moved stays on the
+    /// first row instead of following the row that came first down the list; one the user moved follows its row;
+    /// the whole read keeps what is selected.
+    func testPiecesLeaveAnUntouchedCursorOnTheFirstRowAndAMovedOneOnItsRow() {
+        var state = state()
+        _ = state.handle(.started)
+        _ = state.handle(.snapshotPartial(PartialSnapshot(instances: [Self.detailed("m", "mike")], loaded: 1, total: 3)))
+        XCTAssertEqual(state.tables[.instances]?.selectedRow?.id, "m")
+        _ = state.handle(.snapshotPartial(PartialSnapshot(
+            instances: [Self.detailed("m", "mike"), Self.detailed("a", "alpha")], loaded: 2, total: 3)))
+        XCTAssertEqual(state.tables[.instances]?.selectedRow?.id, "a", "alpha sorts first, and the cursor was never moved")
+        XCTAssertEqual(state.tables[.instances]?.cursor, 0)
+
+        _ = state.handle(.key(.down))
+        XCTAssertEqual(state.tables[.instances]?.selectedRow?.id, "m")
+        _ = state.handle(.snapshotPartial(PartialSnapshot(
+            instances: [Self.detailed("m", "mike"), Self.detailed("a", "alpha"), Self.detailed("b", "bravo")],
+            loaded: 3, total: 3)))
+        XCTAssertEqual(state.tables[.instances]?.selectedRow?.id, "m", "the row the user went to stays selected")
+
+        var whole = CloudSnapshot(takenAt: SampleCloud.now)
+        whole.instances = [Self.detailed("m", "mike"), Self.detailed("a", "alpha"), Self.detailed("b", "bravo"),
+                           Self.detailed("0", "0-first")]
+        _ = state.handle(.snapshotLoaded(whole, origin: .live))
+        XCTAssertEqual(state.tables[.instances]?.selectedRow?.id, "m")
+    }
+
     func testARowStillLoadingKeepsWhatTheScreenShowedForIt() {
         var state = state()
         var cached = CloudSnapshot(takenAt: SampleCloud.now)

@@ -117,3 +117,18 @@ final class ContextAndHistoryTests: XCTestCase {
         XCTAssertEqual(file.load(), ["untouched", "vol"])
     }
 }
+
+/// Which fleet contexts get a thread of their own: those that wait on the network.
+final class FleetThreadsTests: XCTestCase {
+    func testCloudsAndDistantHostsWaitOnTheNetworkAndHostsNearbyDoNot() {
+        func context(_ kind: StacktopContext.Kind, _ endpoint: String) -> StacktopContext {
+            StacktopContext(name: "x", kind: kind, endpoint: endpoint)
+        }
+        XCTAssertTrue(FleetFactory.waitsOnNetwork(context(.openstack, "prod")))
+        XCTAssertTrue(FleetFactory.waitsOnNetwork(context(.libvirt, "qemu+ssh://root@lab-a/system")))
+        XCTAssertTrue(FleetFactory.waitsOnNetwork(context(.libvirt, "qemu://lab-b/system")))
+        XCTAssertFalse(FleetFactory.waitsOnNetwork(context(.libvirt, "qemu:///system")))
+        XCTAssertFalse(FleetFactory.waitsOnNetwork(context(.libvirt, "test:///tmp/node.xml")))
+        XCTAssertFalse(FleetFactory.waitsOnNetwork(context(.demo, "")))
+    }
+}

@@ -130,7 +130,8 @@ extension AppState {
     }
 
     /// - Parameter rebuild: rebuild the tables even when the data did not change (a launch's Building row leaves).
-    mutating func apply(_ snapshot: CloudSnapshot, rebuild: Bool = false) {
+    /// - Parameter piece: a piece of a read under way (`TableModel.setRows(_:followingSelection:)`).
+    mutating func apply(_ snapshot: CloudSnapshot, rebuild: Bool = false, piece: Bool = false) {
         // The usual idle refresh finds nothing new: then no table is rebuilt and nothing counted again (at
         // 10,000 rows that is most of what a refresh costs on screen). Launches in flight show as rows, so
         // while one is, the tables are rebuilt anyway.
@@ -141,7 +142,7 @@ extension AppState {
         let shown = withLaunchesInFlight(snapshot)
         for panel in Panel.allCases where needsTable(panel) {
             guard let table = panel.table else { continue }
-            tables[panel]?.setRows(table.rows(shown))
+            tables[panel]?.setRows(table.rows(shown), followingSelection: !piece)
         }
         keepCursorsVisible()
         // Details of something that vanished cannot stay open.

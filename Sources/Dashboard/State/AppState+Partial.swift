@@ -15,7 +15,7 @@ extension AppState {
         shown.instances = partial.instances.map { instance in
             instance.state == .loading ? previous[instance.id] ?? instance : instance
         }
-        apply(shown)
+        apply(shown, piece: true)
         if origin == .none { origin = .live }
         if status == nil || status?.text == loadProgress || status?.text == Self.refreshingText {
             status = StatusMessage(partial.progressText)

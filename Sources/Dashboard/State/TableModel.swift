@@ -18,6 +18,9 @@ public struct TableModel: Sendable, Equatable {
     public private(set) var sortAscending = true
     /// Position in `visible` of the selected row.
     public private(set) var cursor = 0
+    /// The user put the cursor where it is (a key, a click). Until then, the pieces of a read under way leave
+    /// the cursor on the first row, whatever arrives above it (see `setRows`).
+    public private(set) var cursorChosen = false
     /// Position in `visible` of the first row on screen.
     public var scroll = 0
     /// Rows marked with Space for bulk actions, by id.
@@ -35,8 +38,12 @@ public struct TableModel: Sendable, Equatable {
     public var count: Int { visible.count }
 
     /// Replaces the rows (new data), keeping the selected row selected when it still exists.
-    public mutating func setRows(_ newRows: [TableRow]) {
-        let keep = selectedID
+    /// `followingSelection` false: a piece of a read under way (a fleet's contexts, a large cloud's pages, in
+    /// any order); unless the user chose the row, the cursor stays on the first row rather than following the
+    /// row that happened to arrive first down the list. A whole read always keeps the selected row (the rows
+    /// of the cache, then the live ones, keep what the user is looking at selected).
+    public mutating func setRows(_ newRows: [TableRow], followingSelection: Bool = true) {
+        let keep = followingSelection || cursorChosen ? selectedID : nil
         rows = newRows
         contentWidths = Self.widths(of: newRows)
         if !marked.isEmpty {
@@ -72,6 +79,11 @@ public struct TableModel: Sendable, Equatable {
     public mutating func moveCursor(by delta: Int) { setCursor(cursor + delta) }
 
     public mutating func setCursor(_ position: Int) {
+        cursorChosen = true
+        place(position)
+    }
+
+    private mutating func place(_ position: Int) {
         cursor = visible.isEmpty ? 0 : min(max(0, position), visible.count - 1)
     }
 
@@ -155,7 +167,7 @@ public struct TableModel: Sendable, Equatable {
         if let id, let position = indices.firstIndex(where: { rows[$0].id == id }) {
             cursor = position
         } else {
-            setCursor(cursor)
+            place(cursor)
         }
     }
 }

@@ -44,7 +44,7 @@ extension LibvirtConnection {
     /// (`qemu://host/system`): each call waits a round trip, so definitions are read several at a time.
     var isDistant: Bool { Self.isDistant(uri: uri) }
 
-    static func isDistant(uri: String) -> Bool {
+    public static func isDistant(uri: String) -> Bool {
         guard let separator = uri.range(of: "://") else { return false }
         let scheme = uri[..<separator.lowerBound], rest = uri[separator.upperBound...]
         return scheme.contains("+") || !(rest.first == "/" || rest.isEmpty)

@@ -10,9 +10,16 @@ public struct FleetMemberSource: Sendable {
     public var open: @Sendable () throws -> FleetMemberBackend
     /// The store's last snapshot of it: drawn at once, marked cached, until its first live read.
     public var cached: CloudSnapshot?
+    /// Its open and reads wait on the network (a cloud, a distant libvirt host): they get a thread of their own
+    /// (`DedicatedThreadExecutor`). A host nearby (libvirt on this machine, the test driver inside this
+    /// process) works the CPU instead and shares the global executor's threads, one per core: given a thread
+    /// each, eight such hosts would share the cores evenly and all finish late, where two at a time bring the
+    /// first rows at once.
+    public var waitsOnNetwork: Bool
 
-    public init(context: StacktopContext, cached: CloudSnapshot?, open: @escaping @Sendable () throws -> FleetMemberBackend) {
-        self.context = context; self.cached = cached; self.open = open
+    public init(context: StacktopContext, cached: CloudSnapshot?, waitsOnNetwork: Bool = true,
+                open: @escaping @Sendable () throws -> FleetMemberBackend) {
+        self.context = context; self.cached = cached; self.waitsOnNetwork = waitsOnNetwork; self.open = open
     }
 }
 
@@ -44,8 +51,9 @@ public final class FleetBackend: CloudReader, CloudMutator, Sendable {
     let openSeconds: Double
     /// Seconds one context's read may take before it counts as stale this round.
     let readSeconds: Double
-    /// One thread per context for its open and reads, which block (see `DedicatedThreadExecutor`); nil where
-    /// the system gave no thread, and that context runs on the global executor.
+    /// One thread per context that waits on the network, for its open and reads, which block (see
+    /// `DedicatedThreadExecutor`); nil for the others, and where the system gave no thread: those run on the
+    /// global executor.
     let threads: [DedicatedThreadExecutor?]
 
     struct MemberState {
@@ -65,7 +73,7 @@ public final class FleetBackend: CloudReader, CloudMutator, Sendable {
     public init(sources: [FleetMemberSource], openSeconds: Double = 10, readSeconds: Double = 20) {
         self.sources = sources
         self.openSeconds = openSeconds; self.readSeconds = readSeconds
-        threads = sources.map { _ in DedicatedThreadExecutor() }
+        threads = sources.map { $0.waitsOnNetwork ? DedicatedThreadExecutor() : nil }
         let names = sources.map(\.context.name)
         description = BackendDescription(kind: .fleet, endpoint: "fleet " + names.joined(separator: ","))
         state = Mutex(sources.map { source in
