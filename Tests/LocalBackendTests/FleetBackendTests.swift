@@ -223,6 +223,26 @@ final class FleetBackendTests: XCTestCase {
         XCTAssertEqual(reading.met, hosts, "every read was blocked at the same time as the seven others")
         XCTAssertEqual(snapshot.instances.count, hosts * 2)
     }
+
+    /// A fleet's threads end with it: switching contexts all day on a wall must not pile them up.
+    func testTheThreadsOfAFleetEndWhenTheFleetIsGone() async throws {
+        func threads() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count) ?? 0 }
+        func readAndDrop() async throws {
+            // Sources wait on the network unless told otherwise: four threads of their own.
+            let fleet = FleetBackend(sources: (1...4).map { source("host-\($0)", file: "lab-a.xml") })
+            _ = try await fleet.snapshot()
+        }
+        try await readAndDrop()  // the global executor's own threads, started once
+        try await Task.sleep(for: .milliseconds(200))
+        let before = threads()
+        for _ in 1...5 { try await readAndDrop() }
+        var after = threads()
+        for _ in 0..<50 where after > before {
+            try await Task.sleep(for: .milliseconds(100))
+            after = threads()
+        }
+        XCTAssertLessThanOrEqual(after, before, "five fleets of four came and went")
+    }
 }
 
 /// Blocking calls that wait for each other: each `arriveAndWait()` blocks its thread until `count` have
