@@ -55,6 +55,18 @@ enum BenchFixtures {
 
     /// A libvirt test-driver node with `count` domains with awkward names (a third of them shut off);
     /// the one in the middle is `firstDomainName`.
+    /// The node with a directory pool holding every domain's disk as a volume, as a real host keeps them (the
+    /// distant fleet: each pool and volume costs round trips of its own).
+    static func nodeXMLWithPool(domains count: Int) -> String {
+        var pool = "<pool type='dir'><name>default</name><target><path>/var/lib/libvirt/images</path></target>\n"
+        for i in 0..<count {
+            pool += "  <volume type='file'><name>disk-\(i).qcow2</name><capacity unit='GiB'>\(10 + i % 30)</capacity>"
+                + "<target><path>/var/lib/libvirt/images/disk-\(i).qcow2</path><format type='qcow2'/></target></volume>\n"
+        }
+        let xml = nodeXML(domains: count)
+        return xml.replacingOccurrences(of: "</node>", with: pool + "</pool>\n</node>")
+    }
+
     static func nodeXML(domains count: Int) -> String {
         var xml = "<node xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>\n"
         for i in 0..<count {

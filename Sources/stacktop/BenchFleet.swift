@@ -9,7 +9,8 @@ import StacktopServices
 /// (budget: the single-host key budget, median 1 ms, p99 5 ms).
 enum BenchFleet {
     static let domainsPerHost = 1000
-    /// A distant host (`--fleet-latency`): as many guests as a real host has; each costs round trips.
+    /// A distant host (`--fleet-latency`): as many guests as a real host has, their disks in a pool; each guest
+    /// and volume costs round trips.
     static let domainsPerDistantHost = 20
     /// Where the distant hosts' libvirtd listens.
     static let libvirtdSocket = "/run/libvirt/libvirt-sock"
@@ -35,7 +36,8 @@ enum BenchFleet {
             relay = try BenchDelayRelay(path: directory + "/relay.sock", target: libvirtdSocket, delayMilliseconds: latency)
         }
         defer { relay?.stop() }
-        let xml = BenchFixtures.nodeXML(domains: latency == nil ? domainsPerHost : domainsPerDistantHost)
+        let xml = latency == nil ? BenchFixtures.nodeXML(domains: domainsPerHost)
+            : BenchFixtures.nodeXMLWithPool(domains: domainsPerDistantHost)
         var config = "hosts:\n"
         for host in 1...hosts {
             let file = "\(directory)/host-\(host).xml"

@@ -3,8 +3,8 @@ import XCTest
 import SystemTestSupport
 @testable import LocalBackend
 
-/// A distant host's first read asks for its definitions several at a time (`ConcurrentCalls`). The same node
-/// file is read twice: through the real libvirtd (`test+unix://`, the distant path, behind STACKTOP_QEMU=1, where
+/// A distant host's read asks for its definitions, pools, volumes and networks several at a time
+/// (`ConcurrentCalls`). The same node file is read twice: through the real libvirtd (`test+unix://`, the distant path, behind STACKTOP_QEMU=1, where
 /// CI runs libvirtd) and inside this process (`test://`, one call at a time); both reads must agree.
 final class DistantReadTests: XCTestCase {
     func testADistantHostReadThroughLibvirtdAgreesWithTheSameNodeReadInProcess() throws {
@@ -19,20 +19,42 @@ final class DistantReadTests: XCTestCase {
                                                                       network: "default")],
                                runState: index % 3 == 0 ? 5 : nil)
         }
-        try TestNodeXML.node(domains + [TestNodeXML.defaultNetwork()]).write(toFile: path, atomically: true, encoding: .utf8)
+        let volumes = (0..<40).map { index in
+            TestNodeXML.volume("distant-\(index).qcow2", capacity: 10 + index, path: "/var/lib/libvirt/images/distant-\(index).qcow2",
+                               format: "qcow2")
+        }
+        let pools = [TestNodeXML.pool("images", path: "/var/lib/libvirt/images", volumes: volumes),
+                     TestNodeXML.pool("spare", path: "/srv/spare", volumes: [TestNodeXML.volume("one.raw", capacity: 1)])]
+        try TestNodeXML.node(domains + [TestNodeXML.defaultNetwork()] + pools)
+            .write(toFile: path, atomically: true, encoding: .utf8)
 
         let distant = try LibvirtConnection(uri: "test+unix://\(path)", readOnly: true)
         let local = try LibvirtConnection(uri: "test://\(path)", readOnly: true)
         XCTAssertTrue(distant.isDistant)
         XCTAssertFalse(local.isDistant)
-        let throughDaemon = try distant.inventory().instances.sorted { $0.name < $1.name }
-        let inProcess = try local.inventory().instances.sorted { $0.name < $1.name }
+        let far = try distant.inventory(), near = try local.inventory()
+        // libvirt lists in no set order (each side's hash table): compared sorted.
+        let farPools = far.pools.sorted { $0.name < $1.name }, nearPools = near.pools.sorted { $0.name < $1.name }
+        XCTAssertEqual(farPools.map(\.name), ["images", "spare"])
+        XCTAssertEqual(farPools.map(\.name), nearPools.map(\.name))
+        XCTAssertEqual(farPools.map(\.capacityBytes), nearPools.map(\.capacityBytes))
+        XCTAssertEqual(far.poolVolumes.count, 41)
+        let farVolumes = far.poolVolumes.sorted { $0.path < $1.path }, nearVolumes = near.poolVolumes.sorted { $0.path < $1.path }
+        XCTAssertEqual(farVolumes.map(\.path), nearVolumes.map(\.path))
+        XCTAssertEqual(farVolumes.map(\.capacityBytes), nearVolumes.map(\.capacityBytes))
+        XCTAssertEqual(farVolumes.map(\.format), nearVolumes.map(\.format))
+        XCTAssertEqual(farVolumes.map(\.pool), nearVolumes.map(\.pool))
+        XCTAssertEqual(far.networks.map(\.name), near.networks.map(\.name))
+        XCTAssertEqual(far.networks.map(\.subnets), near.networks.map(\.subnets))
+        let throughDaemon = far.instances.sorted { $0.name < $1.name }
+        let inProcess = near.instances.sorted { $0.name < $1.name }
         XCTAssertEqual(throughDaemon.count, 40)
         XCTAssertEqual(throughDaemon.map(\.name), inProcess.map(\.name))
         XCTAssertEqual(throughDaemon.map(\.state), inProcess.map(\.state))
         XCTAssertEqual(throughDaemon.map(\.vcpus), inProcess.map(\.vcpus))
         XCTAssertEqual(throughDaemon.map(\.memoryMiB), inProcess.map(\.memoryMiB))
         XCTAssertEqual(throughDaemon.map(\.disks), inProcess.map(\.disks))
+        XCTAssertEqual(throughDaemon.first?.disks.first?.capacityBytes, 10 << 30, "the disk's size comes from its volume")
         XCTAssertEqual(throughDaemon.map { $0.interfaces.map(\.mac) }, inProcess.map { $0.interfaces.map(\.mac) })
         XCTAssertEqual(throughDaemon.filter { $0.state == .shutoff }.count, 14)
         XCTAssertNil(throughDaemon.first?.cpuTimeNanoseconds, "the test driver's CPU time is its wall clock, not shown")

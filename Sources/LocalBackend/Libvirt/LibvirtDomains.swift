@@ -53,6 +53,9 @@ extension LibvirtConnection {
     /// How many calls a distant host is sent at once.
     static let distantCallWidth = 8
 
+    /// How many calls go at once where a list is read object by object: several on a distant host, else one.
+    var callWidth: Int { isDistant ? Self.distantCallWidth : 1 }
+
     /// Every domain as an instance. States, vCPUs, memory and CPU time come in bulk; a domain's
     /// XML is read only when `cache` says it may have changed (see `DomainReadCache`); addresses come from
     /// one lease list per network. Domains that vanish while being read are left out.
@@ -69,7 +72,7 @@ extension LibvirtConnection {
                     guard let known = table.slot(of: key) else { return true }
                     return plan.mustReread(key) || table[known].state != runtime.state
                 }
-                let read = try ConcurrentCalls.map(count: toRead.count, width: isDistant ? Self.distantCallWidth : 1) {
+                let read = try ConcurrentCalls.map(count: toRead.count, width: callWidth) {
                     let (domain, key, runtime) = domains[toRead[$0]]
                     return try readEntry(domain, key: key, runtime: runtime)
                 }

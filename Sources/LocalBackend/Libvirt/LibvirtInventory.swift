@@ -42,16 +42,29 @@ func consumeList<Result>(_ list: UnsafeMutablePointer<OpaquePointer?>?, count: I
                          free freeObject: (OpaquePointer) -> Int32,
                          _ body: (OpaquePointer) throws -> Result?) rethrows -> [Result] {
     guard let list else { return [] }
-    defer {
-        for index in 0..<Int(max(count, 0)) { if let object = list[index] { _ = freeObject(object) } }
-        free(list)
-    }
+    defer { freeList(list, count: count, free: freeObject) }
     var results: [Result] = []
     results.reserveCapacity(Int(max(count, 0)))
     for index in 0..<Int(max(count, 0)) {
         if let object = list[index], let result = try body(object) { results.append(result) }
     }
     return results
+}
+
+/// The same, `body` run for up to `width` objects at once (`ConcurrentCalls`: a distant host's calls are round
+/// trips); the results in the list's order.
+func consumeList<Result>(_ list: UnsafeMutablePointer<OpaquePointer?>?, count: Int32,
+                         free freeObject: (OpaquePointer) -> Int32, width: Int,
+                         _ body: (OpaquePointer) throws -> Result?) throws -> [Result] {
+    guard let list else { return [] }
+    defer { freeList(list, count: count, free: freeObject) }
+    let objects = (0..<Int(max(count, 0))).compactMap { list[$0] }
+    return try ConcurrentCalls.map(count: objects.count, width: width) { try body(objects[$0]) }.compactMap { $0 }
+}
+
+private func freeList(_ list: UnsafeMutablePointer<OpaquePointer?>, count: Int32, free freeObject: (OpaquePointer) -> Int32) {
+    for index in 0..<Int(max(count, 0)) { if let object = list[index] { _ = freeObject(object) } }
+    free(list)
 }
 
 /// Reads (and frees) a libvirt XML description without copying it into a Swift String first.

@@ -7,7 +7,7 @@ extension LibvirtConnection {
         var list: UnsafeMutablePointer<OpaquePointer?>?
         let count = virConnectListAllNetworks(handle, &list, 0)
         guard count >= 0 else { throw listFailure("networks") }
-        return try consumeList(list, count: count, free: virNetworkFree) { network -> Network? in
+        return try consumeList(list, count: count, free: virNetworkFree, width: callWidth) { network -> Network? in
             guard let namePointer = virNetworkGetName(network) else { return nil }
             let name = String(cString: namePointer)
             let uuid = withUnsafeTemporaryAllocation(of: CChar.self, capacity: Int(VIR_UUID_STRING_BUFLEN)) { buffer in

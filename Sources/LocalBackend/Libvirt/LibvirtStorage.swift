@@ -13,13 +13,12 @@ extension LibvirtConnection {
         var list: UnsafeMutablePointer<OpaquePointer?>?
         let count = virConnectListAllStoragePools(handle, &list, 0)
         guard count >= 0 else { throw listFailure("storage pools") }
-        var volumes: [PoolVolume] = []
-        let pools = try consumeList(list, count: count, free: virStoragePoolFree) { pool -> StoragePool? in
+        let pools = try consumeList(list, count: count, free: virStoragePoolFree,
+                                    width: callWidth) { pool -> (pool: StoragePool, volumes: [PoolVolume])? in
             guard let read = try storagePool(pool) else { return nil }
-            if read.active { volumes += try poolVolumes(pool, poolName: read.name) }
-            return read
+            return (read, read.active ? try poolVolumes(pool, poolName: read.name) : [])
         }
-        return (pools, volumes)
+        return (pools.map(\.pool), pools.flatMap(\.volumes))
     }
 
     private func storagePool(_ pool: OpaquePointer) throws -> StoragePool? {
@@ -42,7 +41,7 @@ extension LibvirtConnection {
         var list: UnsafeMutablePointer<OpaquePointer?>?
         let count = virStoragePoolListAllVolumes(pool, &list, 0)
         guard count >= 0 else { throw listFailure("volumes in storage pool \(poolName)") }
-        return try consumeList(list, count: count, free: virStorageVolFree) { volume -> PoolVolume? in
+        return try consumeList(list, count: count, free: virStorageVolFree, width: callWidth) { volume -> PoolVolume? in
             guard let namePointer = virStorageVolGetName(volume),
                   let path = LibvirtRuntime.consume(virStorageVolGetPath(volume)) else { return nil }
             let name = String(cString: namePointer)
