@@ -41,11 +41,20 @@ public struct LocalCloudBackend: CloudReader, CloudMutator {
     /// Domain definitions are re-read only where they may have changed (`DomainReadCache`).
     // @concurrent: libvirt and SQLite calls block, so they must not run on the caller's actor.
     @concurrent
-    public func snapshot() async throws -> CloudSnapshot {
+    public func snapshot() async throws -> CloudSnapshot { try await snapshot(reading: nil) }
+
+    /// `request` nil: everything; else a distant host's pools, volumes and networks may come from the previous
+    /// read when none of their panels is on screen (`KeptStorage`).
+    @concurrent
+    private func snapshot(reading request: ReadRequest?) async throws -> CloudSnapshot {
         let session = self.session
         let (inventory, hostname) = try Self.wrapped("Reading the libvirt inventory") {
             try session.run { connection in
-                (try connection.inventory(cache: session.readCache(for: connection)), connection.hostname())
+                let kept = session.keptStorage(for: request, connection: connection)
+                let started = ContinuousClock.now
+                let inventory = try connection.inventory(cache: session.readCache(for: connection), kept: kept)
+                if kept == nil { session.keep(inventory, readAt: started, of: connection) }
+                return (inventory, connection.hostname())
             }
         }
         let data = try store.localData()
@@ -63,7 +72,7 @@ public struct LocalCloudBackend: CloudReader, CloudMutator {
             partial(PartialSnapshot(instances: names.map { Instance(id: $0.id, name: $0.name, state: .loading, vcpus: 0, memoryMiB: 0) },
                                     loaded: 0, total: names.count, noun: "domains"))
         }
-        return try await snapshot()
+        return try await snapshot(reading: request)
     }
 
     /// Below this many domains the whole first read of a host nearby is about as quick as the names alone; on a

@@ -1,6 +1,7 @@
 import XCTest
 @testable import LocalBackend
 import Synchronization
+import StacktopServices
 
 final class ConcurrentCallsTests: XCTestCase {
     func testResultsComeInIndexOrderAndEveryIndexIsCalledOnce() throws {
@@ -50,6 +51,21 @@ final class ConcurrentCallsTests: XCTestCase {
         }
         for uri in ["qemu:///system", "qemu:///session", "test:///tmp/node.xml", "test:///default", "nonsense"] {
             XCTAssertFalse(LibvirtConnection.isDistant(uri: uri), uri)
+        }
+    }
+}
+
+final class KeptStorageTests: XCTestCase {
+    func testKeptStorageServesReadsWithoutItsPanelsWhileYoung() {
+        let start = ContinuousClock.now
+        let kept = KeptStorage(pools: [], volumes: [], networks: [], readAt: start)
+        XCTAssertTrue(kept.serves(ReadRequest(kindsInView: [.instance]), now: start + .seconds(29)))
+        XCTAssertTrue(kept.serves(ReadRequest(kindsInView: [.instance, .flavor, .keypair]), now: start))
+        XCTAssertFalse(kept.serves(ReadRequest(kindsInView: [.instance]), now: start + .seconds(30)), "too old")
+        XCTAssertFalse(kept.serves(ReadRequest(kindsInView: [.instance], full: true), now: start), "r reads everything")
+        XCTAssertFalse(kept.serves(nil, now: start), "a read without a request reads everything")
+        for kind in [ResourceKind.volume, .image, .volumeSnapshot, .network, .port, .floatingIP, .quota, .hypervisor] {
+            XCTAssertFalse(kept.serves(ReadRequest(kindsInView: [.instance, kind]), now: start), "\(kind) is on screen")
         }
     }
 }

@@ -1,6 +1,9 @@
 import Foundation
 import XCTest
+import CLibvirt
 import SystemTestSupport
+import StacktopServices
+import StacktopStore
 @testable import LocalBackend
 
 /// A distant host's read asks for its definitions, pools, volumes and networks several at a time
@@ -58,5 +61,42 @@ final class DistantReadTests: XCTestCase {
         XCTAssertEqual(throughDaemon.map { $0.interfaces.map(\.mac) }, inProcess.map { $0.interfaces.map(\.mac) })
         XCTAssertEqual(throughDaemon.filter { $0.state == .shutoff }.count, 14)
         XCTAssertNil(throughDaemon.first?.cpuTimeNanoseconds, "the test driver's CPU time is its wall clock, not shown")
+    }
+
+    /// Reads of a distant host take its pools, volumes and networks from the read before unless a panel of theirs is
+    /// on screen, `r` asked for everything, or an action ran (`KeptStorage`). The volume is made behind the
+    /// backend's back, on its own connection, so only a read that asks libvirt again can see it.
+    func testADistantHostsStorageIsAskedAgainOnlyWhenItsPanelIsOnScreenOrAfterAnAction() async throws {
+        try QEMUHost.skipUnlessEnabled()
+        try QEMUHost.ensureReady()
+        let directory = try makeTemporaryDirectory(self)
+        let path = directory + "/node.xml"
+        try TestNodeXML.node([TestNodeXML.domain("far-01", memoryMiB: 256),
+                              TestNodeXML.pool("images", path: "/var/lib/libvirt/images",
+                                               volumes: [TestNodeXML.volume("base.qcow2", capacity: 1)])])
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let connection = try LibvirtConnection(uri: "test+unix://\(path)")
+        let backend = LocalCloudBackend(connection: connection, store: try StateStore(path: directory + "/state.sqlite3"))
+        let instancesOnly = ReadRequest(kindsInView: [.instance])
+        func volumeNames(_ request: ReadRequest) async throws -> [String] {
+            try await backend.snapshot(request, partial: { _ in }).volumes.map(\.name).sorted()
+        }
+        let first = try await volumeNames(instancesOnly)
+        XCTAssertEqual(first, ["base.qcow2"])
+
+        let pool = try XCTUnwrap(virStoragePoolLookupByName(connection.handle, "images"))
+        defer { virStoragePoolFree(pool) }
+        let made = virStorageVolCreateXML(pool, "<volume><name>new.qcow2</name><capacity unit='GiB'>1</capacity></volume>", 0)
+        XCTAssertNotNil(made)
+        if let made { virStorageVolFree(made) }
+
+        let kept = try await volumeNames(instancesOnly)
+        XCTAssertEqual(kept, ["base.qcow2"], "kept: no panel of volumes on screen")
+        let inView = try await volumeNames(ReadRequest(kindsInView: [.instance, .volume]))
+        XCTAssertEqual(inView, ["base.qcow2", "new.qcow2"])
+        let full = try await volumeNames(ReadRequest(kindsInView: [.instance], full: true))
+        XCTAssertEqual(full, ["base.qcow2", "new.qcow2"])
+        let after = try await volumeNames(instancesOnly)
+        XCTAssertEqual(after, ["base.qcow2", "new.qcow2"], "what the last read found is kept")
     }
 }

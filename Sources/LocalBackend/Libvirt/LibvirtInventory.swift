@@ -14,10 +14,11 @@ extension LibvirtConnection {
         try inventory(cache: DomainReadCache(connection: self, watch: false))
     }
 
-    /// The same, re-reading only the domain definitions `cache` says may have changed since its last read.
-    func inventory(cache: DomainReadCache) throws -> HostInventory {
-        let (pools, volumes) = try storage()
-        let networks = try networks()
+    /// The same, re-reading only the domain definitions `cache` says may have changed since its last read, and
+    /// taking the pools, volumes and networks from `kept` when given.
+    func inventory(cache: DomainReadCache, kept: KeptStorage? = nil) throws -> HostInventory {
+        let (pools, volumes) = try kept.map { ($0.pools, $0.volumes) } ?? storage()
+        let networks = try kept?.networks ?? networks()
         let instances = try instances(volumes: VolumeIndex(volumes), cache: cache)
         return HostInventory(instances: instances, pools: pools, poolVolumes: volumes, networks: networks,
                              node: nodeCapacity())

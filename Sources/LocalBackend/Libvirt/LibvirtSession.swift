@@ -15,6 +15,8 @@ final class LibvirtSession: Sendable {
         var connection: LibvirtConnection
         var lastCPUTimes: NodeCPUTimes?
         var reads: DomainReadCache?
+        /// A distant host's storage and networks from the last read (`KeptStorage`).
+        var storage: KeptStorage?
     }
 
     let uri: String
@@ -52,6 +54,7 @@ final class LibvirtSession: Sendable {
             state.connection = fresh
             // Counters read before the gap would average the load over the whole outage.
             state.lastCPUTimes = nil
+            state.storage = nil
             // What was read on the old connection says nothing certain about now; its events stopped.
             defer { state.reads = nil }
             return (fresh, state.reads)
@@ -76,7 +79,30 @@ final class LibvirtSession: Sendable {
 
     /// After an action: the next snapshot re-reads every domain instead of waiting for the action's events.
     func invalidateReads() {
-        state.withLock { $0.reads }?.invalidate()
+        let reads = state.withLock { state in
+            state.storage = nil
+            return state.reads
+        }
+        reads?.invalidate()
+    }
+
+    /// The storage and networks a read asked for by `request` may take from the previous read of `connection`.
+    func keptStorage(for request: ReadRequest?, connection: LibvirtConnection) -> KeptStorage? {
+        guard connection.isDistant else { return nil }
+        return state.withLock { state in
+            guard state.connection === connection, let kept = state.storage, kept.serves(request, now: .now) else { return nil }
+            return kept
+        }
+    }
+
+    /// Keeps what a distant host's read found, for the reads after it.
+    func keep(_ inventory: HostInventory, readAt: ContinuousClock.Instant, of connection: LibvirtConnection) {
+        guard connection.isDistant else { return }
+        state.withLock { state in
+            guard state.connection === connection else { return }
+            state.storage = KeptStorage(pools: inventory.pools, volumes: inventory.poolVolumes,
+                                        networks: inventory.networks, readAt: readAt)
+        }
     }
 
     /// Runs `body` on a live connection. A failure that left the connection dead becomes the
